@@ -1,0 +1,433 @@
+"""Parse BibTeX text into raw entries: one pass, with recovery.
+
+The parser follows BibTeX where it is clear and biber where users rely on it:
+``@string`` macros with ``#`` concatenation (resolved here, which bibtexparser
+2 leaves undone), the month and journal macros of the standard styles,
+``{…}``- and ``(…)``-delimited entries, ``%`` comment lines, ``@comment`` and
+``@preamble``. Values stay LaTeX; decoding is a later stage.
+
+A broken entry never stops the file: the problem becomes a Diagnostic with
+the line it starts on, and parsing resumes at the next entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+
+from bib2pubs.model import Diagnostic, Level
+
+#: Macros every BibTeX style defines (plain.bst and friends).
+STANDARD_MACROS: Mapping[str, str] = {
+    "jan": "January",
+    "feb": "February",
+    "mar": "March",
+    "apr": "April",
+    "may": "May",
+    "jun": "June",
+    "jul": "July",
+    "aug": "August",
+    "sep": "September",
+    "oct": "October",
+    "nov": "November",
+    "dec": "December",
+    "acmcs": "ACM Computing Surveys",
+    "acta": "Acta Informatica",
+    "cacm": "Communications of the ACM",
+    "ibmjrd": "IBM Journal of Research and Development",
+    "ibmsj": "IBM Systems Journal",
+    "ieeese": "IEEE Transactions on Software Engineering",
+    "ieeetc": "IEEE Transactions on Computers",
+    "ieeetcad": "IEEE Transactions on Computer-Aided Design of Integrated Circuits",
+    "ipl": "Information Processing Letters",
+    "jacm": "Journal of the ACM",
+    "jcss": "Journal of Computer and System Sciences",
+    "scp": "Science of Computer Programming",
+    "sicomp": "SIAM Journal on Computing",
+    "tocs": "ACM Transactions on Computer Systems",
+    "tods": "ACM Transactions on Database Systems",
+    "tog": "ACM Transactions on Graphics",
+    "toms": "ACM Transactions on Mathematical Software",
+    "toois": "ACM Transactions on Office Information Systems",
+    "toplas": "ACM Transactions on Programming Languages and Systems",
+    "tcs": "Theoretical Computer Science",
+}
+
+# Entry types as BibTeX allows them: a letter or "_", then anything but
+# white space and the characters that delimit entries and fields.
+_TYPE = r"[A-Za-z_][^\s{}(),=\"#%'@]*"
+_ENTRY_HEAD = re.compile(r"@[ \t]*(" + _TYPE + r")\s*([{(])")
+_BARE_TYPE = re.compile(r"@[ \t]*(" + _TYPE + r")")
+# A line that starts a new entry: used to stop a runaway value or entry.
+_NEXT_ENTRY = r"\n[ \t]*@[ \t]*" + _TYPE + r"\s*[{(]"
+_BRACE_SCAN = re.compile(r"[{}]|" + _NEXT_ENTRY)
+_BRACES_ONLY = re.compile(r"[{}]")
+_QUOTE_SCAN = re.compile(r'[{}"]|' + _NEXT_ENTRY)
+_NEXT_ENTRY_RE = re.compile(_NEXT_ENTRY)
+_SWALLOWED_FIELD = re.compile(r"\n[ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
+_SPACE = re.compile(r"\s*")
+_FIELD_NAME = re.compile(r"[^\s=,{}()\"#%@]+")
+_BARE_WORD = re.compile(r"[^\s,#{}()\"=%]+")
+_KEY_BRACE = re.compile(r"[^\s,{}=\"]*")
+_KEY_PAREN = re.compile(r"[^\s,=\"]*")
+
+
+@dataclass(frozen=True, slots=True)
+class RawEntry:
+    """An entry as written, with macros expanded but LaTeX still in place."""
+
+    type: str
+    key: str
+    fields: Mapping[str, str]
+    file: str
+    line: int
+    field_lines: Mapping[str, int] = field(default_factory=dict)
+
+    def get(self, name: str, default: str = "") -> str:
+        """The field's raw value, or ``default`` when the entry lacks it."""
+        return self.fields.get(name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Bibliography:
+    """Everything read from one or more files, in file order."""
+
+    entries: tuple[RawEntry, ...]
+    macros: Mapping[str, str]
+    preambles: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class _Lines:
+    """Line numbers for offsets, counting forward from the last answer."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._pos = 0
+        self._line = 1
+
+    def at(self, pos: int) -> int:
+        if pos < self._pos:
+            self._pos, self._line = 0, 1
+        self._line += self._text.count("\n", self._pos, pos)
+        self._pos = pos
+        return self._line
+
+
+class _Broken(Exception):
+    """An entry cannot be read; parsing resumes at ``resume``."""
+
+    def __init__(self, message: str, resume: int, pos: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.resume = resume
+        self.pos = pos
+
+
+class _Parser:
+    """Parses one file's text; macros are shared across the files of a run."""
+
+    def __init__(
+        self, text: str, file: str, macros: dict[str, str], diagnostics: list[Diagnostic], unnamed: list[int]
+    ) -> None:
+        self.text = text
+        self.n = len(text)
+        self.file = file
+        self.macros = macros
+        self.diagnostics = diagnostics
+        self.lines = _Lines(text)
+        self.entries: list[RawEntry] = []
+        self.preambles: list[str] = []
+        self.unnamed = unnamed  # one counter across the run's files
+
+    # -- reporting -------------------------------------------------------
+
+    def report(self, pos: int, level: Level, message: str, key: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(self.file, self.lines.at(pos), key, level, message))
+
+    # -- top level -------------------------------------------------------
+
+    def parse(self) -> None:
+        text, pos = self.text, 0
+        while True:
+            at = text.find("@", pos)
+            if at < 0:
+                return
+            line_start = text.rfind("\n", 0, at) + 1
+            if text[line_start:at].lstrip().startswith("%"):
+                # A commented-out line: biber skips it, and so do users' eyes.
+                end = text.find("\n", at)
+                pos = self.n if end < 0 else end
+                continue
+            head = _ENTRY_HEAD.match(text, at)
+            if head is None:
+                bare = _BARE_TYPE.match(text, at)
+                if bare and not text[line_start:at].strip():
+                    self.report(at, "warning", f"'@{bare.group(1)}' without '{{' or '(' ignored")
+                pos = at + 1  # otherwise an @ in free text between entries
+                continue
+            kind = head.group(1).lower()
+            open_pos = head.end() - 1
+            if kind == "comment":
+                pos = self._skip_comment(open_pos)
+            elif kind == "preamble":
+                pos = self._command(at, open_pos, self._preamble)
+            elif kind == "string":
+                pos = self._command(at, open_pos, self._string)
+            else:
+                pos = self._command(at, open_pos, partial(self._entry, at, kind))
+
+    def _command(self, at: int, open_pos: int, body: Callable[[int], int]) -> int:
+        try:
+            return body(open_pos)
+        except _Broken as broken:
+            self.report(broken.pos, "error", broken.message)
+            return max(broken.resume, at + 1)
+
+    def _skip_comment(self, open_pos: int) -> int:
+        close = "}" if self.text[open_pos] == "{" else ")"
+        if close == "}":
+            # Entries inside the comment are commented out: no stopping at them.
+            end = self._balanced_end(open_pos, _BRACES_ONLY)
+            if end is not None:
+                return end + 1
+        else:
+            end = self.text.find(")", open_pos)
+            if end >= 0:
+                return end + 1
+        # Unclosed: BibTeX ignores just the word, so the rest is free text.
+        return open_pos + 1
+
+    # -- @preamble and @string -----------------------------------------------
+
+    def _preamble(self, open_pos: int) -> int:
+        close = self._closer(open_pos)
+        value, pos = self._value(open_pos + 1, None)
+        self.preambles.append(value)
+        pos = self._skip_space(pos)
+        if pos < self.n and self.text[pos] == close:
+            return pos + 1
+        raise _Broken(f"@preamble: expected '{close}'", self._resume(pos), pos)
+
+    def _string(self, open_pos: int) -> int:
+        close = self._closer(open_pos)
+        pos = self._skip_space(open_pos + 1)
+        name = _FIELD_NAME.match(self.text, pos)
+        if name is None:
+            raise _Broken("@string: expected a macro name", self._resume(pos), pos)
+        pos = self._skip_space(name.end())
+        if pos >= self.n or self.text[pos] != "=":
+            raise _Broken("@string: expected '=' after the name", self._resume(pos), pos)
+        value, pos = self._value(pos + 1, None)
+        self.macros[name.group().lower()] = value
+        pos = self._skip_space(pos)
+        if pos < self.n and self.text[pos] == close:
+            return pos + 1
+        if pos < self.n and self.text[pos] == ",":
+            # Some files define several macros in one @string; BibTeX does not.
+            self.report(pos, "warning", "@string defines one macro; text after ',' ignored")
+            return self._resume(pos)
+        raise _Broken(f"@string: expected '{close}'", self._resume(pos), pos)
+
+    # -- entries ---------------------------------------------------------
+
+    def _entry(self, at: int, kind: str, open_pos: int) -> int:
+        text, close = self.text, self._closer(open_pos)
+        line = self.lines.at(at)
+        pos = self._skip_space(open_pos + 1)
+        key_re = _KEY_BRACE if close == "}" else _KEY_PAREN
+        key_match = key_re.match(text, pos)
+        key = key_match.group() if key_match else ""
+        after_key = self._skip_space(key_match.end() if key_match else pos)
+        if after_key < self.n and text[after_key] == "=":
+            key, after_key = "", pos  # "@article{ author = …": an export forgot the key
+        elif key_match and close == ")" and key.endswith(")") and not text.startswith(",", after_key):
+            # "@misc(key)": the entry's own ")" ended up in the key.
+            key, after_key = key[:-1], key_match.end() - 1
+        fields: dict[str, str] = {}
+        field_lines: dict[str, int] = {}
+        pos = after_key
+        try:
+            pos = self._fields(at, pos, close, key, fields, field_lines)
+        except _Broken as broken:
+            self.report(broken.pos, "error", f"{broken.message}; entry skipped", key or None)
+            return max(broken.resume, at + 1)
+        if not key:
+            self.unnamed[0] += 1
+            key = f"unnamed-{self.unnamed[0]}"
+            self.report(at, "warning", f"entry has no key; calling it '{key}'")
+        self.entries.append(RawEntry(kind, key, fields, self.file, line, field_lines))
+        return pos
+
+    def _fields(
+        self,
+        at: int,
+        pos: int,
+        close: str,
+        key: str,
+        fields: dict[str, str],
+        field_lines: dict[str, int],
+    ) -> int:
+        text, n = self.text, self.n
+        last: tuple[str, int] | None = None  # the latest field's name and offset
+        while True:
+            pos = self._skip_space_and_comments(pos)
+            if pos >= n or (text[pos] == "@" and _ENTRY_HEAD.match(text, pos)):
+                self._unclosed(at, close, key, last, fields)
+                return pos
+            char = text[pos]
+            if char == close:
+                return pos + 1
+            if char == ",":
+                pos += 1
+                continue
+            name_match = _FIELD_NAME.match(text, pos)
+            if name_match is None:
+                raise _Broken(f"unexpected {char!r} where a field was expected", self._resume(pos), pos)
+            name = name_match.group().lower()
+            name_pos = pos
+            pos = self._skip_space(name_match.end())
+            if pos >= n or text[pos] != "=":
+                raise _Broken(f"expected '=' after field '{name}'", self._resume(pos), pos)
+            value, pos = self._value(pos + 1, key or None)
+            if name in fields:
+                self.report(name_pos, "warning", f"duplicate field '{name}'; the first value is kept", key or None)
+            else:
+                fields[name] = value
+                field_lines[name] = self.lines.at(name_pos)
+                last = (name, name_pos)
+            pos = self._skip_space_and_comments(pos)
+            if pos < n and text[pos] not in (",", close) and _FIELD_NAME.match(text, pos):
+                self.report(pos, "warning", f"missing ',' after field '{name}'", key or None)
+
+    def _unclosed(self, at: int, close: str, key: str, last: tuple[str, int] | None, fields: dict[str, str]) -> None:
+        """An entry ran into the next one or the end of the file. If its last
+        value swallowed lines that look like fields, a brace is missing in
+        it: the entry is skipped rather than shown with a garbled value."""
+        if last is not None and _SWALLOWED_FIELD.search(fields[last[0]]):
+            raise _Broken(f"unbalanced braces in field '{last[0]}'", self._resume(last[1]), last[1])
+        self.report(at, "warning", f"entry not closed with '{close}'", key or None)
+
+    def _value(self, pos: int, key: str | None) -> tuple[str, int]:
+        """Reads ``part # part # …`` and returns the joined value and the end."""
+        text, n = self.text, self.n
+        parts: list[str] = []
+        while True:
+            pos = self._skip_space(pos)
+            if pos >= n:
+                raise _Broken("value missing at end of file", n, pos)
+            char = text[pos]
+            if char == "{":
+                end = self._balanced_end(pos)
+                if end is None:
+                    raise _Broken("unbalanced braces in value", self._resume(pos), pos)
+                parts.append(text[pos + 1 : end])
+                pos = end + 1
+            elif char == '"':
+                end = self._quoted_end(pos)
+                if end is None:
+                    raise _Broken('unterminated "quoted" value', self._resume(pos), pos)
+                parts.append(text[pos + 1 : end])
+                pos = end + 1
+            else:
+                word = _BARE_WORD.match(text, pos)
+                if word is None:
+                    raise _Broken(f"expected a value, found {char!r}", self._resume(pos), pos)
+                parts.append(self._macro(word.group(), pos, key))
+                pos = word.end()
+            pos = self._skip_space(pos)
+            if pos < n and text[pos] == "#":
+                pos += 1
+                continue
+            return "".join(parts), pos
+
+    def _macro(self, word: str, pos: int, key: str | None) -> str:
+        if word.isdigit():
+            return word
+        name = word.lower()
+        value = self.macros.get(name)
+        if value is None:
+            value = STANDARD_MACROS.get(name)
+        if value is None:
+            # BibTeX would substitute nothing; keeping the name loses no text.
+            self.report(pos, "warning", f"undefined macro '{word}' kept as text", key)
+            return word
+        return value
+
+    # -- scanning helpers ------------------------------------------------
+
+    def _closer(self, open_pos: int) -> str:
+        return "}" if self.text[open_pos] == "{" else ")"
+
+    def _skip_space(self, pos: int) -> int:
+        match = _SPACE.match(self.text, pos)
+        return match.end() if match else pos
+
+    def _skip_space_and_comments(self, pos: int) -> int:
+        text, n = self.text, self.n
+        while True:
+            pos = self._skip_space(pos)
+            if pos < n and text[pos] == "%":
+                end = text.find("\n", pos)
+                pos = n if end < 0 else end
+                continue
+            return pos
+
+    def _balanced_end(self, open_pos: int, scan: re.Pattern[str] = _BRACE_SCAN) -> int | None:
+        """The offset of the brace closing the one at ``open_pos``, or None."""
+        depth = 0
+        for match in scan.finditer(self.text, open_pos):
+            token = match.group()
+            if token == "{":
+                depth += 1
+            elif token == "}":
+                depth -= 1
+                if depth == 0:
+                    return match.start()
+            else:
+                return None  # a new entry starts: this value never closed
+        return None
+
+    def _quoted_end(self, open_pos: int) -> int | None:
+        depth = 0
+        text = self.text
+        for match in _QUOTE_SCAN.finditer(text, open_pos + 1):
+            token = match.group()
+            if token == "{":
+                depth += 1
+            elif token == "}":
+                depth = max(depth - 1, 0)
+            elif token == '"':
+                # ``\"`` at depth 0 is an umlaut written without braces.
+                if depth == 0 and text[match.start() - 1] != "\\":
+                    return match.start()
+            else:
+                return None
+        return None
+
+    def _resume(self, pos: int) -> int:
+        """Where to go on after a broken entry: the next line starting an entry."""
+        match = _NEXT_ENTRY_RE.search(self.text, pos)
+        return match.start() + 1 if match else self.n
+
+
+def parse_text(text: str, file: str = "<string>") -> Bibliography:
+    """Parses BibTeX ``text``; ``file`` names it in diagnostics."""
+    return parse_sources([(file, text)])
+
+
+def parse_sources(sources: list[tuple[str, str]]) -> Bibliography:
+    """Parses several files as one database, sharing ``@string`` macros."""
+    macros: dict[str, str] = {}
+    diagnostics: list[Diagnostic] = []
+    entries: list[RawEntry] = []
+    preambles: list[str] = []
+    unnamed = [0]
+    for file, text in sources:
+        parser = _Parser(text, file, macros, diagnostics, unnamed)
+        parser.parse()
+        entries.extend(parser.entries)
+        preambles.extend(parser.preambles)
+    return Bibliography(tuple(entries), dict(macros), tuple(preambles), tuple(diagnostics))

@@ -1,0 +1,184 @@
+"""The command line: parse options, call the library, map errors to exit codes.
+
+Exit codes: 0 success (warnings allowed); 1 the run failed (no entry read,
+a template error); 2 usage errors and unreadable input.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+import click
+
+from bib2pubs import __version__
+from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError
+from bib2pubs.model import Diagnostic, Listing
+from bib2pubs.output import write_file, write_stdout
+from bib2pubs.pipeline import Options, run
+
+FORMATS = ("markdown", "html", "text", "json")
+_SUFFIX_FORMATS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+    ".text": "text",
+    ".json": "json",
+}
+
+EPILOG = """
+\b
+Examples:
+  bib2pubs refs.bib --highlight "Chao Jin"
+      preview the list in the terminal, your name in bold
+  bib2pubs refs.bib -H "Chao Jin" -t academicpages --set title="Full Publications" -o _pages/publications.md
+      write a Jekyll academicpages page (untouched when nothing changed)
+  bib2pubs refs.bib -H "Chao Jin" -o publications.html
+      an HTML fragment; the format comes from the suffix
+  bib2pubs refs.bib --format json | jq '.groups[0]'
+      the normalized model, for scripts
+
+Problems in the .bib are reported on stderr as file:line: level: message,
+and the rest of the file is still listed. Exit codes: 0 done (warnings
+allowed), 1 failed (no entry read, template error), 2 usage or unreadable
+input.
+"""
+
+
+def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
+    variables: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip().isidentifier():
+            raise UsageError(f"--set wants KEY=VALUE with KEY a name, got '{pair}'")
+        variables[name.strip()] = value
+    return variables
+
+
+def _choose_format(format_name: str | None, template: str | None, output: str | None) -> str | None:
+    """The output format, or None for the terminal preview."""
+    from bib2pubs.render import resolve_template, template_format
+
+    template_fmt = template_format(resolve_template(template)[0]) if template else None
+    if format_name == "json" and template:
+        raise UsageError("--format json prints the model; it takes no --template")
+    if format_name and template_fmt and format_name != template_fmt:
+        raise UsageError(f"template '{template}' writes {template_fmt}, not {format_name}")
+    if format_name:
+        return format_name
+    if template_fmt:
+        return template_fmt
+    if output and output != "-":
+        suffix = os.path.splitext(output)[1].lower()
+        if suffix not in _SUFFIX_FORMATS:
+            known = ", ".join(sorted(_SUFFIX_FORMATS))
+            raise UsageError(f"cannot tell the format from '{output}' ({known}); add --format")
+        return _SUFFIX_FORMATS[suffix]
+    if output == "-" or not sys.stdout.isatty():
+        return "text"
+    return None
+
+
+def _report(diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=True)
+
+
+def _produce(
+    bibfiles: Sequence[str],
+    highlights: Sequence[str],
+    format_name: str | None,
+    template: str | None,
+    sets: Sequence[str],
+    output: str | None,
+) -> None:
+    variables = _parse_sets(sets)
+    chosen = _choose_format(format_name, template, output)
+    listing: Listing = run(bibfiles, Options(highlights=tuple(highlights)))
+    _report(listing.diagnostics)
+    if listing.entries_read == 0:
+        names = ", ".join(bibfiles)
+        kept = f"; {output} left as it was" if output and output != "-" and os.path.exists(output) else ""
+        raise NothingReadError(f"no entry could be read from {names}{kept}")
+    if chosen is None:
+        from bib2pubs.preview import show
+
+        show(listing)
+        return
+    if chosen == "json":
+        from bib2pubs.serialize import to_json
+
+        text = to_json(listing)
+    else:
+        from bib2pubs.render import DEFAULT_TEMPLATES, render
+
+        text, notes = render(listing, template or DEFAULT_TEMPLATES[chosen], variables)
+        _report(notes)
+    if output and output != "-":
+        changed = write_file(output, text)
+        click.echo(f"{output}: {'written' if changed else 'unchanged'}", err=True)
+    else:
+        write_stdout(text)
+
+
+@click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.argument("bibfiles", nargs=-1, required=True, metavar="BIBFILE...")
+@click.option(
+    "-H", "--highlight", "highlights", multiple=True, metavar="NAME", help="Your name, in any form; repeatable."
+)
+@click.option("-f", "--format", "format_name", type=click.Choice(FORMATS), help="Output format.")
+@click.option(
+    "-t",
+    "--template",
+    metavar="NAME|PATH",
+    help="A built-in template (academicpages, markdown, html, text) or your own .j2 file.",
+)
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A template variable, e.g. title=...")
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Write to PATH (atomically, only if changed); the format follows its suffix.",
+)
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+@click.version_option(__version__, "--version", prog_name="bib2pubs")
+def cli(
+    bibfiles: tuple[str, ...],
+    highlights: tuple[str, ...],
+    format_name: str | None,
+    template: str | None,
+    sets: tuple[str, ...],
+    output: str | None,
+    debug: bool,
+) -> None:
+    """Turn BibTeX files into a publication list grouped by year.
+
+    BIBFILE may be '-' for standard input. With no --format, --template or
+    --output, the list is previewed in the terminal (plain text when piped).
+    """
+    try:
+        _produce(bibfiles, highlights, format_name, template, sets, output)
+    except Bib2PubsError as error:
+        click.echo(f"bib2pubs: {error}" if not error.file else str(error), err=True)
+        sys.exit(error.exit_code)
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as cat does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - no traceback reaches a user
+        if debug:
+            traceback.print_exc()
+        click.echo(f"bib2pubs: internal error: {error!r} (run with --debug for details)", err=True)
+        sys.exit(70)
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="bib2pubs")

@@ -1,0 +1,98 @@
+"""Years, months and event dates as BibTeX and biblatex write them."""
+
+from __future__ import annotations
+
+import re
+
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTHS = {name.lower(): index for index, name in enumerate(MONTH_NAMES, 1)}
+_MONTHS.update({name[:3].lower(): index for index, name in enumerate(MONTH_NAMES, 1)})
+_MONTHS["sept"] = 9
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_MONTH_WORD = re.compile(r"[A-Za-z]+")
+_ISO_DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def parse_year(value: str) -> int | None:
+    """The first four-digit year in ``value`` ("2024", "{2024}", "2017+")."""
+    match = _YEAR.search(value)
+    return int(match.group(1)) if match else None
+
+
+def parse_month(value: str) -> int | None:
+    """A month from "apr", "April", "4", "04" or "April 16"; None if unclear."""
+    text = value.strip().strip("{}").strip()
+    if text.isdigit():
+        number = int(text)
+        return number if 1 <= number <= 12 else None
+    word = _MONTH_WORD.match(text)
+    if word:
+        return _MONTHS.get(word.group().lower())
+    return None
+
+
+def parse_iso_date(value: str) -> tuple[int, int | None, int | None] | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (biblatex ``date``), else None."""
+    match = _ISO_DAY.fullmatch(value.strip())
+    if not match:
+        return None
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else None
+    day = int(match.group(3)) if match.group(3) else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None and not 1 <= day <= 31:
+        return None
+    return year, month, day
+
+
+def format_event_dates(value: str) -> str | None:
+    """Formats an ISO date or range ("2024-04-16/2024-04-18" becomes
+    "April 16–18, 2024"); None when ``value`` is not ISO, so callers can keep
+    free text as the user wrote it."""
+    start_text, slash, end_text = value.strip().partition("/")
+    start = parse_iso_date(start_text)
+    if start is None:
+        return None
+    if not slash or not end_text.strip():
+        return None if slash else _format_one(start)
+    end = parse_iso_date(end_text)
+    if end is None:
+        return None
+    return _format_range(start, end)
+
+
+def _format_one(date: tuple[int, int | None, int | None]) -> str:
+    year, month, day = date
+    if month is None:
+        return str(year)
+    if day is None:
+        return f"{MONTH_NAMES[month - 1]} {year}"
+    return f"{MONTH_NAMES[month - 1]} {day}, {year}"
+
+
+def _format_range(start: tuple[int, int | None, int | None], end: tuple[int, int | None, int | None]) -> str:
+    (y1, m1, d1), (y2, m2, d2) = start, end
+    if m1 is None or m2 is None or d1 is None or d2 is None:
+        return f"{_format_one(start)}–{_format_one(end)}"
+    if y1 != y2:
+        return f"{_format_one(start)}–{_format_one(end)}"
+    if m1 != m2:
+        return f"{MONTH_NAMES[m1 - 1]} {d1}–{MONTH_NAMES[m2 - 1]} {d2}, {y1}"
+    if d1 == d2:
+        return _format_one(start)
+    return f"{MONTH_NAMES[m1 - 1]} {d1}–{d2}, {y1}"

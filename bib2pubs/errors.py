@@ -1,0 +1,42 @@
+"""Fatal conditions. Anything recoverable is a Diagnostic instead."""
+
+from __future__ import annotations
+
+
+class Bib2PubsError(Exception):
+    """A run cannot go on. The CLI prints it as ``file:line: message``."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+
+    def __str__(self) -> str:
+        if self.file and self.line:
+            return f"{self.file}:{self.line}: {self.message}"
+        if self.file:
+            return f"{self.file}: {self.message}"
+        return self.message
+
+
+class InputError(Bib2PubsError):
+    """The input cannot be read at all (missing, unreadable, a directory)."""
+
+    exit_code = 2
+
+
+class UsageError(Bib2PubsError):
+    """Options that contradict each other or name something that does not exist."""
+
+    exit_code = 2
+
+
+class TemplateError(Bib2PubsError):
+    """A template could not be loaded or failed while rendering."""
+
+
+class NothingReadError(Bib2PubsError):
+    """No entry could be read, so no output is written (nothing gets blanked)."""

@@ -1,0 +1,111 @@
+"""The data passed between pipeline stages: frozen, markup-free, typed.
+
+Nothing here knows about an output format. A highlighted author is
+``Person(highlight="self")``; each template decides what that looks like.
+Absent text is the empty string, so templates can test it without None checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["error", "warning", "info"]
+
+#: What kind of work an entry is; templates and filters group on it.
+KINDS = (
+    "conference",
+    "workshop",
+    "journal",
+    "preprint",
+    "thesis",
+    "book",
+    "chapter",
+    "report",
+    "other",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem found in the input, reported and then worked around."""
+
+    file: str
+    line: int | None
+    key: str | None
+    level: Level
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        entry = f"{self.key}: " if self.key else ""
+        return f"{where}: {self.level}: {entry}{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One author, split by BibTeX's rules and decoded to Unicode."""
+
+    first: str
+    von: str
+    last: str
+    jr: str
+    display: str
+    highlight: str | None = None
+    marks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    """Where a work appeared, as the page shows it."""
+
+    name: str = ""
+    short: str = ""
+    label: str = ""
+    url: str = ""
+    location: str = ""
+    dates: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One entry, normalized and ready for any template."""
+
+    key: str
+    type: str
+    kind: str
+    title: str
+    year: int | None
+    month: int | None
+    authors: tuple[Person, ...]
+    venue: Venue
+    links: Mapping[str, str]
+    hidden: bool = False
+    selected: bool = False
+    et_al: bool = False
+    note: str = ""
+    file: str = ""
+    line: int = 0
+
+    @property
+    def marks(self) -> frozenset[str]:
+        """Every mark carried by some author, for footnote lines."""
+        return frozenset(m for person in self.authors for m in person.marks)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A titled run of publications, e.g. one year."""
+
+    title: str
+    entries: tuple[Publication, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The whole result of a run: the groups to render and what went wrong."""
+
+    groups: tuple[Group, ...]
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+    entries_read: int = 0

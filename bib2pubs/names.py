@@ -1,0 +1,137 @@
+"""People: from a raw author field to decoded, marked, highlighted persons.
+
+Splitting follows BibTeX (``namesplit``); LaTeX is decoded per part after
+splitting, so ``{Barnes and Noble}`` stays one name. Stars typed into names
+for equal contribution ("Zhu*, Ruidong") leave the name and become marks,
+and hand-made bold (``\\textbf{Marshall, H.P.}``) is unwrapped: the page
+decides what is bold.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bib2pubs.latex import latex_to_text
+from bib2pubs.model import Person
+from bib2pubs.namesplit import NameParts, is_others, split_name, split_persons
+
+EQUAL = "equal"
+CORRESPONDING = "corresponding"
+
+# Stars for equal contribution, in the ways people type them.
+_STAR = re.compile(r"\s*(?:\$\^\{?\*\}?\$|\\textsuperscript\{\*\}|\^\{?\*\}?|\{\*\}|\*)\s*")
+_BOLD_WRAPPER = re.compile(r"^\s*(?:\\textbf\s*\{(?P<a>.*)\}|\{\\bf\s+(?P<b>.*)\})\s*$", re.S)
+_ANNOTATION = re.compile(r"\s*(\d+)\s*(?::[^=;]*)?=\s*([^;]*)")
+_SEPARATORS = re.compile(r"[\s.\-‐‑‒–—_']+")
+_MARK_ALIASES = {"equal": EQUAL, "equalcontribution": EQUAL, "corresponding": CORRESPONDING, "corr": CORRESPONDING}
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A name to look for, split and folded once."""
+
+    style: str
+    last: str
+    given: tuple[str, ...]
+
+
+def parse_marks(annotation: str) -> dict[int, tuple[str, ...]]:
+    """biblatex name annotations (``author+an = {1=equal;3=corresponding}``)
+    by one-based author position. Unknown annotations are kept as written."""
+    marks: dict[int, tuple[str, ...]] = {}
+    for item in annotation.split(";"):
+        match = _ANNOTATION.fullmatch(item)
+        if not match:
+            continue
+        names = [word.strip().lower() for word in match.group(2).split(",") if word.strip()]
+        position = int(match.group(1))
+        marks[position] = marks.get(position, ()) + tuple(_MARK_ALIASES.get(name, name) for name in names)
+    return marks
+
+
+def display_name(parts: NameParts) -> str:
+    """ "First von Last, Jr." from decoded parts."""
+    main = " ".join(part for part in (parts.first, parts.von, parts.last) if part)
+    return f"{main}, {parts.jr}" if parts.jr else main
+
+
+def fold(text: str) -> str:
+    """A form for comparing names: no accents, case, dots or hyphen kinds."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_SEPARATORS.sub(" ", plain.casefold()).split())
+
+
+def make_pattern(name: str, style: str = "self") -> Pattern:
+    """Parses a ``--highlight`` argument ("Chao Jin", "Jin, Chao", "C. Jin")."""
+    parts = _decoded(split_name(name))
+    last = fold(" ".join(part for part in (parts.von, parts.last) if part))
+    return Pattern(style, last, tuple(fold(parts.first).split()))
+
+
+def _decoded(parts: NameParts) -> NameParts:
+    return NameParts(
+        latex_to_text(parts.first),
+        latex_to_text(parts.von),
+        latex_to_text(parts.last),
+        latex_to_text(parts.jr),
+    )
+
+
+def _given_compatible(wanted: tuple[str, ...], given: tuple[str, ...]) -> bool:
+    """Given names agree when each pair agrees in full or by initial; a
+    missing middle name is no conflict, a different first name is."""
+    if not wanted or not given:
+        return False
+    if "".join(wanted) == "".join(given):
+        return True
+    for a, b in zip(wanted, given, strict=False):
+        if a == b:
+            continue
+        if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+            continue
+        return False
+    return True
+
+
+def matches(pattern: Pattern, parts: NameParts) -> bool:
+    """Whether decoded ``parts`` name the person ``pattern`` describes."""
+    last = fold(parts.last)
+    full_last = fold(" ".join(part for part in (parts.von, parts.last) if part))
+    if pattern.last not in (last, full_last):
+        return False
+    return _given_compatible(pattern.given, tuple(fold(parts.first).split()))
+
+
+def parse_people(
+    field: str, patterns: Sequence[Pattern] = (), annotations: Mapping[int, tuple[str, ...]] | None = None
+) -> tuple[tuple[Person, ...], bool]:
+    """The persons of an author field and whether it ended in "and others"."""
+    people: list[Person] = []
+    et_al = False
+    for position, raw in enumerate(split_persons(field), 1):
+        if is_others(raw):
+            et_al = True
+            continue
+        raw, marks = _strip_marks(raw)
+        if annotations:
+            marks = marks + tuple(mark for mark in annotations.get(position, ()) if mark not in marks)
+        parts = _decoded(split_name(raw))
+        highlight = next((p.style for p in patterns if matches(p, parts)), None)
+        people.append(Person(parts.first, parts.von, parts.last, parts.jr, display_name(parts), highlight, marks))
+    return tuple(people), et_al
+
+
+def _strip_marks(raw: str) -> tuple[str, tuple[str, ...]]:
+    """Removes hand-made bold and equal-contribution stars from a raw name."""
+    bold = _BOLD_WRAPPER.match(raw)
+    if bold:
+        raw = bold.group("a") if bold.group("a") is not None else bold.group("b") or ""
+    if "*" not in raw:
+        return raw, ()
+    stripped = _STAR.sub(" ", raw)
+    stripped = re.sub(r"\s+,", ",", stripped).strip()
+    return stripped, (EQUAL,)

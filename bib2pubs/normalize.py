@@ -1,0 +1,62 @@
+"""Turn raw entries into Publications: text decoded, people split, venue read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bib2pubs.bibtex import RawEntry
+from bib2pubs.dates import parse_iso_date, parse_month, parse_year
+from bib2pubs.latex import latex_to_text
+from bib2pubs.links import extract_links
+from bib2pubs.model import Diagnostic, Publication
+from bib2pubs.names import Pattern, parse_marks, parse_people
+from bib2pubs.venues import classify, extract_venue
+
+_TRUE = frozenset({"true", "yes", "1", "y", "on"})
+
+
+def _flag(entry: RawEntry, name: str) -> bool:
+    return entry.get(name).strip("{} \t\n").lower() in _TRUE
+
+
+def _year_month(entry: RawEntry) -> tuple[int | None, int | None]:
+    year = parse_year(entry.get("year")) if "year" in entry.fields else None
+    month = parse_month(entry.get("month")) if "month" in entry.fields else None
+    if "date" in entry.fields:
+        start = entry.get("date").split("/")[0]
+        date = parse_iso_date(start)
+        if date is not None:
+            year = year if year is not None else date[0]
+            month = month if month is not None else date[1]
+        elif year is None:
+            year = parse_year(start)
+    return year, month
+
+
+def normalize_entry(entry: RawEntry, patterns: Sequence[Pattern]) -> tuple[Publication, list[Diagnostic]]:
+    """One Publication and the problems met on the way."""
+    diagnostics: list[Diagnostic] = []
+    year, month = _year_month(entry)
+    kind = classify(entry.type, entry.fields)
+    marks = parse_marks(entry.get("author+an")) if "author+an" in entry.fields else None
+    authors, et_al = parse_people(entry.get("author"), patterns, marks)
+    links, link_problems = extract_links(entry.fields, entry.file, entry.line, entry.key)
+    diagnostics.extend(link_problems)
+    publication = Publication(
+        key=entry.key,
+        type=entry.type,
+        kind=kind,
+        title=latex_to_text(entry.get("title")),
+        year=year,
+        month=month,
+        authors=authors,
+        venue=extract_venue(kind, entry.fields, year),
+        links=links,
+        hidden=_flag(entry, "hidden"),
+        selected=_flag(entry, "selected"),
+        et_al=et_al,
+        note=latex_to_text(entry.get("note")),
+        file=entry.file,
+        line=entry.line,
+    )
+    return publication, diagnostics

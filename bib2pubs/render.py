@@ -1,0 +1,172 @@
+"""Render a Listing through a Jinja2 template, escaping for its format.
+
+Built-in templates live in the ``bib2pubs.templates`` package; a template's
+file name says its format (``academicpages.md.j2`` is Markdown). Every
+``{{ … }}`` is escaped for that format unless a filter marked it safe:
+HTML by Jinja's autoescape, Markdown and text by our ``finalize``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from bib2pubs import filters
+from bib2pubs.errors import TemplateError, UsageError
+from bib2pubs.model import Diagnostic, Listing
+
+#: Template file suffix (before ``.j2``) → output format.
+SUFFIX_FORMATS = {"md": "markdown", "markdown": "markdown", "html": "html", "htm": "html", "txt": "text"}
+#: The built-in template each format uses when none is named.
+DEFAULT_TEMPLATES = {"markdown": "markdown", "html": "html", "text": "text"}
+
+
+def builtin_templates() -> dict[str, str]:
+    """Built-in template names mapped to their file names."""
+    names: dict[str, str] = {}
+    for item in resources.files("bib2pubs.templates").iterdir():
+        if item.name.endswith(".j2"):
+            names[item.name.split(".", 1)[0]] = item.name
+    return names
+
+
+def template_format(file_name: str) -> str:
+    """The output format a template file writes, from its name."""
+    parts = file_name.lower().split(".")
+    if len(parts) >= 3 and parts[-1] == "j2" and parts[-2] in SUFFIX_FORMATS:
+        return SUFFIX_FORMATS[parts[-2]]
+    if len(parts) >= 2 and parts[-1] in SUFFIX_FORMATS:
+        return SUFFIX_FORMATS[parts[-1]]
+    raise UsageError(f"cannot tell the format of template '{file_name}': name it like mine.md.j2 or mine.html.j2")
+
+
+class _BuiltinLoader(jinja2.BaseLoader):
+    """Loads templates from the installed package, zipped or not."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+        resource = resources.files("bib2pubs.templates").joinpath(template)
+        if not template.endswith(".j2") or not resource.is_file():
+            raise jinja2.TemplateNotFound(template)
+        return resource.read_text(encoding="utf-8"), f"builtin/{template}", lambda: True
+
+
+def _finalize_for(format_name: str) -> Callable[[Any], Any]:
+    escape = filters.markdown_escape if format_name == "markdown" else None
+
+    def finalize(value: Any) -> Any:
+        if value is None:
+            return ""
+        if escape is None or isinstance(value, Markup):
+            return value
+        return escape(str(value))
+
+    return finalize
+
+
+@lru_cache(maxsize=8)
+def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
+    """The Jinja environment for one output format (cached: compiled
+    templates are reused across renders)."""
+    builtin = _BuiltinLoader()
+    loader = jinja2.ChoiceLoader(
+        [
+            *(jinja2.FileSystemLoader(directory) for directory in user_dirs),
+            jinja2.PrefixLoader({"builtin": builtin}),
+            builtin,
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "html.j2", "htm.j2"), default=False),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize_for(format_name),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(filters.FILTERS)
+    env.globals["link_labels"] = filters.LINK_LABELS
+    return env
+
+
+def resolve_template(name: str) -> tuple[str, tuple[str, ...]]:
+    """A built-in name or a path → (template name for the loader, user dirs)."""
+    builtins = builtin_templates()
+    if name in builtins:
+        return builtins[name], ()
+    if os.path.isfile(name):
+        directory, file_name = os.path.split(os.path.abspath(name))
+        return file_name, (directory,)
+    known = ", ".join(sorted(builtins))
+    raise UsageError(f"no template '{name}': use a built-in ({known}) or the path of a .j2 file")
+
+
+def render(
+    listing: Listing,
+    template: str,
+    variables: Mapping[str, str] | None = None,
+) -> tuple[str, list[Diagnostic]]:
+    """Renders ``listing`` with a built-in template name or a template path.
+
+    Returns the text and notes about ``--set`` variables the template ignores.
+    """
+    template_name, user_dirs = resolve_template(template)
+    env = environment(template_format(template_name), user_dirs)
+    variables = dict(variables or {})
+    notes = _unused_variables(env, template_name, variables)
+    try:
+        compiled = env.get_template(template_name)
+        text = compiled.render(listing=listing, groups=listing.groups, **variables)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(error.message or "syntax error", error.filename or template, error.lineno) from None
+    except jinja2.TemplateError as error:
+        file, line = _template_position(error, template_name)
+        raise TemplateError(f"template error: {error}", file, line) from None
+    return text, notes
+
+
+def _unused_variables(env: jinja2.Environment, template_name: str, variables: Mapping[str, str]) -> list[Diagnostic]:
+    """Warns about ``--set`` names that no template in the chain reads: a
+    typo would otherwise pass silently."""
+    if not variables or env.loader is None:
+        return []
+    from jinja2 import meta
+
+    used: set[str] = set()
+    pending, seen = [template_name], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+            tree = env.parse(source)
+        except jinja2.TemplateError:
+            continue  # reported when the template itself is rendered
+        used |= meta.find_undeclared_variables(tree)
+        pending.extend(ref for ref in meta.find_referenced_templates(tree) if ref)
+    return [
+        Diagnostic(template_name, None, None, "warning", f"--set {name}: no template uses '{name}'")
+        for name in variables
+        if name not in used
+    ]
+
+
+def _template_position(error: Exception, template_name: str) -> tuple[str, int | None]:
+    """The template file and line a render-time error came from (Jinja
+    rewrites tracebacks so template frames carry the template's name)."""
+    traceback = error.__traceback__
+    file, line = template_name, None
+    while traceback is not None:
+        name = traceback.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            file, line = name, traceback.tb_lineno
+        traceback = traceback.tb_next
+    return file, line

@@ -1,0 +1,73 @@
+"""The Listing as JSON: the normalized model, every key present."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bib2pubs.model import Diagnostic, Listing, Person, Publication
+
+
+def person_dict(person: Person) -> dict[str, Any]:
+    return {
+        "first": person.first,
+        "von": person.von,
+        "last": person.last,
+        "jr": person.jr,
+        "display": person.display,
+        "highlight": person.highlight,
+        "marks": list(person.marks),
+    }
+
+
+def publication_dict(publication: Publication) -> dict[str, Any]:
+    venue = publication.venue
+    return {
+        "key": publication.key,
+        "type": publication.type,
+        "kind": publication.kind,
+        "title": publication.title,
+        "year": publication.year,
+        "month": publication.month,
+        "authors": [person_dict(person) for person in publication.authors],
+        "et_al": publication.et_al,
+        "venue": {
+            "name": venue.name,
+            "short": venue.short,
+            "label": venue.label,
+            "url": venue.url,
+            "location": venue.location,
+            "dates": venue.dates,
+        },
+        "links": dict(publication.links),
+        "note": publication.note,
+        "hidden": publication.hidden,
+        "selected": publication.selected,
+        "source": {"file": publication.file, "line": publication.line},
+    }
+
+
+def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
+    return {
+        "file": diagnostic.file,
+        "line": diagnostic.line,
+        "key": diagnostic.key,
+        "level": diagnostic.level,
+        "message": diagnostic.message,
+    }
+
+
+def listing_dict(listing: Listing) -> dict[str, Any]:
+    """The listing as plain JSON-ready data."""
+    return {
+        "groups": [
+            {"title": group.title, "entries": [publication_dict(entry) for entry in group.entries]}
+            for group in listing.groups
+        ],
+        "diagnostics": [diagnostic_dict(diagnostic) for diagnostic in listing.diagnostics],
+    }
+
+
+def to_json(listing: Listing) -> str:
+    """Deterministic, human-diffable JSON ending in a newline."""
+    return json.dumps(listing_dict(listing), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,1 @@
+"""bib2pubs tests (a package so `python -m tests.golden` works)."""

@@ -1,0 +1,76 @@
+"""Golden files: the exact output of each case, reviewed in git.
+
+``make golden`` (``python -m tests.golden``) rewrites them; ``test_golden``
+compares. Paths are relative to the project root so outputs are the same on
+every machine.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bib2pubs.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+_LEAL_TAIXE = "tests/corpus/homepages/laura-leal-taixe/mypubs.bib"
+
+#: golden file name → command-line arguments (run from the project root).
+CASES: dict[str, list[str]] = {
+    # The seed page: the command in refs.bib's header and the README.
+    "refs.academicpages.md": [
+        "refs.bib",
+        "--highlight",
+        "Chao Jin",
+        "--template",
+        "academicpages",
+        "--set",
+        "title=Full Publications",
+    ],
+    "refs.markdown.md": ["refs.bib", "-H", "Chao Jin", "-f", "markdown"],
+    "refs.html": ["refs.bib", "-H", "Chao Jin", "-f", "html"],
+    "refs.txt": ["refs.bib", "-H", "Chao Jin", "-f", "text"],
+    "refs.json": ["refs.bib", "-H", "Chao Jin", "-f", "json"],
+    # A real homepage file: hand-bolded names, arXiv journals, many years.
+    "leal-taixe.academicpages.md": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-t", "academicpages"],
+    "leal-taixe.markdown.md": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "markdown"],
+    "leal-taixe.html": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "html"],
+    "leal-taixe.txt": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "text"],
+    "leal-taixe.json": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "json"],
+}
+
+
+def produce(name: str) -> str:
+    """Runs one case from the project root and returns its standard output."""
+    previous = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(cli, CASES[name], catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    if result.exit_code != 0:
+        raise RuntimeError(f"{name}: exit {result.exit_code}: {result.stderr}")
+    return result.stdout
+
+
+def main() -> int:
+    GOLDEN.mkdir(exist_ok=True)
+    for name in CASES:
+        path = GOLDEN / name
+        text = produce(name)
+        old = path.read_text(encoding="utf-8") if path.exists() else None
+        if old != text:
+            path.write_text(text, encoding="utf-8")
+            print(f"rewrote {path.relative_to(ROOT)}")
+    stale = {path.name for path in GOLDEN.iterdir()} - set(CASES)
+    for name in sorted(stale):
+        print(f"not a case any more (delete it?): tests/golden/{name}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

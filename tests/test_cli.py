@@ -1,0 +1,295 @@
+"""The command line, end to end: options, outputs, messages and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bib2pubs import __version__
+from tests.conftest import REFS, ROOT, invoke
+
+GOOD = """@inproceedings{first,
+  title = {First Paper},
+  author = {Jin, Chao and Doe, Jane},
+  booktitle = {Proceedings of Something},
+  year = 2024,
+}
+"""
+BROKEN_MIDDLE = """@article{before, title = {Before}, author = {Jin, Chao}, journal = {J}, year = 2023}
+
+@article{broken,
+  title = {Unbalanced {brace},
+  author = {Doe, Jane},
+  year = 2022,
+}
+
+@article{after, title = {After}, author = {Doe, Jane}, journal = {J}, year = 2021}
+"""
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"bib2pubs, version {__version__}"
+
+
+def test_help_lists_every_option_and_examples() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for option in ("--highlight", "--format", "--template", "--set", "--output", "--version", "--debug"):
+        assert option in result.stdout
+    assert 'bib2pubs refs.bib --highlight "Chao Jin"' in result.stdout
+    assert "Exit codes" in result.stdout
+
+
+def test_no_arguments_is_a_usage_error() -> None:
+    result = invoke()
+    assert result.exit_code == 2
+    assert "Missing argument 'BIBFILE...'" in result.stderr
+
+
+def test_missing_file_exit_2(tmp_path: Path) -> None:
+    result = invoke(str(tmp_path / "nope.bib"))
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path / 'nope.bib'}: no such file\n"
+    assert result.stdout == ""
+
+
+def test_directory_given_as_input(tmp_path: Path) -> None:
+    result = invoke(str(tmp_path))
+    assert result.exit_code == 2
+    assert "is a directory" in result.stderr
+
+
+def test_piped_output_defaults_to_text(write_bib) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(str(write_bib(GOOD)), "-H", "Chao Jin")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("2024\n----\n\nFirst Paper\n    Chao Jin, Jane Doe\n")
+
+
+def test_broken_entry_is_reported_and_its_neighbours_listed(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(BROKEN_MIDDLE)
+    result = invoke(str(path), "-f", "markdown")
+    assert result.exit_code == 0
+    assert f"{path}:4: error: broken: unbalanced braces in field 'title'; entry skipped" in result.stderr
+    assert "**Before**" in result.stdout and "**After**" in result.stdout
+    assert "Unbalanced" not in result.stdout
+
+
+def test_json_model_has_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = invoke("refs.bib", "-H", "Chao Jin", "--format", "json")
+    assert result.exit_code == 0
+    model = json.loads(result.stdout)
+    assert set(model) == {"groups", "diagnostics"}
+    assert [group["title"] for group in model["groups"]] == ["2025", "2024", "2023", "2022"]
+    entry = model["groups"][1]["entries"][2]
+    assert entry["key"] == "zhang2024jolteon"
+    assert {"key", "type", "kind", "title", "year", "month", "authors", "venue", "links", "hidden", "selected"} <= set(
+        entry
+    )
+    assert (entry["type"], entry["kind"], entry["year"], entry["month"]) == ("inproceedings", "conference", 2024, 4)
+    assert entry["venue"] == {
+        "name": "USENIX Symposium on Networked Systems Design and Implementation",
+        "short": "NSDI",
+        "label": "NSDI 2024",
+        "url": "https://www.usenix.org/conference/nsdi24",
+        "location": "Santa Clara",
+        "dates": "April 16–18, 2024",
+    }
+    assert entry["links"] == {
+        "pdf": "/files/papers/NSDI24-Jolteon.pdf",
+        "slides": "/files/slides/NSDI24-Jolteon-slides.pdf",
+    }
+    me = entry["authors"][1]
+    assert me == {
+        "first": "Chao",
+        "von": "",
+        "last": "Jin",
+        "jr": "",
+        "display": "Chao Jin",
+        "highlight": "self",
+        "marks": [],
+    }
+    assert entry["authors"][2]["highlight"] is None  # Xin Jin is someone else
+    hidden = model["groups"][0]["entries"][0]
+    assert hidden["hidden"] is True and hidden["links"] == {"pdf": ""}
+    assert [person["marks"] for person in hidden["authors"][:3]] == [["equal"], ["equal"], []]
+    assert model["diagnostics"] == []
+
+
+def test_json_diagnostics_are_data(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(BROKEN_MIDDLE)
+    model = json.loads(invoke(str(path), "-f", "json").stdout)
+    assert model["diagnostics"] == [
+        {
+            "file": str(path),
+            "line": 4,
+            "key": "broken",
+            "level": "error",
+            "message": "unbalanced braces in field 'title'; entry skipped",
+        }
+    ]
+
+
+def test_output_file_written_then_left_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "publications.md"
+    first = invoke(str(REFS), "-H", "Chao Jin", "-t", "academicpages", "-o", str(out))
+    assert first.exit_code == 0
+    assert first.stderr == f"{out}: written\n"
+    os.utime(out, (1_000_000_000, 1_000_000_000))
+    second = invoke(str(REFS), "-H", "Chao Jin", "-t", "academicpages", "-o", str(out))
+    assert second.stderr == f"{out}: unchanged\n"
+    assert out.stat().st_mtime == 1_000_000_000
+    printed = invoke(str(REFS), "-H", "Chao Jin", "-t", "academicpages")
+    assert out.read_text(encoding="utf-8") == printed.stdout
+
+
+@pytest.mark.parametrize(
+    ("suffix", "starts"),
+    [(".md", "## 2025"), (".html", '<div class="pubs">'), (".txt", "2025\n----"), (".json", "{")],
+)
+def test_format_follows_the_output_suffix(tmp_path: Path, suffix: str, starts: str) -> None:
+    out = tmp_path / f"pubs{suffix}"
+    assert invoke(str(REFS), "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith(starts)
+
+
+def test_unknown_output_suffix(tmp_path: Path) -> None:
+    result = invoke(str(REFS), "-o", str(tmp_path / "pubs.docx"))
+    assert result.exit_code == 2
+    assert "cannot tell the format" in result.stderr and "--format" in result.stderr
+
+
+def test_format_and_template_must_agree() -> None:
+    result = invoke(str(REFS), "-f", "html", "-t", "academicpages")
+    assert result.exit_code == 2
+    assert result.stderr == "bib2pubs: template 'academicpages' writes markdown, not html\n"
+
+
+def test_unknown_template_names_the_builtins() -> None:
+    result = invoke(str(REFS), "-t", "jekyll-fancy")
+    assert result.exit_code == 2
+    assert "no template 'jekyll-fancy'" in result.stderr
+    assert "academicpages, html, markdown, text" in result.stderr
+
+
+def test_user_template_extends_a_builtin(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.md.j2"
+    mine.write_text(
+        '{% extends "builtin/academicpages.md.j2" %}\n{% block front_matter %}# {{ title }}\n\n{% endblock %}\n',
+        encoding="utf-8",
+    )
+    result = invoke(str(REFS), "-H", "Chao Jin", "-t", str(mine), "--set", "title=Papers")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# Papers\n\n## 2025\n")
+    assert "**Chao Jin**\\*" in result.stdout
+
+
+def test_template_error_names_file_and_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.md.j2"
+    broken.write_text("line one\n{{ groups[0].nonexistent_attribute }}\n", encoding="utf-8")
+    result = invoke(str(REFS), "-t", str(broken))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{broken}:2: template error:")
+    assert "Traceback" not in result.stderr
+
+
+def test_template_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    broken = tmp_path / "syntax.md.j2"
+    broken.write_text("ok\n{% for x in %}\n", encoding="utf-8")
+    result = invoke(str(REFS), "-t", str(broken))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{broken}:2: ")
+
+
+def test_set_needs_key_value() -> None:
+    result = invoke(str(REFS), "-t", "academicpages", "--set", "no-equals-sign")
+    assert result.exit_code == 2
+    assert "--set wants KEY=VALUE" in result.stderr
+
+
+def test_set_variable_no_template_uses_is_reported() -> None:
+    result = invoke(str(REFS), "-t", "academicpages", "--set", "titel=Typo")
+    assert result.exit_code == 0
+    assert "--set titel: no template uses 'titel'" in result.stderr
+
+
+def test_set_title_reaches_the_page() -> None:
+    result = invoke(str(REFS), "-t", "academicpages", "--set", 'title=My "Best" Papers')
+    assert 'title: "My \\"Best\\" Papers"' in result.stdout
+
+
+def test_nothing_read_leaves_existing_output_alone(tmp_path: Path, write_bib) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "publications.md"
+    out.write_text("the page as it was\n", encoding="utf-8")
+    empty = write_bib("% only a comment\n", "empty.bib")
+    result = invoke(str(empty), "-o", str(out))
+    assert result.exit_code == 1
+    assert "no entry could be read" in result.stderr and "left as it was" in result.stderr
+    assert out.read_text(encoding="utf-8") == "the page as it was\n"
+
+
+def test_failed_run_leaves_existing_output_alone(tmp_path: Path) -> None:
+    out = tmp_path / "publications.md"
+    out.write_text("the page as it was\n", encoding="utf-8")
+    bad_template = tmp_path / "bad.md.j2"
+    bad_template.write_text("{{ undefined_variable }}", encoding="utf-8")
+    result = invoke(str(REFS), "-t", str(bad_template), "-o", str(out))
+    assert result.exit_code == 1
+    assert out.read_text(encoding="utf-8") == "the page as it was\n"
+
+
+def test_output_into_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    out = tmp_path / "no" / "such" / "dir" / "p.md"
+    result = invoke(str(REFS), "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{out}: cannot write here:")
+
+
+def test_standard_input() -> None:
+    result = invoke("-", "-f", "markdown", "-H", "Chao Jin", input=GOOD)
+    assert result.exit_code == 0
+    assert "**Chao Jin**, Jane Doe" in result.stdout
+
+
+def test_several_highlights_and_several_files(write_bib) -> None:  # type: ignore[no-untyped-def]
+    one = write_bib(GOOD, "one.bib")
+    two = write_bib("@misc{other, title = {Other}, author = {Doe, J.}, year = 2020}", "two.bib")
+    result = invoke(str(one), str(two), "-H", "Chao Jin", "-H", "Jane Doe", "-f", "json")
+    groups = json.loads(result.stdout)["groups"]
+    assert [group["title"] for group in groups] == ["2024", "2020"]
+    people = [(a["display"], a["highlight"]) for g in groups for e in g["entries"] for a in e["authors"]]
+    assert people == [("Chao Jin", "self"), ("Jane Doe", "self"), ("J. Doe", "self")]
+
+
+def test_empty_highlight_is_a_usage_error() -> None:
+    result = invoke(str(REFS), "-H", "  ")
+    assert result.exit_code == 2
+    assert "--highlight needs a name" in result.stderr
+
+
+def test_python_dash_m_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bib2pubs", "--version"], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"bib2pubs, version {__version__}"
+
+
+def test_broken_pipe_is_quiet() -> None:
+    # `bib2pubs refs.bib | head -1`: no traceback when the reader stops early.
+    big = ROOT / "tests" / "corpus" / "pybtex" / "tugboat.bib"  # megabytes of output
+    script = (
+        f"{sys.executable} -m bib2pubs {REFS} -f text | head -1; "
+        f"{sys.executable} -m bib2pubs {big} -f json 2>/dev/null | head -c 1 >/dev/null; "
+        f"{sys.executable} -m bib2pubs {big} -f json | head -c 1 >/dev/null"
+    )
+    result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=False, timeout=60)
+    assert result.stdout == "2025\n"
+    assert "Traceback" not in result.stderr and result.stderr == ""

@@ -1,0 +1,30 @@
+"""Every golden file matches what the code produces now (`make golden` to
+rewrite after a reviewed change)."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from tests.golden import CASES, GOLDEN, produce
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden(name: str) -> None:
+    expected = (GOLDEN / name).read_text(encoding="utf-8")
+    actual = produce(name)
+    if actual != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                actual.splitlines(keepends=True),
+                f"tests/golden/{name}",
+                "now",
+            )
+        )
+        pytest.fail(f"output differs from the golden file (run `make golden` if intended):\n{diff}")
+
+
+def test_every_golden_file_is_a_case() -> None:
+    assert {path.name for path in GOLDEN.iterdir()} == set(CASES)
