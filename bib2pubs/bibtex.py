@@ -164,7 +164,8 @@ class _Parser:
             head = _ENTRY_HEAD.match(text, at)
             if head is None:
                 bare = _BARE_TYPE.match(text, at)
-                if bare and not text[line_start:at].strip():
+                if bare and bare.group(1).lower() != "comment" and not text[line_start:at].strip():
+                    # "@comment text" is BibTeX's own comment; others are typos.
                     self.report(at, "warning", f"'@{bare.group(1)}' without '{{' or '(' ignored")
                 pos = at + 1  # otherwise an @ in free text between entries
                 continue
@@ -204,7 +205,7 @@ class _Parser:
 
     def _preamble(self, open_pos: int) -> int:
         close = self._closer(open_pos)
-        value, pos = self._value(open_pos + 1, None)
+        value, pos = self._value(open_pos + 1, None, "@preamble")
         self.preambles.append(value)
         pos = self._skip_space(pos)
         if pos < self.n and self.text[pos] == close:
@@ -220,7 +221,7 @@ class _Parser:
         pos = self._skip_space(name.end())
         if pos >= self.n or self.text[pos] != "=":
             raise _Broken("@string: expected '=' after the name", self._resume(pos), pos)
-        value, pos = self._value(pos + 1, None)
+        value, pos = self._value(pos + 1, None, f"@string {name.group()}")
         self.macros[name.group().lower()] = value
         pos = self._skip_space(pos)
         if pos < self.n and self.text[pos] == close:
@@ -291,7 +292,7 @@ class _Parser:
             pos = self._skip_space(name_match.end())
             if pos >= n or text[pos] != "=":
                 raise _Broken(f"expected '=' after field '{name}'", self._resume(pos), pos)
-            value, pos = self._value(pos + 1, key or None)
+            value, pos = self._value(pos + 1, key or None, f"field '{name}'")
             if name in fields:
                 self.report(name_pos, "warning", f"duplicate field '{name}'; the first value is kept", key or None)
             else:
@@ -310,31 +311,32 @@ class _Parser:
             raise _Broken(f"unbalanced braces in field '{last[0]}'", self._resume(last[1]), last[1])
         self.report(at, "warning", f"entry not closed with '{close}'", key or None)
 
-    def _value(self, pos: int, key: str | None) -> tuple[str, int]:
-        """Reads ``part # part # …`` and returns the joined value and the end."""
+    def _value(self, pos: int, key: str | None, what: str) -> tuple[str, int]:
+        """Reads ``part # part # …`` and returns the joined value and the end;
+        ``what`` names the value in messages ("field 'title'")."""
         text, n = self.text, self.n
         parts: list[str] = []
         while True:
             pos = self._skip_space(pos)
             if pos >= n:
-                raise _Broken("value missing at end of file", n, pos)
+                raise _Broken(f"{what}: value missing at end of file", n, pos)
             char = text[pos]
             if char == "{":
                 end = self._balanced_end(pos)
                 if end is None:
-                    raise _Broken("unbalanced braces in value", self._resume(pos), pos)
+                    raise _Broken(f"unbalanced braces in {what}", self._resume(pos), pos)
                 parts.append(text[pos + 1 : end])
                 pos = end + 1
             elif char == '"':
                 end = self._quoted_end(pos)
                 if end is None:
-                    raise _Broken('unterminated "quoted" value', self._resume(pos), pos)
+                    raise _Broken(f'unterminated "quoted" value in {what}', self._resume(pos), pos)
                 parts.append(text[pos + 1 : end])
                 pos = end + 1
             else:
                 word = _BARE_WORD.match(text, pos)
                 if word is None:
-                    raise _Broken(f"expected a value, found {char!r}", self._resume(pos), pos)
+                    raise _Broken(f"{what}: expected a value, found {char!r}", self._resume(pos), pos)
                 parts.append(self._macro(word.group(), pos, key))
                 pos = word.end()
             pos = self._skip_space(pos)

@@ -65,9 +65,17 @@ def fold(text: str) -> str:
     return " ".join(_SEPARATORS.sub(" ", plain.casefold()).split())
 
 
+_SUFFIX = re.compile(r"^(?P<name>[^,]+),\s*(?:jr|sr|ii|iii|iv|v)\.?$", re.I)
+
+
 def make_pattern(name: str, style: str = "self") -> Pattern:
-    """Parses a ``--highlight`` argument ("Chao Jin", "Jin, Chao", "C. Jin")."""
-    parts = _decoded(split_name(name))
+    """Parses a ``--highlight`` argument ("Chao Jin", "Jin, Chao", "C. Jin").
+
+    People type "Frank Bennett, Jr." here, which BibTeX would read as a
+    family name "Frank Bennett"; a trailing Jr./Sr./II… is taken off first.
+    """
+    suffix = _SUFFIX.match(name.strip())
+    parts = _decoded(split_name(suffix.group("name") if suffix else name))
     last = fold(" ".join(part for part in (parts.von, parts.last) if part))
     return Pattern(style, last, tuple(fold(parts.first).split()))
 
@@ -97,13 +105,32 @@ def _given_compatible(wanted: tuple[str, ...], given: tuple[str, ...]) -> bool:
     return True
 
 
+def _particles_at_end(first: str) -> tuple[str, str]:
+    """("Antonio", "de la") from "Antonio de la": in "Oliva, Antonio de la"
+    the particles were written after the given name."""
+    words = first.split()
+    cut = len(words)
+    while cut > 1 and words[cut - 1][:1].islower():
+        cut -= 1
+    return " ".join(words[:cut]), " ".join(words[cut:])
+
+
 def matches(pattern: Pattern, parts: NameParts) -> bool:
-    """Whether decoded ``parts`` name the person ``pattern`` describes."""
-    last = fold(parts.last)
-    full_last = fold(" ".join(part for part in (parts.von, parts.last) if part))
-    if pattern.last not in (last, full_last):
+    """Whether decoded ``parts`` name the person ``pattern`` describes.
+
+    The family name is compared word by word from the end, so that it may
+    start among the given names ("Laura Leal Taixé", "Oliva, Antonio de la")
+    but never cover less than the entry's own last name ("Smith-Jones" is not
+    "Jones").
+    """
+    given, particles = _particles_at_end(parts.first)
+    words = fold(f"{given} {particles} {parts.von} {parts.last}").split()
+    family = pattern.last.split()
+    if not family or len(family) > len(words) or len(fold(parts.last).split()) > len(family):
         return False
-    return _given_compatible(pattern.given, tuple(fold(parts.first).split()))
+    if words[-len(family) :] != family:
+        return False
+    return _given_compatible(pattern.given, tuple(words[: -len(family)]))
 
 
 def parse_people(

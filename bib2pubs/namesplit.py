@@ -61,7 +61,11 @@ _SPECIAL_UPPER = frozenset({"OE", "AE", "AA", "O", "L"})
 
 @dataclass(frozen=True, slots=True)
 class NameParts:
-    """One name's BibTeX parts, each still LaTeX-encoded, possibly empty."""
+    """One name's BibTeX parts, each still LaTeX-encoded, possibly empty.
+
+    A part's words are joined by one space, or by ``~`` where the name had a
+    tie between them; hyphens stay inside words.
+    """
 
     first: str
     von: str

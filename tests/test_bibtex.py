@@ -131,7 +131,7 @@ def test_runaway_value_stops_at_the_next_entry() -> None:
     text = "@article{broken,\n  title = {Two {missing {braces},\n}\n@article{after, title = {After}}\n"
     result = parse_text(text, "r.bib")
     assert [entry.key for entry in result.entries] == ["after"]
-    assert [str(d) for d in result.diagnostics] == ["r.bib:2: error: broken: unbalanced braces in value; entry skipped"]
+    assert [str(d) for d in result.diagnostics] == ["r.bib:2: error: broken: unbalanced braces in field 'title'; entry skipped"]
 
 
 def test_unclosed_entry_is_kept_with_a_warning() -> None:
@@ -149,7 +149,7 @@ def test_missing_comma_between_fields_is_tolerated() -> None:
 def test_value_missing_at_end_of_file() -> None:
     result = parse_text("@misc{ok, title = {T}}\n@misc{k, title = ", "e.bib")
     assert [entry.key for entry in result.entries] == ["ok"]
-    assert str(result.diagnostics[0]) == "e.bib:2: error: k: value missing at end of file; entry skipped"
+    assert str(result.diagnostics[0]) == "e.bib:2: error: k: field 'title': value missing at end of file; entry skipped"
 
 
 # -- pybtex's parser cases, with our expected keys ---------------------------------

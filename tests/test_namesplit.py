@@ -66,9 +66,7 @@ LIST_ROWS = _load_lists()
 # --- fixture tables -------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "row", [pytest.param(r, id=f"names_bibtex.tsv:{r.line}") for r in NAME_ROWS]
-)
+@pytest.mark.parametrize("row", [pytest.param(r, id=f"names_bibtex.tsv:{r.line}") for r in NAME_ROWS])
 def test_split_name_fixture(row: NameRow) -> None:
     got = split_name(row.text)
     assert got == row.expected, (
@@ -77,14 +75,11 @@ def test_split_name_fixture(row: NameRow) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "row", [pytest.param(r, id=f"and_splitting.tsv:{r.line}") for r in LIST_ROWS]
-)
+@pytest.mark.parametrize("row", [pytest.param(r, id=f"and_splitting.tsv:{r.line}") for r in LIST_ROWS])
 def test_split_persons_fixture(row: ListRow) -> None:
     got = split_persons(row.text)
     assert got == row.expected, (
-        f"and_splitting.tsv line {row.line}: input {row.text!r}\n"
-        f"  got  {got}\n  want {row.expected}"
+        f"and_splitting.tsv line {row.line}: input {row.text!r}\n  got  {got}\n  want {row.expected}"
     )
 
 
@@ -215,9 +210,7 @@ def test_split_persons_edges(text: str, expected: list[str]) -> None:
 # --- properties -----------------------------------------------------------------
 
 # Text rich in the characters that matter, plus anything at all.
-_TRICKY = st.sampled_from(
-    list("aAnNdD ~,{}\\-.'\t\nÉéß王") + [" and ", " AND ", "\\~", "\\\\", "{\\"]
-)
+_TRICKY = st.sampled_from([*"aAnNdD ~,{}\\-.'\t\nÉéß王", " and ", " AND ", "\\~", "\\\\", "{\\"])
 _TEXT = st.lists(st.one_of(_TRICKY, st.characters()), max_size=40).map("".join)
 # Characters split_name may drop (separators) or add (brace repair).
 _ASCII_SPACE = frozenset(" \t\n\r\f\v")  # the only whitespace BibTeX knows
@@ -305,9 +298,7 @@ def test_first_von_last_keeps_word_order(pieces: list[tuple[str, str]]) -> None:
     st.lists(_WORD, max_size=3),
     st.lists(_WORD, max_size=4),
 )
-def test_comma_forms_keep_words(
-    von_last: list[str], jr: list[str], first: list[str]
-) -> None:
+def test_comma_forms_keep_words(von_last: list[str], jr: list[str], first: list[str]) -> None:
     text = " ".join(von_last) + ", " + " ".join(jr) + ", " + " ".join(first)
     parts = split_name(text)
     assert _words(parts.von) + _words(parts.last) == von_last

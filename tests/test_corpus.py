@@ -1,0 +1,88 @@
+"""The corpus sweep: every real-world file parses and renders in every format.
+
+Files under tests/corpus come from researchers' homepages, parser test suites
+and bug reports (MANIFEST.tsv). Broken ones must give diagnostics, never a
+traceback; no entry may be lost without a diagnostic saying so.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bib2pubs.model import Listing
+from bib2pubs.pipeline import Options, run
+from bib2pubs.preview import show
+from bib2pubs.render import render
+from bib2pubs.serialize import to_json
+from tests.conftest import CORPUS, invoke
+
+FILES = sorted(CORPUS.rglob("*.bib"))
+TEMPLATES = ("academicpages", "markdown", "html", "text")
+
+
+def _all_entries(listing: Listing) -> int:
+    return sum(len(group.entries) for group in listing.groups)
+
+
+def test_the_corpus_is_there() -> None:
+    assert len(FILES) >= 140
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
+def test_file_renders_in_every_format(path: Path) -> None:
+    listing = run([str(path)], Options(highlights=("Jane Doe",)))
+    for diagnostic in listing.diagnostics:
+        assert diagnostic.file == str(path)
+        assert diagnostic.line is None or diagnostic.line >= 1
+        assert diagnostic.level in ("error", "warning", "info")
+        assert "internal error" not in diagnostic.message, diagnostic
+    errors = sum(1 for diagnostic in listing.diagnostics if diagnostic.level == "error")
+    # Entries read either reach the listing, or an error says why not, or
+    # they are proceedings volumes that only serve crossrefs.
+    assert _all_entries(listing) + errors >= listing.entries_read - _crossref_containers(listing, path)
+    for template in TEMPLATES:
+        text, _ = render(listing, template)
+        assert isinstance(text, str)
+    model = json.loads(to_json(listing))
+    assert len(model["groups"]) == len(listing.groups)
+    show(listing, file=io.StringIO())
+
+
+def _crossref_containers(listing: Listing, path: Path) -> int:
+    from bib2pubs.bibtex import parse_text
+    from bib2pubs.crossref import resolve_crossrefs
+    from bib2pubs.reader import decode
+
+    text, _ = decode(path.read_bytes(), str(path))
+    entries, containers, _ = resolve_crossrefs(parse_text(text, str(path)).entries)
+    return sum(1 for entry in entries if entry.key.lower() in containers and "author" not in entry.fields)
+
+
+def test_files_read_together_share_macros() -> None:
+    cases = CORPUS / "pybtex" / "parser-cases"
+    listing = run([str(cases / "CrossFileMacrosTest_1.bib"), str(cases / "CrossFileMacrosTest_2.bib")])
+    (entry,) = listing.groups[0].entries
+    assert entry.title == "I Am Jackie Chan: My Life in Action"
+    assert entry.authors[0].display == "Jackie Chan"
+    assert listing.diagnostics == ()
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "bibtex2html/balance1.bib",
+        "bibtexparser-v2/gbk_test.bib",
+        "academicpages/1e47a3e/pubs.bib",
+        "bbt-import-fixtures/Endnote should parse.bib",
+        "bibtexparser-v1/empty.bib",
+    ],
+)
+def test_command_line_on_broken_files_has_no_traceback(relative: str) -> None:
+    result = invoke(str(CORPUS / relative), "-f", "html")
+    assert result.exit_code in (0, 1)
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr

@@ -1,0 +1,67 @@
+"""Highlighting: the fixture table in tests/fixtures/highlight.tsv, one case
+per line, plus the refs.bib cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bib2pubs.names import make_pattern, parse_people
+from tests.conftest import FIXTURES
+
+
+@dataclass(frozen=True)
+class Case:
+    line: int
+    pattern: str
+    author: str
+    highlighted: bool
+    display: str
+    why: str
+
+
+def _cases() -> list[Case]:
+    cases = []
+    text = (FIXTURES / "highlight.tsv").read_text(encoding="utf-8")
+    for number, row in enumerate(text.splitlines(), 1):
+        if not row.strip() or row.startswith("#"):
+            continue
+        pattern, author, highlighted, display, why = row.split("\t")
+        assert highlighted in ("yes", "no"), f"highlight.tsv:{number}: third column must be yes or no"
+        cases.append(Case(number, pattern, author, highlighted == "yes", display, why))
+    return cases
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda case: f"line{case.line}")
+def test_highlight_table(case: Case) -> None:
+    (person,), _ = parse_people(case.author, [make_pattern(case.pattern)])
+    where = f"highlight.tsv:{case.line}: {case.pattern!r} vs {case.author!r} ({case.why})"
+    assert (person.highlight == "self") == case.highlighted, where
+    assert person.display == case.display, where
+
+
+def test_stars_become_marks_and_leave_the_name() -> None:
+    people, _ = parse_people("Zhu*, Ruidong and Jiang, Ziheng* and Jin, Chao")
+    assert [(p.display, p.marks) for p in people] == [
+        ("Ruidong Zhu", ("equal",)),
+        ("Ziheng Jiang", ("equal",)),
+        ("Chao Jin", ()),
+    ]
+
+
+def test_annotations_mark_by_position() -> None:
+    people, _ = parse_people("A, B and C, D and E, F", annotations={1: ("equal",), 3: ("corresponding",)})
+    assert [p.marks for p in people] == [("equal",), (), ("corresponding",)]
+
+
+def test_and_others_is_et_al_not_a_person() -> None:
+    people, et_al = parse_people("Jin, Chao and others")
+    assert [p.display for p in people] == ["Chao Jin"]
+    assert et_al is True
+
+
+def test_several_patterns_each_with_a_style() -> None:
+    patterns = [make_pattern("Chao Jin"), make_pattern("Zili Zhang", style="student")]
+    people, _ = parse_people("Zhang, Zili and Jin, Chao and Jin, Xin", patterns)
+    assert [p.highlight for p in people] == ["student", "self", None]

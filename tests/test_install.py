@@ -1,0 +1,75 @@
+"""A plain (not editable) install gives a working command with every built-in
+template, run from any folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOLDEN, REFS, ROOT
+
+PACKAGING = ("bib2pubs", "templates", "setup.cfg", "pyproject.toml", "README.md")
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Builds a wheel from a copy of the sources and installs it in a folder."""
+    work = tmp_path_factory.mktemp("install")
+    source = work / "source"
+    for name in PACKAGING:
+        origin = ROOT / name
+        if origin.is_dir():
+            shutil.copytree(origin, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            source.mkdir(exist_ok=True)
+            shutil.copy(origin, source / name)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"), str(source)],
+        check=True,
+        timeout=300,
+    )
+    (wheel,) = (work / "dist").glob("bib2pubs-*.whl")
+    site = work / "site"
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True, timeout=300)
+    return site
+
+
+def _run(site: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # The installed copy, not the checkout: the checkout is not on the path.
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    return subprocess.run(
+        [str(site / "bin" / "bib2pubs"), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
+
+
+def test_installed_command_has_every_template(installed: Path, tmp_path: Path) -> None:
+    templates = sorted(path.name for path in (installed / "bib2pubs" / "templates").glob("*.j2"))
+    assert templates == sorted(path.name for path in (ROOT / "templates").glob("*.j2"))
+    bib = tmp_path / "refs.bib"
+    shutil.copy(REFS, bib)
+    result = _run(
+        installed, "refs.bib", "-H", "Chao Jin", "-t", "academicpages", "--set", "title=Full Publications", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (GOLDEN / "refs.academicpages.md").read_text(encoding="utf-8")
+    for template in ("markdown", "html", "text"):
+        assert _run(installed, "refs.bib", "-t", template, cwd=tmp_path).returncode == 0
+
+
+def test_installed_module_is_the_installed_copy(installed: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    result = subprocess.run(
+        [sys.executable, "-c", "import bib2pubs, sys; print(bib2pubs.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+    )
+    assert result.stdout.startswith(str(installed))
