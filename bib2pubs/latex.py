@@ -59,6 +59,8 @@ _TOKEN: Final = re.compile(
     re.VERBOSE,
 )
 
+# A math shift later in the value: an unescaped dollar.
+_NEXT_DOLLAR: Final = re.compile(r"(?<!\\)\$")
 # Inside a verbatim argument only escapes and braces matter.
 _BRACE_SCAN: Final = re.compile(r"\\[\s\S]|[{}]")
 # What \url keeps from a backslash escape: hyperref prints "\%" as "%".
@@ -67,10 +69,11 @@ _URL_ESCAPE: Final = re.compile(r"\\([#$%&_{}~ /])")
 _NEWLINE_TAIL: Final = re.compile(r"\*?(?:\s*\[[^\[\]{}]*\])?")
 # The optional root index of \sqrt[3]{x}; only simple contents are supported.
 _SQRT_INDEX: Final = re.compile(r"\s*\[([^\[\]{}]*)\]")
-# TeX dimensions after \kern, \hskip, \raise ...  Digit counts are bounded so
-# that no huge number reaches int().
+# TeX dimensions after \kern, \hskip, \raise ...  Digit counts are bounded
+# and no two blank runs are adjacent, so a failing match cannot backtrack
+# quadratically.
 _DIMEN: Final = re.compile(
-    r"""\s*[-+]?\s*(?:\d{1,9}(?:[.,]\d{0,9})?|[.,]\d{1,9})\s*
+    r"""\s*(?:[-+]\s*)?(?:\d{1,9}(?:[.,]\d{0,9})?|[.,]\d{1,9})\s*
         (?:true\s*)?(?:em|ex|pt|pc|in|cm|mm|bp|dd|cc|sp|mu|px)?
         (?:\s+(?:plus|minus)\s*[-+]?(?:\d{1,9}(?:\.\d{0,9})?|\.\d{1,9})\s*
            (?:fil{1,3}|em|ex|pt|mu)?)*[ ]?""",
@@ -348,13 +351,13 @@ def _macros() -> dict[str, _Macro]:
     add("enquote mkbibquote", _Macro(1, _wrap("“", "”")))
     add("mkbibparens", _Macro(1, _wrap("(", ")")))
     add("mkbibbrackets", _Macro(1, _wrap("[", "]")))
+    add("cs", _Macro(1, _wrap("\\", "")))  # TUGboat: \cs{relax} is "\relax"
     add("textsuperscript mkbibsuperscript", _Macro(1, _text_script(_t.SUPERSCRIPTS)))
     add("textsubscript", _Macro(1, _text_script(_t.SUBSCRIPTS)))
     # Sort keys, labels, colours, environment names and invisible boxes are
     # markup rather than text: these are the only arguments we drop.
     add(
-        "noopsort SortNoop sortnoop label index begin end phantom hphantom "
-        "vphantom color hyphenation",
+        "noopsort SortNoop sortnoop label index begin end phantom hphantom vphantom color hyphenation",
         _Macro(1, _constant("")),
     )
     add("hspace vspace", _Macro(1, _constant(" ")))
@@ -363,8 +366,7 @@ def _macros() -> dict[str, _Macro]:
     add("texorpdfstring", _Macro(2, _keep(0)))
     add("frac dfrac tfrac cfrac nicefrac sfrac", _Macro(2, _frac))
     add(
-        "left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr "
-        "Biggl Biggr bigm Bigm",
+        "left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr bigm Bigm",
         _Macro(1, _delimiter),
     )
     add("mathbb", _Macro(1, _blackboard))
@@ -612,7 +614,7 @@ class _Decoder:
             return
         special = _SPECIAL.get(name)
         if special is not None:
-            special(self)
+            special(self, gap)
             return
         macro = _MACROS.get(name)
         if macro is not None:
@@ -633,7 +635,10 @@ class _Decoder:
             self._deliver(text)
         else:
             self._text(text)
-        if gap and self._in_math():
+        if gap and (self._in_math() or (len(text) > 1 and text[-1].isalnum())):
+            # A word-like macro (\LaTeX, \BibTeX) followed by a blank in a
+            # title: TeX would print "LaTeXand", but the author meant a word
+            # space, and losing it would change the title's words.
             self._space()
 
     def _unknown(self, name: str, gap: bool) -> None:
@@ -676,10 +681,14 @@ class _Decoder:
         """Handle ``$`` and ``$$``.
 
         ``$a$$b$`` is two inline formulas, so ``$$`` inside inline math
-        closes and reopens it rather than starting display math.
+        closes and reopens it rather than starting display math.  A dollar
+        that no other dollar follows cannot open a formula: it is a literal
+        one someone forgot to escape ("The $100 laptop").
         """
         math = self.stack[-1].math
-        if text == "$":
+        if not math and _NEXT_DOLLAR.search(self.src, self.pos) is None:
+            self._deliver(text)
+        elif text == "$":
             self._set_math(0 if math else 1)
         elif math != 1:
             self._set_math(0 if math else 2)
@@ -738,7 +747,17 @@ class _Decoder:
         self.pos = close + 1
         return src[start + 1 : close]
 
-    def _url(self) -> None:
+    def _tabbing_accent(self, gap: bool) -> None:
+        """``\\a'e``: the tabbing environment's spelling of ``\\'e``."""
+        src, pos = self.src, self.pos
+        macro = _MACROS.get(src[pos]) if pos < len(src) and not gap else None
+        if macro is None:
+            self._unknown("a", gap)
+            return
+        self.pos += 1
+        self._call(macro)
+
+    def _url(self, gap: bool) -> None:
         """``\\url{...}``, ``\\path|...|``: the address, verbatim."""
         raw = self._verbatim()
         if raw is None:
@@ -746,13 +765,13 @@ class _Decoder:
         else:
             self._deliver(_URL_ESCAPE.sub(r"\1", raw))
 
-    def _verb(self) -> None:
+    def _verb(self, gap: bool) -> None:
         """``\\verb|...|``: the text, verbatim."""
         raw = self._verbatim()
         if raw is not None:
             self._deliver(raw)
 
-    def _href(self) -> None:
+    def _href(self, gap: bool) -> None:
         """``\\href{url}{text}``: the text (the address if no text follows)."""
         raw = self._verbatim()
         if raw is None:
@@ -761,7 +780,7 @@ class _Decoder:
         url = _URL_ESCAPE.sub(r"\1", raw)
         self._call(_Macro(1, lambda args: "".join(args) if args else url))
 
-    def _char_code(self) -> None:
+    def _char_code(self, gap: bool) -> None:
         """``\\char"E9`` and friends: the character with that code."""
         m = self._skip(_CHAR_CODE)
         if m is None:
@@ -778,23 +797,26 @@ class _Decoder:
         if code < 0x110000 and not 0xD800 <= code < 0xE000:
             self._deliver(chr(code))
 
-    def _sqrt(self) -> None:
+    def _sqrt(self, gap: bool) -> None:
         """``\\sqrt[n]{x}``: the optional index is read here."""
         m = self._skip(_SQRT_INDEX)
         index = latex_to_text(m.group(1)) if m is not None else ""
         self._call(_Macro(1, _sqrt(index)))
 
-    def _kern(self) -> None:
+    def _kern(self, gap: bool) -> None:
         """``\\kern-.1em``: a small space, printed as nothing."""
         self._skip(_DIMEN)
 
-    def _hskip(self) -> None:
+    def _hskip(self, gap: bool) -> None:
         """``\\hskip 1em``: a space."""
         self._skip(_DIMEN)
         self._space()
 
 
-_SPECIAL: Final[dict[str, Callable[[_Decoder], None]]] = {
+# Control words that read the source themselves; called with the decoder
+# and whether blanks followed the control word.
+_SPECIAL: Final[dict[str, Callable[[_Decoder, bool], None]]] = {
+    "a": _Decoder._tabbing_accent,
     "url": _Decoder._url,
     "nolinkurl": _Decoder._url,
     "path": _Decoder._url,

@@ -58,9 +58,7 @@ WIDE_ACCENTS: Final[dict[str, str]] = {
 }
 
 # Combining marks drawn below the letter: these keep a dotless i dotless.
-BELOW_MARKS: Final[frozenset[str]] = frozenset(
-    "\u0327\u0328\u0323\u0331\u0332\u0325\u032e\u0330"
-)
+BELOW_MARKS: Final[frozenset[str]] = frozenset("\u0327\u0328\u0323\u0331\u0332\u0325\u032e\u0330")
 
 # An accent above a dotless i or j puts the dot back: \"{\i} is "ï".
 DOTLESS: Final[dict[str, str]] = {"\u0131": "i", "\u0237": "j"}
@@ -471,19 +469,155 @@ MATH_SYMBOLS: Final[dict[str, str]] = {
 # Operator names print as themselves (upright) in math.  \deg is the degree
 # of a polynomial in LaTeX, not the degree sign (that is ^\circ).
 MATH_FUNCTIONS: Final[frozenset[str]] = frozenset(
-    ["log", "ln", "lg", "exp", "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "coth", "min", "max", "lim", "liminf", "limsup", "sup", "inf", "det", "arg", "deg", "dim", "ker", "hom", "gcd", "Pr", "mod", "bmod"]
+    [
+        "log",
+        "ln",
+        "lg",
+        "exp",
+        "sin",
+        "cos",
+        "tan",
+        "sec",
+        "csc",
+        "cot",
+        "arcsin",
+        "arccos",
+        "arctan",
+        "sinh",
+        "cosh",
+        "tanh",
+        "coth",
+        "min",
+        "max",
+        "lim",
+        "liminf",
+        "limsup",
+        "sup",
+        "inf",
+        "det",
+        "arg",
+        "deg",
+        "dim",
+        "ker",
+        "hom",
+        "gcd",
+        "Pr",
+        "mod",
+        "bmod",
+    ]
 )
 
 # Control words that stand for horizontal or vertical space.
 SPACES: Final[frozenset[str]] = frozenset(
-    ["quad", "qquad", "enspace", "enskip", "thinspace", "medspace", "thickspace", "space", "nobreakspace", "hfill", "hfil", "hss", "vfill", "par", "newblock", "newline", "linebreak", "break", "smallskip", "medskip", "bigskip", "cr"]
+    [
+        "quad",
+        "qquad",
+        "enspace",
+        "enskip",
+        "thinspace",
+        "medspace",
+        "thickspace",
+        "space",
+        "nobreakspace",
+        "hfill",
+        "hfil",
+        "hss",
+        "vfill",
+        "par",
+        "newblock",
+        "newline",
+        "linebreak",
+        "break",
+        "smallskip",
+        "medskip",
+        "bigskip",
+        "cr",
+    ]
 )
 
 # Control words that print nothing: font and size switches (the declaration
 # forms like {\em ...} just vanish and leave the group's text), spacing
 # hints and TeX plumbing.
 VANISH: Final[frozenset[str]] = frozenset(
-    ["relax", "protect", "noindent", "indent", "leavevmode", "null", "unskip", "ignorespaces", "xspace", "nobreak", "allowbreak", "nolinebreak", "nocorr", "textcompwordmark", "em", "bf", "it", "sl", "sc", "rm", "sf", "tt", "up", "md", "bfseries", "mdseries", "itshape", "slshape", "scshape", "upshape", "rmfamily", "sffamily", "ttfamily", "normalfont", "tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge", "boldmath", "unboldmath", "displaystyle", "textstyle", "scriptstyle", "scriptscriptstyle", "limits", "nolimits", "selectfont", "sloppy", "frenchspacing", "nonfrenchspacing", "centering", "raggedright", "raggedleft", "cyrchar", "ssf", "smc", "sltt", "makeatletter", "makeatother", "negthinspace", "negmedspace", "negthickspace", "mathstrut", "strut", "normalcolor"]
+    [
+        "relax",
+        "protect",
+        "noindent",
+        "indent",
+        "leavevmode",
+        "null",
+        "unskip",
+        "ignorespaces",
+        "xspace",
+        "nobreak",
+        "allowbreak",
+        "nolinebreak",
+        "nocorr",
+        "textcompwordmark",
+        "em",
+        "bf",
+        "it",
+        "sl",
+        "sc",
+        "rm",
+        "sf",
+        "tt",
+        "up",
+        "md",
+        "bfseries",
+        "mdseries",
+        "itshape",
+        "slshape",
+        "scshape",
+        "upshape",
+        "rmfamily",
+        "sffamily",
+        "ttfamily",
+        "normalfont",
+        "tiny",
+        "scriptsize",
+        "footnotesize",
+        "small",
+        "normalsize",
+        "large",
+        "Large",
+        "LARGE",
+        "huge",
+        "Huge",
+        "boldmath",
+        "unboldmath",
+        "displaystyle",
+        "textstyle",
+        "scriptstyle",
+        "scriptscriptstyle",
+        "limits",
+        "nolimits",
+        "selectfont",
+        "sloppy",
+        "frenchspacing",
+        "nonfrenchspacing",
+        "centering",
+        "raggedright",
+        "raggedleft",
+        "cyrchar",
+        "makeatletter",
+        "makeatother",
+        "negthinspace",
+        "negmedspace",
+        "negthickspace",
+        "mathstrut",
+        "strut",
+        "normalcolor",
+        # TUGboat's font switches
+        "ssf",
+        "smc",
+        "sltt",
+        "SMC",
+        "slc",
+        "eightrm",
+        "ninesmc",
+        "manual",
+    ]
 )
 
 # Control symbols (a backslash and one non-letter) that are plain output.

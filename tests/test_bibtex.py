@@ -131,7 +131,9 @@ def test_runaway_value_stops_at_the_next_entry() -> None:
     text = "@article{broken,\n  title = {Two {missing {braces},\n}\n@article{after, title = {After}}\n"
     result = parse_text(text, "r.bib")
     assert [entry.key for entry in result.entries] == ["after"]
-    assert [str(d) for d in result.diagnostics] == ["r.bib:2: error: broken: unbalanced braces in field 'title'; entry skipped"]
+    assert [str(d) for d in result.diagnostics] == [
+        "r.bib:2: error: broken: unbalanced braces in field 'title'; entry skipped"
+    ]
 
 
 def test_unclosed_entry_is_kept_with_a_warning() -> None:
