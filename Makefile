@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 DEV_STAMP  := $(VENV)/.dev-installed
 DEMO_STAMP := $(VENV)/.demo-installed
 
-.PHONY: demo test lint golden bench clean
+.PHONY: demo test lint golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -17,6 +17,19 @@ GOLDEN = TESTS / "golden"
 REFS = ROOT / "refs.bib"
 
 
+def table_rows(name: str, *, header: bool = False) -> list[tuple[int, list[str]]]:
+    """(line number, tab-separated cells) for each data line of the fixture
+    table tests/fixtures/NAME. Blank lines and lines starting with # are
+    skipped, and the first line too when the table has a header."""
+    rows = []
+    lines = (FIXTURES / name).read_text(encoding="utf-8").split("\n")
+    for number, line in enumerate(lines, 1):
+        if (header and number == 1) or not line.strip() or line.startswith("#"):
+            continue
+        rows.append((number, line.split("\t")))
+    return rows
+
+
 def invoke(*args: str, input: str | bytes | None = None) -> Result:
     """Runs the CLI in-process with stdout and stderr kept apart."""
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)

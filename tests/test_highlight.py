@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from bib2pubs.names import make_pattern, parse_people
-from tests.conftest import FIXTURES
+from tests.conftest import table_rows
 
 
 @dataclass(frozen=True)
@@ -23,11 +23,7 @@ class Case:
 
 def _cases() -> list[Case]:
     cases = []
-    text = (FIXTURES / "highlight.tsv").read_text(encoding="utf-8")
-    for number, row in enumerate(text.splitlines(), 1):
-        if not row.strip() or row.startswith("#"):
-            continue
-        pattern, author, highlighted, display, why = row.split("\t")
+    for number, (pattern, author, highlighted, display, why) in table_rows("highlight.tsv"):
         assert highlighted in ("yes", "no"), f"highlight.tsv:{number}: third column must be yes or no"
         cases.append(Case(number, pattern, author, highlighted == "yes", display, why))
     return cases

@@ -6,9 +6,7 @@ import json
 import re
 import subprocess
 import sys
-import time
 import unicodedata
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -17,8 +15,7 @@ from hypothesis import strategies as st
 
 from bib2pubs import latex
 from bib2pubs.latex import has_latex, latex_to_text
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.conftest import FIXTURES, table_rows
 
 
 class Case(NamedTuple):
@@ -34,26 +31,22 @@ class Case(NamedTuple):
 # tests/fixtures/latex.tsv: our own cases
 
 
-def _read_cases(path: Path) -> list[Case]:
-    """Read input<TAB>expected<TAB>note lines; # starts a comment line.
+def _read_cases(name: str) -> list[Case]:
+    """Read input<TAB>expected<TAB>note lines.
 
     A malformed line becomes a case whose expectation cannot hold, so the
     failure names the line instead of breaking collection.
     """
     cases = []
-    text = path.read_text(encoding="utf-8")
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line or line.startswith("#"):
-            continue
-        fields = line.split("\t")
+    for number, fields in table_rows(name):
         if len(fields) != 3:
-            cases.append(Case(number, line, "\0malformed", "needs 3 tab-separated fields"))
+            cases.append(Case(number, "\t".join(fields), "\0malformed", "needs 3 tab-separated fields"))
             continue
         cases.append(Case(number, *fields))
     return cases
 
 
-CASES = _read_cases(FIXTURES / "latex.tsv")
+CASES = _read_cases("latex.tsv")
 
 
 def test_fixture_is_large_enough() -> None:
@@ -127,15 +120,12 @@ class CorpusRow(NamedTuple):
 
 
 def _read_corpus() -> list[CorpusRow]:
-    rows = []
-    lines = (FIXTURES / "latex_to_unicode.tsv").read_text(encoding="utf-8").split("\n")
-    assert lines[0].split("\t")[:2] == ["latex_json", "unicode_json"]
-    for number, line in enumerate(lines[1:], 2):
-        if not line:
-            continue
-        fields = line.split("\t")
-        rows.append(CorpusRow(number, json.loads(fields[0]), json.loads(fields[1]), fields[4]))
-    return rows
+    header = (FIXTURES / "latex_to_unicode.tsv").read_text(encoding="utf-8").split("\n", 1)[0]
+    assert header.split("\t")[:2] == ["latex_json", "unicode_json"]
+    return [
+        CorpusRow(number, json.loads(fields[0]), json.loads(fields[1]), fields[4])
+        for number, fields in table_rows("latex_to_unicode.tsv", header=True)
+    ]
 
 
 CORPUS = _read_corpus()
@@ -265,21 +255,14 @@ def test_tables_do_not_shadow_each_other() -> None:
 
 
 # --------------------------------------------------------------------------
-# Robustness and linear time
+# Robustness: hostile input finishes with the right text. (Speed belongs to
+# the benchmarks; a quadratic path here would show as a suite that hangs.)
 
 DEEP = 100_000
 
 
-def _timed(value: str) -> tuple[str, float]:
-    start = time.perf_counter()
-    result = latex_to_text(value)
-    return result, time.perf_counter() - start
-
-
 def test_deeply_nested_braces() -> None:
-    result, seconds = _timed("{" * DEEP + "deep" + "}" * DEEP)
-    assert result == "deep"
-    assert seconds < 5, f"{seconds:.2f} s for {DEEP} nested braces"
+    assert latex_to_text("{" * DEEP + "deep" + "}" * DEEP) == "deep"
 
 
 @pytest.mark.parametrize(
@@ -317,19 +300,17 @@ def test_deeply_nested_braces() -> None:
         "path",
     ],
 )
-def test_pathological_input_is_fast(value: str, expected: str | None) -> None:
-    result, seconds = _timed(value)
+def test_pathological_input_finishes(value: str, expected: str | None) -> None:
+    result = latex_to_text(value)
     assert isinstance(result, str)
     if expected is not None:
         assert result == expected
-    assert seconds < 5, f"{seconds:.2f} s"
 
 
 def test_deep_accents_are_bounded() -> None:
     # Accents beyond the nesting bound are ignored (no real value has 100).
-    result, seconds = _timed("\\'" * DEEP + "e")
+    result = latex_to_text("\\'" * DEEP + "e")
     assert result == "é" + "\u0301" * (latex._MAX_DEPTH - 1)
-    assert seconds < 5, f"{seconds:.2f} s"
 
 
 # --------------------------------------------------------------------------

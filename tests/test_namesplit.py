@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -13,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bib2pubs.namesplit import NameParts, is_others, split_name, split_persons
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.conftest import table_rows
 
 
 class NameRow(NamedTuple):
@@ -30,19 +28,9 @@ class ListRow(NamedTuple):
     expected: list[str]
 
 
-def _tsv_lines(name: str) -> list[tuple[int, list[str]]]:
-    """(line number, cells) for each data line of a fixture TSV."""
-    content = (FIXTURES / name).read_text(encoding="utf-8")
-    rows = []
-    for number, line in enumerate(content.split("\n"), start=1):
-        if number > 1 and line:
-            rows.append((number, line.split("\t")))
-    return rows
-
-
 def _load_names() -> list[NameRow]:
     rows = []
-    for number, cells in _tsv_lines("names_bibtex.tsv"):
+    for number, cells in table_rows("names_bibtex.tsv", header=True):
         assert len(cells) == 7, f"names_bibtex.tsv line {number}: {len(cells)} cells"
         text, first, von, last, jr, _source, note = cells
         # The file writes raw tabs and newlines in inputs as <TAB> and <LF>.
@@ -53,7 +41,7 @@ def _load_names() -> list[NameRow]:
 
 def _load_lists() -> list[ListRow]:
     rows = []
-    for number, cells in _tsv_lines("and_splitting.tsv"):
+    for number, cells in table_rows("and_splitting.tsv", header=True):
         assert len(cells) == 3, f"and_splitting.tsv line {number}: {len(cells)} cells"
         rows.append(ListRow(number, json.loads(cells[0]), json.loads(cells[1])))
     return rows

@@ -9,17 +9,15 @@ from bib2pubs.bibtex import parse_text
 from bib2pubs.dates import parse_year
 from bib2pubs.model import Venue
 from bib2pubs.venues import classify, extract_venue
-from tests.conftest import FIXTURES
+from tests.conftest import table_rows
 
 COLUMNS = ("kind", "name", "short", "label", "url", "location", "dates")
 
 
 def _rows() -> list[tuple[int, str, list[str]]]:
     rows = []
-    for number, row in enumerate((FIXTURES / "venues.tsv").read_text(encoding="utf-8").splitlines(), 1):
-        if row.strip() and not row.startswith("#"):
-            bibtex, *expected = row.split("\t")
-            rows.append((number, bibtex, expected + [""] * (len(COLUMNS) - len(expected))))
+    for number, (bibtex, *expected) in table_rows("venues.tsv"):
+        rows.append((number, bibtex, expected + [""] * (len(COLUMNS) - len(expected))))
     return rows
 
 
