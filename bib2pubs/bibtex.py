@@ -64,9 +64,10 @@ _BARE_TYPE = re.compile(r"@[ \t]*(" + _TYPE + r")")
 _NEXT_ENTRY = r"\n[ \t]*@[ \t]*" + _TYPE + r"\s*[{(]"
 _BRACE_SCAN = re.compile(r"[{}]|" + _NEXT_ENTRY)
 _BRACES_ONLY = re.compile(r"[{}]")
+_ESCAPED_BRACE_SCAN = re.compile(r"\\[{}]|[{}]|" + _NEXT_ENTRY)
 _QUOTE_SCAN = re.compile(r'[{}"]|' + _NEXT_ENTRY)
 _NEXT_ENTRY_RE = re.compile(_NEXT_ENTRY)
-_SWALLOWED_FIELD = re.compile(r"\n[ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
+_SWALLOWED_FIELD = re.compile(r"[\n,][ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
 _SPACE = re.compile(r"\s*")
 _FIELD_NAME = re.compile(r"[^\s=,{}()\"#%@]+")
 _BARE_WORD = re.compile(r"[^\s,#{}()\"=%]+")
@@ -141,6 +142,7 @@ class _Parser:
         self.entries: list[RawEntry] = []
         self.preambles: list[str] = []
         self.unnamed = unnamed  # one counter across the run's files
+        self.brace_scan = _BRACE_SCAN  # _ESCAPED_BRACE_SCAN while retrying an entry
 
     # -- reporting -------------------------------------------------------
 
@@ -247,19 +249,52 @@ class _Parser:
         elif key_match and close == ")" and key.endswith(")") and not text.startswith(",", after_key):
             # "@misc(key)": the entry's own ")" ended up in the key.
             key, after_key = key[:-1], key_match.end() - 1
+        mark = len(self.diagnostics)
         fields: dict[str, str] = {}
         field_lines: dict[str, int] = {}
-        pos = after_key
         try:
-            pos = self._fields(at, pos, close, key, fields, field_lines)
+            pos = self._fields(at, after_key, close, key, fields, field_lines)
         except _Broken as broken:
-            self.report(broken.pos, "error", f"{broken.message}; entry skipped", key or None)
-            return max(broken.resume, at + 1)
+            del self.diagnostics[mark:]  # the retry reports afresh
+            fields, field_lines = {}, {}
+            retried = self._retry_with_literal_braces(at, after_key, close, key, fields, field_lines, broken)
+            if retried is None:
+                self.report(broken.pos, "error", f"{broken.message}; entry skipped", key or None)
+                return max(broken.resume, at + 1)
+            pos = retried
         if not key:
             self.unnamed[0] += 1
             key = f"unnamed-{self.unnamed[0]}"
             self.report(at, "warning", f"entry has no key; calling it '{key}'")
         self.entries.append(RawEntry(kind, key, fields, self.file, line, field_lines))
+        return pos
+
+    def _retry_with_literal_braces(
+        self,
+        at: int,
+        after_key: int,
+        close: str,
+        key: str,
+        fields: dict[str, str],
+        field_lines: dict[str, int],
+        broken: _Broken,
+    ) -> int | None:
+        """Reads a broken entry again with ``\\{`` and ``\\}`` as literal
+        braces. BibTeX counts every brace, so a typo like ``Thi\\{'ebaux``
+        unbalances the entry; this reading often saves it. None if it fails too."""
+        region = self.text[at : max(broken.resume, broken.pos + 1)]
+        if "\\{" not in region and "\\}" not in region:
+            return None
+        mark = len(self.diagnostics)
+        self.brace_scan = _ESCAPED_BRACE_SCAN
+        try:
+            pos = self._fields(at, after_key, close, key, fields, field_lines)
+        except _Broken:
+            del self.diagnostics[mark:]
+            return None
+        finally:
+            self.brace_scan = _BRACE_SCAN
+        self.report(at, "warning", "unbalanced braces; read '\\{' and '\\}' as literal braces", key or None)
         return pos
 
     def _fields(
@@ -322,10 +357,15 @@ class _Parser:
                 raise _Broken(f"{what}: value missing at end of file", n, pos)
             char = text[pos]
             if char == "{":
-                end = self._balanced_end(pos)
+                end = self._balanced_end(pos, self.brace_scan)
                 if end is None:
                     raise _Broken(f"unbalanced braces in {what}", self._resume(pos), pos)
-                parts.append(text[pos + 1 : end])
+                value = text[pos + 1 : end]
+                if self.brace_scan is _ESCAPED_BRACE_SCAN:
+                    # Spelled so that later stages, which count braces as
+                    # BibTeX does, see a balanced value.
+                    value = value.replace("\\{", "\\textbraceleft{}").replace("\\}", "\\textbraceright{}")
+                parts.append(value)
                 pos = end + 1
             elif char == '"':
                 end = self._quoted_end(pos)
@@ -382,6 +422,8 @@ class _Parser:
         depth = 0
         for match in scan.finditer(self.text, open_pos):
             token = match.group()
+            if token in ("\\{", "\\}"):
+                continue
             if token == "{":
                 depth += 1
             elif token == "}":

@@ -290,3 +290,25 @@ def test_corpus_counts_are_accounted_for() -> None:
         errors = sum(1 for d in result.diagnostics if d.level == "error")
         expected_at_least = int(row.split("\t")[5])
         assert len(result.entries) + errors >= expected_at_least, path
+
+
+def test_escaped_brace_typo_is_read_as_a_literal_brace() -> None:
+    # BibTeX counts "\{" as a brace, so this typo unbalances the entry; a
+    # second reading with literal braces saves it, with a warning.
+    text = (
+        "@techreport{t,\n  author = {Sylvie Thi\\{'ebaux and Joachim Hertzberg},\n"
+        "  year = {1993},\n}\n@misc{n, title = {Next}}"
+    )
+    result = parse_text(text, "t.bib")
+    assert [entry.key for entry in result.entries] == ["t", "n"]
+    assert result.entries[0].fields["year"] == "1993"
+    assert result.entries[0].fields["author"].endswith("and Joachim Hertzberg")
+    assert [str(d) for d in result.diagnostics] == [
+        "t.bib:1: warning: t: unbalanced braces; read '\\{' and '\\}' as literal braces"
+    ]
+
+
+def test_one_line_entry_swallowing_its_fields_is_retried() -> None:
+    result = parse_text("@misc{a, title = {A \\{ literal}, year = 2000}\n@misc{b, title = {B}}", "o.bib")
+    assert dict(result.entries[0].fields) == {"title": "A \\textbraceleft{} literal", "year": "2000"}
+    assert len(result.diagnostics) == 1
