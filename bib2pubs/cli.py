@@ -61,9 +61,11 @@ def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
 
 def _choose_format(format_name: str | None, template: str | None, output: str | None) -> str | None:
     """The output format, or None for the terminal preview."""
-    from bib2pubs.render import resolve_template, template_format
+    template_fmt = None
+    if template:
+        from bib2pubs.render import resolve_template, template_format
 
-    template_fmt = template_format(resolve_template(template)[0]) if template else None
+        template_fmt = template_format(resolve_template(template)[0])
     if format_name == "json" and template:
         raise UsageError("--format json prints the model; it takes no --template")
     if format_name and template_fmt and format_name != template_fmt:

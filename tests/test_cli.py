@@ -293,3 +293,23 @@ def test_broken_pipe_is_quiet() -> None:
     result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=False, timeout=60)
     assert result.stdout == "2025\n"
     assert "Traceback" not in result.stderr and result.stderr == ""
+
+
+HEAVY = ("rich", "jinja2", "pylatexenc", "bibtexparser")
+
+
+def _modules_after(code: str) -> list[str]:
+    probe = f"import sys\n{code}\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    return eval(result.stdout.strip().splitlines()[-1])  # a printed list of names
+
+
+def test_importing_the_cli_loads_no_heavy_module() -> None:
+    assert _modules_after("import bib2pubs.cli") == []
+
+
+def test_each_format_loads_only_what_it_needs(tmp_path: Path) -> None:
+    run = "from bib2pubs.cli import cli\ncli.main([{bib!r}, '-f', {fmt!r}, '-o', {out!r}], standalone_mode=False)"
+    for fmt, expected in (("json", []), ("text", ["jinja2"]), ("html", ["jinja2"])):
+        code = run.format(bib=str(REFS), fmt=fmt, out=str(tmp_path / f"out.{fmt}"))
+        assert _modules_after(code) == expected, fmt
