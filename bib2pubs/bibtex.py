@@ -68,6 +68,9 @@ _ESCAPED_BRACE_SCAN = re.compile(r"\\[{}]|[{}]|" + _NEXT_ENTRY)
 _QUOTE_SCAN = re.compile(r'[{}"]|' + _NEXT_ENTRY)
 _NEXT_ENTRY_RE = re.compile(_NEXT_ENTRY)
 _SWALLOWED_FIELD = re.compile(r"[\n,][ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
+# After an entry: "," or blanks, then "name = value" — fields cut off by a stray "}".
+_STRAY_FIELDS = re.compile(r"[ \t]*,?\s*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\w]")
+_LITERAL_WORDS = frozenset({"true", "false", "yes", "no"})
 _SPACE = re.compile(r"\s*")
 _FIELD_NAME = re.compile(r"[^\s=,{}()\"#%@]+")
 _BARE_WORD = re.compile(r"[^\s,#{}()\"=%]+")
@@ -110,9 +113,12 @@ class _Lines:
         self._line = 1
 
     def at(self, pos: int) -> int:
+        # Counting only the stretch between the last answer and this one
+        # keeps a whole file's lookups linear, backwards or forwards.
         if pos < self._pos:
-            self._pos, self._line = 0, 1
-        self._line += self._text.count("\n", self._pos, pos)
+            self._line -= self._text.count("\n", pos, self._pos)
+        else:
+            self._line += self._text.count("\n", self._pos, pos)
         self._pos = pos
         return self._line
 
@@ -131,7 +137,13 @@ class _Parser:
     """Parses one file's text; macros are shared across the files of a run."""
 
     def __init__(
-        self, text: str, file: str, macros: dict[str, str], diagnostics: list[Diagnostic], unnamed: list[int]
+        self,
+        text: str,
+        file: str,
+        macros: dict[str, str],
+        diagnostics: list[Diagnostic],
+        unnamed: list[int],
+        keys: dict[str, tuple[str, int]],
     ) -> None:
         self.text = text
         self.n = len(text)
@@ -143,6 +155,7 @@ class _Parser:
         self.preambles: list[str] = []
         self.unnamed = unnamed  # one counter across the run's files
         self.brace_scan = _BRACE_SCAN  # _ESCAPED_BRACE_SCAN while retrying an entry
+        self.keys = keys  # lower-case key -> (file, line) of its first entry, across files
 
     # -- reporting -------------------------------------------------------
 
@@ -266,8 +279,35 @@ class _Parser:
             self.unnamed[0] += 1
             key = f"unnamed-{self.unnamed[0]}"
             self.report(at, "warning", f"entry has no key; calling it '{key}'")
+        pos = self._fields_after_stray_close(at, pos, close, key, fields, field_lines)
+        first = self.keys.setdefault(key.lower(), (self.file, line))
+        if first != (self.file, line):
+            where = f"line {first[1]}" if first[0] == self.file else f"{first[0]}:{first[1]}"
+            self.report(at, "warning", f"duplicate key (first at {where}); both are listed", key)
         self.entries.append(RawEntry(kind, key, fields, self.file, line, field_lines))
         return pos
+
+    def _fields_after_stray_close(
+        self, at: int, pos: int, close: str, key: str, fields: dict[str, str], field_lines: dict[str, int]
+    ) -> int:
+        """``title = {A}},`` closes the entry early and BibTeX drops the
+        fields after it. When what follows reads as fields, keep them."""
+        if not _STRAY_FIELDS.match(self.text, pos):
+            return pos
+        mark = len(self.diagnostics)
+        more_fields: dict[str, str] = {}
+        more_lines: dict[str, int] = {}
+        try:
+            end = self._fields(at, pos, close, key, more_fields, more_lines)
+        except _Broken:
+            del self.diagnostics[mark:]
+            self.report(pos, "warning", f"text after the entry looks like fields; a stray '{close}'?", key or None)
+            return pos
+        self.report(pos - 1, "warning", f"a stray '{close}' closed the entry early; the fields after it are kept", key)
+        for name, value in more_fields.items():
+            if name not in fields:
+                fields[name], field_lines[name] = value, more_lines[name]
+        return end
 
     def _retry_with_literal_braces(
         self,
@@ -394,7 +434,9 @@ class _Parser:
             value = STANDARD_MACROS.get(name)
         if value is None:
             # BibTeX would substitute nothing; keeping the name loses no text.
-            self.report(pos, "warning", f"undefined macro '{word}' kept as text", key)
+            # al-folio's "selected = true" is meant as text: no warning.
+            if name not in _LITERAL_WORDS:
+                self.report(pos, "warning", f"undefined macro '{word}' kept as text", key)
             return word
         return value
 
@@ -469,8 +511,9 @@ def parse_sources(sources: list[tuple[str, str]]) -> Bibliography:
     entries: list[RawEntry] = []
     preambles: list[str] = []
     unnamed = [0]
+    keys: dict[str, tuple[str, int]] = {}
     for file, text in sources:
-        parser = _Parser(text, file, macros, diagnostics, unnamed)
+        parser = _Parser(text, file, macros, diagnostics, unnamed, keys)
         parser.parse()
         entries.extend(parser.entries)
         preambles.extend(parser.preambles)

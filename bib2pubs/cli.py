@@ -1,7 +1,9 @@
 """The command line: parse options, call the library, map errors to exit codes.
 
 Exit codes: 0 success (warnings allowed); 1 the run failed (no entry read,
-a template error); 2 usage errors and unreadable input.
+a template error, an output that cannot be written); 2 usage errors and
+unreadable input; 70 an internal error (a bug: please report it); 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -15,20 +17,10 @@ import click
 
 from bib2pubs import __version__
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError
-from bib2pubs.model import Diagnostic, Listing
+from bib2pubs.formats import FORMATS, SUFFIXES, format_of
+from bib2pubs.model import Diagnostic
 from bib2pubs.output import write_file, write_stdout
-from bib2pubs.pipeline import Options, run
-
-FORMATS = ("markdown", "html", "text", "json")
-_SUFFIX_FORMATS = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".txt": "text",
-    ".text": "text",
-    ".json": "json",
-}
+from bib2pubs.pipeline import Options, render_output, run
 
 EPILOG = """
 \b
@@ -75,11 +67,11 @@ def _choose_format(format_name: str | None, template: str | None, output: str | 
     if template_fmt:
         return template_fmt
     if output and output != "-":
-        suffix = os.path.splitext(output)[1].lower()
-        if suffix not in _SUFFIX_FORMATS:
-            known = ", ".join(sorted(_SUFFIX_FORMATS))
+        from_suffix = format_of(os.path.basename(output))
+        if from_suffix is None:
+            known = ", ".join(f".{suffix}" for suffix in SUFFIXES)
             raise UsageError(f"cannot tell the format from '{output}' ({known}); add --format")
-        return _SUFFIX_FORMATS[suffix]
+        return from_suffix
     if output == "-" or not sys.stdout.isatty():
         return "text"
     return None
@@ -100,27 +92,25 @@ def _produce(
 ) -> None:
     variables = _parse_sets(sets)
     chosen = _choose_format(format_name, template, output)
-    listing: Listing = run(bibfiles, Options(highlights=tuple(highlights)))
+    to_file = output is not None and output != "-"
+    try:
+        listing = run(bibfiles, Options(highlights=tuple(highlights)))
+    except NothingReadError as error:
+        _report(error.diagnostics)
+        if to_file and output and os.path.exists(output):
+            error.message += f"; {output} left as it was"
+        raise
     _report(listing.diagnostics)
-    if listing.entries_read == 0:
-        names = ", ".join(bibfiles)
-        kept = f"; {output} left as it was" if output and output != "-" and os.path.exists(output) else ""
-        raise NothingReadError(f"no entry could be read from {names}{kept}")
     if chosen is None:
         from bib2pubs.preview import show
 
         show(listing)
         return
-    if chosen == "json":
-        from bib2pubs.serialize import to_json
-
-        text = to_json(listing)
-    else:
-        from bib2pubs.render import DEFAULT_TEMPLATES, render
-
-        text, notes = render(listing, template or DEFAULT_TEMPLATES[chosen], variables)
-        _report(notes)
-    if output and output != "-":
+    text, notes = render_output(listing, chosen, template, variables)
+    _report(notes)
+    if to_file and output:
+        if format_of(os.path.basename(output)) not in (None, chosen):
+            click.echo(f"{output}: warning: writing {chosen} into a file named like another format", err=True)
         changed = write_file(output, text)
         click.echo(f"{output}: {'written' if changed else 'unchanged'}", err=True)
     else:
@@ -177,7 +167,9 @@ def cli(
     except Exception as error:  # noqa: BLE001 - no traceback reaches a user
         if debug:
             traceback.print_exc()
-        click.echo(f"bib2pubs: internal error: {error!r} (run with --debug for details)", err=True)
+        detail = repr(error)
+        detail = detail if len(detail) <= 200 else detail[:200] + "…"
+        click.echo(f"bib2pubs: internal error: {detail} (run with --debug for a traceback)", err=True)
         sys.exit(70)
 
 

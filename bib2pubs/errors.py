@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bib2pubs.model import Diagnostic
+
 
 class Bib2PubsError(Exception):
     """A run cannot go on. The CLI prints it as ``file:line: message``."""
@@ -39,4 +44,11 @@ class TemplateError(Bib2PubsError):
 
 
 class NothingReadError(Bib2PubsError):
-    """No entry could be read, so no output is written (nothing gets blanked)."""
+    """No entry could be read, so no output is written (nothing gets blanked).
+
+    Carries the problems found on the way, which usually say why.
+    """
+
+    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics

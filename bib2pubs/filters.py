@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from markupsafe import Markup
 
-from bib2pubs.model import Publication
+from bib2pubs.model import Person, Publication
 
 #: Button text for each link kind.
 LINK_LABELS = {
@@ -32,15 +32,25 @@ LINK_LABELS = {
 }
 
 # Characters Markdown (kramdown and CommonMark alike) may read as syntax.
-# `{` and `}` also keep Jekyll's Liquid from seeing `{{` or `{%` in data.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>{}$|~#])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|~#])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+# Braces become character references: Jekyll runs Liquid before Markdown,
+# and Liquid sees `{{` and `{%` even after a backslash.
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_DOUBLE_HYPHEN = re.compile(r"-(?=-)")
 
 
 def markdown_escape(text: str) -> str:
-    """Backslash-escapes what Markdown or Liquid would interpret."""
-    return _ENTITY.sub("&amp;", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
+    """Escapes what Markdown or Jekyll's Liquid would interpret."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _ENTITY.sub("&amp;", text))
+    return escaped.translate(_BRACES)
+
+
+def markdown(text: object) -> Markup:
+    """``markdown_escape`` as a filter, marked safe, for text that templates
+    join into larger Markdown strings themselves."""
+    return text if isinstance(text, Markup) else Markup(markdown_escape(str(text)))
 
 
 def markdown_url(url: str) -> Markup:
@@ -66,9 +76,20 @@ def yaml_scalar(value: object) -> Markup:
     return Markup(f'"{yaml_string(text)}"')
 
 
-def html_comment(text: str) -> Markup:
-    """Text that can sit inside ``<!-- … -->`` without ending it early."""
-    return Markup(str(text).replace("--", "- -"))
+def html_comment(value: object) -> Markup:
+    """Markdown that can sit inside ``<!-- … -->`` without ending it early
+    (no "--" survives). Text not yet escaped is escaped first."""
+    text = value if isinstance(value, Markup) else markdown_escape(str(value))
+    return Markup(_DOUBLE_HYPHEN.sub("- ", str(text)))
+
+
+class VenueLine(NamedTuple):
+    """The parts of a venue line, for templates to mark up."""
+
+    name: str
+    label: str
+    url: str
+    when: str
 
 
 def venue_when(publication: Publication) -> str:
@@ -84,28 +105,44 @@ def venue_when(publication: Publication) -> str:
     return ", ".join(part for part in (venue.location, when) if part)
 
 
+def venue_line(publication: Publication) -> VenueLine:
+    """What a venue line shows. A preprint's line is its server (or just
+    "Preprint"), without place or date: the year heading says when."""
+    venue = publication.venue
+    preprint = publication.kind == "preprint"
+    name = venue.name or ("Preprint" if preprint else "")
+    return VenueLine(name, venue.label, venue.url, "" if preprint else venue_when(publication))
+
+
+def venue_text(publication: Publication) -> str:
+    """The whole venue line as plain text, for text output and the terminal:
+    "USENIX … (NSDI 2024), Santa Clara, April 16–18, 2024"."""
+    line = venue_line(publication)
+    head = f"{line.name} ({line.label})" if line.name and line.label else line.name or line.label
+    return ", ".join(part for part in (head, line.when) if part)
+
+
+def mark_signs(person: Person) -> str:
+    """The signs after a name: "*" for equal contribution, "†" for any
+    other mark (a dagger, corresponding author…)."""
+    return "".join("*" if mark == "equal" else "†" for mark in person.marks)
+
+
 def keep_together(text: str) -> str:
     """Joins words with no-break spaces so wrapping never splits them (a
     person's name); the text template turns them back into spaces."""
     return text.replace(" ", "\u00a0")
 
 
-def venue_text(publication: Publication) -> str:
-    """The whole venue line as plain text, for text output and the terminal:
-    "USENIX … (NSDI 2024), Santa Clara, April 16–18, 2024"."""
-    venue = publication.venue
-    name = venue.name or ("Preprint" if publication.kind == "preprint" else "")
-    head = f"{name} ({venue.label})" if name and venue.label else name or venue.label
-    when = "" if publication.kind == "preprint" else venue_when(publication)
-    return ", ".join(part for part in (head, when) if part)
-
-
 FILTERS: dict[str, Callable[..., Any]] = {
+    "md": markdown,
     "md_url": markdown_url,
     "yaml_string": yaml_string,
     "yaml_scalar": yaml_scalar,
     "html_comment": html_comment,
+    "venue_line": venue_line,
     "venue_when": venue_when,
     "venue_text": venue_text,
+    "mark_signs": mark_signs,
     "keep_together": keep_together,
 }

@@ -9,9 +9,11 @@ user typed on purpose (a draft's "[PDF]()") is theirs to keep.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 
+from bib2pubs.bibtex import RawEntry
 from bib2pubs.model import Diagnostic
 
 #: Link kinds in the order pages list them, with the fields each is read from.
@@ -32,6 +34,8 @@ LINK_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 _URL_WRAPPER = re.compile(r"^\\(?:url|href)\s*\{(.*?)\}", re.S)
 _TEX_ESCAPE = re.compile(r"\\([_%&#~$])")
 _ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
@@ -40,13 +44,31 @@ _ARXIV_PREFIX = re.compile(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", r
 
 
 def clean_url(value: str) -> str:
-    """A URL as written in BibTeX (``\\url{…}``, ``\\_``, braces) made plain."""
+    """A URL as written in BibTeX (``\\url{…}``, ``\\_``, braces, broken
+    across lines) made plain; a space inside it becomes ``%20``."""
     text = value.strip()
     wrapped = _URL_WRAPPER.match(text)
     if wrapped:
         text = wrapped.group(1)
     text = _TEX_ESCAPE.sub(r"\1", text.replace("{", "").replace("}", ""))
-    return "".join(text.split())
+    # A line break (and the indentation after it) is the editor's, not the URL's.
+    text = _LINE_BREAK.sub("", text).strip()
+    return text.replace(" ", "%20")
+
+
+def unsafe_scheme(url: str) -> str | None:
+    """The scheme of a URL no page should link to (``javascript:``,
+    ``data:``…), or None when the URL is http(s), mailto, ftp or relative.
+
+    Checked the way a browser reads the link: entities decoded, control
+    characters and blanks removed.
+    """
+    seen = _INVISIBLE.sub("", html.unescape(url))
+    scheme = _SCHEME.match(seen)
+    # One letter is a Windows drive ("C:"), a path the user may rewrite.
+    if scheme and len(scheme.group(1)) > 1 and scheme.group(1).lower() not in _SAFE_SCHEMES:
+        return scheme.group(1)
+    return None
 
 
 def doi_url(value: str) -> str:
@@ -69,26 +91,30 @@ def arxiv_id(fields: Mapping[str, str]) -> str:
     return ""
 
 
-def extract_links(fields: Mapping[str, str], file: str, line: int, key: str) -> tuple[dict[str, str], list[Diagnostic]]:
+def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
     """The entry's links by kind, in page order, and any link refused."""
+    fields = entry.fields
     links: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
     for kind, names in LINK_FIELDS:
+        source = next((name for name in names if name in fields), None)
         if kind == "arxiv":
             identifier = arxiv_id(fields)
             url = f"https://arxiv.org/abs/{identifier}" if identifier else None
-        elif kind == "doi":
-            url = doi_url(fields["doi"]) if "doi" in fields else None
-        else:
-            url = next((clean_url(fields[name]) for name in names if name in fields), None)
-        if url is None:
+            source = "arxiv" if "arxiv" in fields else "eprint"
+        elif source is None:
             continue
-        scheme = _SCHEME.match(url)
-        if scheme and scheme.group(1).lower() not in _SAFE_SCHEMES and len(scheme.group(1)) > 1:
-            # One letter is a Windows drive ("C:"), not a scheme, and is a
-            # path the user may rewrite; javascript: and data: are refused.
-            message = f"{kind} link with a '{scheme.group(1)}:' target dropped"
-            diagnostics.append(Diagnostic(file, line, key or None, "warning", message))
+        elif kind == "doi":
+            url = doi_url(fields[source])
+        else:
+            url = clean_url(fields[source])
+        if url is None or (url and url in links.values()):
+            continue  # absent, or the same place as a link already listed
+        scheme = unsafe_scheme(url)
+        if scheme is not None:
+            line = entry.field_lines.get(source, entry.line)
+            message = f"{kind} link with a '{scheme}:' target dropped"
+            diagnostics.append(Diagnostic(entry.file, line, entry.key or None, "warning", message))
             continue
         links[kind] = url
     return links, diagnostics

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-Level = Literal["error", "warning", "info"]
+Level = Literal["error", "warning"]
 
 #: What kind of work an entry is; templates and filters group on it.
 KINDS = (
@@ -79,6 +79,7 @@ class Publication:
     year: int | None
     month: int | None
     authors: tuple[Person, ...]
+    editors: tuple[Person, ...]
     venue: Venue
     links: Mapping[str, str]
     hidden: bool = False

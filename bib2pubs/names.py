@@ -1,10 +1,11 @@
 """People: from a raw author field to decoded, marked, highlighted persons.
 
 Splitting follows BibTeX (``namesplit``); LaTeX is decoded per part after
-splitting, so ``{Barnes and Noble}`` stays one name. Stars typed into names
-for equal contribution ("Zhu*, Ruidong") leave the name and become marks,
-and hand-made bold (``\\textbf{Marshall, H.P.}``) is unwrapped: the page
-decides what is bold.
+splitting, so ``{Barnes and Noble}`` stays one name. What people type into
+names for the page's sake leaves the name and becomes data: stars for equal
+contribution ("Zhu*, Ruidong") and daggers become marks, and a name bolded
+by hand (``\\textbf{Marshall, H.P.}``) is highlighted, since its owner asked
+for exactly that. The page decides what a highlight or a mark looks like.
 """
 
 from __future__ import annotations
@@ -20,10 +21,28 @@ from bib2pubs.namesplit import NameParts, is_others, split_name, split_persons
 
 EQUAL = "equal"
 CORRESPONDING = "corresponding"
+DAGGER = "dagger"
+SELF = "self"
+#: The annotation (``author+an = {2=highlight}``) that highlights a person.
+HIGHLIGHT = "highlight"
 
-# Stars for equal contribution, in the ways people type them.
-_STAR = re.compile(r"\s*(?:\$\^\{?\*\}?\$|\\textsuperscript\{\*\}|\^\{?\*\}?|\{\*\}|\*)\s*")
-_BOLD_WRAPPER = re.compile(r"^\s*(?:\\textbf\s*\{(?P<a>.*)\}|\{\\bf\s+(?P<b>.*)\})\s*$", re.S)
+# Superscript marks typed after a name: *, †, ‡ and affiliation numbers, in
+# math, \textsuperscript or bare.
+_MARK_TEXT = r"(?:\*|†|‡|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b|\d{1,2}|,|\s)+"
+_MARKS = re.compile(
+    r"\$\^\{?(?P<a>" + _MARK_TEXT + r")\}?\$"
+    r"|\\textsuperscript\s*\{(?P<b>" + _MARK_TEXT + r")\}"
+    r"|\^\{?(?P<c>" + _MARK_TEXT + r")\}?"
+    r"|\{(?P<d>[*†‡])\}"
+    r"|(?P<e>[*†‡]|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b)"
+)
+# A whole name wrapped in a style, typed by hand; bold means "this is me".
+_WRAPPER = re.compile(
+    r"^\s*(?:\\(?P<command>textbf|underline|uline|emph|textit|textsc)\s*\{(?P<a>.*)\}"
+    r"|\{\\(?P<switch>bf|bfseries|em|it|itshape|sc)\s+(?P<b>.*)\})\s*$",
+    re.S,
+)
+_BOLD = frozenset({"textbf", "bf", "bfseries"})
 _ANNOTATION = re.compile(r"\s*(\d+)\s*(?::[^=;]*)?=\s*([^;]*)")
 _SEPARATORS = re.compile(r"[\s.\-‐‑‒–—_']+")
 _MARK_ALIASES = {"equal": EQUAL, "equalcontribution": EQUAL, "corresponding": CORRESPONDING, "corr": CORRESPONDING}
@@ -93,7 +112,7 @@ def _given_compatible(wanted: tuple[str, ...], given: tuple[str, ...]) -> bool:
     """Given names agree when each pair agrees in full or by initial; a
     missing middle name is no conflict, a different first name is."""
     if not wanted or not given:
-        return False
+        return not wanted and not given  # one name only ("Sukarno") on both sides
     if "".join(wanted) == "".join(given):
         return True
     for a, b in zip(wanted, given, strict=False):
@@ -136,29 +155,50 @@ def matches(pattern: Pattern, parts: NameParts) -> bool:
 def parse_people(
     field: str, patterns: Sequence[Pattern] = (), annotations: Mapping[int, tuple[str, ...]] | None = None
 ) -> tuple[tuple[Person, ...], bool]:
-    """The persons of an author field and whether it ended in "and others"."""
+    """The persons of an author field and whether it ended in "and others".
+
+    A person is highlighted with the style of the first pattern naming them,
+    else as "self" when the .bib asks for it (bold typed by hand, or the
+    annotation ``highlight``).
+    """
     people: list[Person] = []
     et_al = False
     for position, raw in enumerate(split_persons(field), 1):
         if is_others(raw):
             et_al = True
             continue
-        raw, marks = _strip_marks(raw)
-        if annotations:
-            marks = marks + tuple(mark for mark in annotations.get(position, ()) if mark not in marks)
+        raw, marks, bold = clean_name(raw)
+        annotated = annotations.get(position, ()) if annotations else ()
+        marks += tuple(mark for mark in annotated if mark not in marks and mark != HIGHLIGHT)
         parts = _decoded(split_name(raw))
         highlight = next((p.style for p in patterns if matches(p, parts)), None)
+        if highlight is None and (bold or HIGHLIGHT in annotated):
+            highlight = SELF
         people.append(Person(parts.first, parts.von, parts.last, parts.jr, display_name(parts), highlight, marks))
     return tuple(people), et_al
 
 
-def _strip_marks(raw: str) -> tuple[str, tuple[str, ...]]:
-    """Removes hand-made bold and equal-contribution stars from a raw name."""
-    bold = _BOLD_WRAPPER.match(raw)
-    if bold:
-        raw = bold.group("a") if bold.group("a") is not None else bold.group("b") or ""
-    if "*" not in raw:
-        return raw, ()
-    stripped = _STAR.sub(" ", raw)
-    stripped = re.sub(r"\s+,", ",", stripped).strip()
-    return stripped, (EQUAL,)
+def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
+    """A raw name without the marks and styles typed into it: the name, its
+    marks (equal for a star, dagger for † or ‡) and whether it was bold."""
+    marks: list[str] = []
+    bold = False
+    while True:
+        raw = _MARKS.sub(lambda match: _collect(match, marks), raw)
+        wrapped = _WRAPPER.match(raw)
+        if wrapped is None:
+            break
+        bold = bold or (wrapped.group("command") or wrapped.group("switch")) in _BOLD
+        raw = wrapped.group("a") if wrapped.group("a") is not None else wrapped.group("b")
+    name = " ".join(re.sub(r"\s+,", ",", raw).split())
+    return name, tuple(dict.fromkeys(marks)), bold
+
+
+def _collect(match: re.Match[str], marks: list[str]) -> str:
+    """Records the marks in one superscript and removes it from the name."""
+    text = next(group for group in match.groups() if group is not None)
+    if "*" in text:
+        marks.append(EQUAL)
+    if any(sign in text for sign in ("†", "‡", "\\dag")):
+        marks.append(DAGGER)
+    return " "

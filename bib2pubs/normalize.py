@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bib2pubs.bibtex import RawEntry
 from bib2pubs.dates import parse_iso_date, parse_month, parse_year
 from bib2pubs.latex import latex_to_text
-from bib2pubs.links import extract_links
+from bib2pubs.links import extract_links, unsafe_scheme
 from bib2pubs.model import Diagnostic, Publication
 from bib2pubs.names import Pattern, parse_marks, parse_people
 from bib2pubs.venues import classify, extract_venue
@@ -40,8 +41,18 @@ def normalize_entry(entry: RawEntry, patterns: Sequence[Pattern]) -> tuple[Publi
     kind = classify(entry.type, entry.fields)
     marks = parse_marks(entry.get("author+an")) if "author+an" in entry.fields else None
     authors, et_al = parse_people(entry.get("author"), patterns, marks)
-    links, link_problems = extract_links(entry.fields, entry.file, entry.line, entry.key)
+    editor_marks = parse_marks(entry.get("editor+an")) if "editor+an" in entry.fields else None
+    editors, editors_et_al = parse_people(entry.get("editor"), patterns, editor_marks)
+    links, link_problems = extract_links(entry)
     diagnostics.extend(link_problems)
+    venue = extract_venue(kind, entry.type, entry.fields, year)
+    scheme = unsafe_scheme(venue.url)
+    if scheme is not None:
+        venue = replace(venue, url="")
+        line = entry.field_lines.get("venueurl", entry.line)
+        diagnostics.append(
+            Diagnostic(entry.file, line, entry.key, "warning", f"venueurl with a '{scheme}:' target dropped")
+        )
     publication = Publication(
         key=entry.key,
         type=entry.type,
@@ -50,11 +61,12 @@ def normalize_entry(entry: RawEntry, patterns: Sequence[Pattern]) -> tuple[Publi
         year=year,
         month=month,
         authors=authors,
-        venue=extract_venue(kind, entry.fields, year),
+        editors=editors,
+        venue=venue,
         links=links,
         hidden=_flag(entry, "hidden"),
         selected=_flag(entry, "selected"),
-        et_al=et_al,
+        et_al=et_al if authors else editors_et_al,
         note=latex_to_text(entry.get("note")),
         file=entry.file,
         line=entry.line,

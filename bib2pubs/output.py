@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import stat
 import sys
-import tempfile
 
 from bib2pubs.errors import Bib2PubsError
+
+
+def _encode(text: str) -> bytes:
+    # surrogateescape gives back the bytes of a file name that was not UTF-8.
+    return text.encode("utf-8", "surrogateescape")
 
 
 def write_stdout(text: str) -> None:
@@ -15,7 +21,7 @@ def write_stdout(text: str) -> None:
     stream = getattr(sys.stdout, "buffer", None)
     if stream is not None:
         sys.stdout.flush()
-        stream.write(text.encode("utf-8"))
+        stream.write(_encode(text))
         stream.flush()
     else:
         sys.stdout.write(text)
@@ -23,40 +29,84 @@ def write_stdout(text: str) -> None:
 
 
 def write_file(path: str, text: str) -> bool:
-    """Writes ``text`` to ``path`` atomically; returns False, touching
-    nothing, when the file already holds exactly this text (so make and git
-    see no change)."""
-    data = text.encode("utf-8")
-    if os.path.isdir(path):
-        raise Bib2PubsError("is a directory; give a file name", path)
+    """Writes ``text`` to ``path`` and returns whether the file changed.
+
+    A file that already holds exactly this text is not touched (make and git
+    see no change). A regular file is replaced atomically (a temporary file,
+    then a rename), so a failed run never leaves half a page; a symbolic link
+    is followed, so the file it points to is the one updated; a device or
+    pipe (``/dev/stdout``) is written to directly.
+    """
+    data = _encode(text)
+    target = os.path.realpath(path)
     try:
-        with open(path, "rb") as handle:
-            if handle.read() == data:
-                return False
+        info = os.stat(target)
     except FileNotFoundError:
-        pass
+        info = None
+    except OSError as error:
+        raise Bib2PubsError(f"cannot write: {error.strerror or error}", path) from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise Bib2PubsError("is a directory; give a file name", path)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_through(path, target, data)
+        return True
+    if info is not None:
+        if _same_content(path, target, data):
+            return False
+        if not os.access(target, os.W_OK):
+            raise Bib2PubsError("is read-only; left as it was", path)
+    _replace_atomically(path, target, data, None if info is None else stat.S_IMODE(info.st_mode))
+    return True
+
+
+def _same_content(path: str, target: str, data: bytes) -> bool:
+    try:
+        if os.path.getsize(target) != len(data):
+            return False
+        with open(target, "rb") as handle:
+            return handle.read() == data
     except OSError as error:
         raise Bib2PubsError(f"cannot read the existing file: {error.strerror or error}", path) from None
-    directory = os.path.dirname(os.path.abspath(path))
+
+
+def _write_through(path: str, target: str, data: bytes) -> None:
     try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        with open(target, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise Bib2PubsError(f"cannot write: {error.strerror or error}", path) from None
+
+
+def _replace_atomically(path: str, target: str, data: bytes, mode: int | None) -> None:
+    directory = os.path.dirname(target)
+    temporary = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(6)}.tmp")
     try:
-        handle_fd, temporary = tempfile.mkstemp(prefix=".bib2pubs-", suffix=".tmp", dir=directory)
+        # 0o666 lets the umask decide a new file's mode, as any editor would.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as error:
         raise Bib2PubsError(f"cannot write here: {error.strerror or error}", path) from None
     try:
-        with os.fdopen(handle_fd, "wb") as handle:
+        with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except OSError as error:
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise Bib2PubsError(f"cannot write: {error.strerror or error}", path) from None
-    return True
+        if isinstance(error, OSError):
+            raise Bib2PubsError(f"cannot write: {error.strerror or error}", path) from None
+        raise
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: str) -> None:
+    """Makes the rename durable; best effort, as some systems refuse it."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bib2pubs.bibtex import parse_sources
 from bib2pubs.crossref import resolve_crossrefs
-from bib2pubs.errors import UsageError
+from bib2pubs.errors import NothingReadError, UsageError
+from bib2pubs.formats import DEFAULT_TEMPLATES
 from bib2pubs.model import Diagnostic, Listing, Publication
-from bib2pubs.names import make_pattern
+from bib2pubs.names import Pattern, make_pattern, matches
+from bib2pubs.namesplit import NameParts
 from bib2pubs.normalize import normalize_entry
 from bib2pubs.reader import Source, read_source
 from bib2pubs.select import group_by_year
@@ -45,21 +47,59 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
     diagnostics = [*bibliography.diagnostics, *crossref_problems]
     publications: list[Publication] = []
     for entry in entries:
-        if entry.key.lower() in containers and "author" not in entry.fields:
-            continue  # a proceedings volume cited by its papers, not a work of its own
         try:
             publication, problems = normalize_entry(entry, patterns)
         except Exception as error:  # noqa: BLE001 - one odd entry must not sink the page
             message = f"entry skipped, internal error: {error!r}"
             diagnostics.append(Diagnostic(entry.file, entry.line, entry.key or None, "error", message))
             continue
+        if entry.key.lower() in containers and not publication.authors:
+            if not any(editor.highlight for editor in publication.editors):
+                continue  # a proceedings volume cited by its papers, not a work of the user's
         publications.append(publication)
         diagnostics.extend(problems)
+    diagnostics.extend(_unmatched(options.highlights, patterns, publications, sources))
     return Listing(group_by_year(publications), tuple(diagnostics), len(bibliography.entries))
 
 
+def _unmatched(
+    names: Sequence[str], patterns: Sequence[Pattern], publications: Sequence[Publication], sources: Sequence[Source]
+) -> list[Diagnostic]:
+    """A warning for each --highlight that names nobody: a typo would
+    otherwise pass unnoticed, and the page would lose its bold name."""
+    people = [NameParts(p.first, p.von, p.last, p.jr) for pub in publications for p in pub.authors]
+    where = ", ".join(source.name for source in sources)
+    return [
+        Diagnostic(where, None, None, "warning", f"--highlight '{name}' matches no author")
+        for name, pattern in zip(names, patterns, strict=True)
+        if publications and not any(matches(pattern, person) for person in people)
+    ]
+
+
 def run(paths: Sequence[str], options: Options = Options()) -> Listing:
-    """Reads ``paths`` (``-`` is standard input) and builds the listing."""
+    """Reads ``paths`` (``-`` is standard input) and builds the listing.
+
+    Raises NothingReadError when no entry at all could be read: an emptied
+    or broken .bib must not turn into an empty page.
+    """
     sources, read_problems = read_sources(paths)
     listing = build_listing(sources, options)
-    return Listing(listing.groups, (*read_problems, *listing.diagnostics), listing.entries_read)
+    diagnostics = (*read_problems, *listing.diagnostics)
+    if listing.entries_read == 0:
+        raise NothingReadError(f"no entry could be read from {', '.join(paths)}", diagnostics)
+    return Listing(listing.groups, diagnostics, listing.entries_read)
+
+
+def render_output(
+    listing: Listing, format_name: str, template: str | None = None, variables: Mapping[str, str] | None = None
+) -> tuple[str, list[Diagnostic]]:
+    """The listing as text in ``format_name``: the JSON model, or a template
+    (the format's default one unless ``template`` names another). Returns
+    the text and notes about the template's variables."""
+    if format_name == "json":
+        from bib2pubs.serialize import to_json
+
+        return to_json(listing), []
+    from bib2pubs.render import render
+
+    return render(listing, template or DEFAULT_TEMPLATES[format_name], variables)

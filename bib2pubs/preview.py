@@ -6,12 +6,14 @@ NO_COLOR and wraps to the terminal's width.
 
 from __future__ import annotations
 
+import re
 from typing import IO
 
-from bib2pubs.filters import LINK_LABELS, venue_text
+from bib2pubs.filters import LINK_LABELS, mark_signs, venue_text
 from bib2pubs.model import Listing, Publication
 
 _HIGHLIGHT_STYLES = {"self": "bold"}
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 def _entry(publication: Publication) -> object:
@@ -19,31 +21,38 @@ def _entry(publication: Publication) -> object:
     from rich.text import Text
 
     text = Text()
-    text.append(publication.title or "(untitled)", style="bold")
-    if publication.authors:
-        text.append("\n")
-        for index, person in enumerate(publication.authors):
+    if publication.title:
+        text.append(publication.title, style="bold")
+    persons = publication.authors or publication.editors
+    if persons:
+        text.append("\n" if publication.title else "")
+        for index, person in enumerate(persons):
             if index:
                 text.append(", ")
-            style = _HIGHLIGHT_STYLES.get(person.highlight or "", "underline") if person.highlight else ""
+            style = _HIGHLIGHT_STYLES.get(person.highlight, "underline") if person.highlight else ""
             text.append(person.display, style=style)
-            if "equal" in person.marks:
-                text.append("*")
+            text.append(mark_signs(person))
         if publication.et_al:
             text.append(", et al.")
+        if not publication.authors:
+            text.append(" (eds.)" if len(persons) > 1 else " (ed.)")
         if "equal" in publication.marks:
             text.append("\n(* Equal Contribution)", style="dim")
     venue = venue_text(publication)
     if venue:
         text.append("\n")
         text.append(venue, style="italic")
-    if publication.links:
+    links = [(kind, url) for kind, url in publication.links.items() if url]
+    if links:
         text.append("\n")
-        for index, (kind, url) in enumerate(publication.links.items()):
+        for index, (kind, url) in enumerate(links):
             if index:
                 text.append(" ")
-            label = f"[{LINK_LABELS.get(kind, kind)}]"
-            text.append(label, style=Style(color="cyan", link=url) if url else "dim")
+            # Only a full URL is a link a terminal can open.
+            link_style = Style(color="cyan", link=url) if _ABSOLUTE.match(url) else Style(color="cyan")
+            text.append(f"[{LINK_LABELS.get(kind, kind)}]", style=link_style)
+            if not _ABSOLUTE.match(url):
+                text.append(f" {url}", style="dim")
     return text
 
 

@@ -1,7 +1,8 @@
-"""Read .bib files into text: bytes are decoded, never dropped."""
+"""Read .bib files into text: bytes are decoded, never dropped silently."""
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 
@@ -9,6 +10,10 @@ from bib2pubs.errors import InputError
 from bib2pubs.model import Diagnostic
 
 STDIN = "-"
+
+# Control characters have no place in a .bib file; in a terminal or a page
+# they are a hazard (escape sequences, invisible link prefixes).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,25 +24,46 @@ class Source:
     text: str
 
 
-def decode(data: bytes, name: str) -> tuple[str, list[Diagnostic]]:
-    """Decodes UTF-8 (with or without BOM); anything else as Windows-1252.
-
-    Line endings become ``\\n`` so line numbers match what editors show.
-    """
-    diagnostics: list[Diagnostic] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+def _decode_lines(data: bytes) -> tuple[str, list[int]]:
+    """UTF-8 line by line; a line that is not UTF-8 is read as Windows-1252
+    (Latin-1 where even that fails). Returns the text and the bad lines."""
+    lines: list[str] = []
+    bad: list[int] = []
+    for number, raw in enumerate(data.split(b"\n"), 1):
         try:
-            text, encoding = data.decode("cp1252"), "Windows-1252"
+            lines.append(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            text, encoding = data.decode("latin-1"), "Latin-1"
-        diagnostics.append(
-            Diagnostic(name, line, None, "warning", f"not valid UTF-8 from here on; read the file as {encoding}")
-        )
+            bad.append(number)
+            try:
+                lines.append(raw.decode("cp1252"))
+            except UnicodeDecodeError:
+                lines.append(raw.decode("latin-1"))
+    return "\n".join(lines), bad
+
+
+def decode(data: bytes, name: str) -> tuple[str, list[Diagnostic]]:
+    """Decodes UTF-8 (with or without BOM); lines in another encoding are
+    read as Windows-1252, and each problem is reported. Line endings become
+    ``\\n`` so line numbers match what editors show."""
+    diagnostics: list[Diagnostic] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text, bad = _decode_lines(data)
+        lines = f"line {bad[0]}" if len(bad) == 1 else f"{len(bad)} lines, the first"
+        message = f"not valid UTF-8 ({lines}); read as Windows-1252"
+        diagnostics.append(Diagnostic(name, bad[0], None, "warning", message))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        count = len(_CONTROL.findall(text))
+        message = f"{count} control character{'s' if count > 1 else ''} removed (the first here)"
+        diagnostics.append(Diagnostic(name, line, None, "warning", message))
+        text = _CONTROL.sub("", text)
     return text, diagnostics
 
 

@@ -19,31 +19,29 @@ from markupsafe import Markup
 
 from bib2pubs import filters
 from bib2pubs.errors import TemplateError, UsageError
+from bib2pubs.formats import format_of
 from bib2pubs.model import Diagnostic, Listing
 
-#: Template file suffix (before ``.j2``) → output format.
-SUFFIX_FORMATS = {"md": "markdown", "markdown": "markdown", "html": "html", "htm": "html", "txt": "text"}
-#: The built-in template each format uses when none is named.
-DEFAULT_TEMPLATES = {"markdown": "markdown", "html": "html", "text": "text"}
+#: Names every template receives; --set cannot replace them.
+RESERVED = frozenset({"listing", "groups", "link_labels"})
 
 
 def builtin_templates() -> dict[str, str]:
     """Built-in template names mapped to their file names."""
     names: dict[str, str] = {}
     for item in resources.files("bib2pubs.templates").iterdir():
-        if item.name.endswith(".j2"):
+        # Names starting with "_" are pieces the others import, not templates.
+        if item.name.endswith(".j2") and not item.name.startswith("_"):
             names[item.name.split(".", 1)[0]] = item.name
     return names
 
 
 def template_format(file_name: str) -> str:
     """The output format a template file writes, from its name."""
-    parts = file_name.lower().split(".")
-    if len(parts) >= 3 and parts[-1] == "j2" and parts[-2] in SUFFIX_FORMATS:
-        return SUFFIX_FORMATS[parts[-2]]
-    if len(parts) >= 2 and parts[-1] in SUFFIX_FORMATS:
-        return SUFFIX_FORMATS[parts[-1]]
-    raise UsageError(f"cannot tell the format of template '{file_name}': name it like mine.md.j2 or mine.html.j2")
+    format_name = format_of(file_name)
+    if format_name is None or format_name == "json":
+        raise UsageError(f"cannot tell the format of template '{file_name}': name it like mine.md.j2 or mine.html.j2")
+    return format_name
 
 
 class _BuiltinLoader(jinja2.BaseLoader):
@@ -119,15 +117,21 @@ def render(
     template_name, user_dirs = resolve_template(template)
     env = environment(template_format(template_name), user_dirs)
     variables = dict(variables or {})
+    taken = sorted(RESERVED.intersection(variables))
+    if taken:
+        raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
     notes = _unused_variables(env, template_name, variables)
     try:
         compiled = env.get_template(template_name)
         text = compiled.render(listing=listing, groups=listing.groups, **variables)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(error.message or "syntax error", error.filename or template, error.lineno) from None
-    except jinja2.TemplateError as error:
+    except Exception as error:  # noqa: BLE001 - a template or a --set value gone wrong, not our crash
         file, line = _template_position(error, template_name)
-        raise TemplateError(f"template error: {error}", file, line) from None
+        kind = (
+            "template error" if isinstance(error, jinja2.TemplateError) else f"template error ({type(error).__name__})"
+        )
+        raise TemplateError(f"{kind}: {error}", file, line) from None
     return text, notes
 
 

@@ -30,6 +30,7 @@ def publication_dict(publication: Publication) -> dict[str, Any]:
         "year": publication.year,
         "month": publication.month,
         "authors": [person_dict(person) for person in publication.authors],
+        "editors": [person_dict(person) for person in publication.editors],
         "et_al": publication.et_al,
         "venue": {
             "name": venue.name,

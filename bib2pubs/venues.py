@@ -52,6 +52,17 @@ _PREPRINT_SERVERS = re.compile(
 _PREPRINT_STATES = frozenset({"submitted", "preprint", "inpreparation", "underreview", "inreview"})
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
 _TRAILING = re.compile(r"[\s,;:]+$")
+_HAS_YEAR = re.compile(r"(?<!\d)(?:\d{4}|'\d{2})(?!\d)")
+_THESIS_TYPES = {
+    "phdthesis": "PhD thesis",
+    "phd": "PhD thesis",
+    "mastersthesis": "Master's thesis",
+    "masterthesis": "Master's thesis",
+    "mathesis": "Master's thesis",
+    "bachelorsthesis": "Bachelor's thesis",
+    "bathesis": "Bachelor's thesis",
+    "candthesis": "Candidate thesis",
+}
 
 
 def _text(fields: Mapping[str, str], *names: str) -> str:
@@ -83,7 +94,7 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
     return kind
 
 
-def _name(kind: str, fields: Mapping[str, str]) -> str:
+def _name(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
     if kind == "journal":
         return _text(fields, "journaltitle", "journal")
     if kind in ("conference", "workshop"):
@@ -91,7 +102,7 @@ def _name(kind: str, fields: Mapping[str, str]) -> str:
     if kind == "chapter":
         return _text(fields, "booktitle", "maintitle", "publisher")
     if kind == "thesis":
-        return _text(fields, "school", "institution", "organization")
+        return _thesis(entry_type, fields)
     if kind == "report":
         return _text(fields, "institution", "organization", "publisher")
     if kind == "book":
@@ -102,16 +113,32 @@ def _name(kind: str, fields: Mapping[str, str]) -> str:
     return _text(fields, "howpublished", "journal", "booktitle", "publisher", "organization", "institution")
 
 
-def extract_venue(kind: str, fields: Mapping[str, str], year: int | None) -> Venue:
+def _thesis(entry_type: str, fields: Mapping[str, str]) -> str:
+    """ "PhD thesis, Peking University": the degree, then the school."""
+    school = _text(fields, "school", "institution", "organization")
+    written = _text(fields, "type")
+    degree = _THESIS_TYPES.get(written.lower().replace(" ", ""), written) or _THESIS_TYPES.get(entry_type, "")
+    return ", ".join(part for part in (degree, school) if part)
+
+
+def _label(kind: str, short: str, name: str, year: int | None) -> str:
+    """ "NSDI 2024" for a conference, "TPDS" for a journal; nothing when the
+    name already says it ("INTERSPEECH"), no second year ("ICCV 2025")."""
+    if not short or short.casefold() == name.casefold():
+        return ""
+    if kind in ("conference", "workshop") and year and not _HAS_YEAR.search(short):
+        return f"{short} {year}"
+    return short
+
+
+def extract_venue(kind: str, entry_type: str, fields: Mapping[str, str], year: int | None) -> Venue:
     """The venue as the entry states it; nothing is looked up or invented."""
+    name = _name(kind, entry_type, fields)
     short = _text(fields, "abbr", "shortjournal", "shortbooktitle")
-    label = _text(fields, "venuelabel")
+    label = _text(fields, "venuelabel") or _label(kind, short, name, year)
     url = clean_url(fields.get("venueurl", ""))
-    if not label and short:
-        label = f"{short} {year}" if kind in ("conference", "workshop") and year else short
     if kind == "preprint" and not label and arxiv_id(fields):
-        label = f"arXiv:{arxiv_id(fields)}"
-        url = url or f"https://arxiv.org/abs/{arxiv_id(fields)}"
+        label = f"arXiv:{arxiv_id(fields)}"  # its link is the entry's arXiv button
     location = _text(fields, "venue")
     if not location and kind in ("conference", "workshop"):
         location = _text(fields, "location")
@@ -119,4 +146,4 @@ def extract_venue(kind: str, fields: Mapping[str, str], year: int | None) -> Ven
     if "eventdate" in fields:
         raw = fields["eventdate"]
         dates = format_event_dates(raw) or latex_to_text(raw)
-    return Venue(_name(kind, fields), short, label, url, location, dates)
+    return Venue(name, short, label, url, location, dates)

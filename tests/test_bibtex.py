@@ -244,12 +244,27 @@ def test_bom_and_crlf() -> None:
     assert problems == []
 
 
-def test_latin1_is_read_and_the_first_bad_line_named() -> None:
+def test_latin1_is_read_and_the_bad_line_named() -> None:
     text, problems = decode(b"@misc{k,\n author = {Hans-J\xf6rg}}", "l.bib")
     assert "Hans-Jörg" in text
     assert [str(problem) for problem in problems] == [
-        "l.bib:2: warning: not valid UTF-8 from here on; read the file as Windows-1252"
+        "l.bib:2: warning: not valid UTF-8 (line 2); read as Windows-1252"
     ]
+
+
+def test_only_the_lines_that_are_not_utf8_are_read_otherwise() -> None:
+    data = "@misc{a, author = {Leal-Taixé, Laura}}\n".encode() + b"@misc{b, author = {Caf\xe9}}\n" * 2
+    text, problems = decode(data, "m.bib")
+    assert "Leal-Taixé" in text and text.count("Café") == 2
+    assert [str(problem) for problem in problems] == [
+        "m.bib:2: warning: not valid UTF-8 (2 lines, the first); read as Windows-1252"
+    ]
+
+
+def test_control_characters_are_removed_and_reported() -> None:
+    text, problems = decode(b"@misc{k, title = {Evil \x1b]0;pwned\x07 title\x00}}", "c.bib")
+    assert text == "@misc{k, title = {Evil ]0;pwned title}}"
+    assert [str(problem) for problem in problems] == ["c.bib:1: warning: 3 control characters removed (the first here)"]
 
 
 # -- properties ---------------------------------------------------------------

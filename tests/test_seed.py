@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, invoke
 from tests.golden import produce
 
 SEED = FIXTURES / "seed" / "publications.md"
@@ -81,3 +81,33 @@ def test_jekyll_renders_our_page_like_the_seed(tmp_path: Path) -> None:
     our_html = _jekyll_html(produce("refs.academicpages.md"), tmp_path / "ours", tmp_path / "ours-out")
     assert "<strong>Chao Jin</strong>" in seed_html  # the build really rendered Markdown
     assert " ".join(our_html.split()) == " ".join(seed_html.split())
+
+
+HOSTILE = r"""
+@article{liquid,
+  title = {Templating with \{% if x %\} and \{\{ site.url \}\} tags},
+  author = {Doe, Jane and Star*, Ann},
+  journal = {J. of <script>alert(1)</script> \& *Stars* [1](javascript:alert(2))},
+  year = 2020,
+  pdf = {javascript:alert(3)},
+  code = {https://example.org/a_b*c (v2).zip},
+}
+@article{dollars, title = {$$x$$ and 5 \$ and a | pipe and # hash --> end}, author = {Roe, R.}, year = 2020,
+  hidden = {true}}
+"""
+
+
+@pytest.mark.jekyll
+def test_jekyll_builds_hostile_data_as_text(tmp_path: Path) -> None:
+    if shutil.which("jekyll") is None:
+        pytest.skip("Debian's jekyll is not installed (make test installs it where apt-get works)")
+    bib = tmp_path / "hostile.bib"
+    bib.write_text(HOSTILE, encoding="utf-8")
+    page = invoke(str(bib), "-t", "academicpages", "-H", "Jane Doe").stdout
+    html = _jekyll_html(page, tmp_path / "site", tmp_path / "out")
+    assert "Templating with {% if x %} and {{ site.url }} tags" in html  # Liquid did not run
+    assert "<script" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "*Stars* [1](javascript:alert(2))" in html  # text, not emphasis and not a link
+    assert 'href="https://example.org/a_b*c%20%28v2%29.zip"' in html
+    assert "<strong>Jane Doe</strong>" in html

@@ -29,7 +29,7 @@ def test_venue_table(line: int, bibtex: str, expected: list[str]) -> None:
     assert result.diagnostics == (), f"venues.tsv:{line}: {result.diagnostics}"
     (entry,) = result.entries
     kind = classify(entry.type, entry.fields)
-    venue = extract_venue(kind, entry.fields, parse_year(entry.get("year")))
+    venue = extract_venue(kind, entry.type, entry.fields, parse_year(entry.get("year")))
     assert (kind, *(getattr(venue, column) for column in COLUMNS[1:])) == tuple(expected), f"venues.tsv:{line}"
 
 

@@ -1,0 +1,29 @@
+"""Output formats and the file suffixes that name them."""
+
+from __future__ import annotations
+
+#: Every output format; json is the model itself, the others are rendered.
+FORMATS = ("markdown", "html", "text", "json")
+
+#: A file suffix (of an output file, or of a template before ``.j2``) → format.
+SUFFIXES = {
+    "md": "markdown",
+    "markdown": "markdown",
+    "html": "html",
+    "htm": "html",
+    "txt": "text",
+    "text": "text",
+    "json": "json",
+}
+
+#: The built-in template each rendered format uses when none is named.
+DEFAULT_TEMPLATES = {"markdown": "markdown", "html": "html", "text": "text"}
+
+
+def format_of(file_name: str) -> str | None:
+    """The format a file name's suffix names (``pubs.md``, ``mine.html.j2``),
+    or None."""
+    parts = file_name.lower().split(".")
+    if len(parts) >= 3 and parts[-1] == "j2":
+        return SUFFIXES.get(parts[-2])
+    return SUFFIXES.get(parts[-1]) if len(parts) >= 2 else None
