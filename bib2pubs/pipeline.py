@@ -53,9 +53,9 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
             message = f"entry skipped, internal error: {error!r}"
             diagnostics.append(Diagnostic(entry.file, entry.line, entry.key or None, "error", message))
             continue
-        if entry.key.lower() in containers and not publication.authors:
-            if not any(editor.highlight for editor in publication.editors):
-                continue  # a proceedings volume cited by its papers, not a work of the user's
+        container = entry.key.lower() in containers and not publication.authors
+        if container and not any(editor.highlight for editor in publication.editors):
+            continue  # a proceedings volume cited by its papers, not a work of the user's
         publications.append(publication)
         diagnostics.extend(problems)
     diagnostics.extend(_unmatched(options.highlights, patterns, publications, sources))

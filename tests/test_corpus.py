@@ -39,12 +39,12 @@ def test_the_corpus_is_there() -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
 def test_file_renders_in_every_format(path: Path) -> None:
-    try:
-        listing = run([str(path)], Options(highlights=("Jane Doe",)))
-    except NothingReadError as error:
-        text, _ = decode(path.read_bytes(), str(path))
-        assert parse_text(text).entries == (), error  # truly nothing to read
+    text, _ = decode(path.read_bytes(), str(path))
+    if not parse_text(text).entries:
+        with pytest.raises(NothingReadError):  # an empty page is never written
+            run([str(path)])
         return
+    listing = run([str(path)], Options(highlights=("Jane Doe",)))
     for diagnostic in listing.diagnostics:
         assert diagnostic.file == str(path)
         assert diagnostic.line is None or diagnostic.line >= 1
