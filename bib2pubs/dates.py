@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 
 MONTH_NAMES = (
@@ -55,8 +56,8 @@ def parse_iso_date(value: str) -> tuple[int, int | None, int | None] | None:
     day = int(match.group(3)) if match.group(3) else None
     if month is not None and not 1 <= month <= 12:
         return None
-    if day is not None and not 1 <= day <= 31:
-        return None
+    if day is not None and (month is None or not 1 <= day <= calendar.monthrange(year, month)[1]):
+        return None  # "2024-02-30" is a typo, shown as written rather than as a date
     return year, month, day
 
 

@@ -313,3 +313,92 @@ def test_each_format_loads_only_what_it_needs(tmp_path: Path) -> None:
     for fmt, expected in (("json", []), ("text", ["jinja2"]), ("html", ["jinja2"])):
         code = run.format(bib=str(REFS), fmt=fmt, out=str(tmp_path / f"out.{fmt}"))
         assert _modules_after(code) == expected, fmt
+
+
+@pytest.mark.parametrize(
+    ("format_name", "template", "output", "tty", "chosen"),
+    [
+        (None, None, None, True, None),  # a terminal gets the preview
+        (None, None, None, False, "text"),  # a pipe gets plain text
+        (None, None, "-", True, "text"),
+        (None, "academicpages", None, True, "markdown"),  # the template says its format
+        (None, None, "p.html", True, "html"),  # so does the output's suffix
+        ("json", None, "p.txt", True, "json"),  # --format wins over the suffix
+        (None, "html", "p.md", False, "html"),  # and so does the template
+    ],
+)
+def test_format_choice(
+    monkeypatch: pytest.MonkeyPatch,
+    format_name: str | None,
+    template: str | None,
+    output: str | None,
+    tty: bool,
+    chosen: str | None,
+) -> None:
+    from bib2pubs import cli as cli_module
+
+    monkeypatch.setattr(cli_module.sys.stdout, "isatty", lambda: tty)
+    assert cli_module._choose_format(format_name, template, output) == chosen
+
+
+def test_output_named_like_another_format_is_warned_about(tmp_path: Path) -> None:
+    out = tmp_path / "pubs.html"
+    result = invoke(str(REFS), "-t", "academicpages", "-o", str(out))
+    assert result.exit_code == 0
+    assert f"{out}: warning: writing markdown into a file named like another format" in result.stderr
+
+
+def test_reserved_template_names_cannot_be_set() -> None:
+    result = invoke(str(REFS), "-f", "text", "--set", "groups=x")
+    assert result.exit_code == 2
+    assert "--set groups: the templates already use that name" in result.stderr
+
+
+def test_bad_set_value_is_a_template_error_not_a_crash() -> None:
+    result = invoke(str(REFS), "-f", "text", "--set", "width=abc")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("builtin/text.txt.j2:")
+    assert "template error (ValueError)" in result.stderr
+
+
+def test_highlight_that_matches_nobody_is_reported() -> None:
+    result = invoke(str(REFS), "-f", "text", "-H", "Chao Jn")
+    assert result.exit_code == 0
+    assert f"{REFS}: warning: --highlight 'Chao Jn' matches no author" in result.stderr
+
+
+def test_name_bolded_by_hand_is_highlighted_without_an_option(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(
+        "@article{k, title = {T}, author = {Doe, Jane and \\textbf{Jin, Chao}}, journal = {J}, year = 2024}"
+    )
+    assert "Jane Doe, **Chao Jin**" in invoke(str(path), "-f", "markdown").stdout
+
+
+def test_placeholder_links_show_only_in_hidden_entries(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(
+        "@misc{draft, title = {Draft}, author = {Jin, Chao}, year = 2024, pdf = {}, hidden = {true}}\n"
+        "@misc{public, title = {Public}, author = {Jin, Chao}, year = 2024, pdf = {}, code = {/code}}\n"
+    )
+    page = invoke(str(path), "-t", "academicpages").stdout
+    assert "<!-- **Draft**  \nChao Jin  \n*2024.*  \n[**[PDF]()**] -->" in page
+    assert "**Public**  \nChao Jin  \n*2024.*  \n[**[Code](/code)**]\n" in page
+
+
+def test_editors_are_listed_when_there_are_no_authors(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib("@book{k, title = {Handbook}, editor = {Jin, Chao and Doe, Jane}, publisher = {P}, year = 2024}")
+    assert "**Chao Jin**, Jane Doe (eds.)" in invoke(str(path), "-f", "markdown", "-H", "Chao Jin").stdout
+    assert "Chao Jin, Jane Doe (eds.)" in invoke(str(path), "-f", "text").stdout
+
+
+def test_stray_brace_keeps_the_fields_after_it(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib("@article{a,\n  title = {Extra close}},\n  author = {Jin, Chao}, journal = {J}, year = 2020,\n}\n")
+    result = invoke(str(path), "-f", "text")
+    assert result.stdout.startswith("2020\n----\n\nExtra close\n    Chao Jin\n    J, 2020.\n")
+    assert f"{path}:2: warning: a: a stray '}}' closed the entry early; the fields after it are kept" in result.stderr
+
+
+def test_duplicate_keys_are_reported_and_both_listed(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib("@misc{k, title = {One}, year = 2020}\n@misc{K, title = {Two}, year = 2020}\n")
+    result = invoke(str(path), "-f", "text")
+    assert "One" in result.stdout and "Two" in result.stdout
+    assert f"{path}:2: warning: K: duplicate key (first at line 1); both are listed" in result.stderr
