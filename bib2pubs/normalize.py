@@ -38,6 +38,10 @@ def normalize_entry(entry: RawEntry, patterns: Sequence[Pattern]) -> tuple[Publi
     """One Publication and the problems met on the way."""
     diagnostics: list[Diagnostic] = []
     year, month = _year_month(entry)
+    if year is None and entry.get("year").strip("{} "):
+        line = entry.field_lines.get("year", entry.line)
+        message = f"year '{latex_to_text(entry.get('year'))}' has no year in it; listed as undated"
+        diagnostics.append(Diagnostic(entry.file, line, entry.key, "warning", message))
     kind = classify(entry.type, entry.fields)
     marks = parse_marks(entry.get("author+an")) if "author+an" in entry.fields else None
     authors, et_al = parse_people(entry.get("author"), patterns, marks)
@@ -53,11 +57,14 @@ def normalize_entry(entry: RawEntry, patterns: Sequence[Pattern]) -> tuple[Publi
         diagnostics.append(
             Diagnostic(entry.file, line, entry.key, "warning", f"venueurl with a '{scheme}:' target dropped")
         )
+    title = latex_to_text(entry.get("title"))
+    if not title:
+        diagnostics.append(Diagnostic(entry.file, entry.line, entry.key, "warning", "entry has no title"))
     publication = Publication(
         key=entry.key,
         type=entry.type,
         kind=kind,
-        title=latex_to_text(entry.get("title")),
+        title=title,
         year=year,
         month=month,
         authors=authors,
