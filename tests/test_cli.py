@@ -403,3 +403,12 @@ def test_duplicate_keys_are_reported_and_both_listed(write_bib) -> None:  # type
     result = invoke(str(path), "-f", "text")
     assert "One" in result.stdout and "Two" in result.stdout
     assert f"{path}:2: warning: K: duplicate key (first at line 1); both are listed" in result.stderr
+
+
+def test_every_option_is_documented_in_the_readme() -> None:
+    from bib2pubs.cli import cli as command
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    options = [opt for param in command.params for opt in param.opts if opt.startswith("--")]
+    assert options, "no options found"
+    assert [opt for opt in options if f"`{opt}" not in readme and f", {opt}" not in readme] == []
