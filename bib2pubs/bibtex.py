@@ -58,8 +58,8 @@ STANDARD_MACROS: Mapping[str, str] = {
 # Entry types as BibTeX allows them: a letter or "_", then anything but
 # white space and the characters that delimit entries and fields.
 _TYPE = r"[A-Za-z_][^\s{}(),=\"#%'@]*"
-_ENTRY_HEAD = re.compile(r"@[ \t]*(" + _TYPE + r")\s*([{(])")
-_BARE_TYPE = re.compile(r"@[ \t]*(" + _TYPE + r")")
+_ENTRY_HEAD = re.compile(r"@\s*(" + _TYPE + r")\s*([{(])")
+_BARE_TYPE = re.compile(r"@\s*(" + _TYPE + r")")
 # A line that starts a new entry: used to stop a runaway value or entry.
 _NEXT_ENTRY = r"\n[ \t]*@[ \t]*" + _TYPE + r"\s*[{(]"
 _BRACE_SCAN = re.compile(r"[{}]|" + _NEXT_ENTRY)
@@ -67,6 +67,10 @@ _BRACES_ONLY = re.compile(r"[{}]")
 _ESCAPED_BRACE_SCAN = re.compile(r"\\[{}]|[{}]|" + _NEXT_ENTRY)
 _QUOTE_SCAN = re.compile(r'[{}"]|' + _NEXT_ENTRY)
 _NEXT_ENTRY_RE = re.compile(_NEXT_ENTRY)
+# How many entry-like lines a value may hold before it counts as unclosed:
+# this bounds the work a missing brace costs (each broken value would
+# otherwise be scanned to the end of the file).
+_MAX_ENTRY_LINES_IN_VALUE = 16
 _SWALLOWED_FIELD = re.compile(r"[\n,][ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
 # After an entry: "," or blanks, then "name = value" — fields cut off by a stray "}".
 _STRAY_FIELDS = re.compile(r"[ \t]*,?\s*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\w]")
@@ -460,8 +464,15 @@ class _Parser:
             return pos
 
     def _balanced_end(self, open_pos: int, scan: re.Pattern[str] = _BRACE_SCAN) -> int | None:
-        """The offset of the brace closing the one at ``open_pos``, or None."""
+        """The offset of the brace closing the one at ``open_pos``, or None.
+
+        A value may hold a line that looks like an entry ("@Scale (2019)",
+        a pasted @misc{…}); BibTeX reads it as text, and so do we when the
+        braces balance after it. A value that stays open across many such
+        lines never closes: a brace is missing, and it ends the value.
+        """
         depth = 0
+        entry_lines = 0
         for match in scan.finditer(self.text, open_pos):
             token = match.group()
             if token in ("\\{", "\\}"):
@@ -473,11 +484,15 @@ class _Parser:
                 if depth == 0:
                     return match.start()
             else:
-                return None  # a new entry starts: this value never closed
+                entry_lines += 1
+                if entry_lines > _MAX_ENTRY_LINES_IN_VALUE:
+                    return None
         return None
 
     def _quoted_end(self, open_pos: int) -> int | None:
+        """The offset of the quote closing the one at ``open_pos``, or None."""
         depth = 0
+        entry_lines = 0
         text = self.text
         for match in _QUOTE_SCAN.finditer(text, open_pos + 1):
             token = match.group()
@@ -490,7 +505,9 @@ class _Parser:
                 if depth == 0 and text[match.start() - 1] != "\\":
                     return match.start()
             else:
-                return None
+                entry_lines += 1
+                if entry_lines > _MAX_ENTRY_LINES_IN_VALUE:
+                    return None
         return None
 
     def _resume(self, pos: int) -> int:

@@ -106,6 +106,9 @@ NOT_READ_ON_PURPOSE = {
     "pybtex/parser-cases/EntryTypesTest.bib": {"again_id", "further_id"},
     # Fields with a space or "#" in the name: the entry is reported as broken.
     "pybtex/parser-cases/FieldNamesTest.bib": {"2012", "2013", "2017"},
+    # A quoted title spanning a line that looks like an entry: BibTeX and we
+    # read that line as part of the title.
+    "pybtex/parser-cases/EntryInStringTest.bib": {"something"},
     # bibtexparser calls keyless entries "" (we name them unnamed-N).
     "bbt-import-fixtures/web_page and other mendeley idiocy.bib": {""},
     "pybtex/parser-cases/KeylessEntriesTest.bib": {""},
