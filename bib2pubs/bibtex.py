@@ -19,6 +19,9 @@ from functools import partial
 
 from bib2pubs.model import Diagnostic, Level
 
+#: The longest value macro concatenation may build (a 5 MB abstract is fine).
+MAX_VALUE = 10_000_000
+
 #: Macros every BibTeX style defines (plain.bst and friends).
 STANDARD_MACROS: Mapping[str, str] = {
     "jan": "January",
@@ -395,6 +398,7 @@ class _Parser:
         ``what`` names the value in messages ("field 'title'")."""
         text, n = self.text, self.n
         parts: list[str] = []
+        cut = False
         while True:
             pos = self._skip_space(pos)
             if pos >= n:
@@ -423,10 +427,15 @@ class _Parser:
                     raise _Broken(f"{what}: expected a value, found {char!r}", self._resume(pos), pos)
                 parts.append(self._macro(word.group(), pos, key))
                 pos = word.end()
+            if len(parts) > 1 and sum(map(len, parts)) > MAX_VALUE:
+                # Macros that double each other grow without bound.
+                parts, cut = ["".join(parts)[:MAX_VALUE]], True
             pos = self._skip_space(pos)
             if pos < n and text[pos] == "#":
                 pos += 1
                 continue
+            if cut:
+                self.report(pos, "warning", f"{what} grows past {MAX_VALUE:,} characters through macros; cut", key)
             return "".join(parts), pos
 
     def _macro(self, word: str, pos: int, key: str | None) -> str:

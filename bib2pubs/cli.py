@@ -19,7 +19,7 @@ from bib2pubs import __version__
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError
 from bib2pubs.formats import FORMATS, SUFFIXES, format_of
 from bib2pubs.model import Diagnostic
-from bib2pubs.output import write_file, write_stdout
+from bib2pubs.output import same_file, write_file, write_stdout
 from bib2pubs.pipeline import Options, render_output, run
 
 EPILOG = """
@@ -92,7 +92,13 @@ def _produce(
 ) -> None:
     variables = _parse_sets(sets)
     chosen = _choose_format(format_name, template, output)
+    if output == "":
+        raise UsageError("-o needs a file name ('-' for standard output)")
     to_file = output is not None and output != "-"
+    if to_file and output and os.path.exists(output):
+        for bibfile in bibfiles:
+            if bibfile != "-" and same_file(output, bibfile):
+                raise UsageError(f"-o {output} would overwrite the input {bibfile}")
     try:
         listing = run(bibfiles, Options(highlights=tuple(highlights)))
     except NothingReadError as error:
@@ -155,7 +161,7 @@ def cli(
     try:
         _produce(bibfiles, highlights, format_name, template, sets, output)
     except Bib2PubsError as error:
-        click.echo(f"bib2pubs: {error}" if not error.file else str(error), err=True)
+        click.echo(str(error), err=True)
         sys.exit(error.exit_code)
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly, as cat does.
@@ -169,7 +175,7 @@ def cli(
             traceback.print_exc()
         detail = repr(error)
         detail = detail if len(detail) <= 200 else detail[:200] + "…"
-        click.echo(f"bib2pubs: internal error: {detail} (run with --debug for a traceback)", err=True)
+        click.echo(f"bib2pubs: error: internal error: {detail} (run with --debug for a traceback)", err=True)
         sys.exit(70)
 
 

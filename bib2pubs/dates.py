@@ -72,8 +72,8 @@ def format_event_dates(value: str) -> str | None:
     if not slash or not end_text.strip():
         return None if slash else _format_one(start)
     end = parse_iso_date(end_text)
-    if end is None:
-        return None
+    if end is None or (end[0], end[1] or 0, end[2] or 0) < (start[0], start[1] or 0, start[2] or 0):
+        return None  # not a range that runs forward: shown as written
     return _format_range(start, end)
 
 

@@ -20,11 +20,9 @@ class Bib2PubsError(Exception):
         self.line = line
 
     def __str__(self) -> str:
-        if self.file and self.line:
-            return f"{self.file}:{self.line}: {self.message}"
-        if self.file:
-            return f"{self.file}: {self.message}"
-        return self.message
+        """``file:line: error: message``, or ``bib2pubs: error: message``."""
+        where = f"{self.file}:{self.line}" if self.file and self.line else self.file or "bib2pubs"
+        return f"{where}: error: {self.message}"
 
 
 class InputError(Bib2PubsError):

@@ -34,6 +34,9 @@ LINK_LABELS = {
 # Characters Markdown (kramdown and CommonMark alike) may read as syntax.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|~#])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+# At the start of a line: "- " "+ " ": " "=" (lists, definitions, headings,
+# rules) and "1. " / "1) " (numbered lists).
+_LINE_START = re.compile(r"^(\s*|\s*\d+)([-+=:]|(?<=\d)[.)])")
 # Braces become character references: Jekyll runs Liquid before Markdown,
 # and Liquid sees `{{` and `{%` even after a backslash.
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
@@ -42,8 +45,13 @@ _DOUBLE_HYPHEN = re.compile(r"-(?=-)")
 
 
 def markdown_escape(text: str) -> str:
-    """Escapes what Markdown or Jekyll's Liquid would interpret."""
+    """Escapes what Markdown or Jekyll's Liquid would interpret.
+
+    Text that may start a line (an author list) also has its leading list,
+    heading and rule markers escaped: "1. FC Köln" must not start a list.
+    """
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _ENTITY.sub("&amp;", text))
+    escaped = _LINE_START.sub(r"\1\\\2", escaped, count=1)
     return escaped.translate(_BRACES)
 
 
@@ -64,7 +72,7 @@ def yaml_string(text: str) -> Markup:
     return Markup("".join(char if char >= " " else f"\\x{ord(char):02x}" for char in escaped))
 
 
-_PLAIN_SCALAR = re.compile(r"[A-Za-z0-9_/.\-]+")
+_PLAIN_SCALAR = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_/.\-]*")
 
 
 def yaml_scalar(value: object) -> Markup:
@@ -95,12 +103,13 @@ class VenueLine(NamedTuple):
 def venue_when(publication: Publication) -> str:
     """Where and when, after the venue's name: "Santa Clara, April 16–18, 2024".
 
-    The dates stand for the year when they already name it.
+    The year is said once: not again when the dates, or a name written with
+    it (DBLP's "…, NSDI 2024, Santa Clara, CA, April 15-17, 2024"), say it.
     """
     venue = publication.venue
     year = str(publication.year) if publication.year is not None else ""
     when = venue.dates
-    if year and year not in _YEAR.findall(when):
+    if year and year not in _YEAR.findall(when) and year not in _YEAR.findall(venue.name):
         when = f"{when}, {year}" if when else year
     return ", ".join(part for part in (venue.location, when) if part)
 

@@ -94,6 +94,8 @@ _CHAR_CODE: Final = re.compile(
     re.VERBOSE,
 )
 
+_INVISIBLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff]")
+
 # Nesting depth beyond which argument-transforming macros are ignored (their
 # arguments are kept as plain text).  Each level re-joins the text below it,
 # so without a bound adversarial input like 100,000 nested \MakeUppercase
@@ -139,6 +141,9 @@ def _decode(value: str) -> str:
     """Decode without the cache; see :func:`latex_to_text`."""
     if _HAS_LATEX.search(value) is not None:
         value = _Decoder(value).run()
+    # Control characters (\char27 makes an escape sequence) and invisible
+    # zero-width ones (pasted from PDFs) have no place in displayed text.
+    value = _INVISIBLE.sub("", value)
     return " ".join(unicodedata.normalize("NFC", value).split())
 
 

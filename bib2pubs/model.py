@@ -38,7 +38,9 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        """``file:line: level: key: message``; a problem with the command
+        line rather than a file (file "") reads ``bib2pubs: level: …``."""
+        where = f"{self.file}:{self.line}" if self.line else self.file or "bib2pubs"
         entry = f"{self.key}: " if self.key else ""
         return f"{where}: {self.level}: {entry}{self.message}"
 

@@ -43,6 +43,11 @@ _WRAPPER = re.compile(
     re.S,
 )
 _BOLD = frozenset({"textbf", "bf", "bfseries"})
+_INNER_GROUP = re.compile(r"\{[^{}]*\}")
+_HYPHEN_RUN = re.compile(r"\s*[-‐‑‒–—]\s*")
+_UNIT_BREAK = re.compile(r"\s+|\.(?!-)")
+_SUFFIX_WORD = re.compile(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
+_DBLP_NUMBER = re.compile(r"(?<=\S)\s+\d{4}$")
 _ANNOTATION = re.compile(r"\s*(\d+)\s*(?::[^=;]*)?=\s*([^;]*)")
 _SEPARATORS = re.compile(r"[\s.\-‐‑‒–—_']+")
 _MARK_ALIASES = {"equal": EQUAL, "equalcontribution": EQUAL, "corresponding": CORRESPONDING, "corr": CORRESPONDING}
@@ -50,11 +55,12 @@ _MARK_ALIASES = {"equal": EQUAL, "equalcontribution": EQUAL, "corresponding": CO
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    """A name to look for, split and folded once."""
+    """A name to look for, split and folded once: the family name's parts
+    and the given names, each a unit of parts ("Chao-Yi" is one unit of two)."""
 
     style: str
-    last: str
-    given: tuple[str, ...]
+    family: tuple[str, ...]
+    given: tuple[tuple[str, ...], ...]
 
 
 def parse_marks(annotation: str) -> dict[int, tuple[str, ...]]:
@@ -95,8 +101,8 @@ def make_pattern(name: str, style: str = "self") -> Pattern:
     """
     suffix = _SUFFIX.match(name.strip())
     parts = _decoded(split_name(suffix.group("name") if suffix else name))
-    last = fold(" ".join(part for part in (parts.von, parts.last) if part))
-    return Pattern(style, last, tuple(fold(parts.first).split()))
+    family = tuple(part for unit in _units(f"{parts.von} {parts.last}") for part in unit)
+    return Pattern(style, family, tuple(_units(parts.first)))
 
 
 def _decoded(parts: NameParts) -> NameParts:
@@ -108,48 +114,62 @@ def _decoded(parts: NameParts) -> NameParts:
     )
 
 
-def _given_compatible(wanted: tuple[str, ...], given: tuple[str, ...]) -> bool:
-    """Given names agree when each pair agrees in full or by initial; a
-    missing middle name is no conflict, a different first name is."""
+def _units(text: str) -> list[tuple[str, ...]]:
+    """The folded parts of a name, grouped as written: a hyphen joins parts
+    into one unit ("Chao-Yi", "C.-Y."), blanks and periods separate units
+    ("H. P.", "H.P.")."""
+    text = _HYPHEN_RUN.sub("-", text)
+    units = []
+    for token in _UNIT_BREAK.split(text):
+        unit = tuple(part for piece in token.split("-") for part in fold(piece).split())
+        if unit:
+            units.append(unit)
+    return units
+
+
+def _flat(units: Sequence[tuple[str, ...]]) -> list[tuple[str, int]]:
+    """Each part with the index of its unit."""
+    return [(part, index) for index, unit in enumerate(units) for part in unit]
+
+
+def _given_compatible(wanted: Sequence[tuple[str, ...]], given: Sequence[tuple[str, ...]]) -> bool:
+    """Given names agree when each part agrees in full or by initial; a
+    missing middle name is no conflict, a different first name is, and so is
+    half of a hyphenated name ("Chao" is not "Chao-Yi")."""
     if not wanted or not given:
         return not wanted and not given  # one name only ("Sukarno") on both sides
-    if "".join(wanted) == "".join(given):
-        return True
-    for a, b in zip(wanted, given, strict=False):
-        if a == b:
-            continue
-        if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
-            continue
-        return False
-    return True
-
-
-def _particles_at_end(first: str) -> tuple[str, str]:
-    """("Antonio", "de la") from "Antonio de la": in "Oliva, Antonio de la"
-    the particles were written after the given name."""
-    words = first.split()
-    cut = len(words)
-    while cut > 1 and words[cut - 1][:1].islower():
-        cut -= 1
-    return " ".join(words[:cut]), " ".join(words[cut:])
+    a_parts, b_parts = _flat(wanted), _flat(given)
+    if "".join(p for p, _ in a_parts) == "".join(p for p, _ in b_parts):
+        return True  # "Liwen" and "Li-Wen"
+    for (a, _), (b, _) in zip(a_parts, b_parts, strict=False):
+        if a != b and not ((len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))):
+            return False
+    shorter, longer = sorted((a_parts, b_parts), key=len)
+    cut = len(shorter)
+    return cut == len(longer) or longer[cut - 1][1] != longer[cut][1]
 
 
 def matches(pattern: Pattern, parts: NameParts) -> bool:
     """Whether decoded ``parts`` name the person ``pattern`` describes.
 
-    The family name is compared word by word from the end, so that it may
+    The family name is compared part by part from the end, so that it may
     start among the given names ("Laura Leal Taixé", "Oliva, Antonio de la")
     but never cover less than the entry's own last name ("Smith-Jones" is not
-    "Jones").
+    "Jones") nor start inside a hyphenated word.
     """
-    given, particles = _particles_at_end(parts.first)
-    words = fold(f"{given} {particles} {parts.von} {parts.last}").split()
-    family = pattern.last.split()
-    if not family or len(family) > len(words) or len(fold(parts.last).split()) > len(family):
+    family = pattern.family
+    flat = _flat(_units(f"{parts.first} {parts.von} {parts.last}"))
+    start = len(flat) - len(family)
+    if not family or start < 0 or sum(len(unit) for unit in _units(parts.last)) > len(family):
         return False
-    if words[-len(family) :] != family:
+    if tuple(part for part, _ in flat[start:]) != family:
         return False
-    return _given_compatible(pattern.given, tuple(words[: -len(family)]))
+    if start > 0 and flat[start - 1][1] == flat[start][1]:
+        return False
+    given: dict[int, tuple[str, ...]] = {}
+    for part, unit in flat[:start]:
+        given[unit] = (*given.get(unit, ()), part)
+    return _given_compatible(pattern.given, list(given.values()))
 
 
 def parse_people(
@@ -178,6 +198,36 @@ def parse_people(
     return tuple(people), et_al
 
 
+def list_problems(field: str) -> list[str]:
+    """Common mistakes in an author list that BibTeX reads without a word but
+    garbles: names joined by commas or semicolons, a trailing "and", "et al."."""
+    problems = []
+    depth0 = _outside_braces(field)
+    if ";" in depth0:
+        problems.append("authors separated by ';'? BibTeX separates them with 'and'")
+    if re.search(r"\s(?:and|AND|And)\s*$", " " + depth0):
+        problems.append("the author list ends with 'and'")
+    if re.search(r"\bet\s+al\b\.?", depth0):
+        problems.append("'et al.' in the author list; write 'and others'")
+    for name in split_persons(field):
+        if name.count(",") < 2:
+            continue
+        parts = _outside_braces(name).split(",")
+        if len(parts) > 3 or (len(parts) == 3 and not _SUFFIX_WORD.fullmatch(parts[1].strip())):
+            problems.append(f"'{name}' reads as 'Last, Jr., First'; separate authors with 'and'")
+    return problems
+
+
+def _outside_braces(text: str) -> str:
+    """The text with its brace groups blanked out (their commas do not count).
+    Deeper nesting than real names use is left as it is."""
+    for _ in range(8):
+        if "{" not in text:
+            break
+        text = _INNER_GROUP.sub(" ", text)
+    return text
+
+
 def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
     """A raw name without the marks and styles typed into it: the name, its
     marks (equal for a star, dagger for † or ‡) and whether it was bold."""
@@ -191,6 +241,9 @@ def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
         bold = bold or (wrapped.group("command") or wrapped.group("switch")) in _BOLD
         raw = wrapped.group("a") if wrapped.group("a") is not None else wrapped.group("b")
     name = " ".join(re.sub(r"\s+,", ",", raw).split())
+    # DBLP tells namesakes apart by a number ("Wei Wang 0003"); it is no part
+    # of the name a reader should see, nor of the one --highlight matches.
+    name = _DBLP_NUMBER.sub("", name)
     return name, tuple(dict.fromkeys(marks)), bold
 
 

@@ -10,7 +10,7 @@ from bib2pubs.dates import parse_iso_date, parse_month, parse_year
 from bib2pubs.latex import latex_to_text
 from bib2pubs.links import extract_links, unsafe_scheme
 from bib2pubs.model import Diagnostic, Publication
-from bib2pubs.names import Pattern, parse_marks, parse_people
+from bib2pubs.names import Pattern, list_problems, parse_marks, parse_people
 from bib2pubs.venues import classify, extract_venue
 
 _TRUE = frozenset({"true", "yes", "1", "y", "on"})
@@ -21,8 +21,9 @@ def _flag(entry: RawEntry, name: str) -> bool:
 
 
 def _year_month(entry: RawEntry) -> tuple[int | None, int | None]:
-    year = parse_year(entry.get("year")) if "year" in entry.fields else None
-    month = parse_month(entry.get("month")) if "month" in entry.fields else None
+    # Decoded first: "{\noopsort{1973c}}1981" is 1981, its sort key is not.
+    year = parse_year(latex_to_text(entry.get("year"))) if "year" in entry.fields else None
+    month = parse_month(latex_to_text(entry.get("month"))) if "month" in entry.fields else None
     if "date" in entry.fields:
         start = entry.get("date").split("/")[0]
         date = parse_iso_date(start)
@@ -45,6 +46,9 @@ def normalize_entry(entry: RawEntry, patterns: Sequence[Pattern]) -> tuple[Publi
     kind = classify(entry.type, entry.fields)
     marks = parse_marks(entry.get("author+an")) if "author+an" in entry.fields else None
     authors, et_al = parse_people(entry.get("author"), patterns, marks)
+    for problem in list_problems(entry.get("author")):
+        line = entry.field_lines.get("author", entry.line)
+        diagnostics.append(Diagnostic(entry.file, line, entry.key, "warning", problem))
     editor_marks = parse_marks(entry.get("editor+an")) if "editor+an" in entry.fields else None
     editors, editors_et_al = parse_people(entry.get("editor"), patterns, editor_marks)
     links, link_problems = extract_links(entry)

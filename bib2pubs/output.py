@@ -18,14 +18,29 @@ def _encode(text: str) -> bytes:
 
 def write_stdout(text: str) -> None:
     """Writes UTF-8 whatever the locale says, so a C locale cannot crash us."""
+    if sys.stdout is None:
+        raise Bib2PubsError("standard output is closed; use -o FILE")
     stream = getattr(sys.stdout, "buffer", None)
-    if stream is not None:
-        sys.stdout.flush()
-        stream.write(_encode(text))
-        stream.flush()
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    try:
+        if stream is not None:
+            sys.stdout.flush()
+            stream.write(_encode(text))
+            stream.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader stopped early (| head): not an error of ours
+    except OSError as error:
+        raise Bib2PubsError(f"cannot write to standard output: {error.strerror or error}") from None
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (through links, too)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def write_file(path: str, text: str) -> bool:
@@ -38,9 +53,8 @@ def write_file(path: str, text: str) -> bool:
     pipe (``/dev/stdout``) is written to directly.
     """
     data = _encode(text)
-    target = os.path.realpath(path)
     try:
-        info = os.stat(target)
+        info = os.stat(path)  # follows links: what the path really is
     except FileNotFoundError:
         info = None
     except OSError as error:
@@ -48,8 +62,9 @@ def write_file(path: str, text: str) -> bool:
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise Bib2PubsError("is a directory; give a file name", path)
     if info is not None and not stat.S_ISREG(info.st_mode):
-        _write_through(path, target, data)
+        _write_through(path, path, data)  # /dev/stdout, a pipe: no renaming
         return True
+    target = os.path.realpath(path)
     if info is not None:
         if _same_content(path, target, data):
             return False

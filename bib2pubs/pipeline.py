@@ -16,6 +16,9 @@ from bib2pubs.normalize import normalize_entry
 from bib2pubs.reader import Source, read_source
 from bib2pubs.select import group_by_year
 
+#: biblatex entry types that hold data for other entries, not works.
+CONTAINER_TYPES = frozenset({"set", "xdata"})
+
 
 @dataclass(frozen=True, slots=True)
 class Options:
@@ -47,6 +50,8 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
     diagnostics = [*bibliography.diagnostics, *crossref_problems]
     publications: list[Publication] = []
     for entry in entries:
+        if entry.type in CONTAINER_TYPES:
+            continue
         try:
             publication, problems = normalize_entry(entry, patterns)
         except Exception as error:  # noqa: BLE001 - one odd entry must not sink the page
@@ -58,19 +63,18 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
             continue  # a proceedings volume cited by its papers, not a work of the user's
         publications.append(publication)
         diagnostics.extend(problems)
-    diagnostics.extend(_unmatched(options.highlights, patterns, publications, sources))
+    diagnostics.extend(_unmatched(options.highlights, patterns, publications))
     return Listing(group_by_year(publications), tuple(diagnostics), len(bibliography.entries))
 
 
 def _unmatched(
-    names: Sequence[str], patterns: Sequence[Pattern], publications: Sequence[Publication], sources: Sequence[Source]
+    names: Sequence[str], patterns: Sequence[Pattern], publications: Sequence[Publication]
 ) -> list[Diagnostic]:
     """A warning for each --highlight that names nobody: a typo would
     otherwise pass unnoticed, and the page would lose its bold name."""
-    people = [NameParts(p.first, p.von, p.last, p.jr) for pub in publications for p in pub.authors]
-    where = ", ".join(source.name for source in sources)
+    people = [NameParts(p.first, p.von, p.last, p.jr) for pub in publications for p in (*pub.authors, *pub.editors)]
     return [
-        Diagnostic(where, None, None, "warning", f"--highlight '{name}' matches no author")
+        Diagnostic("", None, None, "warning", f"--highlight '{name}' matches nobody in the listing")
         for name, pattern in zip(names, patterns, strict=True)
         if publications and not any(matches(pattern, person) for person in people)
     ]

@@ -35,7 +35,7 @@ def _entry(publication: Publication) -> object:
         if publication.et_al:
             text.append(", et al.")
         if not publication.authors:
-            text.append(" (eds.)" if len(persons) > 1 else " (ed.)")
+            text.append(" (eds.)" if len(persons) > 1 or publication.et_al else " (ed.)")
         if "equal" in publication.marks:
             text.append("\n(* Equal Contribution)", style="dim")
     venue = venue_text(publication)

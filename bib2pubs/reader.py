@@ -71,6 +71,8 @@ def read_source(name: str) -> tuple[Source, list[Diagnostic]]:
     """Reads one input; ``-`` is standard input. Raises InputError if unreadable."""
     try:
         if name == STDIN:
+            if sys.stdin is None:
+                raise InputError("standard input is closed", "-")
             data = sys.stdin.buffer.read()
         else:
             with open(name, "rb") as handle:
@@ -81,6 +83,8 @@ def read_source(name: str) -> tuple[Source, list[Diagnostic]]:
         raise InputError("is a directory, not a .bib file", name) from None
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror or error}", name) from None
-    display = "<stdin>" if name == STDIN else name
+    # A file name that is not UTF-8 reaches us with surrogates; messages and
+    # JSON must stay valid UTF-8, so they show U+FFFD in their place.
+    display = "<stdin>" if name == STDIN else name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     text, diagnostics = decode(data, display)
     return Source(display, text), diagnostics

@@ -157,7 +157,7 @@ def _unused_variables(env: jinja2.Environment, template_name: str, variables: Ma
         used |= meta.find_undeclared_variables(tree)
         pending.extend(ref for ref in meta.find_referenced_templates(tree) if ref)
     return [
-        Diagnostic(template_name, None, None, "warning", f"--set {name}: no template uses '{name}'")
+        Diagnostic("", None, None, "warning", f"--set {name}: the template does not use '{name}'")
         for name in variables
         if name not in used
     ]

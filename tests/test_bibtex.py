@@ -328,7 +328,8 @@ def test_one_line_entry_swallowing_its_fields_is_retried() -> None:
 
 def test_a_line_starting_with_at_inside_a_value_is_text() -> None:
     text = (
-        "@article{a, title = {T}, year = 2020,\n  abstract = {Presented at Networking\n@Scale (2019) in Menlo Park.},\n}\n"
+        "@article{a, title = {T}, year = 2020,\n"
+        "  abstract = {Presented at Networking\n@Scale (2019) in Menlo Park.},\n}\n"
         "@article{b, title = {U}, note = {Cite as:\n@misc{foo, title={Phantom}}},\n}\n"
     )
     result = parse_text(text, "a.bib")

@@ -56,7 +56,7 @@ def test_no_arguments_is_a_usage_error() -> None:
 def test_missing_file_exit_2(tmp_path: Path) -> None:
     result = invoke(str(tmp_path / "nope.bib"))
     assert result.exit_code == 2
-    assert result.stderr == f"{tmp_path / 'nope.bib'}: no such file\n"
+    assert result.stderr == f"{tmp_path / 'nope.bib'}: error: no such file\n"
     assert result.stdout == ""
 
 
@@ -169,7 +169,7 @@ def test_unknown_output_suffix(tmp_path: Path) -> None:
 def test_format_and_template_must_agree() -> None:
     result = invoke(str(REFS), "-f", "html", "-t", "academicpages")
     assert result.exit_code == 2
-    assert result.stderr == "bib2pubs: template 'academicpages' writes markdown, not html\n"
+    assert result.stderr == "bib2pubs: error: template 'academicpages' writes markdown, not html\n"
 
 
 def test_unknown_template_names_the_builtins() -> None:
@@ -196,7 +196,7 @@ def test_template_error_names_file_and_line(tmp_path: Path) -> None:
     broken.write_text("line one\n{{ groups[0].nonexistent_attribute }}\n", encoding="utf-8")
     result = invoke(str(REFS), "-t", str(broken))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{broken}:2: template error:")
+    assert result.stderr.startswith(f"{broken}:2: error: template error:")
     assert "Traceback" not in result.stderr
 
 
@@ -205,7 +205,7 @@ def test_template_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     broken.write_text("ok\n{% for x in %}\n", encoding="utf-8")
     result = invoke(str(REFS), "-t", str(broken))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{broken}:2: ")
+    assert result.stderr.startswith(f"{broken}:2: error: ")
 
 
 def test_set_needs_key_value() -> None:
@@ -217,7 +217,7 @@ def test_set_needs_key_value() -> None:
 def test_set_variable_no_template_uses_is_reported() -> None:
     result = invoke(str(REFS), "-t", "academicpages", "--set", "titel=Typo")
     assert result.exit_code == 0
-    assert "--set titel: no template uses 'titel'" in result.stderr
+    assert "bib2pubs: warning: --set titel: the template does not use 'titel'" in result.stderr
 
 
 def test_set_title_reaches_the_page() -> None:
@@ -249,7 +249,7 @@ def test_output_into_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     out = tmp_path / "no" / "such" / "dir" / "p.md"
     result = invoke(str(REFS), "-o", str(out))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{out}: cannot write here:")
+    assert result.stderr.startswith(f"{out}: error: cannot write here:")
 
 
 def test_standard_input() -> None:
@@ -365,7 +365,7 @@ def test_bad_set_value_is_a_template_error_not_a_crash() -> None:
 def test_highlight_that_matches_nobody_is_reported() -> None:
     result = invoke(str(REFS), "-f", "text", "-H", "Chao Jn")
     assert result.exit_code == 0
-    assert f"{REFS}: warning: --highlight 'Chao Jn' matches no author" in result.stderr
+    assert "bib2pubs: warning: --highlight 'Chao Jn' matches nobody in the listing" in result.stderr
 
 
 def test_name_bolded_by_hand_is_highlighted_without_an_option(write_bib) -> None:  # type: ignore[no-untyped-def]
@@ -412,3 +412,45 @@ def test_every_option_is_documented_in_the_readme() -> None:
     options = [opt for param in command.params for opt in param.opts if opt.startswith("--")]
     assert options, "no options found"
     assert [opt for opt in options if f"`{opt}" not in readme and f", {opt}" not in readme] == []
+
+
+def test_output_may_not_overwrite_an_input(tmp_path: Path, write_bib) -> None:  # type: ignore[no-untyped-def]
+    bib = write_bib(GOOD)
+    alias = tmp_path / "alias.md"
+    alias.symlink_to(bib)
+    for target in (bib, alias):
+        result = invoke(str(bib), "-t", "academicpages", "-o", str(target))
+        assert result.exit_code == 2
+        assert f"bib2pubs: error: -o {target} would overwrite the input {bib}" in result.stderr
+    assert bib.read_text(encoding="utf-8") == GOOD
+
+
+def test_empty_output_name_is_a_usage_error() -> None:
+    result = invoke(str(REFS), "-o", "")
+    assert result.exit_code == 2
+    assert "-o needs a file name" in result.stderr
+
+
+def test_the_readme_template_example_works(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```jinja\n", 1)[1].split("```", 1)[0]
+    mine = tmp_path / "mine.md.j2"
+    mine.write_text(example, encoding="utf-8")
+    result = invoke(str(REFS), "-H", "Chao Jin", "-t", str(mine))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# Publications\n\n## 2025\n")
+
+
+def test_highlighted_editor_counts_as_a_match(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib("@proceedings{p, title = {Proc.}, editor = {Jin, Chao and others}, year = 2024}")
+    result = invoke(str(path), "-f", "markdown", "-H", "Chao Jin")
+    assert "**Chao Jin**, et al. (eds.)" in result.stdout
+    assert "matches nobody" not in result.stderr
+
+
+def test_biblatex_sets_and_xdata_are_not_listed(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(
+        "@set{s, entryset = {a,b}}\n@xdata{x, journal = {J}}\n@article{a, title = {A}, xdata = {x}, year = 2020}\n"
+    )
+    model = json.loads(invoke(str(path), "-f", "json").stdout)
+    assert [entry["key"] for group in model["groups"] for entry in group["entries"]] == ["a"]

@@ -403,9 +403,15 @@ def test_latex_soup_decodes(value: str) -> None:
     st.text().filter(lambda s: not _SPECIAL & set(s) and not has_latex(s)),
 )
 def test_plain_text_comes_back_collapsed(value: str) -> None:
-    # Unchanged but for whitespace and NFC normalisation.
-    expected = " ".join(unicodedata.normalize("NFC", value).split())
+    # Unchanged but for whitespace, NFC normalisation and the control and
+    # zero-width characters that never belong in displayed text.
+    visible = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff]", "", value)
+    expected = " ".join(unicodedata.normalize("NFC", visible).split())
     assert latex_to_text(value) == expected
+
+
+def test_control_characters_made_by_macros_are_dropped() -> None:
+    assert latex_to_text('Red \\char"1B[31mALERT \\char7 bell') == "Red [31mALERT bell"
 
 
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1)

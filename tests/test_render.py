@@ -169,3 +169,10 @@ def test_preview_honours_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     show(listing, file=out)
     assert "\x1b[" not in out.getvalue()
     assert "Jolteon: Unleashing the Promise of Serverless" in out.getvalue()
+
+
+def test_text_that_starts_a_line_cannot_start_a_list() -> None:
+    person = Person("", "", "1. FC Köln", "", "1. FC Köln")
+    page, _ = render(listing_of(publication("T", authors=(person,))), "academicpages")
+    assert "\n1\\. FC Köln" in page
+    assert markdown_escape("- - -") == "\\- - -" and markdown_escape("===") == "\\==="

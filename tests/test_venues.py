@@ -35,3 +35,23 @@ def test_venue_table(line: int, bibtex: str, expected: list[str]) -> None:
 
 def test_venue_model_fields_match_the_table_columns() -> None:
     assert tuple(Venue.__dataclass_fields__) == COLUMNS[1:]
+
+
+def test_year_is_read_after_decoding() -> None:
+    from bib2pubs.normalize import normalize_entry
+
+    (entry,) = parse_text("@book{k, title = {T}, year = {{\\noopsort{1973c}}1981}}").entries
+    assert normalize_entry(entry, ())[0].year == 1981
+
+
+@pytest.mark.parametrize(
+    ("eventdate", "shown"),
+    [
+        ("2023-05-10/2023-05-01", "2023-05-10/2023-05-01"),  # runs backwards: as written
+        ("2024-02-30", "2024-02-30"),  # no such day: as written
+        ("2024-02-28/2024-03-01", "February 28–March 1, 2024"),
+    ],
+)
+def test_event_dates_that_are_not_real_stay_as_written(eventdate: str, shown: str) -> None:
+    (entry,) = parse_text(f"@inproceedings{{k, booktitle = {{B}}, eventdate = {{{eventdate}}}, year = 2024}}").entries
+    assert extract_venue("conference", entry.type, entry.fields, 2024).dates == shown
