@@ -10,6 +10,7 @@ for exactly that. The page decides what a highlight or a mark looks like.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -83,6 +84,7 @@ def display_name(parts: NameParts) -> str:
     return f"{main}, {parts.jr}" if parts.jr else main
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def fold(text: str) -> str:
     """A form for comparing names: no accents, case, dots or hyphen kinds."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -114,17 +116,18 @@ def _decoded(parts: NameParts) -> NameParts:
     )
 
 
-def _units(text: str) -> list[tuple[str, ...]]:
+@functools.lru_cache(maxsize=1 << 15)
+def _units(text: str) -> tuple[tuple[str, ...], ...]:
     """The folded parts of a name, grouped as written: a hyphen joins parts
     into one unit ("Chao-Yi", "C.-Y."), blanks and periods separate units
-    ("H. P.", "H.P.")."""
+    ("H. P.", "H.P."). Cached: co-authors recur across a bibliography."""
     text = _HYPHEN_RUN.sub("-", text)
     units = []
     for token in _UNIT_BREAK.split(text):
         unit = tuple(part for piece in token.split("-") for part in fold(piece).split())
         if unit:
             units.append(unit)
-    return units
+    return tuple(units)
 
 
 def _flat(units: Sequence[tuple[str, ...]]) -> list[tuple[str, int]]:

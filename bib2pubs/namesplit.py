@@ -153,7 +153,7 @@ def is_others(name: str) -> bool:
     a bare lower-case ``others`` counts; ``Others`` or ``{others}`` is a
     person. (biber compares case-insensitively; we follow BibTeX.)
     """
-    return split_name(name) == _OTHERS
+    return "others" in name and split_name(name) == _OTHERS
 
 
 _OTHERS = NameParts("", "", "others", "")

@@ -72,11 +72,18 @@ def _unmatched(
 ) -> list[Diagnostic]:
     """A warning for each --highlight that names nobody: a typo would
     otherwise pass unnoticed, and the page would lose its bold name."""
-    people = [NameParts(p.first, p.von, p.last, p.jr) for pub in publications for p in (*pub.authors, *pub.editors)]
+    highlighted = [p for pub in publications for p in (*pub.authors, *pub.editors) if p.highlight]
+
+    def named(pattern: Pattern) -> bool:
+        # A pattern that matched someone gave them its style, or an earlier
+        # pattern with that style got there first: only they need checking.
+        people = (p for p in highlighted if p.highlight == pattern.style)
+        return any(matches(pattern, NameParts(p.first, p.von, p.last, p.jr)) for p in people)
+
     return [
         Diagnostic("", None, None, "warning", f"--highlight '{name}' matches nobody in the listing")
         for name, pattern in zip(names, patterns, strict=True)
-        if publications and not any(matches(pattern, person) for person in people)
+        if publications and not named(pattern)
     ]
 
 
