@@ -36,6 +36,7 @@ _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 _LINE_BREAK = re.compile(r"\s*\n\s*")
+_WEB_SCHEME = re.compile(r"^https?://(www\.)?", re.I)
 _URL_WRAPPER = re.compile(r"^\\(?:url|href)\s*\{(.*?)\}", re.S)
 _TEX_ESCAPE = re.compile(r"\\([_%&#~$])")
 _ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
@@ -91,6 +92,12 @@ def arxiv_id(fields: Mapping[str, str]) -> str:
     return ""
 
 
+def _place(url: str) -> str:
+    """What a URL points at, for telling duplicates apart: the scheme
+    (http or https) and a trailing slash do not matter."""
+    return _WEB_SCHEME.sub("", url).rstrip("/").lower()
+
+
 def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
     """The entry's links by kind, in page order, and any link refused."""
     fields = entry.fields
@@ -108,7 +115,7 @@ def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
             url = doi_url(fields[source])
         else:
             url = clean_url(fields[source])
-        if url is None or (url and url in links.values()):
+        if url is None or (url and _place(url) in {_place(listed) for listed in links.values()}):
             continue  # absent, or the same place as a link already listed
         scheme = unsafe_scheme(url)
         if scheme is not None:
