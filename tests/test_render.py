@@ -149,26 +149,26 @@ def test_hidden_entry_cannot_close_its_comment_early() -> None:
     assert comment.index("-->") == len(comment.rstrip()) - 3
 
 
-def test_preview_bold_highlight_and_links(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    listing = run([str(REFS)], Options(highlights=("Chao Jin",)))
+def _preview(monkeypatch: pytest.MonkeyPatch, color: bool) -> str:
+    monkeypatch.setenv("FORCE_COLOR" if color else "NO_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR" if color else "FORCE_COLOR", raising=False)
     out = io.StringIO()
-    show(listing, file=out)
-    text = out.getvalue()
+    show(run([str(REFS)], Options(highlights=("Chao Jin",))), file=out)
+    return out.getvalue()
+
+
+def test_preview_bold_highlight_and_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _preview(monkeypatch, color=True)
     assert "\x1b[1mChao Jin\x1b[0m" in text
-    assert "\x1b]8;" in text and "/files/papers/NSDI24-Jolteon.pdf" in text  # OSC 8 hyperlinks
+    assert "\x1b]8;id=" in text and "https://arxiv.org/pdf/2504.15930" in text  # an OSC 8 hyperlink
+    assert "/files/papers/NSDI24-Jolteon.pdf" in text  # a relative link, shown as text
     assert "MegaScale-MoE" not in text  # hidden
 
 
 def test_preview_honours_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    listing = run([str(REFS)], Options(highlights=("Chao Jin",)))
-    out = io.StringIO()
-    show(listing, file=out)
-    assert "\x1b[" not in out.getvalue()
-    assert "Jolteon: Unleashing the Promise of Serverless" in out.getvalue()
+    text = _preview(monkeypatch, color=False)
+    assert "\x1b[" not in text
+    assert "Jolteon: Unleashing the Promise of Serverless" in text
 
 
 def test_text_that_starts_a_line_cannot_start_a_list() -> None:
