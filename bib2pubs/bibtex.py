@@ -130,6 +130,10 @@ class _Lines:
         return self._line
 
 
+#: Fields read from an entry: values, their lines, and the offset after them.
+_Fields = tuple[dict[str, str], dict[str, int], int]
+
+
 class _Broken(Exception):
     """An entry cannot be read; parsing resumes at ``resume``."""
 
@@ -269,19 +273,14 @@ class _Parser:
         elif key_match and close == ")" and key.endswith(")") and not text.startswith(",", after_key):
             # "@misc(key)": the entry's own ")" ended up in the key.
             key, after_key = key[:-1], key_match.end() - 1
-        mark = len(self.diagnostics)
-        fields: dict[str, str] = {}
-        field_lines: dict[str, int] = {}
-        try:
-            pos = self._fields(at, after_key, close, key, fields, field_lines)
-        except _Broken as broken:
-            del self.diagnostics[mark:]  # the retry reports afresh
-            fields, field_lines = {}, {}
-            retried = self._retry_with_literal_braces(at, after_key, close, key, fields, field_lines, broken)
+        attempt = self._attempt(at, after_key, close, key)
+        if isinstance(attempt, _Broken):
+            retried = self._retry_with_literal_braces(at, after_key, close, key, attempt)
             if retried is None:
-                self.report(broken.pos, "error", f"{broken.message}; entry skipped", key or None)
-                return max(broken.resume, at + 1)
-            pos = retried
+                self.report(attempt.pos, "error", f"{attempt.message}; entry skipped", key or None)
+                return max(attempt.resume, at + 1)
+            attempt = retried
+        fields, field_lines, pos = attempt
         if not key:
             self.unnamed[0] += 1
             key = f"unnamed-{self.unnamed[0]}"
@@ -301,48 +300,49 @@ class _Parser:
         fields after it. When what follows reads as fields, keep them."""
         if not _STRAY_FIELDS.match(self.text, pos):
             return pos
-        mark = len(self.diagnostics)
-        more_fields: dict[str, str] = {}
-        more_lines: dict[str, int] = {}
-        try:
-            end = self._fields(at, pos, close, key, more_fields, more_lines)
-        except _Broken:
-            del self.diagnostics[mark:]
+        result = self._attempt(at, pos, close, key)
+        if isinstance(result, _Broken):
             self.report(pos, "warning", f"text after the entry looks like fields; a stray '{close}'?", key or None)
             return pos
+        more_fields, more_lines, end = result
         self.report(pos - 1, "warning", f"a stray '{close}' closed the entry early; the fields after it are kept", key)
         for name, value in more_fields.items():
             if name not in fields:
                 fields[name], field_lines[name] = value, more_lines[name]
         return end
 
+    def _attempt(self, at: int, pos: int, close: str, key: str) -> _Fields | _Broken:
+        """Reads fields from ``pos``: their values, their lines and where they
+        end; or, when that fails, the failure, with the diagnostics made on the
+        way taken back so that a second reading reports afresh."""
+        mark = len(self.diagnostics)
+        fields: dict[str, str] = {}
+        field_lines: dict[str, int] = {}
+        try:
+            end = self._fields(at, pos, close, key, fields, field_lines)
+        except _Broken as broken:
+            del self.diagnostics[mark:]
+            return broken
+        return fields, field_lines, end
+
     def _retry_with_literal_braces(
-        self,
-        at: int,
-        after_key: int,
-        close: str,
-        key: str,
-        fields: dict[str, str],
-        field_lines: dict[str, int],
-        broken: _Broken,
-    ) -> int | None:
+        self, at: int, after_key: int, close: str, key: str, broken: _Broken
+    ) -> _Fields | None:
         """Reads a broken entry again with ``\\{`` and ``\\}`` as literal
         braces. BibTeX counts every brace, so a typo like ``Thi\\{'ebaux``
         unbalances the entry; this reading often saves it. None if it fails too."""
         region = self.text[at : max(broken.resume, broken.pos + 1)]
         if "\\{" not in region and "\\}" not in region:
             return None
-        mark = len(self.diagnostics)
         self.brace_scan = _ESCAPED_BRACE_SCAN
         try:
-            pos = self._fields(at, after_key, close, key, fields, field_lines)
-        except _Broken:
-            del self.diagnostics[mark:]
-            return None
+            result = self._attempt(at, after_key, close, key)
         finally:
             self.brace_scan = _BRACE_SCAN
+        if isinstance(result, _Broken):
+            return None
         self.report(at, "warning", "unbalanced braces; read '\\{' and '\\}' as literal braces", key or None)
-        return pos
+        return result
 
     def _fields(
         self,
