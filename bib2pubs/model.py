@@ -47,7 +47,12 @@ class Diagnostic:
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """One author, split by BibTeX's rules and decoded to Unicode."""
+    """One author, split by BibTeX's rules and decoded to Unicode.
+
+    ``display`` is the name in the chosen name style; ``highlight`` the
+    highlight style ("self" for the user) or None; ``written`` the name as
+    the .bib has it, marks and hand-made bold taken out (for reports).
+    """
 
     first: str
     von: str
@@ -56,6 +61,7 @@ class Person:
     display: str
     highlight: str | None = None
     marks: tuple[str, ...] = ()
+    written: str = ""
 
 
 @dataclass(frozen=True, slots=True)

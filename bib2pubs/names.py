@@ -3,29 +3,26 @@
 Splitting follows BibTeX (``namesplit``); LaTeX is decoded per part after
 splitting, so ``{Barnes and Noble}`` stays one name. What people type into
 names for the page's sake leaves the name and becomes data: stars for equal
-contribution ("Zhu*, Ruidong") and daggers become marks, and a name bolded
-by hand (``\\textbf{Marshall, H.P.}``) is highlighted, since its owner asked
-for exactly that. The page decides what a highlight or a mark looks like.
+contribution ("Zhu*, Ruidong") and daggers become marks (``marks``), and a
+name bolded by hand (``\\textbf{Marshall, H.P.}``) is highlighted, since its
+owner asked for exactly that. Who is highlighted is ``matching``'s
+decision; how a name is shown is ``namestyle``'s.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
 from bib2pubs.latex import latex_to_text
+from bib2pubs.marks import DAGGER, EQUAL, HIGHLIGHT
+from bib2pubs.matching import Pattern, decoded, has_comma, is_shouting, match
 from bib2pubs.model import Person
 from bib2pubs.namesplit import NameParts, is_others, split_name, split_persons
+from bib2pubs.namestyle import format_name, relax_initials
 
-EQUAL = "equal"
-CORRESPONDING = "corresponding"
-DAGGER = "dagger"
 SELF = "self"
-#: The annotation (``author+an = {2=highlight}``) that highlights a person.
-HIGHLIGHT = "highlight"
 
 # Superscript marks typed after a name: *, †, ‡ and affiliation numbers, in
 # math, \textsuperscript or bare.
@@ -45,144 +42,24 @@ _WRAPPER = re.compile(
 )
 _BOLD = frozenset({"textbf", "bf", "bfseries"})
 _INNER_GROUP = re.compile(r"\{[^{}]*\}")
-_HYPHEN_RUN = re.compile(r"\s*[-‐‑‒–—]\s*")
-_UNIT_BREAK = re.compile(r"\s+|\.(?!-)")
 _SUFFIX_WORD = re.compile(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
 _DBLP_NUMBER = re.compile(r"(?<=\S)\s+\d{4}$")
-_ANNOTATION = re.compile(r"\s*(\d+)\s*(?::[^=;]*)?=\s*([^;]*)")
-_SEPARATORS = re.compile(r"[\s.\-‐‑‒–—_']+")
-_MARK_ALIASES = {"equal": EQUAL, "equalcontribution": EQUAL, "corresponding": CORRESPONDING, "corr": CORRESPONDING}
-
-
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    """A name to look for, split and folded once: the family name's parts
-    and the given names, each a unit of parts ("Chao-Yi" is one unit of two)."""
-
-    style: str
-    family: tuple[str, ...]
-    given: tuple[tuple[str, ...], ...]
-
-
-def parse_marks(annotation: str) -> dict[int, tuple[str, ...]]:
-    """biblatex name annotations (``author+an = {1=equal;3=corresponding}``)
-    by one-based author position. Unknown annotations are kept as written."""
-    marks: dict[int, tuple[str, ...]] = {}
-    for item in annotation.split(";"):
-        match = _ANNOTATION.fullmatch(item)
-        if not match:
-            continue
-        names = [word.strip().lower() for word in match.group(2).split(",") if word.strip()]
-        position = int(match.group(1))
-        marks[position] = marks.get(position, ()) + tuple(_MARK_ALIASES.get(name, name) for name in names)
-    return marks
-
-
-def display_name(parts: NameParts) -> str:
-    """ "First von Last, Jr." from decoded parts."""
-    main = " ".join(part for part in (parts.first, parts.von, parts.last) if part)
-    return f"{main}, {parts.jr}" if parts.jr else main
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def fold(text: str) -> str:
-    """A form for comparing names: no accents, case, dots or hyphen kinds."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(_SEPARATORS.sub(" ", plain.casefold()).split())
-
-
-_SUFFIX = re.compile(r"^(?P<name>[^,]+),\s*(?:jr|sr|ii|iii|iv|v)\.?$", re.I)
-
-
-def make_pattern(name: str, style: str = "self") -> Pattern:
-    """Parses a ``--highlight`` argument ("Chao Jin", "Jin, Chao", "C. Jin").
-
-    People type "Frank Bennett, Jr." here, which BibTeX would read as a
-    family name "Frank Bennett"; a trailing Jr./Sr./II… is taken off first.
-    """
-    suffix = _SUFFIX.match(name.strip())
-    parts = _decoded(split_name(suffix.group("name") if suffix else name))
-    family = tuple(part for unit in _units(f"{parts.von} {parts.last}") for part in unit)
-    return Pattern(style, family, tuple(_units(parts.first)))
-
-
-def _decoded(parts: NameParts) -> NameParts:
-    return NameParts(
-        latex_to_text(parts.first),
-        latex_to_text(parts.von),
-        latex_to_text(parts.last),
-        latex_to_text(parts.jr),
-    )
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def _units(text: str) -> tuple[tuple[str, ...], ...]:
-    """The folded parts of a name, grouped as written: a hyphen joins parts
-    into one unit ("Chao-Yi", "C.-Y."), blanks and periods separate units
-    ("H. P.", "H.P."). Cached: co-authors recur across a bibliography."""
-    text = _HYPHEN_RUN.sub("-", text)
-    units = []
-    for token in _UNIT_BREAK.split(text):
-        unit = tuple(part for piece in token.split("-") for part in fold(piece).split())
-        if unit:
-            units.append(unit)
-    return tuple(units)
-
-
-def _flat(units: Sequence[tuple[str, ...]]) -> list[tuple[str, int]]:
-    """Each part with the index of its unit."""
-    return [(part, index) for index, unit in enumerate(units) for part in unit]
-
-
-def _given_compatible(wanted: Sequence[tuple[str, ...]], given: Sequence[tuple[str, ...]]) -> bool:
-    """Given names agree when each part agrees in full or by initial; a
-    missing middle name is no conflict, a different first name is, and so is
-    half of a hyphenated name ("Chao" is not "Chao-Yi")."""
-    if not wanted or not given:
-        return not wanted and not given  # one name only ("Sukarno") on both sides
-    a_parts, b_parts = _flat(wanted), _flat(given)
-    if "".join(p for p, _ in a_parts) == "".join(p for p, _ in b_parts):
-        return True  # "Liwen" and "Li-Wen"
-    for (a, _), (b, _) in zip(a_parts, b_parts, strict=False):
-        if a != b and not ((len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))):
-            return False
-    shorter, longer = sorted((a_parts, b_parts), key=len)
-    cut = len(shorter)
-    return cut == len(longer) or longer[cut - 1][1] != longer[cut][1]
-
-
-def matches(pattern: Pattern, parts: NameParts) -> bool:
-    """Whether decoded ``parts`` name the person ``pattern`` describes.
-
-    The family name is compared part by part from the end, so that it may
-    start among the given names ("Laura Leal Taixé", "Oliva, Antonio de la")
-    but never cover less than the entry's own last name ("Smith-Jones" is not
-    "Jones") nor start inside a hyphenated word.
-    """
-    family = pattern.family
-    flat = _flat(_units(f"{parts.first} {parts.von} {parts.last}"))
-    start = len(flat) - len(family)
-    if not family or start < 0 or sum(len(unit) for unit in _units(parts.last)) > len(family):
-        return False
-    if tuple(part for part, _ in flat[start:]) != family:
-        return False
-    if start > 0 and flat[start - 1][1] == flat[start][1]:
-        return False
-    given: dict[int, tuple[str, ...]] = {}
-    for part, unit in flat[:start]:
-        given[unit] = (*given.get(unit, ()), part)
-    return _given_compatible(pattern.given, list(given.values()))
+# "and" typed against the next name ("Hojatimalkeshah and\\textbf{…}"):
+# BibTeX reads one name; nobody means one.
+_GLUED_AND = re.compile(r"(?<=\s)(and)(?=\\[A-Za-z]|\{)", re.I)
 
 
 def parse_people(
-    field: str, patterns: Sequence[Pattern] = (), annotations: Mapping[int, tuple[str, ...]] | None = None
+    field: str,
+    patterns: Sequence[Pattern] = (),
+    annotations: Mapping[int, tuple[str, ...]] | None = None,
+    name_style: str = "full",
 ) -> tuple[tuple[Person, ...], bool]:
     """The persons of an author field and whether it ended in "and others".
 
     A person is highlighted with the style of the first pattern naming them,
     else as "self" when the .bib asks for it (bold typed by hand, or the
-    annotation ``highlight``).
+    annotation ``highlight``). ``annotations`` are marks by position.
     """
     people: list[Person] = []
     et_al = False
@@ -193,12 +70,54 @@ def parse_people(
         raw, marks, bold = clean_name(raw)
         annotated = annotations.get(position, ()) if annotations else ()
         marks += tuple(mark for mark in annotated if mark not in marks and mark != HIGHLIGHT)
-        parts = _decoded(split_name(raw))
-        highlight = next((p.style for p in patterns if matches(p, parts)), None)
+        raw_parts = split_name(raw)
+        parts = decoded(raw_parts)
+        highlight = next((p.style for p in patterns if match(p, parts, has_comma(raw))), None)
         if highlight is None and (bold or HIGHLIGHT in annotated):
             highlight = SELF
-        people.append(Person(parts.first, parts.von, parts.last, parts.jr, display_name(parts), highlight, marks))
+        display = _display(raw_parts, parts, name_style)
+        people.append(Person(parts.first, parts.von, parts.last, parts.jr, display, highlight, marks, raw))
     return tuple(people), et_al
+
+
+def _display(raw: NameParts, parts: NameParts, name_style: str) -> str:
+    if name_style in ("initials", "family-first") and "relax" in raw.first:
+        parts = replace(parts, first=latex_to_text(relax_initials(raw.first)))
+    return format_name(parts, name_style, is_shouting(parts))
+
+
+def repair_list(field: str) -> tuple[str, list[str]]:
+    """An author field with two slips undone that BibTeX would read as one
+    name: "and" typed against the next name, and the whole list wrapped in
+    braces (``{Lievens, Hans and Brangers, Isis and …}``). A braced name
+    that could be a company (``{Barnes and Noble}``) is left alone: the
+    list is unwrapped only when every piece reads as a person's name (with
+    a comma, or of two words or more, and at least three of them)."""
+    problems = []
+    if _GLUED_AND.search(_outside_braces(field)):
+        field = _GLUED_AND.sub(r"\1 ", field)
+        problems.append("'and' typed against the next name; read as two authors")
+    stripped = field.strip()
+    if stripped.startswith("{") and stripped.endswith("}") and _outside_braces(stripped).strip() == "":
+        inner = stripped[1:-1]
+        pieces = split_persons(inner) if _balanced(inner) else []
+        with_comma = all("," in _outside_braces(piece) for piece in pieces)
+        worded = len(pieces) >= 3 and all(len(piece.split()) >= 2 for piece in pieces)
+        if len(pieces) >= 2 and (with_comma or worded):
+            field = inner
+            problems.append(
+                f"the whole author list is in braces, which makes it one name; read as {len(pieces)} authors"
+            )
+    return field, problems
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def list_problems(field: str) -> list[str]:

@@ -9,8 +9,11 @@ from bib2pubs.bibtex import RawEntry
 from bib2pubs.dates import parse_iso_date, parse_month, parse_year
 from bib2pubs.latex import latex_to_text
 from bib2pubs.links import extract_links, unsafe_scheme
+from bib2pubs.marks import MARK_FIELDS, Marks, merge, parse_annotations, parse_mark_fields
+from bib2pubs.matching import Pattern, make_pattern, person_matches
 from bib2pubs.model import Diagnostic, Publication
-from bib2pubs.names import Pattern, list_problems, parse_marks, parse_people
+from bib2pubs.names import clean_name, list_problems, parse_people, repair_list
+from bib2pubs.namesplit import is_others, split_persons
 from bib2pubs.venues import classify, extract_venue
 
 _TRUE = frozenset({"true", "yes", "1", "y", "on"})
@@ -35,22 +38,50 @@ def _year_month(entry: RawEntry) -> tuple[int | None, int | None]:
     return year, month
 
 
-def normalize_entry(entry: RawEntry, patterns: Sequence[Pattern]) -> tuple[Publication, list[Diagnostic]]:
+def _author_marks(entry: RawEntry, field: str) -> tuple[Marks, list[str]]:
+    """Marks by author position from ``author+an`` and the simple fields."""
+    annotated = parse_annotations(entry.get("author+an")) if "author+an" in entry.fields else None
+    if not any(name in entry.fields for name in MARK_FIELDS):
+        return annotated or {}, []
+    names = [name for name in split_persons(field) if not is_others(name)]
+
+    def position_of(wanted: str) -> int | None:
+        pattern = make_pattern(wanted)
+        for position, name in enumerate(names, 1):
+            if person_matches(pattern, clean_name(name)[0]):
+                return position
+        return None
+
+    simple, problems = parse_mark_fields(entry.fields, len(names), position_of)
+    return merge(annotated, simple), problems
+
+
+def normalize_entry(
+    entry: RawEntry, patterns: Sequence[Pattern], name_style: str = "full"
+) -> tuple[Publication, list[Diagnostic]]:
     """One Publication and the problems met on the way."""
     diagnostics: list[Diagnostic] = []
+
+    def warn(field: str, message: str) -> None:
+        line = entry.field_lines.get(field, entry.line)
+        diagnostics.append(Diagnostic(entry.file, line, entry.key, "warning", message))
+
     year, month = _year_month(entry)
     if year is None and entry.get("year").strip("{} "):
-        line = entry.field_lines.get("year", entry.line)
-        message = f"year '{latex_to_text(entry.get('year'))}' has no year in it; listed as undated"
-        diagnostics.append(Diagnostic(entry.file, line, entry.key, "warning", message))
+        warn("year", f"year '{latex_to_text(entry.get('year'))}' has no year in it; listed as undated")
     kind = classify(entry.type, entry.fields)
-    marks = parse_marks(entry.get("author+an")) if "author+an" in entry.fields else None
-    authors, et_al = parse_people(entry.get("author"), patterns, marks)
-    for problem in list_problems(entry.get("author")):
-        line = entry.field_lines.get("author", entry.line)
-        diagnostics.append(Diagnostic(entry.file, line, entry.key, "warning", problem))
-    editor_marks = parse_marks(entry.get("editor+an")) if "editor+an" in entry.fields else None
-    editors, editors_et_al = parse_people(entry.get("editor"), patterns, editor_marks)
+    author_field, repairs = repair_list(entry.get("author"))
+    marks, mark_problems = _author_marks(entry, author_field)
+    for problem in [*repairs, *list_problems(author_field)]:
+        warn("author", problem)
+    for problem in mark_problems:
+        warn(problem.split(" ", 1)[0], problem)
+    authors, et_al = parse_people(author_field, patterns, marks, name_style)
+    editor_field, repairs = repair_list(entry.get("editor"))
+    for problem in repairs:
+        warn("editor", problem)
+    editor_marks = parse_annotations(entry.get("editor+an")) if "editor+an" in entry.fields else None
+    editors, editors_et_al = parse_people(editor_field, patterns, editor_marks, name_style)
     links, link_problems = extract_links(entry)
     diagnostics.extend(link_problems)
     venue = extract_venue(kind, entry.type, entry.fields, year)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -9,9 +10,9 @@ from bib2pubs.bibtex import parse_sources
 from bib2pubs.crossref import resolve_crossrefs
 from bib2pubs.errors import NothingReadError, UsageError
 from bib2pubs.formats import DEFAULT_TEMPLATES
+from bib2pubs.matching import Pattern, make_pattern, person_matches
 from bib2pubs.model import Diagnostic, Listing, Publication
-from bib2pubs.names import Pattern, make_pattern, matches
-from bib2pubs.namesplit import NameParts
+from bib2pubs.namestyle import NAME_STYLES
 from bib2pubs.normalize import normalize_entry
 from bib2pubs.reader import Source, read_source
 from bib2pubs.select import group_by_year
@@ -20,11 +21,42 @@ from bib2pubs.select import group_by_year
 CONTAINER_TYPES = frozenset({"set", "xdata"})
 
 
+_STYLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
-    """What to look for and how to select; every field has a default."""
+    """What to look for and how to show it; every field has a default.
+
+    ``highlights`` are the user's own names (style "self");
+    ``highlights_as`` are (style, name) pairs for other people;
+    ``aliases`` are groups of names one person published under.
+    """
 
     highlights: tuple[str, ...] = ()
+    highlights_as: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[tuple[str, ...], ...] = ()
+    name_style: str = "full"
+
+
+def make_patterns(options: Options) -> list[Pattern]:
+    """The patterns to highlight, each with the aliases of its person."""
+    wanted = [("self", name) for name in options.highlights] + list(options.highlights_as)
+    patterns = []
+    for style, name in wanted:
+        if not name.strip():
+            raise UsageError("--highlight needs a name, e.g. --highlight 'Chao Jin'")
+        if not _STYLE_NAME.fullmatch(style):
+            raise UsageError(f"highlight style '{style}': use a name of letters, digits, '-' or '_'")
+        plain = make_pattern(name, style)
+        aliases = [
+            other
+            for group in options.aliases
+            if any(person_matches(plain, alias) for alias in group)
+            for other in group
+        ]
+        patterns.append(make_pattern(name, style, aliases))
+    return patterns
 
 
 def read_sources(paths: Sequence[str]) -> tuple[list[Source], list[Diagnostic]]:
@@ -40,11 +72,9 @@ def read_sources(paths: Sequence[str]) -> tuple[list[Source], list[Diagnostic]]:
 
 def build_listing(sources: Sequence[Source], options: Options = Options()) -> Listing:
     """Parses and normalizes ``sources`` into the grouped listing."""
-    patterns = []
-    for name in options.highlights:
-        if not name.strip():
-            raise UsageError("--highlight needs a name, e.g. --highlight 'Chao Jin'")
-        patterns.append(make_pattern(name))
+    if options.name_style not in NAME_STYLES:
+        raise UsageError(f"no name style '{options.name_style}': use one of {', '.join(NAME_STYLES)}")
+    patterns = make_patterns(options)
     bibliography = parse_sources([(source.name, source.text) for source in sources])
     entries, containers, crossref_problems = resolve_crossrefs(bibliography.entries)
     diagnostics = [*bibliography.diagnostics, *crossref_problems]
@@ -53,7 +83,7 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
         if entry.type in CONTAINER_TYPES:
             continue
         try:
-            publication, problems = normalize_entry(entry, patterns)
+            publication, problems = normalize_entry(entry, patterns, options.name_style)
         except Exception as error:  # noqa: BLE001 - one odd entry must not sink the page
             message = f"entry skipped, internal error: {error!r}"
             diagnostics.append(Diagnostic(entry.file, entry.line, entry.key or None, "error", message))
@@ -63,28 +93,32 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
             continue  # a proceedings volume cited by its papers, not a work of the user's
         publications.append(publication)
         diagnostics.extend(problems)
-    diagnostics.extend(_unmatched(options.highlights, patterns, publications))
+    diagnostics.extend(_unmatched(patterns, publications))
     return Listing(group_by_year(publications), tuple(diagnostics), len(bibliography.entries))
 
 
-def _unmatched(
-    names: Sequence[str], patterns: Sequence[Pattern], publications: Sequence[Publication]
-) -> list[Diagnostic]:
-    """A warning for each --highlight that names nobody: a typo would
+def _unmatched(patterns: Sequence[Pattern], publications: Sequence[Publication]) -> list[Diagnostic]:
+    """A warning for each highlight that names nobody: a typo would
     otherwise pass unnoticed, and the page would lose its bold name."""
     highlighted = [p for pub in publications for p in (*pub.authors, *pub.editors) if p.highlight]
 
     def named(pattern: Pattern) -> bool:
         # A pattern that matched someone gave them its style, or an earlier
         # pattern with that style got there first: only they need checking.
-        people = (p for p in highlighted if p.highlight == pattern.style)
-        return any(matches(pattern, NameParts(p.first, p.von, p.last, p.jr)) for p in people)
+        return any(person_matches(pattern, p.written) for p in highlighted if p.highlight == pattern.style)
 
     return [
-        Diagnostic("", None, None, "warning", f"--highlight '{name}' matches nobody in the listing")
-        for name, pattern in zip(names, patterns, strict=True)
+        Diagnostic("", None, None, "warning", f"{_option(pattern)} matches nobody in the listing")
+        for pattern in patterns
         if publications and not named(pattern)
     ]
+
+
+def _option(pattern: Pattern) -> str:
+    """The option as the user gave it, for messages."""
+    if pattern.style == "self":
+        return f"--highlight '{pattern.name}'"
+    return f"--highlight-as {pattern.style}='{pattern.name}'"
 
 
 def run(paths: Sequence[str], options: Options = Options()) -> Listing:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from bib2pubs.names import make_pattern, parse_people
+from bib2pubs.matching import make_pattern
+from bib2pubs.names import parse_people
 from tests.conftest import table_rows
 
 
