@@ -18,15 +18,18 @@ import click
 from bib2pubs import __version__
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError
 from bib2pubs.formats import FORMATS, SUFFIXES, format_of
-from bib2pubs.model import Diagnostic
+from bib2pubs.model import Diagnostic, Listing
+from bib2pubs.namestyle import NAME_STYLES
 from bib2pubs.output import same_file, write_file, write_stdout
-from bib2pubs.pipeline import Options, render_output, run
+from bib2pubs.pipeline import Options, make_patterns, render_output, run
 
 EPILOG = """
 \b
 Examples:
   bib2pubs refs.bib --highlight "Chao Jin"
       preview the list in the terminal, your name in bold
+  bib2pubs refs.bib -H "Chao Jin" --highlight-as student="Ana Li" --explain
+      your students underlined; a report of misses and uncertain matches
   bib2pubs refs.bib -H "Chao Jin" -t academicpages --set title="Full Publications" -o _pages/publications.md
       write a Jekyll academicpages page (untouched when nothing changed)
   bib2pubs refs.bib -H "Chao Jin" -o publications.html
@@ -82,13 +85,43 @@ def _report(diagnostics: Sequence[Diagnostic]) -> None:
         click.echo(str(diagnostic), err=True)
 
 
+def _pairs(values: Sequence[str], option: str, example: str) -> list[tuple[str, str]]:
+    """``LEFT=RIGHT`` values, both sides non-empty."""
+    pairs = []
+    for value in values:
+        left, equals, right = value.partition("=")
+        if not equals or not left.strip() or not right.strip():
+            raise UsageError(f"{option} wants {example}, got '{value}'")
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+def _options(
+    highlights: Sequence[str], highlights_as: Sequence[str], aliases: Sequence[str], name_style: str
+) -> Options:
+    alias_groups = []
+    for value in aliases:
+        names = tuple(name.strip() for name in value.split("="))
+        if len(names) < 2 or not all(names):
+            raise UsageError(f"--alias wants 'NAME=OTHER NAME', got '{value}'")
+        alias_groups.append(names)
+    return Options(
+        highlights=tuple(highlights),
+        highlights_as=tuple(_pairs(highlights_as, "--highlight-as", "STYLE=NAME, e.g. student='Ana Li'")),
+        aliases=tuple(alias_groups),
+        name_style=name_style,
+    )
+
+
 def _produce(
     bibfiles: Sequence[str],
-    highlights: Sequence[str],
+    options: Options,
     format_name: str | None,
     template: str | None,
     sets: Sequence[str],
     output: str | None,
+    max_authors: int | None,
+    explain: bool,
 ) -> None:
     variables = _parse_sets(sets)
     chosen = _choose_format(format_name, template, output)
@@ -100,19 +133,21 @@ def _produce(
             if bibfile != "-" and same_file(output, bibfile):
                 raise UsageError(f"-o {output} would overwrite the input {bibfile}")
     try:
-        listing = run(bibfiles, Options(highlights=tuple(highlights)))
+        listing = run(bibfiles, options)
     except NothingReadError as error:
         _report(error.diagnostics)
         if to_file and output and os.path.exists(output):
             error.message += f"; {output} left as it was"
         raise
     _report(listing.diagnostics)
+    if explain:
+        _explain(listing, options)
     if chosen is None:
         from bib2pubs.preview import show
 
-        show(listing)
+        show(listing, max_authors=max_authors)
         return
-    text, notes = render_output(listing, chosen, template, variables)
+    text, notes = render_output(listing, chosen, template, variables, max_authors)
     _report(notes)
     if to_file and output:
         if format_of(os.path.basename(output)) not in (None, chosen):
@@ -123,11 +158,49 @@ def _produce(
         write_stdout(text)
 
 
+def _explain(listing: Listing, options: Options) -> None:
+    from bib2pubs.explain import explain, format_reports
+
+    patterns = make_patterns(options)
+    if not patterns:
+        raise UsageError("--explain reports on highlighted people: add --highlight NAME")
+    for line in format_reports(explain(listing, patterns)):
+        click.echo(line, err=True)
+
+
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.argument("bibfiles", nargs=-1, required=True, metavar="BIBFILE...")
 @click.option(
     "-H", "--highlight", "highlights", multiple=True, metavar="NAME", help="Your name, in any form; repeatable."
 )
+@click.option(
+    "--highlight-as",
+    "highlights_as",
+    multiple=True,
+    metavar="STYLE=NAME",
+    help="Someone else, in another style (e.g. student='Ana Li'): underlined, or a CSS class in HTML.",
+)
+@click.option(
+    "--alias",
+    "aliases",
+    multiple=True,
+    metavar="NAME=OTHER",
+    help="Names one person published under, e.g. 'Freda Shi=Haoyue Shi'; repeatable.",
+)
+@click.option(
+    "--name-style",
+    type=click.Choice(NAME_STYLES),
+    default="full",
+    show_default=True,
+    help="Names as written, as initials (C. Jin), or family name first (Jin, C.).",
+)
+@click.option(
+    "--max-authors",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Shorten longer author lists with '…', always keeping highlighted people.",
+)
+@click.option("--explain", is_flag=True, help="Report, per highlighted person, misses and uncertain matches.")
 @click.option("-f", "--format", "format_name", type=click.Choice(FORMATS), help="Output format.")
 @click.option(
     "-t",
@@ -147,6 +220,11 @@ def _produce(
 def cli(
     bibfiles: tuple[str, ...],
     highlights: tuple[str, ...],
+    highlights_as: tuple[str, ...],
+    aliases: tuple[str, ...],
+    name_style: str,
+    max_authors: int | None,
+    explain: bool,
     format_name: str | None,
     template: str | None,
     sets: tuple[str, ...],
@@ -159,7 +237,8 @@ def cli(
     --output, the list is previewed in the terminal (plain text when piped).
     """
     try:
-        _produce(bibfiles, highlights, format_name, template, sets, output)
+        options = _options(highlights, highlights_as, aliases, name_style)
+        _produce(bibfiles, options, format_name, template, sets, output, max_authors, explain)
     except Bib2PubsError as error:
         click.echo(str(error), err=True)
         sys.exit(error.exit_code)

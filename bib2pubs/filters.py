@@ -7,13 +7,14 @@ Filters that produce markup return ``Markup`` so the Markdown finalizer in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from markupsafe import Markup
 
 from bib2pubs.model import Person, Publication
+from bib2pubs.namestyle import shorten
 
 #: Button text for each link kind.
 LINK_LABELS = {
@@ -131,10 +132,54 @@ def venue_text(publication: Publication) -> str:
     return ", ".join(part for part in (head, line.when) if part)
 
 
+#: The sign after a name for each mark; other marks (unknown annotations)
+#: have none, though HTML still gives them a class.
+MARK_SIGNS = {"equal": "*", "corresponding": "†", "dagger": "†"}
+
+
 def mark_signs(person: Person) -> str:
-    """The signs after a name: "*" for equal contribution, "†" for any
-    other mark (a dagger, corresponding author…)."""
-    return "".join("*" if mark == "equal" else "†" for mark in person.marks)
+    """The signs after a name: "*" for equal contribution, "†" for the
+    corresponding author or a dagger typed into the name."""
+    return "".join(dict.fromkeys(MARK_SIGNS.get(mark, "") for mark in person.marks))
+
+
+class Footnote(NamedTuple):
+    """A sign used in an entry and what it means."""
+
+    sign: str
+    meaning: str
+
+
+def footnotes(publication: Publication) -> list[Footnote]:
+    """The signs an entry uses, explained: "*" equal contribution, "†"
+    corresponding author (not when a dagger typed into a name, whose
+    meaning the .bib does not say, shares the sign)."""
+    marks = publication.marks
+    notes = [Footnote("*", "Equal contribution")] if "equal" in marks else []
+    if "corresponding" in marks and "dagger" not in marks:
+        notes.append(Footnote("†", "Corresponding author"))
+    return notes
+
+
+def mark_sign(mark: str) -> str:
+    """The sign for one mark ("" for marks that have none)."""
+    return MARK_SIGNS.get(mark, "")
+
+
+def highlight_look(style: str | None) -> str:
+    """How a highlight style looks where only a few looks exist (Markdown,
+    the terminal): "bold" for the user ("self") and "bold"; "italic" for
+    "italic"; "underline" for any other style, such as "student"."""
+    if not style:
+        return ""
+    if style in ("self", "bold"):
+        return "bold"
+    return "italic" if style == "italic" else "underline"
+
+
+def shorten_people(people: Sequence[Person], limit: int | None) -> list[Person | None]:
+    """``namestyle.shorten`` as a filter: None stands for "…"."""
+    return shorten(people, limit)
 
 
 def keep_together(text: str) -> str:
@@ -153,5 +198,9 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "venue_when": venue_when,
     "venue_text": venue_text,
     "mark_signs": mark_signs,
+    "look": highlight_look,
+    "footnotes": footnotes,
+    "mark_sign": mark_sign,
+    "shorten": shorten_people,
     "keep_together": keep_together,
 }

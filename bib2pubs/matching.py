@@ -25,7 +25,9 @@ from bib2pubs.nicknames import are_nicknames
 _HYPHEN_RUN = re.compile(r"\s*[-‐‑‒–—]\s*")
 _UNIT_BREAK = re.compile(r"\s+|\.(?!-)")
 _SEPARATORS = re.compile(r"[\s.\-‐‑‒–—_']+")
-_SUFFIX = re.compile(r"^(?P<name>[^,]+),\s*(?:jr|sr|ii|iii|iv|v)\.?$", re.I)
+# "Frank Bennett, Jr.": a suffix after a full name (two words or more before
+# the comma: "Smith, V." is an initial).
+_SUFFIX = re.compile(r"^(?P<name>[^,\s]+\s[^,]+),\s*(?:jr|sr|ii|iii|iv|v)\.?$", re.I)
 # Particles that start a family name; a word of these is never read as a
 # middle name ("Jan van der Berg" is not "Jan Berg").
 _PARTICLES = frozenset(
@@ -37,16 +39,18 @@ INITIALS = "initials only"
 NICKNAME = "a short form of the given name"
 FAMILY_FIRST = "family name first, without a comma"
 LONGER_FAMILY = "an extra word in the family name"
+PARTICLE_MISSING = "a particle missing from the family name"
 
 
 @dataclass(frozen=True, slots=True)
 class Form:
     """One way of writing a name, split and folded once: the family name's
     parts and the given names, each a unit of parts ("Chao-Yi" is one unit
-    of two)."""
+    of two). A form derived from the name as typed carries its ``doubt``."""
 
     family: tuple[str, ...]
     given: tuple[tuple[str, ...], ...]
+    doubt: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,19 @@ def decoded(parts: NameParts) -> NameParts:
     )
 
 
+def _forms(name: str) -> list[Form]:
+    """A name's form, and for "de la Oliva" also "la Oliva" (exporters such
+    as Crossref drop a leading particle); never the bare "Oliva", which is
+    another family."""
+    form = _form(name)
+    forms = [form]
+    for cut in range(1, len(form.family) - 1):
+        if not all(part in _PARTICLES for part in form.family[: cut + 1]):
+            break
+        forms.append(Form(form.family[cut:], form.given, PARTICLE_MISSING))
+    return forms
+
+
 def _form(name: str) -> Form:
     """A name typed on the command line ("Chao Jin", "Jin, Chao", "C. Jin").
 
@@ -122,7 +139,7 @@ def _form(name: str) -> Form:
 
 def make_pattern(name: str, style: str = "self", aliases: Sequence[str] = ()) -> Pattern:
     """The pattern for ``name`` and the other names the person published under."""
-    return Pattern(name, style, tuple(_form(each) for each in (name, *aliases)))
+    return Pattern(name, style, tuple(form for each in (name, *aliases) for form in _forms(each)))
 
 
 @functools.lru_cache(maxsize=1 << 15)
@@ -137,6 +154,18 @@ def units(text: str) -> tuple[tuple[str, ...], ...]:
         if unit:
             result.append(unit)
     return tuple(result)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _lower_particles(text: str) -> tuple[bool, ...]:
+    """For each part ``units`` finds in ``text``: whether it is a particle
+    written in lower case ("de", "van"), which starts a family name."""
+    flags = []
+    for token in _UNIT_BREAK.split(_HYPHEN_RUN.sub("-", text)):
+        for piece in token.split("-"):
+            lower = piece[:1].islower()
+            flags.extend(lower and part in _PARTICLES for part in fold(piece).split())
+    return tuple(flags)
 
 
 def _flat(groups: Sequence[tuple[str, ...]]) -> list[tuple[str, int]]:
@@ -156,14 +185,13 @@ def _given_doubt(wanted: Sequence[tuple[str, ...]], given: Sequence[tuple[str, .
     a_parts, b_parts = _flat(wanted), _flat(given)
     if "".join(p for p, _ in a_parts) == "".join(p for p, _ in b_parts):
         return INITIALS if len(a_parts[0][0]) == 1 else ""  # "Liwen" and "Li-Wen"
-    doubt = ""
+    # Only the first given name decides certainty: "Jitao D." is "Jitao
+    # David" for sure, "J. Zhang" might be any J.
+    doubt = INITIALS if min(len(a_parts[0][0]), len(b_parts[0][0])) == 1 else ""
     for (a, _), (b, _) in zip(a_parts, b_parts, strict=False):
-        if a == b:
-            if len(a) == 1:
-                doubt = doubt or INITIALS
-        elif (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
-            doubt = doubt or INITIALS
-        elif are_nicknames(a, b):
+        if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+            continue
+        if are_nicknames(a, b):
             doubt = doubt or NICKNAME
         else:
             return None
@@ -197,6 +225,8 @@ def _match_form(form: Form, parts: NameParts, shouting: bool) -> str | None:
         return None
     if start > 0 and flat[start - 1][1] == flat[start][1]:
         return None
+    if start > 0 and _lower_particles(f"{first} {parts.von}")[start - 1 : start] == (True,):
+        return None  # "van der Berg" is not "Berg": the particle belongs to the family name
     doubt = _given_doubt(form.given, _split_given(flat[:start]))
     last_length = sum(len(unit) for unit in units(parts.last))
     if last_length <= len(family) or doubt is None:
@@ -230,6 +260,8 @@ def match(pattern: Pattern, parts: NameParts, comma: bool = True) -> Match | Non
     best: Match | None = None
     for form in pattern.forms:
         doubt = _match_form(form, parts, shouting)
+        if doubt is not None:
+            doubt = form.doubt or doubt
         if doubt == "":
             return Match()
         if doubt is not None and best is None:

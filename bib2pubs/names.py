@@ -46,6 +46,8 @@ _SUFFIX_WORD = re.compile(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
 _DBLP_NUMBER = re.compile(r"(?<=\S)\s+\d{4}$")
 # "and" typed against the next name ("Hojatimalkeshah and\\textbf{…}"):
 # BibTeX reads one name; nobody means one.
+# "Rüegger et al." typed for "Rüegger and others".
+_ET_AL_END = re.compile(r"(?:\s*,\s*|\s+(?:and\s+)?)et\.?\s*al\b\.?\s*$", re.I)
 _GLUED_AND = re.compile(r"(?<=\s)(and)(?=\\[A-Za-z]|\{)", re.I)
 
 
@@ -87,13 +89,18 @@ def _display(raw: NameParts, parts: NameParts, name_style: str) -> str:
 
 
 def repair_list(field: str) -> tuple[str, list[str]]:
-    """An author field with two slips undone that BibTeX would read as one
-    name: "and" typed against the next name, and the whole list wrapped in
+    """An author field with three slips undone that BibTeX would misread:
+    a final "et al." (a person named "al."), "and" typed against the next
+    name, and the whole list wrapped in
     braces (``{Lievens, Hans and Brangers, Isis and …}``). A braced name
     that could be a company (``{Barnes and Noble}``) is left alone: the
     list is unwrapped only when every piece reads as a person's name (with
     a comma, or of two words or more, and at least three of them)."""
     problems = []
+    et_al = _ET_AL_END.search(field)
+    if et_al and "{" not in et_al.group() and "}" not in field[et_al.end() :] and field[: et_al.start()].strip():
+        field = field[: et_al.start()] + " and others"
+        problems.append("'et al.' in the author list, read as 'and others' (which BibTeX understands)")
     if _GLUED_AND.search(_outside_braces(field)):
         field = _GLUED_AND.sub(r"\1 ", field)
         problems.append("'and' typed against the next name; read as two authors")
@@ -129,8 +136,8 @@ def list_problems(field: str) -> list[str]:
         problems.append("authors separated by ';'? BibTeX separates them with 'and'")
     if re.search(r"\s(?:and|AND|And)\s*$", " " + depth0):
         problems.append("the author list ends with 'and'")
-    if re.search(r"\bet\s+al\b\.?", depth0):
-        problems.append("'et al.' in the author list; write 'and others'")
+    if re.search(r"\bet\s+al\b\.?", depth0) and not _ET_AL_END.search(field):
+        problems.append("'et al.' inside the author list; write 'and others' at its end")
     for name in split_persons(field):
         if name.count(",") < 2:
             continue

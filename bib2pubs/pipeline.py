@@ -136,15 +136,20 @@ def run(paths: Sequence[str], options: Options = Options()) -> Listing:
 
 
 def render_output(
-    listing: Listing, format_name: str, template: str | None = None, variables: Mapping[str, str] | None = None
+    listing: Listing,
+    format_name: str,
+    template: str | None = None,
+    variables: Mapping[str, str] | None = None,
+    max_authors: int | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     """The listing as text in ``format_name``: the JSON model, or a template
     (the format's default one unless ``template`` names another). Returns
-    the text and notes about the template's variables."""
+    the text and notes about the template's variables. ``max_authors``
+    shortens author lists in templates (JSON keeps every author)."""
     if format_name == "json":
         from bib2pubs.serialize import to_json
 
         return to_json(listing), []
     from bib2pubs.render import render
 
-    return render(listing, template or DEFAULT_TEMPLATES[format_name], variables)
+    return render(listing, template or DEFAULT_TEMPLATES[format_name], variables, max_authors)

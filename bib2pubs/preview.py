@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from typing import IO
 
-from bib2pubs.filters import LINK_LABELS, mark_signs, venue_text
+from bib2pubs.filters import LINK_LABELS, footnotes, highlight_look, mark_signs, venue_text
 from bib2pubs.model import Listing, Publication
+from bib2pubs.namestyle import shorten
 
-_HIGHLIGHT_STYLES = {"self": "bold"}
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
-def _entry(publication: Publication) -> object:
+def _entry(publication: Publication, max_authors: int | None) -> object:
     from rich.style import Style
     from rich.text import Text
 
@@ -26,18 +26,20 @@ def _entry(publication: Publication) -> object:
     persons = publication.authors or publication.editors
     if persons:
         text.append("\n" if publication.title else "")
-        for index, person in enumerate(persons):
+        for index, person in enumerate(shorten(persons, max_authors)):
             if index:
                 text.append(", ")
-            style = _HIGHLIGHT_STYLES.get(person.highlight, "underline") if person.highlight else ""
-            text.append(person.display, style=style)
+            if person is None:
+                text.append("…")
+                continue
+            text.append(person.display, style=highlight_look(person.highlight))
             text.append(mark_signs(person))
         if publication.et_al:
             text.append(", et al.")
         if not publication.authors:
             text.append(" (eds.)" if len(persons) > 1 or publication.et_al else " (ed.)")
-        if "equal" in publication.marks:
-            text.append("\n(* Equal Contribution)", style="dim")
+        for note in footnotes(publication):
+            text.append(f"\n({note.sign} {note.meaning})", style="dim")
     venue = venue_text(publication)
     if venue:
         text.append("\n")
@@ -56,7 +58,7 @@ def _entry(publication: Publication) -> object:
     return text
 
 
-def show(listing: Listing, file: IO[str] | None = None) -> None:
+def show(listing: Listing, file: IO[str] | None = None, max_authors: int | None = None) -> None:
     """Prints ``listing`` to the terminal (or ``file``) with rich."""
     from rich.console import Console
     from rich.text import Text
@@ -68,5 +70,5 @@ def show(listing: Listing, file: IO[str] | None = None) -> None:
             continue
         console.rule(Text(group.title, style="bold"), align="left")
         for publication in visible:
-            console.print(_entry(publication))
+            console.print(_entry(publication, max_authors))
             console.print()

@@ -23,7 +23,7 @@ from bib2pubs.formats import format_of
 from bib2pubs.model import Diagnostic, Listing
 
 #: Names every template receives; --set cannot replace them.
-RESERVED = frozenset({"listing", "groups", "link_labels"})
+RESERVED = frozenset({"listing", "groups", "link_labels", "max_authors"})
 
 
 def builtin_templates() -> dict[str, str]:
@@ -109,8 +109,10 @@ def render(
     listing: Listing,
     template: str,
     variables: Mapping[str, str] | None = None,
+    max_authors: int | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     """Renders ``listing`` with a built-in template name or a template path.
+    Templates see ``max_authors`` for the ``shorten`` filter.
 
     Returns the text and notes about ``--set`` variables the template ignores.
     """
@@ -123,7 +125,7 @@ def render(
     notes = _unused_variables(env, template_name, variables)
     try:
         compiled = env.get_template(template_name)
-        text = compiled.render(listing=listing, groups=listing.groups, **variables)
+        text = compiled.render(listing=listing, groups=listing.groups, max_authors=max_authors, **variables)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(error.message or "syntax error", error.filename or template, error.lineno) from None
     except Exception as error:  # noqa: BLE001 - a template or a --set value gone wrong, not our crash

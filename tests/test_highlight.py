@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from bib2pubs.matching import make_pattern
+from bib2pubs.matching import decoded, has_comma, make_pattern, match
 from bib2pubs.names import parse_people
+from bib2pubs.namesplit import split_name
 from tests.conftest import table_rows
 
 
@@ -19,14 +20,16 @@ class Case:
     author: str
     highlighted: bool
     display: str
+    certainty: str
     why: str
 
 
 def _cases() -> list[Case]:
     cases = []
-    for number, (pattern, author, highlighted, display, why) in table_rows("highlight.tsv"):
+    for number, (pattern, author, highlighted, display, certainty, why) in table_rows("highlight.tsv"):
         assert highlighted in ("yes", "no"), f"highlight.tsv:{number}: third column must be yes or no"
-        cases.append(Case(number, pattern, author, highlighted == "yes", display, why))
+        assert (certainty == "-") == (highlighted == "no"), f"highlight.tsv:{number}: '-' is for names not matched"
+        cases.append(Case(number, pattern, author, highlighted == "yes", display, certainty, why))
     return cases
 
 
@@ -36,6 +39,8 @@ def test_highlight_table(case: Case) -> None:
     where = f"highlight.tsv:{case.line}: {case.pattern!r} vs {case.author!r} ({case.why})"
     assert (person.highlight == "self") == case.highlighted, where
     assert person.display == case.display, where
+    result = match(make_pattern(case.pattern), decoded(split_name(person.written)), has_comma(person.written))
+    assert ("-" if result is None else result.doubt or "certain") == case.certainty, where
 
 
 def test_stars_become_marks_and_leave_the_name() -> None:
@@ -62,3 +67,14 @@ def test_several_patterns_each_with_a_style() -> None:
     patterns = [make_pattern("Chao Jin"), make_pattern("Zili Zhang", style="student")]
     people, _ = parse_people("Zhang, Zili and Jin, Chao and Jin, Xin", patterns)
     assert [p.highlight for p in people] == ["student", "self", None]
+
+
+def test_an_alias_finds_the_other_name() -> None:
+    pattern = make_pattern("Freda Shi", aliases=["Haoyue Shi"])
+    people, _ = parse_people("Shi, Haoyue and Shi, Freda and Shi, Tianze", [pattern])
+    assert [p.highlight for p in people] == ["self", "self", None]
+
+
+def test_a_matched_highlight_style_wins_over_hand_made_bold() -> None:
+    people, _ = parse_people(r"\textbf{Li, Ana} and \textbf{Jin, Chao}", [make_pattern("Ana Li", style="student")])
+    assert [p.highlight for p in people] == ["student", "self"]

@@ -1,0 +1,147 @@
+"""Name styles, shortened author lists, marks and author-list repairs."""
+
+from __future__ import annotations
+
+import itertools
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bib2pubs.marks import parse_annotations, parse_mark_fields
+from bib2pubs.matching import make_pattern, matches
+from bib2pubs.model import Person
+from bib2pubs.names import parse_people, repair_list
+from bib2pubs.namesplit import NameParts
+from bib2pubs.namestyle import NAME_STYLES, format_name, shorten
+from tests.conftest import table_rows
+
+STYLE_ROWS = table_rows("name_styles.tsv")
+
+
+@pytest.mark.parametrize(("line", "row"), STYLE_ROWS, ids=[f"line{line}" for line, _ in STYLE_ROWS])
+def test_name_styles_table(line: int, row: list[str]) -> None:
+    author, *expected = row
+    shown = [parse_people(author, name_style=style)[0][0].display for style in NAME_STYLES]
+    assert shown == expected, f"name_styles.tsv:{line}: {author!r}"
+
+
+def _people(count: int, highlighted: frozenset[int] = frozenset()) -> list[Person]:
+    return [
+        Person("", "", f"P{index}", "", f"P{index}", "self" if index in highlighted else None) for index in range(count)
+    ]
+
+
+def _names(shown: list[Person | None]) -> str:
+    return ", ".join("…" if person is None else person.display for person in shown)
+
+
+@pytest.mark.parametrize(
+    ("count", "limit", "highlighted", "expected"),
+    [
+        (5, None, (), "P0, P1, P2, P3, P4"),
+        (5, 5, (), "P0, P1, P2, P3, P4"),
+        (6, 3, (), "P0, P1, …, P5"),
+        (10, 3, (5,), "P0, P1, …, P5, …, P9"),
+        (10, 3, (1, 9), "P0, P1, …, P9"),
+        (4, 3, (), "P0, P1, P2, P3"),  # a gap of one name is shown, not replaced by "…"
+        (6, 1, (), "P0, …"),
+        (6, 1, (3,), "P0, …, P3, …"),
+        (6, 2, (4,), "P0, …, P4, P5"),
+    ],
+)
+def test_shorten(count: int, limit: int | None, highlighted: tuple[int, ...], expected: str) -> None:
+    assert _names(shorten(_people(count, frozenset(highlighted)), limit)) == expected
+
+
+@given(st.integers(0, 40), st.integers(1, 12), st.frozensets(st.integers(0, 39)))
+def test_shorten_keeps_order_ends_and_every_highlight(count: int, limit: int, highlighted: frozenset[int]) -> None:
+    people = _people(count, highlighted)
+    shown = shorten(people, limit)
+    kept = [person for person in shown if person is not None]
+    assert kept == [person for person in people if person in kept]  # order kept, nobody invented
+    assert all(person in kept for person in people if person.highlight)
+    assert all(a is not None or b is not None for a, b in itertools.pairwise(shown))  # no "…, …"
+    if people:
+        assert shown[0] is people[0]
+    if count > limit:
+        frame = set(range(limit - 1)) | {count - 1} if limit > 1 else {0}
+        shown_at = {people.index(person) for person in kept}
+        for index in shown_at - frame:
+            # Outside the frame: a highlight, or one name that "…" would not have shortened.
+            assert people[index].highlight or {index - 1, index + 1} & set(range(count)) <= shown_at
+        assert sum(person is None for person in shown) <= len(highlighted & set(range(count))) + 1
+
+
+_GIVEN = st.text(alphabet=string.ascii_lowercase + "éüø", min_size=2, max_size=8).map(str.capitalize)
+_FAMILY = st.text(alphabet=string.ascii_lowercase + "éö", min_size=2, max_size=10).map(str.capitalize)
+
+
+@given(
+    st.lists(_GIVEN, min_size=1, max_size=3), st.lists(_FAMILY, min_size=1, max_size=2), st.sampled_from(NAME_STYLES)
+)
+def test_a_name_shown_in_any_style_still_matches_its_person(
+    given_names: list[str], family: list[str], style: str
+) -> None:
+    parts = NameParts(" ".join(given_names), "", "-".join(family), "")
+    shown = format_name(parts, style)
+    assert matches(make_pattern(shown), parts), f"{shown!r} does not find {parts}"
+    assert matches(make_pattern(" ".join(given_names) + " " + "-".join(family)), parts)
+
+
+def test_marks_from_annotations() -> None:
+    assert parse_annotations("1=equal; 2=equal,corresponding ;3:family=highlight") == {
+        1: ("equal",),
+        2: ("equal", "corresponding"),
+        3: ("highlight",),
+    }
+
+
+def test_marks_from_simple_fields_by_position_range_and_name() -> None:
+    names = ["Chao Jin", "Xin Jin", "Ana Li"]
+    fields = {"equal": "{1-2}", "corresponding": "{Ana Li and 7}"}
+    marks, problems = parse_mark_fields(fields, len(names), lambda name: _position(names, name))
+    assert marks == {1: ("equal",), 2: ("equal",), 3: ("corresponding",)}
+    assert problems == ["corresponding = {7}: no such author in the list of 3"]
+
+
+def _position(names: list[str], wanted: str) -> int | None:
+    pattern = make_pattern(wanted)
+    for position, name in enumerate(names, 1):
+        given, family = name.split(" ")
+        if matches(pattern, NameParts(given, "", family, "")):
+            return position
+    return None
+
+
+@pytest.mark.parametrize(
+    ("field", "repaired", "warned"),
+    [
+        ('Joel R{\\"u}egger et al.', 'Joel R{\\"u}egger and others', "et al."),
+        ("Smith, J., et al", "Smith, J. and others", "et al."),
+        ("A. Hojatimalkeshah and\\textbf{Marshall, H.P.}", "A. Hojatimalkeshah and \\textbf{Marshall, H.P.}", "'and'"),
+        (
+            "{Lievens, Hans and Brangers, Isis and \\textbf{Marshall, H.P.}}",
+            "Lievens, Hans and Brangers, Isis and \\textbf{Marshall, H.P.}",
+            "braces",
+        ),
+        (
+            "{Benoit Baudry and Eric Schulte and Chris Timperley}",
+            "Benoit Baudry and Eric Schulte and Chris Timperley",
+            "3 authors",
+        ),
+        ("{Barnes and Noble}", "{Barnes and Noble}", None),
+        ("{Department of Energy and Climate Change}", "{Department of Energy and Climate Change}", None),
+        ("{Food and Drug Administration} and Jin, Chao", "{Food and Drug Administration} and Jin, Chao", None),
+        ("{Foo et al.}", "{Foo et al.}", None),
+        ("Jin, Chao and Ferdinand{\\'e}, Ana", "Jin, Chao and Ferdinand{\\'e}, Ana", None),
+    ],
+)
+def test_author_list_repairs(field: str, repaired: str, warned: str | None) -> None:
+    result, problems = repair_list(field)
+    assert result == repaired
+    if warned is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and warned in problems[0]
