@@ -160,7 +160,7 @@ def units(text: str) -> tuple[tuple[str, ...], ...]:
 def _lower_particles(text: str) -> tuple[bool, ...]:
     """For each part ``units`` finds in ``text``: whether it is a particle
     written in lower case ("de", "van"), which starts a family name."""
-    flags = []
+    flags: list[bool] = []
     for token in _UNIT_BREAK.split(_HYPHEN_RUN.sub("-", text)):
         for piece in token.split("-"):
             lower = piece[:1].islower()
