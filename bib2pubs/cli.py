@@ -12,10 +12,12 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 import click
 
 from bib2pubs import __version__
+from bib2pubs.config import find_config, load_config
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError
 from bib2pubs.formats import FORMATS, SUFFIXES, format_of
 from bib2pubs.model import Diagnostic, Listing
@@ -168,7 +170,59 @@ def _explain(listing: Listing, options: Options) -> None:
         click.echo(line, err=True)
 
 
-@click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _ConfiguredCommand(click.Command):
+    """Reads the config file before the options, so that its settings
+    become the options' defaults and the command line overrides them."""
+
+    #: Options that are not settings of a config file.
+    _NOT_SETTINGS = frozenset({"help", "version", "config", "no-config"})
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        config, disabled = _config_arguments(args)
+        try:
+            path = None if disabled else Path(config) if config else find_config(Path.cwd())
+            if path is not None:
+                if not path.is_file():
+                    raise UsageError(f"--config {path}: no such file")
+                ctx.default_map = load_config(path, self._settings())
+        except UsageError as error:
+            click.echo(str(error), err=True)
+            ctx.exit(error.exit_code)
+        return super().parse_args(ctx, args)
+
+    def _settings(self) -> dict[str, tuple[str, str]]:
+        settings = {}
+        for param in self.params:
+            if not isinstance(param, click.Option) or param.name is None:
+                continue
+            for opt in param.opts:
+                name = opt.lstrip("-")
+                if opt.startswith("--") and name not in self._NOT_SETTINGS:
+                    kind = "multiple" if param.multiple else "flag" if param.is_flag else "single"
+                    settings[name] = (param.name, kind)
+        return settings
+
+
+def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
+    """``--config FILE`` and ``--no-config`` among the arguments."""
+    config, disabled = None, False
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--no-config":
+            disabled = True
+        elif arg == "--config" and index + 1 < len(args):
+            config = args[index + 1]
+        elif arg.startswith("--config="):
+            config = arg.split("=", 1)[1]
+    return config, disabled
+
+
+@click.command(
+    cls=_ConfiguredCommand,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.argument("bibfiles", nargs=-1, required=True, metavar="BIBFILE...")
 @click.option(
     "-H", "--highlight", "highlights", multiple=True, metavar="NAME", help="Your name, in any form; repeatable."
@@ -215,6 +269,12 @@ def _explain(listing: Listing, options: Options) -> None:
     metavar="PATH",
     help="Write to PATH (atomically, only if changed); the format follows its suffix.",
 )
+@click.option(
+    "--config",
+    metavar="FILE",
+    help="Settings file (default: bib2pubs.toml or [tool.bib2pubs] in pyproject.toml, found upwards).",
+)
+@click.option("--no-config", is_flag=True, help="Ignore any settings file.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.version_option(__version__, "--version", prog_name="bib2pubs")
 def cli(
@@ -229,6 +289,8 @@ def cli(
     template: str | None,
     sets: tuple[str, ...],
     output: str | None,
+    config: str | None,
+    no_config: bool,
     debug: bool,
 ) -> None:
     """Turn BibTeX files into a publication list grouped by year.

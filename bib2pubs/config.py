@@ -1,0 +1,123 @@
+"""Settings kept beside the .bib: ``bib2pubs.toml`` or ``[tool.bib2pubs]``.
+
+Any command-line option can be set, under its long name (dashes or
+underscores), so that a CV repository's rule is just
+``bib2pubs refs.bib -o publications.md``::
+
+    highlight = "Chao Jin"
+    highlight-as = { student = ["Ana Li", "Bo Wu"] }
+    alias = ["Freda Shi=Haoyue Shi"]
+    name-style = "initials"
+    max-authors = 8
+    template = "templates/mine.md.j2"
+    set = { title = "Full Publications" }
+
+The file is looked for in the working directory and its parents, up to the
+repository's root (a folder with ``.git``). Options given on the command
+line replace the file's value for that option. Paths in the file are
+relative to the file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from bib2pubs.errors import UsageError
+
+CONFIG_NAME = "bib2pubs.toml"
+PYPROJECT = "pyproject.toml"
+
+#: Options that name files, resolved against the config file's folder.
+_PATH_OPTIONS = frozenset({"template", "output"})
+#: Options given as KEY=VALUE pairs; a TOML table is accepted for them.
+_PAIR_OPTIONS = frozenset({"highlight-as", "set"})
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``bib2pubs.toml``, or ``pyproject.toml`` with a
+    ``[tool.bib2pubs]`` table, from ``start`` up to the repository root."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and "[tool.bib2pubs]" in _read(pyproject):
+            return pyproject
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot read the configuration: {error}") from None
+
+
+def load_config(path: Path, params: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+    """The file's settings as click defaults (parameter name → value).
+
+    ``params`` maps each long option name ("name-style") to its parameter
+    name and kind ("multiple", "flag" or "single"). Unknown keys and values
+    of the wrong type are usage errors naming the file.
+    """
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 has the same parser as tomli
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+    try:
+        document = tomllib.loads(_read(path))
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"{path}: {error}") from None
+    table = document.get("tool", {}).get("bib2pubs", {}) if path.name == PYPROJECT else document
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: [tool.bib2pubs] must be a table")
+    defaults: dict[str, Any] = {}
+    for key, value in table.items():
+        option = _ALIASES.get(key.replace("_", "-"), key.replace("_", "-"))
+        if option not in params:
+            known = ", ".join(sorted(params))
+            raise UsageError(f"{path}: unknown setting '{key}' (settings: {known})")
+        name, kind = params[option]
+        defaults[name] = _value(path, option, value, kind)
+    return defaults
+
+
+#: Plural spellings people write in a config file.
+_ALIASES = {"highlights": "highlight", "aliases": "alias"}
+
+
+def _value(path: Path, option: str, value: Any, kind: str) -> Any:
+    if option in _PAIR_OPTIONS and isinstance(value, dict):
+        value = [
+            f"{left}={right}"
+            for left, rights in value.items()
+            for right in (rights if isinstance(rights, list) else [rights])
+        ]
+    if kind == "multiple":
+        values = value if isinstance(value, list) else [value]
+        if option == "alias":
+            values = ["=".join(map(str, item)) if isinstance(item, list) else item for item in values]
+        if not all(isinstance(item, str) for item in values):
+            raise UsageError(f"{path}: '{option}' wants text or a list of text")
+        return values
+    if kind == "flag":
+        if not isinstance(value, bool):
+            raise UsageError(f"{path}: '{option}' wants true or false")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise UsageError(f"{path}: '{option}' wants a single value, not {type(value).__name__}")
+    if option in _PATH_OPTIONS and isinstance(value, str) and _is_relative_path(value):
+        return os.path.relpath(path.parent / value)
+    return value
+
+
+def _is_relative_path(value: str) -> bool:
+    """A relative file path, not "-" nor a built-in template's name."""
+    return bool(value) and value != "-" and not os.path.isabs(value) and ("/" in value or "." in value)

@@ -1,0 +1,120 @@
+"""Settings files: bib2pubs.toml and [tool.bib2pubs], found from the working
+directory, overridden by the command line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bib2pubs.cli import cli
+from tests.conftest import REFS
+
+BIB = "@article{a, title={Serving}, author={Jin, Chao and Li, Ana and Shi, Haoyue}, journal={J}, year=2024}\n"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Path]:
+    """A CV repository (with .git) as the working directory."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(old)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_settings_file_gives_the_options(repo: Path) -> None:
+    (repo / "bib2pubs.toml").write_text(
+        'highlight = "Chao Jin"\n'
+        'highlight-as = { student = ["Ana Li"] }\n'
+        'alias = [["Freda Shi", "Haoyue Shi"]]\n'
+        'format = "markdown"\n'
+        'name_style = "initials"\n',
+        encoding="utf-8",
+    )
+    result = run("refs.bib")
+    assert result.exit_code == 0, result.stderr
+    assert "**C. Jin**, <u>A. Li</u>, H. Shi  \n" in result.stdout
+    # --highlight-as on the command line replaces the file's: Ana Li is no longer underlined.
+    result = run("refs.bib", "--highlight-as", "friend=Freda Shi")
+    assert "**C. Jin**, A. Li, <u>H. Shi</u>  \n" in result.stdout
+
+
+def test_pyproject_table_is_read_from_a_subfolder(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "cv"\n\n[tool.bib2pubs]\nhighlights = ["Ana Li"]\n', encoding="utf-8"
+    )
+    (repo / "pages").mkdir()
+    os.chdir(repo / "pages")
+    result = run("../refs.bib", "-o", "out.md")
+    assert result.exit_code == 0, result.stderr
+    assert "**Ana Li**" in (repo / "pages" / "out.md").read_text(encoding="utf-8")
+
+
+def test_paths_in_the_file_are_relative_to_it(repo: Path) -> None:
+    (repo / "tpl").mkdir()
+    (repo / "tpl" / "mine.txt.j2").write_text("{{ groups|length }} year(s)\n", encoding="utf-8")
+    (repo / "bib2pubs.toml").write_text('template = "tpl/mine.txt.j2"\n', encoding="utf-8")
+    (repo / "sub").mkdir()
+    os.chdir(repo / "sub")
+    result = run("../refs.bib")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "1 year(s)\n"
+
+
+def test_no_config_and_explicit_config(repo: Path) -> None:
+    (repo / "bib2pubs.toml").write_text('highlight = "Chao Jin"\nformat = "markdown"\n', encoding="utf-8")
+    (repo / "other.toml").write_text('highlight = "Ana Li"\nformat = "markdown"\n', encoding="utf-8")
+    assert "**Chao Jin**" in run("refs.bib").stdout
+    assert "Chao Jin, Ana Li" in run("refs.bib", "--no-config", "-f", "markdown").stdout
+    assert "**Ana Li**" in run("refs.bib", "--config", "other.toml").stdout
+    assert "**Ana Li**" in run("refs.bib", "--config=other.toml").stdout
+
+
+def test_the_search_stops_at_the_repository_root(repo: Path) -> None:
+    (repo.parent / "bib2pubs.toml").write_text('highlight = "Chao Jin"\n', encoding="utf-8")
+    try:
+        assert "Chao Jin, Ana Li" in run("refs.bib", "-f", "markdown").stdout
+    finally:
+        (repo.parent / "bib2pubs.toml").unlink()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('hilight = "Chao Jin"\n', "unknown setting 'hilight'"),
+        ("max-authors = [1, 2]\n", "'max-authors' wants a single value"),
+        ('explain = "yes"\n', "'explain' wants true or false"),
+        ("highlight = [1]\n", "'highlight' wants text or a list of text"),
+        ('highlight = "Chao Jin\n', "bib2pubs.toml: "),
+        ('name-style = "fancy"\n', "'fancy' is not one of"),
+        ("max-authors = 0\n", "0 is not in the range x>=1"),
+    ],
+)
+def test_bad_settings_are_usage_errors_naming_the_file(repo: Path, text: str, message: str) -> None:
+    (repo / "bib2pubs.toml").write_text(text, encoding="utf-8")
+    result = run("refs.bib", "-f", "text")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_config_file_is_a_usage_error(repo: Path) -> None:
+    result = run("refs.bib", "--config", "nope.toml")
+    assert result.exit_code == 2
+    assert "--config nope.toml: no such file" in result.stderr
+
+
+def test_the_project_itself_has_no_settings_file() -> None:
+    # The tests run from the repository; a settings file there would change them.
+    assert not (REFS.parent / "bib2pubs.toml").exists()
