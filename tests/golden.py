@@ -18,6 +18,7 @@ from bib2pubs.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 _LEAL_TAIXE = "tests/corpus/homepages/laura-leal-taixe/mypubs.bib"
+_NAME_OPTIONS = ["-H", "Chao Jin", "--highlight-as", "student=Zili Zhang", "--name-style", "initials", "--max-authors", "6"]
 
 #: golden file name → command-line arguments (run from the project root).
 CASES: dict[str, list[str]] = {
@@ -35,6 +36,16 @@ CASES: dict[str, list[str]] = {
     "refs.html": ["refs.bib", "-H", "Chao Jin", "-f", "html"],
     "refs.txt": ["refs.bib", "-H", "Chao Jin", "-f", "text"],
     "refs.json": ["refs.bib", "-H", "Chao Jin", "-f", "json"],
+    # The name options: a student in a second style, initials, long lists shortened.
+    **{
+        f"refs-names.{suffix}": ["refs.bib", *_NAME_OPTIONS, *args]
+        for suffix, args in (
+            ("academicpages.md", ["-t", "academicpages"]),
+            ("markdown.md", ["-f", "markdown"]),
+            ("html", ["-f", "html"]),
+            ("txt", ["-f", "text"]),
+        )
+    },
     # A real homepage file: hand-bolded names, arXiv journals, many years.
     "leal-taixe.academicpages.md": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-t", "academicpages"],
     "leal-taixe.markdown.md": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "markdown"],
