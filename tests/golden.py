@@ -18,7 +18,16 @@ from bib2pubs.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 _LEAL_TAIXE = "tests/corpus/homepages/laura-leal-taixe/mypubs.bib"
-_NAME_OPTIONS = ["-H", "Chao Jin", "--highlight-as", "student=Zili Zhang", "--name-style", "initials", "--max-authors", "6"]
+_NAME_OPTIONS = [
+    "-H",
+    "Chao Jin",
+    "--highlight-as",
+    "student=Zili Zhang",
+    "--name-style",
+    "initials",
+    "--max-authors",
+    "6",
+]
 
 #: golden file name → command-line arguments (run from the project root).
 CASES: dict[str, list[str]] = {

@@ -17,8 +17,9 @@ import pytest
 from bib2pubs.bibtex import parse_text
 from bib2pubs.crossref import resolve_crossrefs
 from bib2pubs.errors import NothingReadError
+from bib2pubs.explain import explain
 from bib2pubs.model import KINDS, Listing
-from bib2pubs.pipeline import CONTAINER_TYPES, Options, run
+from bib2pubs.pipeline import CONTAINER_TYPES, Options, make_patterns, run
 from bib2pubs.preview import show
 from bib2pubs.reader import decode
 from bib2pubs.render import render
@@ -44,7 +45,8 @@ def test_file_renders_in_every_format(path: Path) -> None:
         with pytest.raises(NothingReadError):  # an empty page is never written
             run([str(path)])
         return
-    listing = run([str(path)], Options(highlights=("Jane Doe",)))
+    options = Options(highlights=("Jane Doe",), highlights_as=(("student", "J. Smith"),), name_style="family-first")
+    listing = run([str(path)], options)
     for diagnostic in listing.diagnostics:
         assert diagnostic.file in (str(path), "")  # "" for the command line (--highlight)
         assert diagnostic.line is None or diagnostic.line >= 1
@@ -56,11 +58,14 @@ def test_file_renders_in_every_format(path: Path) -> None:
     assert _all_entries(listing) + errors >= listing.entries_read - _containers(path)
     assert all(pub.kind in KINDS for group in listing.groups for pub in group.entries)
     for template in TEMPLATES:
-        text, _ = render(listing, template)
+        text, _ = render(listing, template, max_authors=3)
         assert isinstance(text, str)
     model = json.loads(to_json(listing))
     assert len(model["groups"]) == len(listing.groups)
-    show(listing, file=io.StringIO())
+    show(listing, file=io.StringIO(), max_authors=3)
+    reports = explain(listing, make_patterns(options))
+    assert [report.entries for report in reports] == [_all_entries(listing)] * 2
+    assert all(report.found + len(report.missing) == report.entries for report in reports)
 
 
 def _containers(path: Path) -> int:
