@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bib2pubs.matching import Pattern, decoded, fold, has_comma, match, units
+from bib2pubs.matching import Pattern, decoded, has_comma, match
 from bib2pubs.model import Listing, Person, Publication
+from bib2pubs.namefold import fold, units
 from bib2pubs.namesplit import split_name
 
 #: Entries listed per group of uncertain matches or near misses.

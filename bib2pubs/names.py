@@ -17,8 +17,9 @@ from dataclasses import replace
 
 from bib2pubs.latex import latex_to_text
 from bib2pubs.marks import DAGGER, EQUAL, HIGHLIGHT
-from bib2pubs.matching import Pattern, decoded, has_comma, is_shouting, match
+from bib2pubs.matching import Pattern, decoded, has_comma, match
 from bib2pubs.model import Person
+from bib2pubs.namefold import is_shouting
 from bib2pubs.namesplit import NameParts, is_others, split_name, split_persons
 from bib2pubs.namestyle import format_name, relax_initials
 
@@ -26,13 +27,17 @@ SELF = "self"
 
 # Superscript marks typed after a name: *, †, ‡ and affiliation numbers, in
 # math, \textsuperscript or bare.
-_MARK_TEXT = r"(?:\*|†|‡|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b|\d{1,2}|,|\s)+"
+_MARK_SIGN = r"\*|†|‡|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b|\\ast\b|\\star\b"
+_MARK_TEXT = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$])|,|\s)+"
 _MARKS = re.compile(
     r"\$\^\{?(?P<a>" + _MARK_TEXT + r")\}?\$"
+    r"|\$\s*(?P<f>(?:" + _MARK_SIGN + r")+)\s*\$"
     r"|\\textsuperscript\s*\{(?P<b>" + _MARK_TEXT + r")\}"
     r"|\^\{?(?P<c>" + _MARK_TEXT + r")\}?"
     r"|\{(?P<d>[*†‡])\}"
     r"|(?P<e>[*†‡]|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b)"
+    # ORCID badges typed after a name: no part of it.
+    r"|(?P<g>\\orcid(?:link|ID|iD)?\s*\{[^{}]*\})"
 )
 # A whole name wrapped in a style, typed by hand; bold means "this is me".
 _WRAPPER = re.compile(
@@ -41,9 +46,10 @@ _WRAPPER = re.compile(
     re.S,
 )
 _BOLD = frozenset({"textbf", "bf", "bfseries"})
+_MAX_WRAPPERS = 8
 _INNER_GROUP = re.compile(r"\{[^{}]*\}")
 _SUFFIX_WORD = re.compile(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
-_DBLP_NUMBER = re.compile(r"(?<=\S)\s+\d{4}$")
+_DBLP_NUMBER = re.compile(r"(?<=\S)\s+\d{4}(?=\s*(?:,|$))")
 # "and" typed against the next name ("Hojatimalkeshah and\\textbf{…}"):
 # BibTeX reads one name; nobody means one.
 # "Rüegger et al." typed for "Rüegger and others".
@@ -97,7 +103,10 @@ def repair_list(field: str) -> tuple[str, list[str]]:
     list is unwrapped only when every piece reads as a person's name (with
     a comma, or of two words or more, and at least three of them)."""
     problems = []
-    et_al = _ET_AL_END.search(field)
+    # Searched near the end only: the pattern's leading blanks would make a
+    # search from every position quadratic on a long run of spaces.
+    field = field.rstrip()
+    et_al = _ET_AL_END.search(field, max(0, len(field) - 64))
     if et_al and "{" not in et_al.group() and "}" not in field[et_al.end() :] and field[: et_al.start()].strip():
         field = field[: et_al.start()] + " and others"
         problems.append("'et al.' in the author list, read as 'and others' (which BibTeX understands)")
@@ -162,14 +171,16 @@ def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
     marks (equal for a star, dagger for † or ‡) and whether it was bold."""
     marks: list[str] = []
     bold = False
-    while True:
+    # Wrappers nest a few deep at most ("\\textbf{\\emph{…}}"); a bound keeps
+    # a pathological name linear.
+    for _ in range(_MAX_WRAPPERS):
         raw = _MARKS.sub(lambda match: _collect(match, marks), raw)
         wrapped = _WRAPPER.match(raw)
         if wrapped is None:
             break
         bold = bold or (wrapped.group("command") or wrapped.group("switch")) in _BOLD
         raw = wrapped.group("a") if wrapped.group("a") is not None else wrapped.group("b")
-    name = " ".join(re.sub(r"\s+,", ",", raw).split())
+    name = " ".join(raw.split()).replace(" ,", ",")
     # DBLP tells namesakes apart by a number ("Wei Wang 0003"); it is no part
     # of the name a reader should see, nor of the one --highlight matches.
     name = _DBLP_NUMBER.sub("", name)
@@ -179,7 +190,7 @@ def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
 def _collect(match: re.Match[str], marks: list[str]) -> str:
     """Records the marks in one superscript and removes it from the name."""
     text = next(group for group in match.groups() if group is not None)
-    if "*" in text:
+    if "*" in text or "\\ast" in text or "\\star" in text:
         marks.append(EQUAL)
     if any(sign in text for sign in ("†", "‡", "\\dag")):
         marks.append(DAGGER)

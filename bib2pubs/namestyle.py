@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bib2pubs.matching import expand_initials
 from bib2pubs.model import Person
+from bib2pubs.namefold import expand_initials
 from bib2pubs.namesplit import NameParts
 
 NAME_STYLES = ("full", "initials", "family-first", "family-first-full")

@@ -145,3 +145,23 @@ def test_author_list_repairs(field: str, repaired: str, warned: str | None) -> N
         assert problems == []
     else:
         assert len(problems) == 1 and warned in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("field", "display"),
+    [
+        ("Chao" + " " * 100_000 + "Jin", "Chao Jin"),
+        ("Jin" + "*" * 100_000 + ", Chao", "Chao Jin"),
+        ("\\textbf{" * 10_000 + "Jin, Chao" + "}" * 10_000, None),
+        ("Chao Jin" + " et" * 30_000 + " al.", None),
+    ],
+    ids=["100k-blanks", "100k-stars", "10k-nested-bold", "30k-et"],
+)
+def test_pathological_names_are_read_in_one_pass(field: str, display: str | None) -> None:
+    # Each of these took minutes when a pattern backtracked over the run;
+    # the test guards that they end and still give a sensible result.
+    repaired, _ = repair_list(field)
+    people, _ = parse_people(repaired, [make_pattern("Chao Jin")])
+    assert people
+    if display is not None:
+        assert [(p.display, p.highlight) for p in people] == [(display, "self")]
