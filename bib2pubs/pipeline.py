@@ -49,6 +49,8 @@ def make_patterns(options: Options) -> list[Pattern]:
         if not _STYLE_NAME.fullmatch(style):
             raise UsageError(f"highlight style '{style}': use a name of letters, digits, '-' or '_'")
         plain = make_pattern(name, style)
+        if not plain.forms[0].family:
+            raise UsageError(f"highlight '{name}' has no name in it, e.g. --highlight 'Chao Jin'")
         aliases = [
             other
             for group in options.aliases

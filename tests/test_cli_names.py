@@ -71,6 +71,13 @@ def test_highlight_as_mistakes_are_usage_errors(lab: str, value: str, message: s
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("name", [",", "{}", "-", "  "])
+def test_a_highlight_without_a_name_is_a_usage_error(lab: str, name: str) -> None:
+    result = invoke(lab, "-H", name, "-f", "text")
+    assert result.exit_code == 2
+    assert "e.g. --highlight 'Chao Jin'" in result.stderr
+
+
 def test_alias_highlights_the_name_published_before(lab: str) -> None:
     result = invoke(lab, "-H", "Freda Shi", "--alias", "Freda Shi=Haoyue Shi", "-f", "markdown")
     assert result.exit_code == 0, result.stderr
