@@ -176,3 +176,17 @@ def test_text_that_starts_a_line_cannot_start_a_list() -> None:
     page, _ = render(listing_of(publication("T", authors=(person,))), "academicpages")
     assert "\n1\\. FC Köln" in page
     assert markdown_escape("- - -") == "\\- - -" and markdown_escape("===") == "\\==="
+
+
+def test_preview_underlines_a_second_style_and_shortens_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    out = io.StringIO()
+    options = Options(highlights=("Chao Jin",), highlights_as=(("student", "Zili Zhang"),))
+    show(run([str(REFS)], options), file=out, max_authors=4)
+    text = out.getvalue()
+    assert "\x1b[4mZili Zhang\x1b[0m" in text  # underlined
+    assert "\x1b[1mChao Jin\x1b[0m" in text  # bold
+    # Hanpeng Hu is one name between two shown: "…" would save nothing.
+    names = "Yinmin Zhong, \x1b[4mZili Zhang\x1b[0m, Xiaoniu Song, Hanpeng Hu, \x1b[1mChao Jin\x1b[0m, …, Daxin Jiang"
+    assert names in text
