@@ -23,6 +23,7 @@ from bib2pubs.namefold import (
     comparable,
     expand_initials,
     fold,
+    is_particle,
     is_shouting,
     particle_flags,
     units,
@@ -110,7 +111,7 @@ def _forms(name: str) -> list[Form]:
     suffix = _SUFFIX.match(name)
     parts = comparable(decoded(split_name(suffix.group("name") if suffix else name)))
     given_words = parts.first.split()
-    while len(given_words) > 1 and fold(given_words[-1]) in PARTICLES:
+    while len(given_words) > 1 and is_particle(fold(given_words[-1]), given_words[-1][:1].islower(), 1):
         parts = NameParts(" ".join(given_words[:-1]), f"{given_words[-1]} {parts.von}".strip(), parts.last, parts.jr)
         given_words.pop()
     family_units = units(f"{parts.von} {parts.last}")

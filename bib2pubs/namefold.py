@@ -63,9 +63,16 @@ def particle_flags(text: str) -> tuple[bool, ...]:
     flags: list[bool] = []
     for index, token in enumerate(_UNIT_BREAK.split(_HYPHEN_RUN.sub("-", text.strip()))):
         for piece in token.split("-"):
-            starts_family = piece[:1].islower() or index > 0
-            flags.extend(starts_family and part in PARTICLES for part in fold(piece).split())
+            lower = piece[:1].islower()
+            flags.extend(is_particle(part, lower, index) for part in fold(piece).split())
     return tuple(flags)
+
+
+def is_particle(part: str, lower: bool, position: int) -> bool:
+    """Whether a folded word starts a family name: a particle in lower case,
+    or capitalised but not first ("Marco Di Caprio"); a capital letter
+    alone is an initial, not the Spanish "y"."""
+    return part in PARTICLES and (lower or (position > 0 and len(part) > 1))
 
 
 def expand_initials(given: str, shouting: bool) -> str:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bib2pubs.marks import parse_annotations, parse_mark_fields
 from bib2pubs.matching import make_pattern, matches
 from bib2pubs.model import Person
+from bib2pubs.namefold import PARTICLES, fold
 from bib2pubs.names import parse_people, repair_list
 from bib2pubs.namesplit import NameParts
 from bib2pubs.namestyle import NAME_STYLES, format_name, shorten
@@ -74,7 +75,13 @@ def test_shorten_keeps_order_ends_and_every_highlight(count: int, limit: int, hi
         assert sum(person is None for person in shown) <= len(highlighted & set(range(count))) + 1
 
 
-_GIVEN = st.text(alphabet=string.ascii_lowercase + "éüø", min_size=2, max_size=8).map(str.capitalize)
+# Particle words ("Da", "Van") are left out: after a first given name they
+# start the family name, by design (highlight.tsv has those cases).
+_GIVEN = (
+    st.text(alphabet=string.ascii_lowercase + "éüø", min_size=2, max_size=8)
+    .filter(lambda word: fold(word) not in PARTICLES)
+    .map(str.capitalize)
+)
 _FAMILY = st.text(alphabet=string.ascii_lowercase + "éö", min_size=2, max_size=10).map(str.capitalize)
 
 
