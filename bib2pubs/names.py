@@ -94,37 +94,56 @@ def _display(raw: NameParts, parts: NameParts, name_style: str) -> str:
     return format_name(parts, name_style, is_shouting(parts))
 
 
-def repair_list(field: str) -> tuple[str, list[str]]:
-    """An author field with three slips undone that BibTeX would misread:
-    a final "et al." (a person named "al."), "and" typed against the next
-    name, and the whole list wrapped in
-    braces (``{Lievens, Hans and Brangers, Isis and …}``). A braced name
-    that could be a company (``{Barnes and Noble}``) is left alone: the
-    list is unwrapped only when every piece reads as a person's name (with
-    a comma, or of two words or more, and at least three of them)."""
+def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
+    """A name list (``role`` "author" or "editor") with three slips undone
+    that BibTeX would misread: a final "et al." (a person named "al."),
+    "and" typed against the next name, and the whole list wrapped in braces
+    (``{Lievens, Hans and Brangers, Isis and …}``). A braced name that
+    could be an organisation (``{Barnes and Noble}``, ``{Department of
+    Health and Human Services}``) is left alone: the list is unwrapped only
+    when every piece reads as a person's name."""
     problems = []
-    # Searched near the end only: the pattern's leading blanks would make a
-    # search from every position quadratic on a long run of spaces.
     field = field.rstrip()
-    et_al = _ET_AL_END.search(field, max(0, len(field) - 64))
+    et_al = _final_et_al(field)
     if et_al and "{" not in et_al.group() and "}" not in field[et_al.end() :] and field[: et_al.start()].strip():
         field = field[: et_al.start()] + " and others"
-        problems.append("'et al.' in the author list, read as 'and others' (which BibTeX understands)")
+        problems.append(f"'et al.' in the {role} list, read as 'and others' (which BibTeX understands)")
     if _GLUED_AND.search(_outside_braces(field)):
         field = _GLUED_AND.sub(r"\1 ", field)
-        problems.append("'and' typed against the next name; read as two authors")
+        problems.append(f"'and' typed against the next name in the {role} list; read as two names")
     stripped = field.strip()
     if stripped.startswith("{") and stripped.endswith("}") and _outside_braces(stripped).strip() == "":
         inner = stripped[1:-1]
         pieces = split_persons(inner) if _balanced(inner) else []
-        with_comma = all("," in _outside_braces(piece) for piece in pieces)
-        worded = len(pieces) >= 3 and all(len(piece.split()) >= 2 for piece in pieces)
-        if len(pieces) >= 2 and (with_comma or worded):
+        if len(pieces) >= 2 and all(_looks_like_person(piece) for piece in pieces):
             field = inner
-            problems.append(
-                f"the whole author list is in braces, which makes it one name; read as {len(pieces)} authors"
-            )
+            problems.append(f"the whole {role} list is in braces, which makes it one name; read as {len(pieces)} names")
     return field, problems
+
+
+def _final_et_al(field: str) -> re.Match[str] | None:
+    # Searched near the end only: the pattern's leading blanks would make a
+    # search from every position quadratic on a long run of spaces.
+    return _ET_AL_END.search(field, max(0, len(field) - 64))
+
+
+# Words of an organisation's name that no person's name has.
+_ORGANISATION_WORDS = frozenset(
+    {"of", "and", "for", "the", "on", "in", "at", "&", "institute", "department", "university", "group"}
+    | {"association", "society", "committee", "council", "team", "consortium", "inc", "ltd", "center", "centre"}
+)
+
+
+def _looks_like_person(piece: str) -> bool:
+    """ "Lievens, Hans", "\\textbf{Marshall, H.P.}", "Chris Timperley": one
+    comma at most, a few words, none an organisation's ("of", "Institute")."""
+    name = clean_name(piece)[0]
+    if _outside_braces(name).count(",") > 1:
+        return False
+    words = name.replace("{", "").replace("}", "").replace(",", " ").split()
+    if not 2 <= len(words) <= 6:
+        return False
+    return not any(word.strip(".").lower() in _ORGANISATION_WORDS for word in words)
 
 
 def _balanced(text: str) -> bool:
@@ -145,7 +164,7 @@ def list_problems(field: str) -> list[str]:
         problems.append("authors separated by ';'? BibTeX separates them with 'and'")
     if re.search(r"\s(?:and|AND|And)\s*$", " " + depth0):
         problems.append("the author list ends with 'and'")
-    if re.search(r"\bet\s+al\b\.?", depth0) and not _ET_AL_END.search(field):
+    if re.search(r"\bet\s+al\b\.?", depth0) and not _final_et_al(field.rstrip()):
         problems.append("'et al.' inside the author list; write 'and others' at its end")
     for name in split_persons(field):
         if name.count(",") < 2:

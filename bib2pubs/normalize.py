@@ -77,7 +77,7 @@ def normalize_entry(
     for problem in mark_problems:
         warn(problem.split(" ", 1)[0], problem)
     authors, et_al = parse_people(author_field, patterns, marks, name_style)
-    editor_field, repairs = repair_list(entry.get("editor"))
+    editor_field, repairs = repair_list(entry.get("editor"), "editor")
     for problem in repairs:
         warn("editor", problem)
     editor_marks = parse_annotations(entry.get("editor+an")) if "editor+an" in entry.fields else None

@@ -136,9 +136,22 @@ def _position(names: list[str], wanted: str) -> int | None:
         (
             "{Benoit Baudry and Eric Schulte and Chris Timperley}",
             "Benoit Baudry and Eric Schulte and Chris Timperley",
-            "3 authors",
+            "3 names",
         ),
         ("{Barnes and Noble}", "{Barnes and Noble}", None),
+        (
+            '{{Lievens}, Hans and {De Lannoy}, Gabri{\\"e}lle}',
+            '{Lievens}, Hans and {De Lannoy}, Gabri{\\"e}lle',
+            "2 names",
+        ),
+        (
+            "{U.S. Department of Health and Human Services, National Institute of Mental Health, National Heart,"
+            " Lung and Blood Institute}",
+            "{U.S. Department of Health and Human Services, National Institute of Mental Health, National Heart,"
+            " Lung and Blood Institute}",
+            None,
+        ),
+        ("{Ministry of Health and Ministry of Education}", "{Ministry of Health and Ministry of Education}", None),
         ("{Department of Energy and Climate Change}", "{Department of Energy and Climate Change}", None),
         ("{Food and Drug Administration} and Jin, Chao", "{Food and Drug Administration} and Jin, Chao", None),
         ("{Foo et al.}", "{Foo et al.}", None),
