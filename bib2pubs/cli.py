@@ -127,6 +127,8 @@ def _produce(
 ) -> None:
     variables = _parse_sets(sets)
     chosen = _choose_format(format_name, template, output)
+    if explain and not (options.highlights or options.highlights_as):
+        raise UsageError("--explain reports on highlighted people: add --highlight NAME")
     if output == "":
         raise UsageError("-o needs a file name ('-' for standard output)")
     to_file = output is not None and output != "-"
@@ -163,10 +165,7 @@ def _produce(
 def _explain(listing: Listing, options: Options) -> None:
     from bib2pubs.explain import explain, format_reports
 
-    patterns = make_patterns(options)
-    if not patterns:
-        raise UsageError("--explain reports on highlighted people: add --highlight NAME")
-    for line in format_reports(explain(listing, patterns)):
+    for line in format_reports(explain(listing, make_patterns(options))):
         click.echo(line, err=True)
 
 
