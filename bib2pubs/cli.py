@@ -23,7 +23,7 @@ from bib2pubs.formats import FORMATS, SUFFIXES, format_of
 from bib2pubs.model import Diagnostic, Listing
 from bib2pubs.namestyle import NAME_STYLES
 from bib2pubs.output import same_file, write_file, write_stdout
-from bib2pubs.pipeline import Options, make_patterns, render_output, run
+from bib2pubs.pipeline import Options, listing_patterns, render_output, run
 
 EPILOG = """
 \b
@@ -165,7 +165,7 @@ def _produce(
 def _explain(listing: Listing, options: Options) -> None:
     from bib2pubs.explain import explain, format_reports
 
-    for line in format_reports(explain(listing, make_patterns(options))):
+    for line in format_reports(explain(listing, listing_patterns(listing, options))):
         click.echo(line, err=True)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bib2pubs.matching import Pattern, decoded, has_comma, match
 from bib2pubs.model import Listing, Person, Publication
-from bib2pubs.namefold import fold, units
+from bib2pubs.namefold import PARTICLES, fold, units
 from bib2pubs.namesplit import split_name
 
 #: Entries listed per group of uncertain matches or near misses.
@@ -55,7 +55,7 @@ def _family(person: Person) -> tuple[str, ...]:
 
 
 def _report(pattern: Pattern, publications: Sequence[Publication]) -> PersonReport:
-    families = {form.family[-1:] for form in pattern.forms if form.family}
+    family_parts = {part for form in pattern.forms for part in form.family if part not in PARTICLES}
     uncertain: dict[tuple[str, str], list[str]] = defaultdict(list)
     near: dict[tuple[str, str], list[str]] = defaultdict(list)
     bold: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -71,8 +71,10 @@ def _report(pattern: Pattern, publications: Sequence[Publication]) -> PersonRepo
                     uncertain[(person.written, result.doubt)].append(pub.key)
             elif person.highlight == pattern.style:
                 bold[(person.written, "highlighted by the .bib itself")].append(pub.key)
-            elif _family(person)[-1:] in families and not person.highlight:
-                near[(person.written, "same family name, another given name")].append(pub.key)
+            elif not person.highlight and family_parts & set(_family(person)):
+                same = any(_family(person) == form.family for form in pattern.forms)
+                why = "same family name, another given name" if same else "a family name in part the same"
+                near[(person.written, why)].append(pub.key)
         found += hit
         if not hit:
             missing.append(pub)
@@ -106,7 +108,7 @@ def format_reports(reports: Iterable[PersonReport]) -> list[str]:
             lines.append(f"  not found in {_entries(len(report.missing))}:")
             for pub in report.missing:
                 where = f"{pub.file}:{pub.line}" if pub.line else pub.file
-                people = ", ".join(person.display for person in (*pub.authors, *pub.editors)) or "no authors"
+                people = _people(pub)
                 # Said first: the person may be among the names "et al." stands for.
                 et_al = "(ends in et al.) " if pub.et_al else ""
                 lines.append(f"    {where}: {pub.key}: {et_al}{_short(people)}")
@@ -121,6 +123,15 @@ def _section(lines: list[str], title: str, sightings: Sequence[Sighting]) -> Non
         keys = ", ".join(sighting.keys[:_SHOWN_KEYS])
         more = f" and {len(sighting.keys) - _SHOWN_KEYS} more" if len(sighting.keys) > _SHOWN_KEYS else ""
         lines.append(f"    '{sighting.written}' ({sighting.why}): {_entries(len(sighting.keys))}: {keys}{more}")
+
+
+def _people(pub: Publication) -> str:
+    """Who an entry names: its authors, then its editors marked as such."""
+    authors = ", ".join(person.display for person in pub.authors)
+    editors = ", ".join(person.display for person in pub.editors)
+    if authors and editors:
+        return f"{authors}; eds. {editors}"
+    return authors or (f"eds. {editors}" if editors else "no authors")
 
 
 def _entries(count: int) -> str:

@@ -127,6 +127,15 @@ def _forms(name: str) -> list[Form]:
     return forms
 
 
+def family_first(pattern: Pattern) -> Pattern | None:
+    """For a highlight typed as two words without a comma ("Zhang
+    Chengyuan"), the pattern reading it family name first; else None."""
+    words = pattern.name.split()
+    if len(words) != 2 or has_comma(pattern.name) or "{" in pattern.name:
+        return None
+    return Pattern(pattern.name, pattern.style, tuple(_forms(f"{words[0]}, {words[1]}")))
+
+
 def _flat(groups: Sequence[tuple[str, ...]]) -> list[tuple[str, int]]:
     """Each part with the index of its unit."""
     return [(part, index) for index, unit in enumerate(groups) for part in unit]
@@ -165,12 +174,30 @@ def _given_doubt(wanted: Units, given: Units) -> str | None:
     shorter, longer = sorted((a_parts, b_parts), key=len)
     cut = len(shorter)
     if cut < len(longer) and longer[cut - 1][1] == longer[cut][1]:
-        if len(shorter[-1][0]) > 1:
+        # The shorter side ends inside a hyphenated name of the longer one:
+        # "C." may abbreviate "Chao-Yi", and "Jiyoung" be "J.-Y.", but "Chao"
+        # is not "Chao-Yi" nor "C.-Y.".
+        unit = longer[cut - 1][1]
+        rest = [part for part, index in longer[cut:] if index == unit]
+        word = shorter[-1][0]
+        if len(word) > 1 and not (all(len(part) == 1 for part in rest) and _spells(word, rest)):
             return None
-        return INITIALS
+        doubt = doubt or INITIALS
+        cut += len(rest)
     if any(len(part) > 1 for part, _ in longer[cut:]):
         return doubt or EXTRA_GIVEN
     return doubt
+
+
+def _spells(word: str, initials: Sequence[str]) -> bool:
+    """Whether ``initials`` appear in order in ``word`` after its first
+    letter: "jiyoung" may be written "J.-Y.", "chao" not "C.-Y."."""
+    position = 1
+    for letter in initials:
+        position = word.find(letter, position) + 1
+        if position == 0:
+            return False
+    return True
 
 
 def _match_tail(form: Form, first: str, parts: NameParts) -> str | None:

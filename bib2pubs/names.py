@@ -111,6 +111,9 @@ def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
     if _GLUED_AND.search(_outside_braces(field)):
         field = _GLUED_AND.sub(r"\1 ", field)
         problems.append(f"'and' typed against the next name in the {role} list; read as two names")
+    field, count = _comma_lists(field)
+    if count:
+        problems.append(f"names separated by commas in the {role} list; read as {count} names")
     stripped = field.strip()
     if stripped.startswith("{") and stripped.endswith("}") and _outside_braces(stripped).strip() == "":
         inner = stripped[1:-1]
@@ -119,6 +122,39 @@ def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
             field = inner
             problems.append(f"the whole {role} list is in braces, which makes it one name; read as {len(pieces)} names")
     return field, problems
+
+
+def _comma_lists(field: str) -> tuple[str, int]:
+    """ "Changyeol Lee, Dahoon Lee, Jongseo Lee" typed for "… and …": a
+    name with two commas or more whose every piece has two words or more
+    (so not "Last, Jr., First") becomes that many names. Returns the field
+    and how many names the repaired pieces became (0 if none)."""
+    if "," not in field:
+        return field, 0
+    names, count = [], 0
+    for name in split_persons(field):
+        pieces = [piece.strip() for piece in _split_outside_braces(name, ",")]
+        pieces = [piece for piece in pieces if piece]
+        if len(pieces) >= 3 and all(len(piece.split()) >= 2 for piece in pieces):
+            names.extend(pieces)
+            count += len(pieces)
+        else:
+            names.append(name)
+    return (" and ".join(names), count) if count else (field, 0)
+
+
+def _split_outside_braces(text: str, separator: str) -> list[str]:
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == separator and depth == 0:
+            pieces.append(text[start:index])
+            start = index + 1
+    pieces.append(text[start:])
+    return pieces
 
 
 def _final_et_al(field: str) -> re.Match[str] | None:

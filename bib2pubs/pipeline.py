@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
-from bib2pubs.bibtex import parse_sources
+from bib2pubs.bibtex import RawEntry, parse_sources
 from bib2pubs.crossref import resolve_crossrefs
 from bib2pubs.errors import NothingReadError, UsageError
 from bib2pubs.formats import DEFAULT_TEMPLATES
-from bib2pubs.matching import Pattern, make_pattern, person_matches
+from bib2pubs.matching import (
+    FAMILY_FIRST,
+    Pattern,
+    decoded,
+    family_first,
+    has_comma,
+    make_pattern,
+    match,
+    person_matches,
+)
 from bib2pubs.model import Diagnostic, Listing, Publication
+from bib2pubs.namesplit import split_name
 from bib2pubs.namestyle import NAME_STYLES
 from bib2pubs.normalize import normalize_entry
 from bib2pubs.reader import Source, read_source
@@ -80,12 +90,35 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
     bibliography = parse_sources([(source.name, source.text) for source in sources])
     entries, containers, crossref_problems = resolve_crossrefs(bibliography.entries)
     diagnostics = [*bibliography.diagnostics, *crossref_problems]
+    publications, problems = _normalize_all(entries, containers, patterns, options.name_style)
+    retried, notes = _read_family_first(patterns, publications)
+    if notes:
+        patterns = retried
+        publications, problems = _normalize_all(entries, containers, patterns, options.name_style)
+    diagnostics.extend(problems)
+    diagnostics.extend(notes)
+    diagnostics.extend(_unmatched(patterns, publications))
+    return Listing(group_by_year(publications), tuple(diagnostics), len(bibliography.entries))
+
+
+def listing_patterns(listing: Listing, options: Options) -> list[Pattern]:
+    """The patterns ``build_listing`` highlighted ``listing`` with (a
+    highlight may have been read family name first), for ``--explain``."""
+    publications = [pub for group in listing.groups for pub in group.entries]
+    return _read_family_first(make_patterns(options), publications)[0]
+
+
+def _normalize_all(
+    entries: Sequence[RawEntry], containers: Set[str], patterns: Sequence[Pattern], name_style: str
+) -> tuple[list[Publication], list[Diagnostic]]:
+    """Every entry as a Publication, but for data-only entries."""
     publications: list[Publication] = []
+    diagnostics: list[Diagnostic] = []
     for entry in entries:
         if entry.type in CONTAINER_TYPES:
             continue
         try:
-            publication, problems = normalize_entry(entry, patterns, options.name_style)
+            publication, problems = normalize_entry(entry, patterns, name_style)
         except Exception as error:  # noqa: BLE001 - one odd entry must not sink the page
             message = f"entry skipped, internal error: {error!r}"
             diagnostics.append(Diagnostic(entry.file, entry.line, entry.key or None, "error", message))
@@ -95,8 +128,35 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
             continue  # a proceedings volume cited by its papers, not a work of the user's
         publications.append(publication)
         diagnostics.extend(problems)
-    diagnostics.extend(_unmatched(patterns, publications))
-    return Listing(group_by_year(publications), tuple(diagnostics), len(bibliography.entries))
+    return publications, diagnostics
+
+
+def _read_family_first(
+    patterns: Sequence[Pattern], publications: Sequence[Publication]
+) -> tuple[list[Pattern], list[Diagnostic]]:
+    """A highlight such as "Zhang Chengyuan" that finds nobody as typed but
+    finds someone read family name first is read that way, with a note:
+    both orders are common, and reading both always would mistake "Wang Li"
+    for "Li Wang"."""
+    people = [person.written for pub in publications for person in (*pub.authors, *pub.editors)]
+    retried, notes = list(patterns), []
+    for index, pattern in enumerate(patterns):
+        swapped = family_first(pattern)
+        if swapped is None or any(_read_as_typed(pattern, written) for written in people):
+            continue
+        if any(person_matches(swapped, written) for written in people):
+            retried[index] = swapped
+            first, last = pattern.name.split()
+            message = f"{_option(pattern)} finds nobody as written; read family name first, as '{last} {first}'"
+            notes.append(Diagnostic("", None, None, "warning", message))
+    return retried, notes
+
+
+def _read_as_typed(pattern: Pattern, written: str) -> bool:
+    """Whether a name matches the highlight in the order it was typed: a
+    match that itself reads the name family name first does not count."""
+    result = match(pattern, decoded(split_name(written)), has_comma(written))
+    return result is not None and result.doubt != FAMILY_FIRST
 
 
 def _unmatched(patterns: Sequence[Pattern], publications: Sequence[Publication]) -> list[Diagnostic]:

@@ -175,3 +175,27 @@ def test_explain_leaves_standard_output_alone(lab: str) -> None:
     explained = invoke(lab, "-H", "Chao Jin", "-f", "markdown", "--explain")
     assert explained.stdout == plain.stdout
     assert len(explained.stderr) > len(plain.stderr)
+
+
+def test_a_highlight_typed_family_name_first_is_read_so_when_nothing_else_matches(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(
+        "@article{a, title={A}, author={Zhang, Chengyuan and Li, Wang}, journal={J}, year=2020}\n"
+        "@article{b, title={B}, author={Chengyuan Zhang and Wang Li}, journal={J}, year=2021}\n"
+    )
+    result = invoke(str(path), "-H", "Zhang Chengyuan", "-f", "markdown", "--explain")
+    assert result.stdout.count("**Chengyuan Zhang**") == 2
+    assert "--highlight 'Zhang Chengyuan' finds nobody as written; read family name first" in result.stderr
+    assert "found in 2 of 2 entries" in result.stderr
+    typed_right = invoke(str(path), "-H", "Chengyuan Zhang", "-f", "markdown")
+    assert typed_right.stdout == result.stdout
+    assert "family name first" not in typed_right.stderr
+
+
+def test_explain_names_editors_and_family_names_in_part(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(
+        "@inproceedings{a, title={A}, author={Rueda-Ram{\\'i}rez, Andr{\\'e}s}, editor={Vergara, Ana},"
+        " booktitle={B}, year=2020}\n"
+    )
+    result = invoke(str(path), "-H", "Andrés Rueda", "--explain", "-f", "text")
+    assert "'Rueda-Ram{\\'i}rez, Andr{\\'e}s' (a family name in part the same): 1 entry: a" in result.stderr
+    assert f"{path}:1: a: Andrés Rueda-Ramírez; eds. Ana Vergara" in result.stderr

@@ -139,6 +139,9 @@ def _position(names: list[str], wanted: str) -> int | None:
             "3 names",
         ),
         ("{Barnes and Noble}", "{Barnes and Noble}", None),
+        ("Changyeol Lee, Dahoon Lee, Jongseo Lee", "Changyeol Lee and Dahoon Lee and Jongseo Lee", "commas"),
+        ("Bennett, Jr., Frank G. and Jin, Chao", "Bennett, Jr., Frank G. and Jin, Chao", None),
+        ("Smith, John, Doe, Jane", "Smith, John, Doe, Jane", None),  # ambiguous: warned by list_problems
         (
             '{{Lievens}, Hans and {De Lannoy}, Gabri{\\"e}lle}',
             '{Lievens}, Hans and {De Lannoy}, Gabri{\\"e}lle',
