@@ -12,7 +12,8 @@ from bib2pubs.links import extract_links, unsafe_scheme
 from bib2pubs.marks import MARK_FIELDS, Marks, merge, parse_annotations, parse_mark_fields
 from bib2pubs.matching import Pattern, make_pattern, person_matches
 from bib2pubs.model import Diagnostic, Publication
-from bib2pubs.names import clean_name, list_problems, parse_people, repair_list
+from bib2pubs.namelist import list_problems, repair_list
+from bib2pubs.names import clean_name, parse_people
 from bib2pubs.namesplit import is_others, split_persons
 from bib2pubs.venues import classify, extract_venue
 

@@ -13,7 +13,8 @@ from bib2pubs.marks import parse_annotations, parse_mark_fields
 from bib2pubs.matching import make_pattern, matches
 from bib2pubs.model import Person
 from bib2pubs.namefold import PARTICLES, fold
-from bib2pubs.names import parse_people, repair_list
+from bib2pubs.namelist import repair_list
+from bib2pubs.names import parse_people
 from bib2pubs.namesplit import NameParts
 from bib2pubs.namestyle import NAME_STYLES, format_name, shorten
 from tests.conftest import table_rows
