@@ -99,7 +99,11 @@ def _pairs(values: Sequence[str], option: str, example: str) -> list[tuple[str, 
 
 
 def _options(
-    highlights: Sequence[str], highlights_as: Sequence[str], aliases: Sequence[str], name_style: str
+    highlights: Sequence[str],
+    highlights_as: Sequence[str],
+    aliases: Sequence[str],
+    name_style: str,
+    venues: str | None,
 ) -> Options:
     alias_groups = []
     for value in aliases:
@@ -112,6 +116,7 @@ def _options(
         highlights_as=tuple(_pairs(highlights_as, "--highlight-as", "STYLE=NAME, e.g. student='Ana Li'")),
         aliases=tuple(alias_groups),
         name_style=name_style,
+        venues=venues,
     )
 
 
@@ -254,6 +259,11 @@ def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
     help="Shorten longer author lists with '…', always keeping highlighted people.",
 )
 @click.option("--explain", is_flag=True, help="Report, per highlighted person, misses and uncertain matches.")
+@click.option(
+    "--venues",
+    metavar="FILE",
+    help="A TOML table of venues that extends and overrides the built-in one.",
+)
 @click.option("-f", "--format", "format_name", type=click.Choice(FORMATS), help="Output format.")
 @click.option(
     "-t",
@@ -284,6 +294,7 @@ def cli(
     name_style: str,
     max_authors: int | None,
     explain: bool,
+    venues: str | None,
     format_name: str | None,
     template: str | None,
     sets: tuple[str, ...],
@@ -298,7 +309,7 @@ def cli(
     --output, the list is previewed in the terminal (plain text when piped).
     """
     try:
-        options = _options(highlights, highlights_as, aliases, name_style)
+        options = _options(highlights, highlights_as, aliases, name_style, venues)
         _produce(bibfiles, options, format_name, template, sets, output, max_authors, explain)
     except Bib2PubsError as error:
         click.echo(str(error), err=True)

@@ -32,7 +32,7 @@ CONFIG_NAME = "bib2pubs.toml"
 PYPROJECT = "pyproject.toml"
 
 #: Options that name files, resolved against the config file's folder.
-_PATH_OPTIONS = frozenset({"template", "output"})
+_PATH_OPTIONS = frozenset({"template", "output", "venues"})
 #: Options given as KEY=VALUE pairs; a TOML table is accepted for them.
 _PAIR_OPTIONS = frozenset({"highlight-as", "set"})
 

@@ -16,6 +16,7 @@ from bib2pubs.namelist import list_problems, repair_list
 from bib2pubs.names import clean_name, parse_people
 from bib2pubs.namesplit import is_others, split_persons
 from bib2pubs.venues import classify, extract_venue
+from bib2pubs.venuetable import VenueTable
 
 _TRUE = frozenset({"true", "yes", "1", "y", "on"})
 
@@ -58,7 +59,7 @@ def _author_marks(entry: RawEntry, field: str) -> tuple[Marks, list[str]]:
 
 
 def normalize_entry(
-    entry: RawEntry, patterns: Sequence[Pattern], name_style: str = "full"
+    entry: RawEntry, patterns: Sequence[Pattern], name_style: str = "full", venues: VenueTable | None = None
 ) -> tuple[Publication, list[Diagnostic]]:
     """One Publication and the problems met on the way."""
     diagnostics: list[Diagnostic] = []
@@ -85,7 +86,7 @@ def normalize_entry(
     editors, editors_et_al = parse_people(editor_field, patterns, editor_marks, name_style)
     links, link_problems = extract_links(entry)
     diagnostics.extend(link_problems)
-    venue = extract_venue(kind, entry.type, entry.fields, year)
+    venue, kind = extract_venue(kind, entry.type, entry.fields, year, venues)
     scheme = unsafe_scheme(venue.url)
     if scheme is not None:
         venue = replace(venue, url="")

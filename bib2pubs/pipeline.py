@@ -26,6 +26,7 @@ from bib2pubs.namestyle import NAME_STYLES
 from bib2pubs.normalize import normalize_entry
 from bib2pubs.reader import Source, read_source
 from bib2pubs.select import group_by_year
+from bib2pubs.venuetable import VenueTable, builtin_table, load_user_venues
 
 #: biblatex entry types that hold data for other entries, not works.
 CONTAINER_TYPES = frozenset({"set", "xdata"})
@@ -47,6 +48,8 @@ class Options:
     highlights_as: tuple[tuple[str, str], ...] = ()
     aliases: tuple[tuple[str, ...], ...] = ()
     name_style: str = "full"
+    #: A TOML file of venues that extends and overrides the built-in table.
+    venues: str | None = None
 
 
 def make_patterns(options: Options) -> list[Pattern]:
@@ -90,11 +93,14 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
     bibliography = parse_sources([(source.name, source.text) for source in sources])
     entries, containers, crossref_problems = resolve_crossrefs(bibliography.entries)
     diagnostics = [*bibliography.diagnostics, *crossref_problems]
-    publications, problems = _normalize_all(entries, containers, patterns, options.name_style)
+    table = builtin_table()
+    if options.venues:
+        table = table.extended(load_user_venues(options.venues))
+    publications, problems = _normalize_all(entries, containers, patterns, options.name_style, table)
     retried, notes = _read_family_first(patterns, publications)
     if notes:
         patterns = retried
-        publications, problems = _normalize_all(entries, containers, patterns, options.name_style)
+        publications, problems = _normalize_all(entries, containers, patterns, options.name_style, table)
     diagnostics.extend(problems)
     diagnostics.extend(notes)
     diagnostics.extend(_unmatched(patterns, publications))
@@ -109,7 +115,11 @@ def listing_patterns(listing: Listing, options: Options) -> list[Pattern]:
 
 
 def _normalize_all(
-    entries: Sequence[RawEntry], containers: Set[str], patterns: Sequence[Pattern], name_style: str
+    entries: Sequence[RawEntry],
+    containers: Set[str],
+    patterns: Sequence[Pattern],
+    name_style: str,
+    table: VenueTable,
 ) -> tuple[list[Publication], list[Diagnostic]]:
     """Every entry as a Publication, but for data-only entries."""
     publications: list[Publication] = []
@@ -118,7 +128,7 @@ def _normalize_all(
         if entry.type in CONTAINER_TYPES:
             continue
         try:
-            publication, problems = normalize_entry(entry, patterns, name_style)
+            publication, problems = normalize_entry(entry, patterns, name_style, table)
         except Exception as error:  # noqa: BLE001 - one odd entry must not sink the page
             message = f"entry skipped, internal error: {error!r}"
             diagnostics.append(Diagnostic(entry.file, entry.line, entry.key or None, "error", message))

@@ -4,8 +4,9 @@ Field conventions: BibTeX (``journal``, ``booktitle``, ``howpublished``,
 ``school``, ``institution``), biblatex (``journaltitle``, ``eventtitle``,
 ``venue`` = the event's place, ``eventdate``, ``pubstate``), ACM DL
 (``location`` = the event's place), al-folio (``abbr``) and two fields of
-ours for what no convention covers: ``venueurl`` (the venue's site) and
-``venuelabel`` (what the page shows instead of "ABBR YEAR").
+ours for what no convention covers: ``venueurl`` (the venue's site),
+``venuelabel`` (what the page shows instead of "ABBR YEAR") and
+``venuename`` (the name shown, as written, instead of the canonical one).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from bib2pubs.dates import format_event_dates
 from bib2pubs.latex import latex_to_text
 from bib2pubs.links import arxiv_id, clean_url
 from bib2pubs.model import Venue
+from bib2pubs.venuestring import VenueString, parse_venue
+from bib2pubs.venuetable import KnownVenue, VenueTable
 
 _TYPE_KINDS: Mapping[str, str] = {
     "article": "journal",
@@ -52,6 +55,10 @@ _PREPRINT_SERVERS = re.compile(
 _PREPRINT_STATES = frozenset({"submitted", "preprint", "inpreparation", "underreview", "inreview"})
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
 _TRAILING = re.compile(r"[\s,;:]+$")
+_CORR = re.compile(r"corr", re.I)
+_ARXIV_IN_NAME = re.compile(r"(?:arxiv\s+preprint\s+)?arxiv:\s*(\S+)", re.I)
+_EVENT = re.compile(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
+_CORR_VOLUME = re.compile(r"abs/(\S+)")
 _HAS_YEAR = re.compile(r"(?<!\d)(?:\d{4}|'\d{2})(?!\d)")
 _THESIS_TYPES = {
     "phdthesis": "PhD thesis",
@@ -131,19 +138,84 @@ def _label(kind: str, short: str, name: str, year: int | None) -> str:
     return short
 
 
-def extract_venue(kind: str, entry_type: str, fields: Mapping[str, str], year: int | None) -> Venue:
-    """The venue as the entry states it; nothing is looked up or invented."""
-    name = _name(kind, entry_type, fields)
-    short = _text(fields, "abbr", "shortjournal", "shortbooktitle")
+def extract_venue(
+    kind: str,
+    entry_type: str,
+    fields: Mapping[str, str],
+    year: int | None,
+    table: VenueTable | None = None,
+) -> tuple[Venue, str]:
+    """The venue of an entry and its kind, refined by the venue table.
+
+    The entry's own fields win (``venuename``, ``abbr``, ``venuelabel``,
+    ``venueurl``, ``venue``/``location``, ``eventdate``); then the table
+    (canonical name, acronym, URL); then what the venue string itself says
+    (DBLP's place and dates, an acronym in parentheses). An unknown venue
+    keeps its own name, cleaned: nothing is invented.
+    """
+    written = _name(kind, entry_type, fields)
+    event = kind in ("conference", "workshop")
+    # A journal's title is shown as written ("Proceedings of the IEEE"),
+    # but read like an event's for finding it in the table: Google Scholar
+    # files NeurIPS and ICCV papers under "journal".
+    parsed = parse_venue(written) if event or kind == "journal" else VenueString(written)
+    known = _recognise(kind, fields, written, parsed, table) if table is not None else None
+    if known is not None:
+        kind = known.kind
+        event = kind in ("conference", "workshop")
+    elif kind == "journal" and parsed.year and _EVENT.search(parsed.name):
+        # "IGARSS 2024 - 2024 IEEE International … Symposium" filed as a journal.
+        kind, event = ("workshop" if parsed.workshop else "conference"), True
+    if not event and known is None:
+        parsed = VenueString(written)
+    name = _text(fields, "venuename") or (known.name if known else parsed.name)
+    short = _text(fields, "abbr", "shortjournal", "shortbooktitle") or (known.short if known else parsed.acronym)
+    year = year if year is not None else parsed.year
     label = _text(fields, "venuelabel") or _label(kind, short, name, year)
-    url = clean_url(fields.get("venueurl", ""))
+    url = clean_url(fields.get("venueurl", "")) or (known.url_for(year) if known else "")
+    corr = _CORR_VOLUME.fullmatch(latex_to_text(fields.get("volume", "")).strip())
+    in_name = _ARXIV_IN_NAME.fullmatch(written)
+    if kind == "preprint" and corr and _CORR.fullmatch(written):
+        name, label = "arXiv preprint", f"arXiv:{corr.group(1)}"  # DBLP's "CoRR abs/…"
+    elif kind == "preprint" and in_name and not _text(fields, "venuename"):
+        name, label = "arXiv preprint", f"arXiv:{in_name.group(1)}"  # Scholar's "arXiv preprint arXiv:…"
     if kind == "preprint" and not label and arxiv_id(fields):
         label = f"arXiv:{arxiv_id(fields)}"  # its link is the entry's arXiv button
     location = _text(fields, "venue")
-    if not location and kind in ("conference", "workshop"):
-        location = _text(fields, "location")
+    if not location and event:
+        location = _text(fields, "location") or parsed.location
     dates = ""
     if "eventdate" in fields:
         raw = fields["eventdate"]
         dates = format_event_dates(raw) or latex_to_text(raw)
-    return Venue(name, short, label, url, location, dates)
+    elif event:
+        dates = parsed.dates
+    return Venue(name, short, label, url, location, dates), kind
+
+
+def _recognise(
+    kind: str, fields: Mapping[str, str], written: str, parsed: VenueString, table: VenueTable
+) -> KnownVenue | None:
+    """The table's row for an entry's venue, if the table has it.
+
+    Tried in turn: the entry's ``abbr``; the venue string as written (a
+    journal's abbreviation, "Proceedings of the VLDB Endowment"); its name
+    without "Proceedings of the 29th"; the acronym found in it; ACM's
+    ``series`` ("SOSP '23"). A workshop is never taken for the conference
+    it is held at.
+    """
+    if kind not in ("conference", "workshop", "journal"):
+        return None
+    series = parse_venue(_text(fields, "series")).acronym if "series" in fields else ""
+    candidates = (
+        table.by_acronym(_text(fields, "abbr")),
+        table.by_name(written),
+        table.by_name(parsed.name),
+        table.by_acronym(parsed.acronym),
+        table.by_acronym(series),
+    )
+    workshop = kind == "workshop" or parsed.workshop
+    for known in candidates:
+        if known is not None and (known.kind == "workshop" or not workshop):
+            return known
+    return None

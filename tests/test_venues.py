@@ -1,5 +1,5 @@
-"""Kinds and venues from the entry's own fields: the fixture table in
-tests/fixtures/venues.tsv, one entry per line."""
+"""Kinds and venues from the entry's own fields, without the venue table:
+the fixture table in tests/fixtures/venues.tsv, one entry per line."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_venue_table(line: int, bibtex: str, expected: list[str]) -> None:
     assert result.diagnostics == (), f"venues.tsv:{line}: {result.diagnostics}"
     (entry,) = result.entries
     kind = classify(entry.type, entry.fields)
-    venue = extract_venue(kind, entry.type, entry.fields, parse_year(entry.get("year")))
+    venue, kind = extract_venue(kind, entry.type, entry.fields, parse_year(entry.get("year")))
     assert (kind, *(getattr(venue, column) for column in COLUMNS[1:])) == tuple(expected), f"venues.tsv:{line}"
 
 
@@ -54,4 +54,4 @@ def test_year_is_read_after_decoding() -> None:
 )
 def test_event_dates_that_are_not_real_stay_as_written(eventdate: str, shown: str) -> None:
     (entry,) = parse_text(f"@inproceedings{{k, booktitle = {{B}}, eventdate = {{{eventdate}}}, year = 2024}}").entries
-    assert extract_venue("conference", entry.type, entry.fields, 2024).dates == shown
+    assert extract_venue("conference", entry.type, entry.fields, 2024)[0].dates == shown

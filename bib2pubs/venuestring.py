@@ -1,0 +1,199 @@
+"""Read what exporters pack into one venue string.
+
+DBLP writes "21st USENIX Symposium on Networked Systems Design and
+Implementation, NSDI 2024, Santa Clara, CA, April 15-17, 2024" or "6th
+Symposium on Operating System Design and Implementation (OSDI 2004), San
+Francisco, California, USA, December 6-8, 2004"; Google Scholar and ACM
+write "Proceedings of the 29th Symposium on Operating Systems Principles";
+hand-written entries say "Proc. OSDI", "NSDI'12", "IJCAI-09" or "SOSP '23".
+:func:`parse_venue` takes such a (decoded) string apart into the name, the
+acronym, the year, the place and the dates. It only removes what it
+recognises; anything else stays in the name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+# ", April 15-17, 2024", ", June 25 - July 1, 2022", ", May 2024" at the end.
+_DAYS = r"(?:\s+\d{1,2})?(?:\s*[-–]+\s*(?:" + _MONTH + r"\s+)?\d{1,2})?"
+_DATES = (
+    r"(?P<dates>" + _MONTH + _DAYS + r",?\s+(?P<year>\d{4})"
+    # Day first: "27 June 2022 - 1 July 2022", "23-29 July 2023".
+    r"|\d{1,2}(?:\s+" + _MONTH + r"(?:\s+\d{4})?)?(?:\s*[-–]+\s*\d{1,2})?\s+" + _MONTH + r",?\s+(?P<year2>\d{4}))"
+)
+_TRAILING_DATES = re.compile(r",\s*" + _DATES + r"\s*$")
+# Dates among the place's parts: "23-29 July 2023, Honolulu, Hawaii, USA".
+_PLACE_DATES = re.compile(r"(?:^|,\s*)" + _DATES + r"\s*(?=,|$)")
+# Words of a venue's name, never of a place.
+_VENUE_WORDS = re.compile(
+    r"\b(?:conference|symposium|workshop|meeting|congress|systems?|services|applications|proceedings|"
+    r"international|annual|association|society|computing|engineering|science|research|forum|colloquium)\b",
+    re.I,
+)
+_ACRONYM = r"[A-Za-z][A-Za-z0-9&+/.\-]*?[A-Za-z0-9+&]"
+# DBLP's "MobiSys '22: The 20th Annual International Conference on …".
+_LEADING_ACRONYM = re.compile(r"^(?P<acronym>" + _ACRONYM + r")\s*'?(?P<year>\d{4}|\d{2})\s*:\s*")
+# "NSDI 2024", "NSDI '24", "NSDI'12", "IJCAI-09", "NSDI 24" as a whole string or segment.
+_ACRONYM_YEAR = re.compile(r"(?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)\s*(?:[-\s]'?|')(?P<year>\d{4}|\d{2})")
+# "(OSDI 2004)", "(NSDI '24)", "(K-Cap'01)", "(NeurIPS)" ending a name.
+_PAREN_ACRONYM = re.compile(
+    r"\s*\((?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)(?:\s*(?:[-\s]'?|')(?P<year>\d{4}|\d{2}))?\)\s*$"
+)
+
+_PREFIX = re.compile(
+    r"^(?:in\s+)?(?:(?:the\s+)?proceedings|proc\.?|conference\s+record)(?:\s+of)?(?:\s+the)?\s+"
+    r"|^(?:in\s+)?(?:the\s+)?proceedings\s*[:,.]\s*"
+    r"|^the\s+(?=\S+\s)",
+    re.I,
+)
+_ORDINAL_WORDS = (
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+    r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|fiftieth|"
+    r"sixtieth|seventieth|eightieth|ninetieth|hundredth"
+)
+_TENS = r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_ORDINAL = re.compile(
+    r"\b(?:\d{1,3}(?:st|nd|rd|th)|(?:(?:" + _TENS + r")[\s-])?(?:" + _ORDINAL_WORDS + r"))\b\s*", re.I
+)
+_YEAR_WORD = re.compile(r"(?<![\w'])(?:19|20)\d{2}(?![\w'])\s*")
+_VOLUME = re.compile(r"(?:\s*[,:\-–—]\s*|\s+)(?:vol(?:ume)?\.?\s*\d+|part\s+[ivx\d]+)\b.*$", re.I)
+# Springer's ", Proceedings, Part I" after the place and dates.
+_SPRINGER_TAIL = re.compile(r"(?:,\s*proceedings)?(?:,\s*part\s+[ivx\d]+)?\s*$", re.I)
+# Springer's "Computer Vision -- ECCV 2020 -- 16th European Conference".
+_DASHES = re.compile(r"\s+(?:--|—|–|-)\s+")
+_TRIM = re.compile(r"^[\s,;:.\-–—]+|[\s,;:\-–—]+$")
+_WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class VenueString:
+    """A venue string taken apart. Empty strings and None where absent."""
+
+    name: str
+    acronym: str = ""
+    year: int | None = None
+    location: str = ""
+    dates: str = ""
+    workshop: bool = False
+
+
+def _full_year(digits: str) -> int:
+    value = int(digits)
+    if len(digits) == 4:
+        return value
+    return 2000 + value if value < 50 else 1900 + value
+
+
+def _is_acronym(text: str) -> bool:
+    """ "NSDI", "NeurIPS", "EuroSys", "USENIX ATC", "S&P", "USENIX
+    Security": short, each word with two capitals or more, or a society's
+    acronym before a capitalised word."""
+    words = text.split()
+    if not 1 <= len(words) <= 2 or not 2 <= len(text) <= 20:
+        return False
+    if len(words) == 2 and words[0].isupper() and words[1][:1].isupper():
+        return True  # "USENIX Security", "ACM MobiCom"
+    return all(sum(char.isupper() for char in word) >= 2 or word.isupper() for word in words)
+
+
+def parse_venue(text: str) -> VenueString:
+    """The parts of one venue string (LaTeX already decoded)."""
+    text = _SPRINGER_TAIL.sub("", " ".join(text.split()))
+    workshop = bool(_WORKSHOP.search(text))
+    year: int | None = None
+    acronym = dates = location = ""
+    found = _TRAILING_DATES.search(text)
+    if found:
+        dates, year = found.group("dates"), int(found.group("year") or found.group("year2"))
+        text = text[: found.start()]
+    leading = _LEADING_ACRONYM.match(text)
+    if leading and _is_acronym(leading.group("acronym")):
+        acronym, year = leading.group("acronym"), year or _full_year(leading.group("year"))
+        text = text[leading.end() :]
+    name, marked, marked_year, location = _dblp_segments(_TRIM.sub("", text))
+    acronym, year = acronym or marked, year or marked_year
+    in_place = _PLACE_DATES.search(location)
+    if in_place and not dates:
+        dates, year = in_place.group("dates"), year or int(in_place.group("year") or in_place.group("year2"))
+        location = _TRIM.sub("", location[: in_place.start()] + location[in_place.end() :])
+        found = found or in_place
+    if found and not location:
+        name, location = _split_place(name)
+    if not acronym:
+        paren = _PAREN_ACRONYM.search(name)
+        if paren and _is_acronym(paren.group("acronym")):
+            acronym = paren.group("acronym")
+            year = year or (_full_year(paren.group("year")) if paren.group("year") else None)
+            name = name[: paren.start()]
+    name = _PREFIX.sub("", name)
+    whole = _ACRONYM_YEAR.fullmatch(name.strip())
+    if whole and _is_acronym(whole.group("acronym")):
+        acronym = acronym or whole.group("acronym")
+        year = year or _full_year(whole.group("year"))
+        name = whole.group("acronym")
+    years = _YEAR_WORD.findall(name)
+    if years and not year:
+        year = int(years[0].strip())
+    name = _YEAR_WORD.sub("", name)
+    name = _ORDINAL.sub("", name, count=1) if _ORDINAL.match(name) else name
+    name = _VOLUME.sub("", name)
+    name = _TRIM.sub("", name)
+    if len(name.split()) >= 4 and name.split()[-1].isdigit() and len(name.split()[-1]) <= 3:
+        name = name.rsplit(" ", 1)[0]  # "Advances in Neural Information Processing Systems 25"
+    if not acronym and _is_acronym(name):
+        acronym = name
+    return VenueString(name, acronym, year, location, dates if found else "", workshop)
+
+
+def _split_place(text: str) -> tuple[str, str]:
+    """A name that ends in its place ("…Applications and Services,
+    Portland, Oregon"): the name and the place. Only short, capitalised
+    parts without a venue's words count as the place."""
+    segments = [segment.strip() for segment in text.split(",")]
+    cut = len(segments)
+    while cut > 1:
+        words = segments[cut - 1].split()
+        capitalised = all(word[:1].isupper() for word in words)
+        if (
+            not (1 <= len(words) <= 3 and capitalised)
+            or _VENUE_WORDS.search(segments[cut - 1])
+            or any(char.isdigit() for char in segments[cut - 1])
+        ):
+            break
+        cut -= 1
+    return ", ".join(segments[:cut]), ", ".join(segments[cut:])
+
+
+def _dblp_segments(text: str) -> tuple[str, str, int | None, str]:
+    """DBLP's "Name, ACRO YEAR, Place" or "Name (ACRO YEAR), Place": the
+    name, the acronym, its year and the place. The name alone otherwise."""
+    segments = [segment.strip() for segment in text.split(",")]
+    pieces = _DASHES.split(segments[0])
+    for piece in pieces:
+        marked = _ACRONYM_YEAR.fullmatch(piece)
+        if len(pieces) > 1 and marked and _is_acronym(marked.group("acronym")):
+            rest = [_ORDINAL.sub("", other, count=1) for other in pieces if other is not piece]
+            after = segments[1:]
+            if after and _ORDINAL.match(after[0]):
+                # "Algorithms - ESA 2015, 23rd Annual European Symposium, Patras"
+                rest, after = [_ORDINAL.sub("", after[0], count=1)], after[1:]
+            name, place = _split_place(", ".join([" — ".join(rest), *after]))
+            return name, marked.group("acronym"), _full_year(marked.group("year")), place
+    for index, segment in enumerate(segments):
+        if index == 0 and len(segments) == 1:
+            break
+        marked = _ACRONYM_YEAR.fullmatch(segment)
+        if marked and index > 0 and _is_acronym(marked.group("acronym")):
+            name = ", ".join(segments[:index])
+            return name, marked.group("acronym"), _full_year(marked.group("year")), ", ".join(segments[index + 1 :])
+        paren = _PAREN_ACRONYM.search(segment)
+        if paren and paren.group("year") and _is_acronym(paren.group("acronym")):
+            name = ", ".join([*segments[:index], segment[: paren.start()]])
+            return name, paren.group("acronym"), _full_year(paren.group("year")), ", ".join(segments[index + 1 :])
+    return text, "", None, ""

@@ -1,0 +1,195 @@
+"""The venue table: canonical names, acronyms, renames and URL patterns.
+
+The built-in table is ``venues.tsv`` in the package (one venue per line:
+short, kind, name, aliases separated by " | ", URL pattern with ``{yyyy}``
+and ``{yy}``, preceded by the first year it holds for: ``2012+ https://…``).
+A user's TOML file (``--venues FILE``) adds venues and replaces built-in
+ones with the same short name::
+
+    [NSDI]
+    name = "USENIX Symposium on Networked Systems Design and Implementation"
+    kind = "conference"
+    aliases = ["Networked Systems Design and Implementation"]
+    url = "https://www.usenix.org/conference/nsdi{yy}"
+    since = 2012        # the first year the URL pattern holds for
+
+Venues are found by acronym ("NSDI", "NIPS") or by name, compared after
+folding case, accents and punctuation and leaving out words that exporters
+add or drop: "Proceedings", "the", "of", "Annual", "International", and the
+societies' names ("ACM", "IEEE", "USENIX").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bib2pubs.errors import UsageError
+from bib2pubs.namefold import fold
+
+KINDS = frozenset({"conference", "workshop", "journal"})
+# Words exporters add or drop; a name is looked up with them, then without.
+_FILLER = frozenset({"the", "of", "on", "and", "for", "in", "at", "a", "an", "proceedings", "proc"})
+_LEFT_OUT = _FILLER | frozenset(
+    {"annual", "international", "acm", "ieee", "usenix", "siam", "cvf", "ifip", "aaai", "sigplan", "sigops"}
+)
+_WORDS = re.compile(r"[a-z0-9]+")
+_URL_CELL = re.compile(r"(?:(?P<since>\d{4})\+\s+)?(?P<url>\S+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class KnownVenue:
+    """One row of the table."""
+
+    short: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    url: str = ""
+    #: The first year a per-year URL pattern holds for (sites of older
+    #: editions live elsewhere).
+    since: int = 0
+
+    def url_for(self, year: int | None) -> str:
+        """The URL pattern with the year filled in; "" when the pattern
+        needs a year and there is none, or the year is before ``since``."""
+        if "{yy" not in self.url:
+            return self.url
+        if year is None or year < self.since:
+            return ""
+        return self.url.replace("{yyyy}", f"{year:04d}").replace("{yy}", f"{year % 100:02d}")
+
+
+def name_key(text: str, loose: bool = False) -> str:
+    """A name as the table compares it: folded, without filler words, and
+    when ``loose`` also without "Annual", "International" and the
+    societies' names ("ACM", "IEEE", "USENIX")."""
+    left_out = _LEFT_OUT if loose else _FILLER
+    words = _WORDS.findall(fold(text).replace("&", " and "))
+    return " ".join(word for word in words if word not in left_out)
+
+
+def acronym_key(text: str) -> str:
+    return "".join(_WORDS.findall(fold(text)))
+
+
+class VenueTable:
+    """Venues by acronym and by name key."""
+
+    def __init__(self, venues: Iterable[KnownVenue]) -> None:
+        self.by_short: dict[str, KnownVenue] = {}
+        self._acronyms: dict[str, KnownVenue] = {}
+        self._names: dict[str, KnownVenue] = {}
+        # Loose keys two venues share ("SIAM/IEEE … Conference on Data
+        # Mining") find neither: None marks them.
+        self._loose: dict[str, KnownVenue | None] = {}
+        for venue in venues:
+            self.by_short[venue.short] = venue
+        for venue in self.by_short.values():
+            self._acronyms[acronym_key(venue.short)] = venue
+            for text in (venue.name, *venue.aliases):
+                if text is not venue.name and _looks_like_acronym(text):
+                    self._acronyms.setdefault(acronym_key(text), venue)
+                self._names.setdefault(name_key(text), venue)
+                loose = name_key(text, loose=True)
+                if " " not in loose:
+                    continue  # "J. ACM" loosely is "j": too little to go by
+                if self._loose.setdefault(loose, venue) is not venue:
+                    self._loose[loose] = None
+
+    def by_acronym(self, acronym: str) -> KnownVenue | None:
+        """The venue of an acronym; "IEEE INFOCOM" and "ACM MobiCom" are
+        also found without the society's name."""
+        if not acronym:
+            return None
+        found = self._acronyms.get(acronym_key(acronym))
+        words = acronym.split()
+        if found is None and len(words) == 2 and fold(words[0]) in _LEFT_OUT:
+            found = self._acronyms.get(acronym_key(words[1]))
+        return found
+
+    def by_name(self, name: str) -> KnownVenue | None:
+        """The venue of a full name or an abbreviated title, compared
+        exactly (but for filler words), then loosely."""
+        key = name_key(name)
+        if not key:
+            return None
+        return self._names.get(key) or self._loose.get(name_key(name, loose=True))
+
+    def extended(self, venues: Iterable[KnownVenue]) -> VenueTable:
+        """This table with ``venues`` added, replacing rows of the same short."""
+        return VenueTable([*self.by_short.values(), *venues])
+
+
+def _looks_like_acronym(text: str) -> bool:
+    return " " not in text.strip() and sum(char.isupper() for char in text) >= 2
+
+
+def parse_tsv(text: str, source: str) -> list[KnownVenue]:
+    """Rows of a venue TSV; a malformed row is a UsageError naming its line."""
+    venues = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 5 or cells[1] not in KINDS or not cells[0] or not cells[2]:
+            raise UsageError(f"{source}:{number}: a venue row is short, kind, name, aliases, url")
+        aliases = tuple(alias.strip() for alias in cells[3].split(" | ") if alias.strip())
+        url = _URL_CELL.fullmatch(cells[4].strip())
+        if url is None:
+            raise UsageError(f"{source}:{number}: the url is 'https://…' or '2012+ https://…{{yy}}'")
+        since = int(url.group("since") or 0)
+        venues.append(KnownVenue(cells[0], cells[1], cells[2], aliases, url.group("url") or "", since))
+    return venues
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_table() -> VenueTable:
+    """The table shipped with bib2pubs (read once)."""
+    text = resources.files("bib2pubs").joinpath("venues.tsv").read_text(encoding="utf-8")
+    return VenueTable(parse_tsv(text, "venues.tsv"))
+
+
+def load_user_venues(path: str) -> list[KnownVenue]:
+    """The venues of a user's TOML file (``--venues FILE``)."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 has the same parser as tomli
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+    try:
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UsageError(f"--venues {path}: {error.strerror or error}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: {error}") from None
+    return [_user_venue(path, short, row) for short, row in document.items()]
+
+
+def _user_venue(path: str, short: str, row: Any) -> KnownVenue:
+    if not isinstance(row, Mapping):
+        raise UsageError(f"{path}: [{short}] must be a table with name, kind, aliases, url")
+    kind = row.get("kind", "conference")
+    name = row.get("name", short)
+    aliases = row.get("aliases", [])
+    url = row.get("url", "")
+    since = row.get("since", 0)
+    unknown = sorted(set(row) - {"kind", "name", "aliases", "url", "since"})
+    if unknown:
+        raise UsageError(f"{path}: [{short}]: unknown key '{unknown[0]}' (keys: name, kind, aliases, url)")
+    if kind not in KINDS:
+        raise UsageError(f"{path}: [{short}]: kind must be conference, workshop or journal, not '{kind}'")
+    if not isinstance(name, str) or not isinstance(url, str):
+        raise UsageError(f"{path}: [{short}]: name and url are text")
+    if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
+        raise UsageError(f"{path}: [{short}]: aliases is a list of text")
+    if not isinstance(since, int) or isinstance(since, bool):
+        raise UsageError(f"{path}: [{short}]: since is a year")
+    return KnownVenue(short, kind, name, tuple(aliases), url, since)
