@@ -45,18 +45,37 @@ def find_config(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = folder / PYPROJECT
-        if pyproject.is_file() and "[tool.bib2pubs]" in _read(pyproject):
+        if pyproject.is_file() and "[tool.bib2pubs]" in _text_of(pyproject):
             return pyproject
         if (folder / ".git").exists():
             return None
     return None
 
 
-def _read(path: Path) -> str:
+def _text_of(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: cannot read the configuration: {error}") from None
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file as a dict; a file that cannot be read or parsed is a
+    UsageError naming it (``what`` says which file it is to the user)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 has the same parser as tomli
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot read {what}: {error}") from None
+    try:
+        document: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"{path}: {error}") from None
+    return document
 
 
 def load_config(path: Path, params: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
@@ -66,15 +85,7 @@ def load_config(path: Path, params: Mapping[str, tuple[str, str]]) -> dict[str, 
     name and kind ("multiple", "flag" or "single"). Unknown keys and values
     of the wrong type are usage errors naming the file.
     """
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10 has the same parser as tomli
-        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
-    try:
-        document = tomllib.loads(_read(path))
-    except tomllib.TOMLDecodeError as error:
-        raise UsageError(f"{path}: {error}") from None
+    document = read_toml(path, "the configuration")
     table = document.get("tool", {}).get("bib2pubs", {}) if path.name == PYPROJECT else document
     if not isinstance(table, dict):
         raise UsageError(f"{path}: [tool.bib2pubs] must be a table")

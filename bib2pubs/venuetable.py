@@ -157,19 +157,11 @@ def builtin_table() -> VenueTable:
 
 def load_user_venues(path: str) -> list[KnownVenue]:
     """The venues of a user's TOML file (``--venues FILE``)."""
-    import sys
+    from bib2pubs.config import read_toml
 
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10 has the same parser as tomli
-        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
-    try:
-        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UsageError(f"--venues {path}: {error.strerror or error}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise UsageError(f"{path}: {error}") from None
+    if not Path(path).is_file():
+        raise UsageError(f"--venues {path}: no such file")
+    document = read_toml(Path(path), "the venue table")
     return [_user_venue(path, short, row) for short, row in document.items()]
 
 
