@@ -104,6 +104,7 @@ def _options(
     aliases: Sequence[str],
     name_style: str,
     venues: str | None,
+    keep_preprints: bool,
 ) -> Options:
     alias_groups = []
     for value in aliases:
@@ -117,6 +118,7 @@ def _options(
         aliases=tuple(alias_groups),
         name_style=name_style,
         venues=venues,
+        keep_preprints=keep_preprints,
     )
 
 
@@ -264,6 +266,11 @@ def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
     metavar="FILE",
     help="A TOML table of venues that extends and overrides the built-in one.",
 )
+@click.option(
+    "--keep-preprints",
+    is_flag=True,
+    help="List arXiv preprints apart from their published versions (merged by default).",
+)
 @click.option("-f", "--format", "format_name", type=click.Choice(FORMATS), help="Output format.")
 @click.option(
     "-t",
@@ -295,6 +302,7 @@ def cli(
     max_authors: int | None,
     explain: bool,
     venues: str | None,
+    keep_preprints: bool,
     format_name: str | None,
     template: str | None,
     sets: tuple[str, ...],
@@ -309,7 +317,7 @@ def cli(
     --output, the list is previewed in the terminal (plain text when piped).
     """
     try:
-        options = _options(highlights, highlights_as, aliases, name_style, venues)
+        options = _options(highlights, highlights_as, aliases, name_style, venues, keep_preprints)
         _produce(bibfiles, options, format_name, template, sets, output, max_authors, explain)
     except Bib2PubsError as error:
         click.echo(str(error), err=True)

@@ -24,6 +24,7 @@ from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.namesplit import split_name
 from bib2pubs.namestyle import NAME_STYLES
 from bib2pubs.normalize import normalize_entry
+from bib2pubs.preprints import merge_preprints
 from bib2pubs.reader import Source, read_source
 from bib2pubs.select import group_by_year
 from bib2pubs.venuetable import VenueTable, builtin_table, load_user_venues
@@ -50,6 +51,8 @@ class Options:
     name_style: str = "full"
     #: A TOML file of venues that extends and overrides the built-in table.
     venues: str | None = None
+    #: List arXiv preprints apart from their published versions.
+    keep_preprints: bool = False
 
 
 def make_patterns(options: Options) -> list[Pattern]:
@@ -104,6 +107,8 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
     diagnostics.extend(problems)
     diagnostics.extend(notes)
     diagnostics.extend(_unmatched(patterns, publications))
+    if not options.keep_preprints:
+        publications = merge_preprints(publications)
     return Listing(group_by_year(publications), tuple(diagnostics), len(bibliography.entries))
 
 

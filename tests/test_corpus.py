@@ -45,7 +45,13 @@ def test_file_renders_in_every_format(path: Path) -> None:
         with pytest.raises(NothingReadError):  # an empty page is never written
             run([str(path)])
         return
-    options = Options(highlights=("Jane Doe",), highlights_as=(("student", "J. Smith"),), name_style="family-first")
+    # Preprints are kept apart, so that every entry read reaches the listing.
+    options = Options(
+        highlights=("Jane Doe",),
+        highlights_as=(("student", "J. Smith"),),
+        name_style="family-first",
+        keep_preprints=True,
+    )
     listing = run([str(path)], options)
     for diagnostic in listing.diagnostics:
         assert diagnostic.file in (str(path), "")  # "" for the command line (--highlight)

@@ -1,0 +1,81 @@
+"""Preprints whose published version is in the same file.
+
+A researcher's .bib often holds a paper twice: the arXiv preprint and the
+conference or journal version. The page should list the paper once, as
+published, with the preprint's links (its arXiv button, a PDF, the code)
+kept. Two entries are the same paper when they share an arXiv id or a DOI,
+or when their titles agree (case, accents and punctuation aside) and they
+have an author in common.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bib2pubs.links import LINK_FIELDS
+from bib2pubs.model import Publication
+from bib2pubs.namefold import fold
+
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
+_DOI = re.compile(r"doi\.org/(.+)$", re.I)
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+#: Titles shorter than this ("Introduction", "Preface") say too little.
+_MIN_TITLE = 16
+
+
+def merge_preprints(publications: Sequence[Publication]) -> list[Publication]:
+    """The publications with each preprint merged into its published version.
+
+    Order is kept; a merged preprint disappears and the links the published
+    entry lacks are added to it, in page order.
+    """
+    published: dict[str, int] = {}
+    for index, publication in enumerate(publications):
+        if publication.kind != "preprint" and not publication.hidden:
+            for key in _keys(publication):
+                published.setdefault(key, index)
+    merged = list(publications)
+    gone: set[int] = set()
+    for index, preprint in enumerate(publications):
+        if preprint.kind != "preprint" or preprint.hidden:
+            continue
+        target = next((published[key] for key in _keys(preprint) if key in published), None)
+        if target is None or not _same_people(preprint, merged[target]):
+            continue
+        links = dict(merged[target].links)
+        for kind, url in preprint.links.items():
+            if url and not links.get(kind):
+                links[kind] = url
+        merged[target] = replace(merged[target], links=_in_page_order(links))
+        gone.add(index)
+    return [publication for index, publication in enumerate(merged) if index not in gone]
+
+
+def _in_page_order(links: dict[str, str]) -> dict[str, str]:
+    """Links in the order every entry shows them (PDF, slides, code… arXiv, DOI)."""
+    order = {kind: index for index, (kind, _) in enumerate(LINK_FIELDS)}
+    return dict(sorted(links.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+def _keys(publication: Publication) -> list[str]:
+    keys = []
+    arxiv = _ARXIV.search(publication.links.get("arxiv", ""))
+    if arxiv:
+        keys.append(f"arxiv:{arxiv.group(1).lower()}")
+    doi = _DOI.search(publication.links.get("doi", ""))
+    if doi:
+        keys.append(f"doi:{doi.group(1).lower()}")
+    title = _NOT_WORD.sub("", fold(publication.title))
+    if len(title) >= _MIN_TITLE:
+        keys.append(f"title:{title}")
+    return keys
+
+
+def _same_people(a: Publication, b: Publication) -> bool:
+    """Whether two entries share an author (by family name); entries
+    without authors on either side are given the benefit of the doubt."""
+    families = {fold(person.last) for person in a.authors}
+    others = {fold(person.last) for person in b.authors}
+    return not families or not others or bool(families & others)
