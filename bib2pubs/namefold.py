@@ -35,8 +35,11 @@ _DBLP_NUMBER = re.compile(r"(?:^|\s)\d{4}(?=\s|$)")
 @functools.lru_cache(maxsize=1 << 15)
 def fold(text: str) -> str:
     """A form for comparing names: no accents, case, dots or hyphen kinds."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN_LETTERS))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    if text.isascii():
+        plain = text  # nothing to decompose: the common case, and fast
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN_LETTERS))
+        plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(_SEPARATORS.sub(" ", plain.casefold()).split())
 
 

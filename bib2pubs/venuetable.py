@@ -69,9 +69,14 @@ def name_key(text: str, loose: bool = False) -> str:
     """A name as the table compares it: folded, without filler words, and
     when ``loose`` also without "Annual", "International" and the
     societies' names ("ACM", "IEEE", "USENIX")."""
-    left_out = _LEFT_OUT if loose else _FILLER
+    return name_keys(text)[1 if loose else 0]
+
+
+def name_keys(text: str) -> tuple[str, str]:
+    """The exact and the loose key of a name, from one folding."""
     words = _WORDS.findall(fold(text).replace("&", " and "))
-    return " ".join(word for word in words if word not in left_out)
+    exact = [word for word in words if word not in _FILLER]
+    return " ".join(exact), " ".join(word for word in exact if word not in _LEFT_OUT)
 
 
 def acronym_key(text: str) -> str:
@@ -95,8 +100,8 @@ class VenueTable:
             for text in (venue.name, *venue.aliases):
                 if text is not venue.name and _looks_like_acronym(text):
                     self._acronyms.setdefault(acronym_key(text), venue)
-                self._names.setdefault(name_key(text), venue)
-                loose = name_key(text, loose=True)
+                exact, loose = name_keys(text)
+                self._names.setdefault(exact, venue)
                 if " " not in loose:
                     continue  # "J. ACM" loosely is "j": too little to go by
                 if self._loose.setdefault(loose, venue) is not venue:
@@ -116,10 +121,10 @@ class VenueTable:
     def by_name(self, name: str) -> KnownVenue | None:
         """The venue of a full name or an abbreviated title, compared
         exactly (but for filler words), then loosely."""
-        key = name_key(name)
+        key, loose = name_keys(name)
         if not key:
             return None
-        return self._names.get(key) or self._loose.get(name_key(name, loose=True))
+        return self._names.get(key) or self._loose.get(loose)
 
     def extended(self, venues: Iterable[KnownVenue]) -> VenueTable:
         """This table with ``venues`` added, replacing rows of the same short."""
