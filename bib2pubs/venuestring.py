@@ -104,7 +104,8 @@ def _is_acronym(text: str) -> bool:
 
 def parse_venue(text: str) -> VenueString:
     """The parts of one venue string (LaTeX already decoded)."""
-    text = _SPRINGER_TAIL.sub("", " ".join(text.split()))
+    original = " ".join(text.split())
+    text = _SPRINGER_TAIL.sub("", original)
     workshop = bool(_WORKSHOP.search(text))
     year: int | None = None
     acronym = dates = location = ""
@@ -148,6 +149,8 @@ def parse_venue(text: str) -> VenueString:
         name = name.rsplit(" ", 1)[0]  # "Advances in Neural Information Processing Systems 25"
     if not acronym and _is_acronym(name):
         acronym = name
+    if not name and not acronym:
+        name = _TRIM.sub("", original)  # nothing left that we recognise: keep all of it
     return VenueString(name, acronym, year, location, dates if found else "", workshop)
 
 

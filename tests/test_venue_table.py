@@ -7,10 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bib2pubs.bibtex import parse_text
 from bib2pubs.dates import parse_year
+from bib2pubs.latex import latex_to_text
+from bib2pubs.model import KINDS as KINDS_OF_WORK
 from bib2pubs.venues import classify, extract_venue
+from bib2pubs.venuestring import parse_venue
 from bib2pubs.venuetable import KINDS, builtin_table, name_key
 from tests.conftest import ROOT, invoke, table_rows
 
@@ -107,3 +112,17 @@ def test_a_missing_users_table_is_a_usage_error(write_bib) -> None:  # type: ign
     result = invoke(str(bib), "--venues", "no-such.toml", "-f", "text")
     assert result.exit_code == 2
     assert "--venues no-such.toml" in result.stderr
+
+
+@given(st.text(max_size=300))
+def test_any_venue_string_is_read_without_raising(text: str) -> None:
+    parsed = parse_venue(text)
+    assert parsed.year is None or 1900 <= parsed.year <= 2099
+    for entry_type, field in (("inproceedings", "booktitle"), ("article", "journal"), ("misc", "howpublished")):
+        venue, kind = extract_venue(
+            classify(entry_type, {field: text}), entry_type, {field: text}, None, builtin_table()
+        )
+        assert kind in KINDS_OF_WORK
+        # A venue with a letter or digit in it is never dropped.
+        meaningful = any(char.isalnum() for char in latex_to_text(text))
+        assert not meaningful or venue.name or venue.short or venue.label
