@@ -4,8 +4,10 @@ A researcher's .bib often holds a paper twice: the arXiv preprint and the
 conference or journal version. The page should list the paper once, as
 published, with the preprint's links (its arXiv button, a PDF, the code)
 kept. Two entries are the same paper when they share an arXiv id or a DOI,
-or when their titles agree (case, accents and punctuation aside) and they
-have an author in common.
+or when their titles agree (case, accents, punctuation, "&" and a "(Full
+Version)" aside) and they have an author in common. A preprint merges only
+into a published work (a paper, article, chapter or book), never into a
+talk, a thesis or a report of the same title.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from bib2pubs.namefold import fold
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
 _DOI = re.compile(r"doi\.org/(.+)$", re.I)
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+# "(Full Version)", "(Extended Abstract)": the same paper.
+_VERSION_NOTE = re.compile(r"\s*[(\[](?:full|extended|long|short)\s+(?:version|abstract|paper)[)\]]\s*$", re.I)
+#: What a preprint can be the early version of (not a talk, a thesis, a report).
+_PUBLISHED = frozenset({"conference", "workshop", "journal", "chapter", "book"})
 #: Titles shorter than this ("Introduction", "Preface") say too little.
 _MIN_TITLE = 16
 
@@ -33,7 +39,7 @@ def merge_preprints(publications: Sequence[Publication]) -> list[Publication]:
     """
     published: dict[str, int] = {}
     for index, publication in enumerate(publications):
-        if publication.kind != "preprint" and not publication.hidden:
+        if publication.kind in _PUBLISHED and not publication.hidden:
             for key in _keys(publication):
                 published.setdefault(key, index)
     merged = list(publications)
@@ -41,8 +47,13 @@ def merge_preprints(publications: Sequence[Publication]) -> list[Publication]:
     for index, preprint in enumerate(publications):
         if preprint.kind != "preprint" or preprint.hidden:
             continue
-        target = next((published[key] for key in _keys(preprint) if key in published), None)
-        if target is None or not _same_people(preprint, merged[target]):
+        found = next(((key, published[key]) for key in _keys(preprint) if key in published), None)
+        if found is None:
+            continue
+        key, target = found
+        # The same arXiv id or DOI is the same paper; the same title only
+        # with an author in common.
+        if key.startswith("title:") and not _same_people(preprint, merged[target]):
             continue
         links = dict(merged[target].links)
         for kind, url in preprint.links.items():
@@ -67,7 +78,7 @@ def _keys(publication: Publication) -> list[str]:
     doi = _DOI.search(publication.links.get("doi", ""))
     if doi:
         keys.append(f"doi:{doi.group(1).lower()}")
-    title = _NOT_WORD.sub("", fold(publication.title))
+    title = _NOT_WORD.sub("", fold(_VERSION_NOTE.sub("", publication.title).replace("&", " and ")))
     if len(title) >= _MIN_TITLE:
         keys.append(f"title:{title}")
     return keys

@@ -18,8 +18,9 @@ from bib2pubs.dates import format_event_dates
 from bib2pubs.latex import latex_to_text
 from bib2pubs.links import arxiv_id, clean_url
 from bib2pubs.model import Venue
+from bib2pubs.namefold import fold
 from bib2pubs.venuestring import VenueString, parse_venue
-from bib2pubs.venuetable import KnownVenue, VenueTable
+from bib2pubs.venuetable import KnownVenue, VenueTable, acronym_key, name_key
 
 _TYPE_KINDS: Mapping[str, str] = {
     "article": "journal",
@@ -52,10 +53,13 @@ _PREPRINT_SERVERS = re.compile(
     r"research\s+square|osf\s+preprints|preprints?)\b",
     re.I,
 )
+_UNDER_REVIEW = re.compile(r"(?:submitted\s+to|under\s+review\s+(?:at|for))\b", re.I)
 _PREPRINT_STATES = frozenset({"submitted", "preprint", "inpreparation", "underreview", "inreview"})
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
 _TRAILING = re.compile(r"[\s,;:]+$")
+_LEADING = re.compile(r"^[\s,;:]+")
 _CORR = re.compile(r"corr", re.I)
+_GENERIC = frozenset({"conference", "symposium", "workshop", "journal", "transactions", "meeting", "congress"})
 _ARXIV_IN_NAME = re.compile(r"(?:arxiv\s+preprint\s+)?arxiv:\s*(\S+)", re.I)
 _EVENT = re.compile(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
 _CORR_VOLUME = re.compile(r"abs/(\S+)")
@@ -88,6 +92,9 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
     pubstate = "".join(fields.get("pubstate", "").lower().split())
     if pubstate in _PREPRINT_STATES:
         return "preprint"
+    venue = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or ""
+    if _UNDER_REVIEW.match(venue.lstrip("{ ")):
+        return "preprint"  # OpenReview's "Submitted to The Twelfth International Conference …"
     kind = _TYPE_KINDS.get(entry_type, "other")
     if kind == "journal":
         journal = fields.get("journaltitle") or fields.get("journal") or ""
@@ -116,6 +123,10 @@ def _name(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
         return _text(fields, "publisher", "organization")
     if kind == "preprint":
         name = _text(fields, "journaltitle", "journal", "howpublished", "publisher")
+        # A booktitle says where a submitted paper is not yet published,
+        # unless it says so itself ("Submitted to …", as OpenReview writes).
+        booktitle = _text(fields, "booktitle")
+        name = name or (booktitle if _UNDER_REVIEW.match(booktitle) else "")
         return name or ("arXiv preprint" if arxiv_id(fields) else "")
     return _text(fields, "howpublished", "journal", "booktitle", "publisher", "organization", "institution")
 
@@ -169,7 +180,10 @@ def extract_venue(
     if not event and known is None:
         parsed = VenueString(written)
     name = _text(fields, "venuename") or (known.name if known else parsed.name)
-    short = _text(fields, "abbr", "shortjournal", "shortbooktitle") or (known.short if known else parsed.acronym)
+    acronym = parsed.acronym
+    if known is None and table is not None and (parsed.qualified or parsed.workshop) and table.by_acronym(acronym):
+        acronym = ""  # the host's ("WWW" for its companion volume): not this venue's
+    short = _text(fields, "abbr", "shortjournal", "shortbooktitle") or (known.short if known else acronym)
     year = year if year is not None else parsed.year
     label = _text(fields, "venuelabel") or _label(kind, short, name, year)
     url = clean_url(fields.get("venueurl", "")) or (known.url_for(year) if known else "")
@@ -183,7 +197,7 @@ def extract_venue(
         label = f"arXiv:{arxiv_id(fields)}"  # its link is the entry's arXiv button
     location = _text(fields, "venue")
     if not location and event:
-        location = _text(fields, "location") or parsed.location
+        location = _event_location(fields) or parsed.location
     dates = ""
     if "eventdate" in fields:
         raw = fields["eventdate"]
@@ -191,6 +205,17 @@ def extract_venue(
     elif event:
         dates = parsed.dates
     return Venue(name, short, label, url, location, dates), kind
+
+
+def _event_location(fields: Mapping[str, str]) -> str:
+    """ACM's ``location``, the event's place: only beside ``series`` or
+    ``address`` (the publisher's city), as ACM exports write them. In
+    biblatex, and so in Zotero's exports, ``location`` is the publisher's
+    city ("Cham", "New York, NY, USA"), no event's place."""
+    if "series" not in fields and "address" not in fields:
+        return ""
+    location = _LEADING.sub("", _text(fields, "location"))
+    return "" if location == _text(fields, "address") else location
 
 
 def _recognise(
@@ -201,21 +226,70 @@ def _recognise(
     Tried in turn: the entry's ``abbr``; the venue string as written (a
     journal's abbreviation, "Proceedings of the VLDB Endowment"); its name
     without "Proceedings of the 29th"; the acronym found in it; ACM's
-    ``series`` ("SOSP '23"). A workshop is never taken for the conference
-    it is held at.
+    ``series`` ("SOSP '23"). What is written decides against the table:
+    - a companion, poster, workshop… volume is found by its full name
+      only, never by its host's acronym or series ("SIGCOMM '22 Poster and
+      Demo Sessions" is not SIGCOMM);
+    - a name found in the table must not contradict an acronym written
+      beside it ("SIAM … Data Mining (SDM)" is not ICDM);
+    - an acronym must not contradict a name written beside it ("Fast
+      Software Encryption, FSE 2016" is not the software engineering FSE);
+    - an event is never taken for a journal, nor a workshop for a conference.
     """
     if kind not in ("conference", "workshop", "journal"):
         return None
-    series = parse_venue(_text(fields, "series")).acronym if "series" in fields else ""
-    candidates = (
-        table.by_acronym(_text(fields, "abbr")),
-        table.by_name(written),
-        table.by_name(parsed.name),
-        table.by_acronym(parsed.acronym),
-        table.by_acronym(series),
-    )
+    series = parse_venue(_text(fields, "series")) if "series" in fields else VenueString("")
+    acronyms = [acronym for acronym in (parsed.acronym, series.acronym) if acronym]
+    qualified = parsed.qualified or series.qualified
+    by_name = [table.by_name(written), table.by_name(parsed.name)]
+    by_acronym = [] if qualified else [table.by_acronym(acronym) for acronym in acronyms]
+    abbr = table.by_acronym(_text(fields, "abbr"))
     workshop = kind == "workshop" or parsed.workshop
-    for known in candidates:
-        if known is not None and (known.kind == "workshop" or not workshop):
-            return known
+    for known in (abbr, *by_name, *by_acronym):
+        if known is None or (workshop and known.kind != "workshop" and not _former_workshop(known, parsed.name)):
+            continue
+        if known is not abbr and kind != "journal" and known.kind == "journal" and not _titled(known, written):
+            continue
+        if known in by_name and known not in by_acronym and not all(_names_it(known, a) for a in acronyms):
+            continue
+        if known is not abbr and known not in by_name and not _agrees(known, parsed.name):
+            continue
+        return known
     return None
+
+
+def _former_workshop(known: KnownVenue, name: str) -> bool:
+    """Whether ``name`` is a workshop the venue grew out of ("Internet
+    Measurement Workshop" for IMC)."""
+    key = name_key(name)
+    return any("workshop" in alias.lower() and name_key(alias) == key for alias in known.aliases)
+
+
+def _titled(known: KnownVenue, written: str) -> bool:
+    """Whether ``written`` is one of the venue's names, word for word."""
+    return any(fold(written) == fold(own) for own in (known.name, *known.aliases))
+
+
+def _names_it(known: KnownVenue, acronym: str) -> bool:
+    """Whether ``acronym`` is the venue's, or a longer or shorter form of
+    it ("NAACL-HLT" for NAACL, "IEEE INFOCOM" for INFOCOM)."""
+    written = acronym_key(acronym)
+    for own in (known.short, *known.aliases):
+        key = acronym_key(own)
+        if key and (written.startswith(key) or key.startswith(written) or written.endswith(key)):
+            return True
+    return False
+
+
+def _agrees(known: KnownVenue, name: str) -> bool:
+    """Whether a name written beside an acronym could be the venue's: a
+    name of three words or more shares half its words with one of the
+    venue's names ("Symposium on Operating System Design and
+    Implementation" for OSDI, not "Fast Software Encryption" for FSE),
+    words such as "Conference" aside."""
+    words = set(name_key(name, loose=True).split()) - _GENERIC
+    if len(name.split()) < 3 or not words:
+        return True
+    return any(
+        len(words & set(name_key(own, loose=True).split())) * 2 > len(words) for own in (known.name, *known.aliases)
+    )

@@ -28,6 +28,7 @@ _DATES = (
     r"|\d{1,2}(?:\s+" + _MONTH + r"(?:\s+\d{4})?)?(?:\s*[-–]+\s*\d{1,2})?\s+" + _MONTH + r",?\s+(?P<year2>\d{4}))"
 )
 _TRAILING_DATES = re.compile(r",\s*" + _DATES + r"\s*$")
+_MIDDLE_DATES = re.compile(r",\s*" + _DATES + r"\s*,(?=[^,]*[A-Za-z])")
 # Dates among the place's parts: "23-29 July 2023, Honolulu, Hawaii, USA".
 _PLACE_DATES = re.compile(r"(?:^|,\s*)" + _DATES + r"\s*(?=,|$)")
 # Words of a venue's name, never of a place.
@@ -38,7 +39,7 @@ _VENUE_WORDS = re.compile(
 )
 _ACRONYM = r"[A-Za-z][A-Za-z0-9&+/.\-]*?[A-Za-z0-9+&]"
 # DBLP's "MobiSys '22: The 20th Annual International Conference on …".
-_LEADING_ACRONYM = re.compile(r"^(?P<acronym>" + _ACRONYM + r")\s*'?(?P<year>\d{4}|\d{2})\s*:\s*")
+_LEADING_ACRONYM = re.compile(r"^(?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)\s*'?(?P<year>\d{4}|\d{2})\s*:\s*")
 # "NSDI 2024", "NSDI '24", "NSDI'12", "IJCAI-09", "NSDI 24" as a whole string or segment.
 _ACRONYM_YEAR = re.compile(r"(?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)\s*(?:[-\s]'?|')(?P<year>\d{4}|\d{2})")
 # "(OSDI 2004)", "(NSDI '24)", "(K-Cap'01)", "(NeurIPS)" ending a name.
@@ -61,14 +62,32 @@ _TENS = r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _ORDINAL = re.compile(
     r"\b(?:\d{1,3}(?:st|nd|rd|th)|(?:(?:" + _TENS + r")[\s-])?(?:" + _ORDINAL_WORDS + r"))\b\s*", re.I
 )
+_NUMERIC_ORDINAL = re.compile(r"\b\d{1,3}(?:st|nd|rd|th)\b\s*", re.I)
+_SHORT_YEAR = re.compile(r"\s'\d{2}\b")
 _YEAR_WORD = re.compile(r"(?<![\w'])(?:19|20)\d{2}(?![\w'])\s*")
-_VOLUME = re.compile(r"(?:\s*[,:\-–—]\s*|\s+)(?:vol(?:ume)?\.?\s*\d+|part\s+[ivx\d]+)\b.*$", re.I)
+_VOLUME = re.compile(r"(?:\s*\(\s*|\s*[,:\-–—]\s*|\s+)(?:vol(?:ume)?\.?\s*\d+|part\s+[ivx\d]+)\b.*$", re.I)
 # Springer's ", Proceedings, Part I" after the place and dates.
-_SPRINGER_TAIL = re.compile(r"(?:,\s*proceedings)?(?:,\s*part\s+[ivx\d]+)?\s*$", re.I)
+_SPRINGER_TAIL = re.compile(
+    r"(?:[,.]\s*(?:proceedings|revised\s+selected\s+papers|selected\s+papers))*(?:,\s*part\s+[ivx\d]+)?\s*$", re.I
+)
 # Springer's "Computer Vision -- ECCV 2020 -- 16th European Conference".
 _DASHES = re.compile(r"\s+(?:--|—|–|-)\s+")
 _TRIM = re.compile(r"^[\s,;:.\-–—]+|[\s,;:\-–—]+$")
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
+# Volumes beside a conference's main one: never the conference itself.
+_QUALIFIER = re.compile(
+    r"\b(?:companion|adjunct|posters?|demos?|demonstrations?|late[- ]breaking|doctoral|student\s+research|"
+    r"extended\s+abstracts|tutorials?|findings|datasets\s+and\s+benchmarks|satellite|workshops?)\b",
+    re.I,
+)
+# DBLP's "…, Held as Part of the European Joint Conferences …, ETAPS 2022".
+_HELD_AS_PART = re.compile(r",\s*held\s+as\s+part\s+of\b[^,]*(?:,\s*[A-Z][A-Za-z]*\s+\d{4})?", re.I)
+# ACL's ", Volume 1 (Long and Short Papers)" or ", (Volume 1: Long Papers)" among DBLP's parts.
+_VOLUME_SEGMENT = re.compile(r",\s*\(?\s*vol(?:ume)?\.?\s*\d+[^,]*", re.I)
+# An edition as a Roman numeral: "Robotics: Science and Systems XIX".
+_ROMAN_EDITION = re.compile(r".*\s[IVXL]{2,7}")
+# Lower-case words a place's name may hold ("Republic of Korea").
+_PLACE_LINKS = frozenset({"of", "de", "la", "del", "the", "am", "upon", "sur", "an", "der", "di"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +100,8 @@ class VenueString:
     location: str = ""
     dates: str = ""
     workshop: bool = False
+    #: A companion, poster, workshop… volume: not the main venue itself.
+    qualified: bool = False
 
 
 def _full_year(digits: str) -> int:
@@ -90,13 +111,16 @@ def _full_year(digits: str) -> int:
     return 2000 + value if value < 50 else 1900 + value
 
 
-def _is_acronym(text: str) -> bool:
+def _is_acronym(text: str, with_year: bool = False) -> bool:
     """ "NSDI", "NeurIPS", "EuroSys", "USENIX ATC", "S&P", "USENIX
     Security": short, each word with two capitals or more, or a society's
-    acronym before a capitalised word."""
+    acronym before a capitalised word; with a year beside it, also a
+    capitalised word ("Interspeech 2024")."""
     words = text.split()
     if not 1 <= len(words) <= 2 or not 2 <= len(text) <= 20:
         return False
+    if with_year and len(words) == 1 and text[:1].isupper() and len(text) >= 4 and text[1:].isalpha():
+        return True  # "Interspeech 2024", "Middleware 2023": one capital, but a year beside it
     if len(words) == 2 and words[0].isupper() and words[1][:1].isupper():
         return True  # "USENIX Security", "ACM MobiCom"
     return all(sum(char.isupper() for char in word) >= 2 or word.isupper() for word in words)
@@ -104,20 +128,30 @@ def _is_acronym(text: str) -> bool:
 
 def parse_venue(text: str) -> VenueString:
     """The parts of one venue string (LaTeX already decoded)."""
-    original = " ".join(text.split())
-    text = _SPRINGER_TAIL.sub("", original)
+    original = " ".join(text.replace("’", "'").split())
+    text = _SPRINGER_TAIL.sub("", _VOLUME_SEGMENT.sub("", _HELD_AS_PART.sub("", original)))
     workshop = bool(_WORKSHOP.search(text))
+    qualified = bool(_QUALIFIER.search(text))
     year: int | None = None
     acronym = dates = location = ""
     found = _TRAILING_DATES.search(text)
     if found:
         dates, year = found.group("dates"), int(found.group("year") or found.group("year2"))
         text = text[: found.start()]
+    else:
+        middle = _MIDDLE_DATES.search(text)
+        if middle:
+            # "…Intelligence, January 25-30, 2015, Austin, Texas, USA"
+            dates, year = middle.group("dates"), int(middle.group("year") or middle.group("year2"))
+            location = _TRIM.sub("", text[middle.end() :])
+            text = text[: middle.start()]
+            found = middle
     leading = _LEADING_ACRONYM.match(text)
     if leading and _is_acronym(leading.group("acronym")):
         acronym, year = leading.group("acronym"), year or _full_year(leading.group("year"))
         text = text[leading.end() :]
-    name, marked, marked_year, location = _dblp_segments(_TRIM.sub("", text))
+    name, marked, marked_year, place = _dblp_segments(_TRIM.sub("", text))
+    location = location or place
     acronym, year = acronym or marked, year or marked_year
     in_place = _PLACE_DATES.search(location)
     if in_place and not dates:
@@ -134,24 +168,29 @@ def parse_venue(text: str) -> VenueString:
             name = name[: paren.start()]
     name = _PREFIX.sub("", name)
     whole = _ACRONYM_YEAR.fullmatch(name.strip())
-    if whole and _is_acronym(whole.group("acronym")):
+    if whole and _is_acronym(whole.group("acronym"), with_year=True):
         acronym = acronym or whole.group("acronym")
         year = year or _full_year(whole.group("year"))
         name = whole.group("acronym")
     years = _YEAR_WORD.findall(name)
     if years and not year:
         year = int(years[0].strip())
-    name = _YEAR_WORD.sub("", name)
-    name = _ORDINAL.sub("", name, count=1) if _ORDINAL.match(name) else name
+    name = _SHORT_YEAR.sub("", _YEAR_WORD.sub("", name))
+    # A spelled ordinal starts a name ("Twenty-Ninth AAAI …"); a numeric one
+    # may stand inside it ("IEEE/ACM 46th International Conference").
+    ordinal = _ORDINAL if _ORDINAL.match(name) else _NUMERIC_ORDINAL
+    name = ordinal.sub("", name, count=1)
     name = _VOLUME.sub("", name)
     name = _TRIM.sub("", name)
     if len(name.split()) >= 4 and name.split()[-1].isdigit() and len(name.split()[-1]) <= 3:
         name = name.rsplit(" ", 1)[0]  # "Advances in Neural Information Processing Systems 25"
-    if not acronym and _is_acronym(name):
-        acronym = name
+    if len(name.split()) >= 4 and _ROMAN_EDITION.fullmatch(name):
+        name = name[: name.rindex(" ")]  # "Robotics: Science and Systems XIX"
+    if not acronym and " " not in name and _is_acronym(name):
+        acronym = name  # "Proc. OSDI": a name that is an acronym
     if not name and not acronym:
         name = _TRIM.sub("", original)  # nothing left that we recognise: keep all of it
-    return VenueString(name, acronym, year, location, dates if found else "", workshop)
+    return VenueString(name, acronym, year, location, dates if found else "", workshop, qualified)
 
 
 def _split_place(text: str) -> tuple[str, str]:
@@ -162,9 +201,9 @@ def _split_place(text: str) -> tuple[str, str]:
     cut = len(segments)
     while cut > 1:
         words = segments[cut - 1].split()
-        capitalised = all(word[:1].isupper() for word in words)
+        capitalised = all(word[:1].isupper() or word in _PLACE_LINKS or word == "/" for word in words)
         if (
-            not (1 <= len(words) <= 3 and capitalised)
+            not (1 <= len(words) <= 5 and capitalised)
             or _VENUE_WORDS.search(segments[cut - 1])
             or any(char.isdigit() for char in segments[cut - 1])
         ):
@@ -192,7 +231,7 @@ def _dblp_segments(text: str) -> tuple[str, str, int | None, str]:
         if index == 0 and len(segments) == 1:
             break
         marked = _ACRONYM_YEAR.fullmatch(segment)
-        if marked and index > 0 and _is_acronym(marked.group("acronym")):
+        if marked and index > 0 and _is_acronym(marked.group("acronym"), with_year=True):
             name = ", ".join(segments[:index])
             return name, marked.group("acronym"), _full_year(marked.group("year")), ", ".join(segments[index + 1 :])
         paren = _PAREN_ACRONYM.search(segment)

@@ -34,8 +34,11 @@ from bib2pubs.namefold import fold
 
 KINDS = frozenset({"conference", "workshop", "journal"})
 # Words exporters add or drop; a name is looked up with them, then without.
-_FILLER = frozenset({"the", "of", "on", "and", "for", "in", "at", "a", "an", "proceedings", "proc"})
-_LEFT_OUT = _FILLER | frozenset(
+_FILLER = frozenset({"the", "of", "on", "and", "for", "in", "at", "a", "an"})
+# "Proceedings of the 29th …" is filler before an event's name, but part of
+# a journal's ("Proceedings of the ACM on Human-Computer Interaction").
+_PROCEEDINGS = frozenset({"proceedings", "proc"})
+_LEFT_OUT = frozenset(
     {"annual", "international", "acm", "ieee", "usenix", "siam", "cvf", "ifip", "aaai", "sigplan", "sigops"}
 )
 _WORDS = re.compile(r"[a-z0-9]+")
@@ -65,17 +68,17 @@ class KnownVenue:
         return self.url.replace("{yyyy}", f"{year:04d}").replace("{yy}", f"{year % 100:02d}")
 
 
-def name_key(text: str, loose: bool = False) -> str:
-    """A name as the table compares it: folded, without filler words, and
-    when ``loose`` also without "Annual", "International" and the
-    societies' names ("ACM", "IEEE", "USENIX")."""
-    return name_keys(text)[1 if loose else 0]
+def name_key(text: str, loose: bool = False, journal: bool = False) -> str:
+    """A name as the table compares it: folded, without filler words
+    ("Proceedings" too, unless ``journal``), and when ``loose`` also without
+    "Annual", "International" and the societies' names ("ACM", "IEEE")."""
+    return name_keys(text, journal)[1 if loose else 0]
 
 
-def name_keys(text: str) -> tuple[str, str]:
+def name_keys(text: str, journal: bool = False) -> tuple[str, str]:
     """The exact and the loose key of a name, from one folding."""
     words = _WORDS.findall(fold(text).replace("&", " and "))
-    exact = [word for word in words if word not in _FILLER]
+    exact = [word for word in words if word not in _FILLER and (journal or word not in _PROCEEDINGS)]
     return " ".join(exact), " ".join(word for word in exact if word not in _LEFT_OUT)
 
 
@@ -100,7 +103,7 @@ class VenueTable:
             for text in (venue.name, *venue.aliases):
                 if text is not venue.name and _looks_like_acronym(text):
                     self._acronyms.setdefault(acronym_key(text), venue)
-                exact, loose = name_keys(text)
+                exact, loose = name_keys(text, journal=venue.kind == "journal")
                 self._names.setdefault(exact, venue)
                 if " " not in loose:
                     continue  # "J. ACM" loosely is "j": too little to go by
@@ -118,13 +121,17 @@ class VenueTable:
             found = self._acronyms.get(acronym_key(words[1]))
         return found
 
-    def by_name(self, name: str) -> KnownVenue | None:
+    def by_name(self, name: str, loose: bool = True) -> KnownVenue | None:
         """The venue of a full name or an abbreviated title, compared
-        exactly (but for filler words), then loosely."""
-        key, loose = name_keys(name)
-        if not key:
-            return None
-        return self._names.get(key) or self._loose.get(loose)
+        exactly (but for filler words), then, if ``loose``, loosely."""
+        for journal in (False, True):
+            key, loose_key = name_keys(name, journal)
+            if not key:
+                return None
+            found = self._names.get(key) or (self._loose.get(loose_key) if loose else None)
+            if found is not None and (found.kind == "journal") == journal:
+                return found
+        return None
 
     def extended(self, venues: Iterable[KnownVenue]) -> VenueTable:
         """This table with ``venues`` added, replacing rows of the same short."""
