@@ -51,3 +51,28 @@ def test_keep_preprints_lists_both(write_bib) -> None:  # type: ignore[no-untype
     path = write_bib(PAIRS)
     result = invoke(str(path), "-f", "json", "--keep-preprints")
     assert len(_keys(result.stdout)) == 8
+
+
+def test_a_preprint_never_merges_into_a_talk_or_a_thesis(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(
+        "@phdthesis{thesis, title = {Serving Large Models Efficiently}, author = {Jin, Chao}, school = {PKU},"
+        " year = 2024}\n"
+        "@misc{talk, title = {Serving Large Models Efficiently}, author = {Jin, Chao}, howpublished = {Invited talk},"
+        " year = 2024}\n"
+        "@misc{pre, title = {Serving Large Models Efficiently}, author = {Jin, Chao}, eprint = {2401.00001},"
+        " archiveprefix = {arXiv}, year = 2024}\n"
+    )
+    assert sorted(_keys(invoke(str(path), "-f", "json").stdout)) == ["pre", "talk", "thesis"]
+
+
+def test_the_same_arxiv_id_is_the_same_paper_whatever_the_authors(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(
+        "@inproceedings{pub, title = {Secure Aggregation}, author = {Bonawitz, Keith},"
+        " booktitle = {CCS}, arxiv = {1611.04482}, year = 2017}\n"
+        "@misc{pre, title = {Practical Secure Aggregation}, author = {Keith Bonawitz}, eprint = {1611.04482},"
+        " archiveprefix = {arXiv}, year = 2016}\n"
+        "@inproceedings{amp, title = {Types & Effects for Safe Systems}, author = {Doe, Jane}, booktitle = {PLDI}, year = 2020}\n"
+        "@misc{amp-pre, title = {Types and Effects for Safe Systems (Extended Version)}, author = {Doe, Jane}, howpublished = {arXiv},"
+        " year = 2019}\n"
+    )
+    assert _keys(invoke(str(path), "-f", "json").stdout) == ["amp", "pub"]
