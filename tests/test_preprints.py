@@ -71,8 +71,9 @@ def test_the_same_arxiv_id_is_the_same_paper_whatever_the_authors(write_bib) -> 
         " booktitle = {CCS}, arxiv = {1611.04482}, year = 2017}\n"
         "@misc{pre, title = {Practical Secure Aggregation}, author = {Keith Bonawitz}, eprint = {1611.04482},"
         " archiveprefix = {arXiv}, year = 2016}\n"
-        "@inproceedings{amp, title = {Types & Effects for Safe Systems}, author = {Doe, Jane}, booktitle = {PLDI}, year = 2020}\n"
-        "@misc{amp-pre, title = {Types and Effects for Safe Systems (Extended Version)}, author = {Doe, Jane}, howpublished = {arXiv},"
-        " year = 2019}\n"
+        "@inproceedings{amp, title = {Types & Effects for Safe Systems}, author = {Doe, Jane},"
+        " booktitle = {PLDI}, year = 2020}\n"
+        "@misc{amp-pre, title = {Types and Effects for Safe Systems (Extended Version)}, author = {Doe, Jane},"
+        " howpublished = {arXiv}, year = 2019}\n"
     )
     assert _keys(invoke(str(path), "-f", "json").stdout) == ["amp", "pub"]
