@@ -188,6 +188,8 @@ def parse_venue(text: str) -> VenueString:
         name = name[: name.rindex(" ")]  # "Robotics: Science and Systems XIX"
     if not acronym and " " not in name and _is_acronym(name):
         acronym = name  # "Proc. OSDI": a name that is an acronym
+    if name.casefold() in ("the", "of", "of the"):
+        name = ""  # "Proceedings of the" and nothing after
     if not name and not acronym:
         name = _TRIM.sub("", original)  # nothing left that we recognise: keep all of it
     return VenueString(name, acronym, year, location, dates if found else "", workshop, qualified)
