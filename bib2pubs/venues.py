@@ -187,14 +187,8 @@ def extract_venue(
     year = year if year is not None else parsed.year
     label = _text(fields, "venuelabel") or _label(kind, short, name, year)
     url = clean_url(fields.get("venueurl", "")) or (known.url_for(year) if known else "")
-    corr = _CORR_VOLUME.fullmatch(latex_to_text(fields.get("volume", "")).strip())
-    in_name = _ARXIV_IN_NAME.fullmatch(written)
-    if kind == "preprint" and corr and _CORR.fullmatch(written):
-        name, label = "arXiv preprint", f"arXiv:{corr.group(1)}"  # DBLP's "CoRR abs/…"
-    elif kind == "preprint" and in_name and not _text(fields, "venuename"):
-        name, label = "arXiv preprint", f"arXiv:{in_name.group(1)}"  # Scholar's "arXiv preprint arXiv:…"
-    if kind == "preprint" and not label and arxiv_id(fields):
-        label = f"arXiv:{arxiv_id(fields)}"  # its link is the entry's arXiv button
+    if kind == "preprint":
+        name, label = _preprint(fields, written, name, label)
     location = _text(fields, "venue")
     if not location and event:
         location = _event_location(fields) or parsed.location
@@ -205,6 +199,21 @@ def extract_venue(
     elif event:
         dates = parsed.dates
     return Venue(name, short, label, url, location, dates), kind
+
+
+def _preprint(fields: Mapping[str, str], written: str, name: str, label: str) -> tuple[str, str]:
+    """An arXiv preprint's name and label ("arXiv preprint", "arXiv:2312.02228"),
+    from DBLP's ``journal = {CoRR}, volume = {abs/…}``, Scholar's "arXiv
+    preprint arXiv:…", or an arXiv ``eprint``; its link is the arXiv button."""
+    corr = _CORR_VOLUME.fullmatch(latex_to_text(fields.get("volume", "")).strip())
+    in_name = _ARXIV_IN_NAME.fullmatch(written)
+    if corr and _CORR.fullmatch(written):
+        return "arXiv preprint", f"arXiv:{corr.group(1)}"
+    if in_name and not _text(fields, "venuename"):
+        return "arXiv preprint", f"arXiv:{in_name.group(1)}"
+    if not label and arxiv_id(fields):
+        return name, f"arXiv:{arxiv_id(fields)}"
+    return name, label
 
 
 def _event_location(fields: Mapping[str, str]) -> str:
