@@ -1,7 +1,8 @@
 """The command line: parse options, call the library, map errors to exit codes.
 
 Exit codes: 0 success (warnings allowed); 1 the run failed (no entry read,
-a template error, an output that cannot be written); 2 usage errors and
+a template error, an output that cannot be written) or ``--check`` found the
+output out of date; 2 usage errors and
 unreadable input; 70 an internal error (a bug: please report it); 130
 interrupted.
 """
@@ -20,10 +21,11 @@ from bib2pubs import __version__
 from bib2pubs.config import find_config, load_config
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError
 from bib2pubs.formats import FORMATS, SUFFIXES, format_of
-from bib2pubs.model import Diagnostic, Listing
+from bib2pubs.model import KINDS, Diagnostic, Listing
 from bib2pubs.namestyle import NAME_STYLES
-from bib2pubs.output import same_file, write_file, write_stdout
+from bib2pubs.output import check_file, same_file, write_file, write_stdout
 from bib2pubs.pipeline import Options, listing_patterns, render_output, run
+from bib2pubs.select import GROUPINGS, ORDERS, Selection
 
 EPILOG = """
 \b
@@ -41,8 +43,8 @@ Examples:
 
 Problems in the .bib are reported on stderr as file:line: level: message,
 and the rest of the file is still listed. Exit codes: 0 done (warnings
-allowed), 1 failed (no entry read, template error), 2 usage or unreadable
-input.
+allowed), 1 failed (no entry read, template error) or --check found the
+file out of date, 2 usage or unreadable input.
 """
 
 
@@ -105,6 +107,7 @@ def _options(
     name_style: str,
     venues: str | None,
     keep_preprints: bool,
+    selection: Selection,
 ) -> Options:
     alias_groups = []
     for value in aliases:
@@ -119,6 +122,7 @@ def _options(
         name_style=name_style,
         venues=venues,
         keep_preprints=keep_preprints,
+        selection=selection,
     )
 
 
@@ -131,8 +135,11 @@ def _produce(
     output: str | None,
     max_authors: int | None,
     explain: bool,
+    check: bool = False,
 ) -> None:
     variables = _parse_sets(sets)
+    if check and (output is None or output in ("", "-")):
+        raise UsageError("--check compares with a file: add -o FILE")
     chosen = _choose_format(format_name, template, output)
     if explain and not (options.highlights or options.highlights_as):
         raise UsageError("--explain reports on highlighted people: add --highlight NAME")
@@ -160,6 +167,10 @@ def _produce(
         return
     text, notes = render_output(listing, chosen, template, variables, max_authors)
     _report(notes)
+    if check and output:
+        check_file(output, text)
+        click.echo(f"{output}: up to date", err=True)
+        return
     if to_file and output:
         if format_of(os.path.basename(output)) not in (None, chosen):
             click.echo(f"{output}: warning: writing {chosen} into a file named like another format", err=True)
@@ -271,6 +282,35 @@ def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
     is_flag=True,
     help="List arXiv preprints apart from their published versions (merged by default).",
 )
+@click.option(
+    "--group-by",
+    type=click.Choice(GROUPINGS),
+    default="year",
+    show_default=True,
+    help="Sections by year, by kind of work, or none.",
+)
+@click.option(
+    "--group-title",
+    "group_titles",
+    multiple=True,
+    metavar="KIND=TITLE",
+    help="A section's title with --group-by kind, e.g. journal='Journal Papers'; repeatable.",
+)
+@click.option(
+    "--sort",
+    "order",
+    type=click.Choice(ORDERS),
+    default="file",
+    show_default=True,
+    help="Order within a section: as in the file, newest first, by title or by venue.",
+)
+@click.option("--since", type=int, metavar="YEAR", help="Only works from YEAR on.")
+@click.option("--until", type=int, metavar="YEAR", help="Only works up to YEAR.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only works of this kind; repeatable.")
+@click.option("--key", "keys", multiple=True, metavar="KEY", help="Only the entry with this key; repeatable.")
+@click.option("--selected", is_flag=True, help="Only entries marked selected = {true} (al-folio).")
+@click.option("--only-highlighted", is_flag=True, help="Only entries that name a highlighted person.")
+@click.option("--include-hidden", is_flag=True, help="List entries marked hidden = {true} too.")
 @click.option("-f", "--format", "format_name", type=click.Choice(FORMATS), help="Output format.")
 @click.option(
     "-t",
@@ -291,6 +331,11 @@ def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
     help="Settings file (default: bib2pubs.toml or [tool.bib2pubs] in pyproject.toml, found upwards).",
 )
 @click.option("--no-config", is_flag=True, help="Ignore any settings file.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 with a short diff if -o FILE is out of date, 0 if it is current.",
+)
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.version_option(__version__, "--version", prog_name="bib2pubs")
 def cli(
@@ -303,12 +348,23 @@ def cli(
     explain: bool,
     venues: str | None,
     keep_preprints: bool,
+    group_by: str,
+    group_titles: tuple[str, ...],
+    order: str,
+    since: int | None,
+    until: int | None,
+    kinds: tuple[str, ...],
+    keys: tuple[str, ...],
+    selected: bool,
+    only_highlighted: bool,
+    include_hidden: bool,
     format_name: str | None,
     template: str | None,
     sets: tuple[str, ...],
     output: str | None,
     config: str | None,
     no_config: bool,
+    check: bool,
     debug: bool,
 ) -> None:
     """Turn BibTeX files into a publication list grouped by year.
@@ -317,8 +373,15 @@ def cli(
     --output, the list is previewed in the terminal (plain text when piped).
     """
     try:
-        options = _options(highlights, highlights_as, aliases, name_style, venues, keep_preprints)
-        _produce(bibfiles, options, format_name, template, sets, output, max_authors, explain)
+        titles = dict(_pairs(group_titles, "--group-title", "KIND=TITLE, e.g. journal='Journal Papers'"))
+        unknown = sorted(set(titles) - set(KINDS))
+        if unknown:
+            raise UsageError(f"--group-title {unknown[0]}: use a kind ({', '.join(KINDS)})")
+        selection = Selection(
+            group_by, order, since, until, kinds, keys, selected, only_highlighted, include_hidden, titles
+        )
+        options = _options(highlights, highlights_as, aliases, name_style, venues, keep_preprints, selection)
+        _produce(bibfiles, options, format_name, template, sets, output, max_authors, explain, check)
     except Bib2PubsError as error:
         click.echo(str(error), err=True)
         sys.exit(error.exit_code)

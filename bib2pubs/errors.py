@@ -50,3 +50,16 @@ class NothingReadError(Bib2PubsError):
     def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
         super().__init__(message)
         self.diagnostics = diagnostics
+
+
+class StaleOutputError(Bib2PubsError):
+    """``--check`` found the output file out of date (or missing).
+
+    Carries a short diff of what a run would change."""
+
+    def __init__(self, message: str, file: str, diff: str = "") -> None:
+        super().__init__(message, file)
+        self.diff = diff
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}" + (f"\n{self.diff}" if self.diff else "")

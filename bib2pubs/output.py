@@ -8,7 +8,7 @@ import secrets
 import stat
 import sys
 
-from bib2pubs.errors import Bib2PubsError
+from bib2pubs.errors import Bib2PubsError, StaleOutputError
 
 
 def _encode(text: str) -> bytes:
@@ -125,3 +125,32 @@ def _sync_directory(directory: str) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+#: Lines of diff ``--check`` shows; the rest is summed up.
+_DIFF_LINES = 20
+
+
+def check_file(path: str, text: str) -> None:
+    """Raises StaleOutputError unless ``path`` holds exactly ``text``; the
+    file is never touched."""
+    import difflib
+
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            current = handle.read()
+    except FileNotFoundError:
+        raise StaleOutputError("missing: a run would write it", path) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise StaleOutputError(f"cannot be read: {error}", path) from None
+    if current == text:
+        return
+    lines = list(
+        difflib.unified_diff(
+            current.splitlines(keepends=True), text.splitlines(keepends=True), path, f"{path} (new)", n=1
+        )
+    )
+    shown = "".join(lines[:_DIFF_LINES]).rstrip("\n")
+    if len(lines) > _DIFF_LINES:
+        shown += f"\n… and {len(lines) - _DIFF_LINES} more lines of diff"
+    raise StaleOutputError("out of date: a run would change it", path, shown)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bib2pubs.bibtex import RawEntry, parse_sources
 from bib2pubs.crossref import resolve_crossrefs
@@ -26,7 +26,7 @@ from bib2pubs.namestyle import NAME_STYLES
 from bib2pubs.normalize import normalize_entry
 from bib2pubs.preprints import merge_preprints
 from bib2pubs.reader import Source, read_source
-from bib2pubs.select import group_by_year
+from bib2pubs.select import Selection, select
 from bib2pubs.venuetable import VenueTable, builtin_table, load_user_venues
 
 #: biblatex entry types that hold data for other entries, not works.
@@ -53,6 +53,8 @@ class Options:
     venues: str | None = None
     #: List arXiv preprints apart from their published versions.
     keep_preprints: bool = False
+    #: Which publications to list, in what groups and order.
+    selection: Selection = field(default_factory=Selection)
 
 
 def make_patterns(options: Options) -> list[Pattern]:
@@ -109,7 +111,7 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
     diagnostics.extend(_unmatched(patterns, publications))
     if not options.keep_preprints:
         publications = merge_preprints(publications)
-    return Listing(group_by_year(publications), tuple(diagnostics), len(bibliography.entries))
+    return Listing(select(publications, options.selection), tuple(diagnostics), len(bibliography.entries))
 
 
 def listing_patterns(listing: Listing, options: Options) -> list[Pattern]:

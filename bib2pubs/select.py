@@ -1,16 +1,95 @@
-"""Choose and order what the page lists: groups of publications."""
+"""Choose and order what the page lists: groups of publications.
+
+Filters (years, kinds, keys, al-folio's ``selected``, the highlighted
+person) run first; then the order within a group (file order by default);
+then the grouping: by year (newest first, "Undated" last), by kind
+("Conference Papers", "Journal Articles"…, titles the user may change), or
+none (one group).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
-from bib2pubs.model import Group, Publication
+from bib2pubs.model import KINDS, Group, Publication
+from bib2pubs.namefold import fold
 
 UNDATED = "Undated"
+GROUPINGS = ("year", "kind", "none")
+ORDERS = ("file", "date", "title", "venue")
+
+#: Section titles for ``--group-by kind``.
+KIND_TITLES: Mapping[str, str] = {
+    "conference": "Conference Papers",
+    "workshop": "Workshop Papers",
+    "journal": "Journal Articles",
+    "preprint": "Preprints",
+    "thesis": "Theses",
+    "book": "Books",
+    "chapter": "Book Chapters",
+    "report": "Technical Reports",
+    "other": "Other",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What to list and how; every field has a default that lists all."""
+
+    group_by: str = "year"
+    order: str = "file"
+    since: int | None = None
+    until: int | None = None
+    kinds: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    selected_only: bool = False
+    only_highlighted: bool = False
+    include_hidden: bool = False
+    titles: Mapping[str, str] = field(default_factory=dict)
+
+
+def select(publications: Iterable[Publication], selection: Selection = Selection()) -> tuple[Group, ...]:
+    """The groups to render."""
+    chosen = [pub for pub in publications if _wanted(pub, selection)]
+    if selection.include_hidden:
+        chosen = [replace(pub, hidden=False) if pub.hidden else pub for pub in chosen]
+    chosen = _ordered(chosen, selection.order)
+    if selection.group_by == "none":
+        return (Group(selection.titles.get("all", "Publications"), tuple(chosen)),) if chosen else ()
+    if selection.group_by == "kind":
+        return group_by_kind(chosen, selection.titles)
+    return group_by_year(chosen)
+
+
+def _wanted(pub: Publication, selection: Selection) -> bool:
+    if selection.since is not None and (pub.year is None or pub.year < selection.since):
+        return False
+    if selection.until is not None and (pub.year is None or pub.year > selection.until):
+        return False
+    if selection.kinds and pub.kind not in selection.kinds:
+        return False
+    if selection.keys and pub.key not in selection.keys:
+        return False
+    if selection.selected_only and not pub.selected:
+        return False
+    return not selection.only_highlighted or any(p.highlight for p in (*pub.authors, *pub.editors))
+
+
+def _ordered(publications: Sequence[Publication], order: str) -> list[Publication]:
+    """Stable orders: file order; newest first by year and month; by title;
+    by venue name."""
+    if order == "date":
+        return sorted(publications, key=lambda pub: (-(pub.year or 0), -(pub.month or 0)))
+    if order == "title":
+        return sorted(publications, key=lambda pub: fold(pub.title))
+    if order == "venue":
+        return sorted(publications, key=lambda pub: fold(pub.venue.label or pub.venue.name))
+    return list(publications)
 
 
 def group_by_year(publications: Iterable[Publication]) -> tuple[Group, ...]:
-    """Years newest first; within a year, file order. Entries without a
+    """Years newest first; within a year, the given order. Entries without a
     year come last, under "Undated", rather than being dropped."""
     by_year: dict[int | None, list[Publication]] = {}
     for publication in publications:
@@ -20,3 +99,12 @@ def group_by_year(publications: Iterable[Publication]) -> tuple[Group, ...]:
     if None in by_year:
         groups.append(Group(UNDATED, tuple(by_year[None])))
     return tuple(groups)
+
+
+def group_by_kind(publications: Iterable[Publication], titles: Mapping[str, str]) -> tuple[Group, ...]:
+    """One group per kind, in the order of ``KINDS`` (conference papers
+    first), titled from ``titles`` or ``KIND_TITLES``."""
+    by_kind: dict[str, list[Publication]] = {}
+    for publication in publications:
+        by_kind.setdefault(publication.kind, []).append(publication)
+    return tuple(Group(titles.get(kind, KIND_TITLES[kind]), tuple(by_kind[kind])) for kind in KINDS if kind in by_kind)
