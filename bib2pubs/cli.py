@@ -316,7 +316,7 @@ def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
     "-t",
     "--template",
     metavar="NAME|PATH",
-    help="A built-in template (academicpages, markdown, html, text) or your own .j2 file.",
+    help="A built-in template (academicpages, markdown, html, html-page, text, latex) or your own .j2 file.",
 )
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A template variable, e.g. title=...")
 @click.option(

@@ -56,6 +56,40 @@ def markdown_escape(text: str) -> str:
     return escaped.translate(_BRACES)
 
 
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "^": r"\textasciicircum{}",
+    "_": r"\_",
+    "%": r"\%",
+    "~": r"\textasciitilde{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+_LATEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _LATEX_SPECIALS))
+# In \href{…}: the characters TeX still reads inside a URL.
+_URL_SPECIAL = re.compile(r"([%#\\{}])")
+
+
+def latex_escape(text: str) -> str:
+    """Text LaTeX prints as it is (UTF-8 input assumed): specials escaped."""
+    return _LATEX_SPECIAL.sub(lambda match: _LATEX_SPECIALS[match.group()], text)
+
+
+def latex(text: object) -> Markup:
+    """``latex_escape`` as a filter, marked safe, for text templates join themselves."""
+    return text if isinstance(text, Markup) else Markup(latex_escape(str(text)))
+
+
+def latex_url(url: str) -> Markup:
+    """A URL for ``\\href{…}``: ``%``, ``#`` and braces escaped."""
+    return Markup(_URL_SPECIAL.sub(r"\\\1", url))
+
+
 def markdown(text: object) -> Markup:
     """``markdown_escape`` as a filter, marked safe, for text that templates
     join into larger Markdown strings themselves."""
@@ -190,6 +224,8 @@ def keep_together(text: str) -> str:
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "md": markdown,
+    "tex": latex,
+    "tex_url": latex_url,
     "md_url": markdown_url,
     "yaml_string": yaml_string,
     "yaml_scalar": yaml_scalar,

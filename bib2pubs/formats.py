@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 #: Every output format; json is the model itself, the others are rendered.
-FORMATS = ("markdown", "html", "text", "json")
+FORMATS = ("markdown", "html", "text", "latex", "json")
 
 #: A file suffix (of an output file, or of a template before ``.j2``) → format.
 SUFFIXES = {
@@ -13,11 +13,12 @@ SUFFIXES = {
     "htm": "html",
     "txt": "text",
     "text": "text",
+    "tex": "latex",
     "json": "json",
 }
 
 #: The built-in template each rendered format uses when none is named.
-DEFAULT_TEMPLATES = {"markdown": "markdown", "html": "html", "text": "text"}
+DEFAULT_TEMPLATES = {"markdown": "markdown", "html": "html", "text": "text", "latex": "latex"}
 
 
 def format_of(file_name: str) -> str | None:

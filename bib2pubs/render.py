@@ -55,7 +55,7 @@ class _BuiltinLoader(jinja2.BaseLoader):
 
 
 def _finalize_for(format_name: str) -> Callable[[Any], Any]:
-    escape = filters.markdown_escape if format_name == "markdown" else None
+    escape = {"markdown": filters.markdown_escape, "latex": filters.latex_escape}.get(format_name)
 
     def finalize(value: Any) -> Any:
         if value is None:

@@ -45,6 +45,8 @@ CASES: dict[str, list[str]] = {
     "refs.html": ["refs.bib", "-H", "Chao Jin", "-f", "html"],
     "refs.txt": ["refs.bib", "-H", "Chao Jin", "-f", "text"],
     "refs.json": ["refs.bib", "-H", "Chao Jin", "-f", "json"],
+    "refs.tex": ["refs.bib", "-H", "Chao Jin", "-f", "latex"],
+    "refs.page.html": ["refs.bib", "-H", "Chao Jin", "-t", "html-page", "--set", "title=Chao Jin: Publications"],
     # The name options: a student in a second style, initials, long lists shortened.
     **{
         f"refs-names.{suffix}": ["refs.bib", *_NAME_OPTIONS, *args]
@@ -61,6 +63,8 @@ CASES: dict[str, list[str]] = {
     "leal-taixe.html": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "html"],
     "leal-taixe.txt": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "text"],
     "leal-taixe.json": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "json"],
+    "leal-taixe.tex": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "latex"],
+    "leal-taixe.page.html": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-t", "html-page"],
 }
 
 

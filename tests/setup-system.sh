@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs the system programs the tests drive, when this machine lets us:
 # Debian's jekyll builds the academicpages page exactly as the researcher's
-# site does. Without root or apt-get the tests that need it are skipped, and
-# say so.
+# site does; Debian's chromium opens the html-page output headless. Without
+# root or apt-get the tests that need them are skipped, and say so.
 set -u
 need=""
 command -v jekyll >/dev/null 2>&1 || need="$need jekyll"
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "note: cannot install$need (needs root and apt-get); the tests that use it will be skipped" >&2

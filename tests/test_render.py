@@ -115,7 +115,14 @@ def test_every_builtin_renders_an_empty_listing(name: str) -> None:
 
 def test_builtin_template_formats() -> None:
     formats = {name: template_format(file) for name, file in builtin_templates().items()}
-    assert formats == {"academicpages": "markdown", "markdown": "markdown", "html": "html", "text": "text"}
+    assert formats == {
+        "academicpages": "markdown",
+        "markdown": "markdown",
+        "html": "html",
+        "html-page": "html",
+        "text": "text",
+        "latex": "latex",
+    }
 
 
 def test_venue_line_parts() -> None:
