@@ -136,6 +136,7 @@ def _produce(
     max_authors: int | None,
     explain: bool,
     check: bool = False,
+    stats: bool = False,
 ) -> None:
     variables = _parse_sets(sets)
     if check and (output is None or output in ("", "-")):
@@ -160,6 +161,9 @@ def _produce(
     _report(listing.diagnostics)
     if explain:
         _explain(listing, options)
+    if stats:
+        _stats(listing, chosen, output if to_file else None)
+        return
     if chosen is None:
         from bib2pubs.preview import show
 
@@ -178,6 +182,23 @@ def _produce(
         click.echo(f"{output}: {'written' if changed else 'unchanged'}", err=True)
     else:
         write_stdout(text)
+
+
+def _stats(listing: Listing, chosen: str | None, output: str | None) -> None:
+    """``--stats``: JSON with ``-f json`` (or ``-o FILE.json``), else tables."""
+    from bib2pubs.stats import compute, show, to_json
+
+    counts = compute(listing)
+    if chosen == "json":
+        if output:
+            changed = write_file(output, to_json(counts))
+            click.echo(f"{output}: {'written' if changed else 'unchanged'}", err=True)
+        else:
+            write_stdout(to_json(counts))
+        return
+    if output:
+        raise UsageError("--stats writes JSON to a file (-f json or -o FILE.json), or tables to the terminal")
+    show(counts)
 
 
 def _explain(listing: Listing, options: Options) -> None:
@@ -336,6 +357,11 @@ def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
     is_flag=True,
     help="Write nothing; exit 1 with a short diff if -o FILE is out of date, 0 if it is current.",
 )
+@click.option(
+    "--stats",
+    is_flag=True,
+    help="Counts per year and kind, and first/last-author counts: tables, or JSON with -f json.",
+)
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.version_option(__version__, "--version", prog_name="bib2pubs")
 def cli(
@@ -365,6 +391,7 @@ def cli(
     config: str | None,
     no_config: bool,
     check: bool,
+    stats: bool,
     debug: bool,
 ) -> None:
     """Turn BibTeX files into a publication list grouped by year.
@@ -381,7 +408,7 @@ def cli(
             group_by, order, since, until, kinds, keys, selected, only_highlighted, include_hidden, titles
         )
         options = _options(highlights, highlights_as, aliases, name_style, venues, keep_preprints, selection)
-        _produce(bibfiles, options, format_name, template, sets, output, max_authors, explain, check)
+        _produce(bibfiles, options, format_name, template, sets, output, max_authors, explain, check, stats)
     except Bib2PubsError as error:
         click.echo(str(error), err=True)
         sys.exit(error.exit_code)

@@ -102,3 +102,39 @@ def test_check_reports_a_stale_or_missing_file_and_writes_nothing(tmp_path: Path
 def test_check_needs_an_output_file() -> None:
     result = invoke(str(REFS), "--check")
     assert result.exit_code == 2 and "--check compares with a file: add -o FILE" in result.stderr
+
+
+STATS = r"""
+@inproceedings{a, title = {A}, author = {Jin, Chao and Li, Ana}, booktitle = {NSDI}, year = 2024}
+@article{b, title = {B}, author = {Li, Ana and Jin, Chao}, journal = {TPDS}, year = 2024}
+@article{c, title = {C}, author = {Jin, Chao}, journal = {TPDS}, year = 2023}
+@misc{d, title = {D}, author = {Wu, Bo and Jin, Chao and others}, howpublished = {arXiv}, year = 2023}
+@misc{e, title = {E}, author = {Jin, Chao}, howpublished = {Preprint}, hidden = {true}, year = 2022}
+@misc{f, title = {F}, author = {Wu, Bo}, howpublished = {Preprint}}
+"""
+
+
+def test_stats_as_json(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(STATS)
+    result = invoke(str(path), "-H", "Chao Jin", "--highlight-as", "student=Ana Li", "--stats", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "total": 5,
+        "by_year": {"2024": 2, "2023": 2, "undated": 1},
+        "by_kind": {"conference": 1, "journal": 2, "preprint": 2},
+        "highlighted": [
+            {"style": "self", "works": 4, "first_author": 1, "last_author": 1, "sole_author": 1},
+            {"style": "student", "works": 2, "first_author": 1, "last_author": 1, "sole_author": 0},
+        ],
+    }
+
+
+def test_stats_as_tables_and_usage(write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(STATS)
+    result = invoke(str(path), "-H", "Chao Jin", "--stats")
+    assert result.exit_code == 0, result.stderr
+    assert "5 works" in result.stdout and "first author" in result.stdout
+    assert invoke(str(path), "--stats", "-o", str(tmp_path / "stats.md")).exit_code == 2
+    written = invoke(str(path), "--stats", "-o", str(tmp_path / "stats.json"))
+    assert written.exit_code == 0
+    assert json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))["total"] == 5
