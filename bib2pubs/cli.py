@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -58,13 +59,15 @@ def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
     return variables
 
 
-def _choose_format(format_name: str | None, template: str | None, output: str | None) -> str | None:
+def _choose_format(
+    format_name: str | None, template: str | None, output: str | None, template_dirs: Sequence[str] = ()
+) -> str | None:
     """The output format, or None for the terminal preview."""
     template_fmt = None
     if template:
         from bib2pubs.render import resolve_template, template_format
 
-        template_fmt = template_format(resolve_template(template)[0])
+        template_fmt = template_format(resolve_template(template, template_dirs)[0])
     if format_name == "json" and template:
         raise UsageError("--format json prints the model; it takes no --template")
     if format_name and template_fmt and format_name != template_fmt:
@@ -126,23 +129,32 @@ def _options(
     )
 
 
-def _produce(
-    bibfiles: Sequence[str],
-    options: Options,
-    format_name: str | None,
-    template: str | None,
-    sets: Sequence[str],
-    output: str | None,
-    max_authors: int | None,
-    explain: bool,
-    check: bool = False,
-    stats: bool = False,
-) -> None:
-    variables = _parse_sets(sets)
-    if check and (output is None or output in ("", "-")):
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What to make of the listing and where it goes: the output side of
+    the command line (``Options`` holds what the pipeline reads)."""
+
+    format_name: str | None = None
+    template: str | None = None
+    template_dirs: tuple[str, ...] = ()
+    sets: tuple[str, ...] = ()
+    output: str | None = None
+    max_authors: int | None = None
+    explain: bool = False
+    check: bool = False
+    stats: bool = False
+
+
+def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> None:
+    output = request.output
+    variables = _parse_sets(request.sets)
+    for directory in request.template_dirs:
+        if not os.path.isdir(directory):
+            raise UsageError(f"--template-dir {directory}: no such folder")
+    if request.check and (output is None or output in ("", "-")):
         raise UsageError("--check compares with a file: add -o FILE")
-    chosen = _choose_format(format_name, template, output)
-    if explain and not (options.highlights or options.highlights_as):
+    chosen = _choose_format(request.format_name, request.template, output, request.template_dirs)
+    if request.explain and not (options.highlights or options.highlights_as):
         raise UsageError("--explain reports on highlighted people: add --highlight NAME")
     if output == "":
         raise UsageError("-o needs a file name ('-' for standard output)")
@@ -159,19 +171,21 @@ def _produce(
             error.message += f"; {output} left as it was"
         raise
     _report(listing.diagnostics)
-    if explain:
+    if request.explain:
         _explain(listing, options)
-    if stats:
+    if request.stats:
         _stats(listing, chosen, output if to_file else None)
         return
     if chosen is None:
         from bib2pubs.preview import show
 
-        show(listing, max_authors=max_authors)
+        show(listing, max_authors=request.max_authors)
         return
-    text, notes = render_output(listing, chosen, template, variables, max_authors)
+    text, notes = render_output(
+        listing, chosen, request.template, variables, request.max_authors, request.template_dirs
+    )
     _report(notes)
-    if check and output:
+    if request.check and output:
         check_file(output, text)
         click.echo(f"{output}: up to date", err=True)
         return
@@ -339,6 +353,13 @@ def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
     metavar="NAME|PATH",
     help="A built-in template (academicpages, markdown, html, html-page, text, latex) or your own .j2 file.",
 )
+@click.option(
+    "--template-dir",
+    "template_dirs",
+    multiple=True,
+    metavar="DIR",
+    help="A folder of your templates (NAME.md.j2…), searched before the built-ins; repeatable.",
+)
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A template variable, e.g. title=...")
 @click.option(
     "-o",
@@ -386,6 +407,7 @@ def cli(
     include_hidden: bool,
     format_name: str | None,
     template: str | None,
+    template_dirs: tuple[str, ...],
     sets: tuple[str, ...],
     output: str | None,
     config: str | None,
@@ -408,7 +430,8 @@ def cli(
             group_by, order, since, until, kinds, keys, selected, only_highlighted, include_hidden, titles
         )
         options = _options(highlights, highlights_as, aliases, name_style, venues, keep_preprints, selection)
-        _produce(bibfiles, options, format_name, template, sets, output, max_authors, explain, check, stats)
+        request = Request(format_name, template, template_dirs, sets, output, max_authors, explain, check, stats)
+        _produce(bibfiles, options, request)
     except Bib2PubsError as error:
         click.echo(str(error), err=True)
         sys.exit(error.exit_code)

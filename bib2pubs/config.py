@@ -32,7 +32,7 @@ CONFIG_NAME = "bib2pubs.toml"
 PYPROJECT = "pyproject.toml"
 
 #: Options that name files, resolved against the config file's folder.
-_PATH_OPTIONS = frozenset({"template", "output", "venues"})
+_PATH_OPTIONS = frozenset({"template", "output", "venues", "template-dir"})
 #: Options given as KEY=VALUE pairs; a TOML table is accepted for them.
 _PAIR_OPTIONS = frozenset({"highlight-as", "set"})
 
@@ -117,6 +117,8 @@ def _value(path: Path, option: str, value: Any, kind: str) -> Any:
             values = ["=".join(map(str, item)) if isinstance(item, list) else item for item in values]
         if not all(isinstance(item, str) for item in values):
             raise UsageError(f"{path}: '{option}' wants text or a list of text")
+        if option in _PATH_OPTIONS:  # folders, relative to the file
+            return [item if os.path.isabs(item) else os.path.relpath(path.parent / item) for item in values]
         return values
     if kind == "flag":
         if not isinstance(value, bool):

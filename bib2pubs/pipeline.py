@@ -220,6 +220,7 @@ def render_output(
     template: str | None = None,
     variables: Mapping[str, str] | None = None,
     max_authors: int | None = None,
+    template_dirs: Sequence[str] = (),
 ) -> tuple[str, list[Diagnostic]]:
     """The listing as text in ``format_name``: the JSON model, or a template
     (the format's default one unless ``template`` names another). Returns
@@ -231,4 +232,4 @@ def render_output(
         return to_json(listing), []
     from bib2pubs.render import render
 
-    return render(listing, template or DEFAULT_TEMPLATES[format_name], variables, max_authors)
+    return render(listing, template or DEFAULT_TEMPLATES[format_name], variables, max_authors, template_dirs)

@@ -9,7 +9,7 @@ HTML by Jinja's autoescape, Markdown and text by our ``finalize``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -93,14 +93,23 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
     return env
 
 
-def resolve_template(name: str) -> tuple[str, tuple[str, ...]]:
-    """A built-in name or a path → (template name for the loader, user dirs)."""
+def resolve_template(name: str, template_dirs: Sequence[str] = ()) -> tuple[str, tuple[str, ...]]:
+    """A template name or a path → (template name for the loader, user dirs).
+
+    A name is looked for first in ``template_dirs`` (``NAME.FORMAT.j2``,
+    which may replace a built-in of that name), then among the built-ins.
+    """
+    dirs = tuple(os.path.abspath(directory) for directory in template_dirs)
+    for directory in dirs:
+        for file_name in sorted(os.listdir(directory)) if os.path.isdir(directory) else ():
+            if file_name.endswith(".j2") and file_name.split(".", 1)[0] == name and file_name.count(".") == 2:
+                return file_name, dirs
     builtins = builtin_templates()
     if name in builtins:
-        return builtins[name], ()
+        return builtins[name], dirs
     if os.path.isfile(name):
         directory, file_name = os.path.split(os.path.abspath(name))
-        return file_name, (directory,)
+        return file_name, (directory, *dirs)
     known = ", ".join(sorted(builtins))
     raise UsageError(f"no template '{name}': use a built-in ({known}) or the path of a .j2 file")
 
@@ -110,13 +119,14 @@ def render(
     template: str,
     variables: Mapping[str, str] | None = None,
     max_authors: int | None = None,
+    template_dirs: Sequence[str] = (),
 ) -> tuple[str, list[Diagnostic]]:
     """Renders ``listing`` with a built-in template name or a template path.
     Templates see ``max_authors`` for the ``shorten`` filter.
 
     Returns the text and notes about ``--set`` variables the template ignores.
     """
-    template_name, user_dirs = resolve_template(template)
+    template_name, user_dirs = resolve_template(template, template_dirs)
     env = environment(template_format(template_name), user_dirs)
     variables = dict(variables or {})
     taken = sorted(RESERVED.intersection(variables))

@@ -454,3 +454,20 @@ def test_biblatex_sets_and_xdata_are_not_listed(write_bib) -> None:  # type: ign
     )
     model = json.loads(invoke(str(path), "-f", "json").stdout)
     assert [entry["key"] for group in model["groups"] for entry in group["entries"]] == ["a"]
+
+
+def test_template_dir_templates_come_before_the_builtins(tmp_path: Path) -> None:
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "mine.txt.j2").write_text("{{ groups|length }} groups\n", encoding="utf-8")
+    (folder / "academicpages.md.j2").write_text(
+        '{% extends "builtin/academicpages.md.j2" %}\n{% block front_matter %}# Mine\n\n{% endblock %}\n',
+        encoding="utf-8",
+    )
+    mine = invoke(str(REFS), "--template-dir", str(folder), "-t", "mine")
+    assert mine.exit_code == 0, mine.stderr
+    assert mine.stdout == "4 groups\n"
+    replaced = invoke(str(REFS), "--template-dir", str(folder), "-t", "academicpages")
+    assert replaced.stdout.startswith("# Mine\n\n## 2025\n")
+    missing = invoke(str(REFS), "--template-dir", str(tmp_path / "nope"), "-t", "mine")
+    assert missing.exit_code == 2 and "--template-dir" in missing.stderr
