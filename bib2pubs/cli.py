@@ -198,6 +198,29 @@ def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> Non
         write_stdout(text)
 
 
+def _watch(bibfiles: Sequence[str], options: Options, request: Request) -> None:
+    """Runs, then runs again on every change, reporting (not stopping at) failures."""
+    from bib2pubs.watch import watch
+
+    if "-" in bibfiles:
+        raise UsageError("--watch reads files, not standard input")
+    if request.check or request.stats:
+        raise UsageError("--watch rebuilds an output: it takes no --check or --stats")
+    paths = [*bibfiles, *request.template_dirs]
+    for extra in (click.get_current_context().meta.get(_CONFIG_PATH), options.venues, request.template):
+        if extra and os.path.exists(extra):
+            paths.append(extra)
+
+    def run_once() -> None:
+        try:
+            _produce(bibfiles, options, request)
+        except Bib2PubsError as error:
+            click.echo(str(error), err=True)
+
+    click.echo(f"bib2pubs: watching {len(paths)} file{'' if len(paths) == 1 else 's'}; Ctrl-C stops", err=True)
+    watch(paths, run_once)
+
+
 def _stats(listing: Listing, chosen: str | None, output: str | None) -> None:
     """``--stats``: JSON with ``-f json`` (or ``-o FILE.json``), else tables."""
     from bib2pubs.stats import compute, show, to_json
@@ -222,6 +245,10 @@ def _explain(listing: Listing, options: Options) -> None:
         click.echo(line, err=True)
 
 
+#: Where the command keeps the settings file it read (for --watch).
+_CONFIG_PATH = "bib2pubs.config"
+
+
 class _ConfiguredCommand(click.Command):
     """Reads the config file before the options, so that its settings
     become the options' defaults and the command line overrides them."""
@@ -237,6 +264,7 @@ class _ConfiguredCommand(click.Command):
                 if not path.is_file():
                     raise UsageError(f"--config {path}: no such file")
                 ctx.default_map = load_config(path, self._settings())
+                ctx.meta[_CONFIG_PATH] = str(path)
         except UsageError as error:
             click.echo(str(error), err=True)
             ctx.exit(error.exit_code)
@@ -383,6 +411,11 @@ def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
     is_flag=True,
     help="Counts per year and kind, and first/last-author counts: tables, or JSON with -f json.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Run again whenever a .bib, the settings, a template or the venue table changes (Ctrl-C stops).",
+)
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.version_option(__version__, "--version", prog_name="bib2pubs")
 def cli(
@@ -414,6 +447,7 @@ def cli(
     no_config: bool,
     check: bool,
     stats: bool,
+    watch: bool,
     debug: bool,
 ) -> None:
     """Turn BibTeX files into a publication list grouped by year.
@@ -431,7 +465,10 @@ def cli(
         )
         options = _options(highlights, highlights_as, aliases, name_style, venues, keep_preprints, selection)
         request = Request(format_name, template, template_dirs, sets, output, max_authors, explain, check, stats)
-        _produce(bibfiles, options, request)
+        if watch:
+            _watch(bibfiles, options, request)
+        else:
+            _produce(bibfiles, options, request)
     except Bib2PubsError as error:
         click.echo(str(error), err=True)
         sys.exit(error.exit_code)
