@@ -363,9 +363,9 @@ def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
     "--sort",
     "order",
     type=click.Choice(ORDERS),
-    default="file",
+    default="month",
     show_default=True,
-    help="Order within a section: as in the file, newest first, by title or by venue.",
+    help="Order within a section: by month then file order, as in the file, newest first, by title or venue.",
 )
 @click.option("--since", type=int, metavar="YEAR", help="Only works from YEAR on.")
 @click.option("--until", type=int, metavar="YEAR", help="Only works up to YEAR.")

@@ -1,10 +1,11 @@
 """Choose and order what the page lists: groups of publications.
 
 Filters (years, kinds, keys, al-folio's ``selected``, the highlighted
-person) run first; then the order within a group (file order by default);
-then the grouping: by year (newest first, "Undated" last), by kind
-("Conference Papers", "Journal Articles"…, titles the user may change), or
-none (one group).
+person) run first; then the order within a group (by month, newest first,
+then file order, by default); then the grouping: by year (newest first,
+"Undated" last), by kind ("Conference Papers", "Journal Articles"…, titles
+the user may change), by kind with the newest years first in each, or none
+(one group).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from bib2pubs.model import KINDS, Group, Publication
 from bib2pubs.namefold import fold
 
 UNDATED = "Undated"
-GROUPINGS = ("year", "kind", "none")
-ORDERS = ("file", "date", "title", "venue")
+GROUPINGS = ("year", "kind", "kind,year", "none")
+ORDERS = ("month", "file", "date", "title", "venue")
 
 #: Section titles for ``--group-by kind``.
 KIND_TITLES: Mapping[str, str] = {
@@ -38,7 +39,7 @@ class Selection:
     """What to list and how; every field has a default that lists all."""
 
     group_by: str = "year"
-    order: str = "file"
+    order: str = "month"
     since: int | None = None
     until: int | None = None
     kinds: tuple[str, ...] = ()
@@ -55,9 +56,11 @@ def select(publications: Iterable[Publication], selection: Selection = Selection
     if selection.include_hidden:
         chosen = [replace(pub, hidden=False) if pub.hidden else pub for pub in chosen]
     chosen = _ordered(chosen, selection.order)
+    if selection.group_by == "kind,year":
+        chosen = sorted(chosen, key=lambda pub: -(pub.year or 0))  # stable: newest years first in each kind
     if selection.group_by == "none":
         return (Group(selection.titles.get("all", "Publications"), tuple(chosen)),) if chosen else ()
-    if selection.group_by == "kind":
+    if selection.group_by in ("kind", "kind,year"):
         return group_by_kind(chosen, selection.titles)
     return group_by_year(chosen)
 
@@ -77,8 +80,11 @@ def _wanted(pub: Publication, selection: Selection) -> bool:
 
 
 def _ordered(publications: Sequence[Publication], order: str) -> list[Publication]:
-    """Stable orders: file order; newest first by year and month; by title;
-    by venue name."""
+    """Stable orders: newest first by year, then by month (entries without
+    a month first, as the newest), then file order; file order; newest first
+    by year and month (entries without a month last); by title; by venue."""
+    if order == "month":
+        return sorted(publications, key=lambda pub: (-(pub.year or 0), -(pub.month or 13)))
     if order == "date":
         return sorted(publications, key=lambda pub: (-(pub.year or 0), -(pub.month or 0)))
     if order == "title":

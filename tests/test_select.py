@@ -33,16 +33,23 @@ def _groups(*args: str) -> list[tuple[str, list[str]]]:
 
 
 def test_grouping_by_year_kind_or_none(mix: str) -> None:
-    assert _groups(mix) == [("2025", ["pre2025", "secret"]), ("2024", ["conf2024", "jour2024"]), ("2020", ["conf2020"])]
+    # By default, by month within a year (December's article before April's paper).
+    assert _groups(mix) == [("2025", ["pre2025", "secret"]), ("2024", ["jour2024", "conf2024"]), ("2020", ["conf2020"])]
+    assert _groups(mix, "--sort", "file")[1] == ("2024", ["conf2024", "jour2024"])
     assert _groups(mix, "--group-by", "kind") == [
         ("Conference Papers", ["conf2024", "conf2020"]),
         ("Journal Articles", ["jour2024"]),
         ("Preprints", ["pre2025", "secret"]),
     ]
     assert _groups(mix, "--group-by", "kind", "--group-title", "journal=Journal Papers")[1][0] == "Journal Papers"
-    assert _groups(mix, "--group-by", "none") == [
+    assert _groups(mix, "--group-by", "none", "--sort", "file") == [
         ("Publications", ["conf2024", "jour2024", "pre2025", "conf2020", "secret"])
     ]
+    assert _groups(mix, "--group-by", "kind,year", "--sort", "file")[0] == (
+        "Conference Papers",
+        ["conf2024", "conf2020"],
+    )
+    assert _groups(mix, "--group-by", "kind,year")[2] == ("Preprints", ["pre2025", "secret"])
 
 
 def test_orders_within_a_group(mix: str) -> None:
@@ -57,7 +64,7 @@ def test_orders_within_a_group(mix: str) -> None:
 @pytest.mark.parametrize(
     ("args", "keys"),
     [
-        (("--since", "2024"), ["pre2025", "secret", "conf2024", "jour2024"]),
+        (("--since", "2024"), ["pre2025", "secret", "jour2024", "conf2024"]),
         (("--until", "2020"), ["conf2020"]),
         (("--kind", "journal", "--kind", "preprint"), ["pre2025", "secret", "jour2024"]),
         (("--key", "conf2020", "--key", "jour2024"), ["jour2024", "conf2020"]),
