@@ -171,10 +171,14 @@ def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> Non
             error.message += f"; {output} left as it was"
         raise
     _report(listing.diagnostics)
+    if not any(group.entries for group in listing.groups):
+        if to_file and output:
+            raise Bib2PubsError(f"no entry is left after the selection; {output} left as it was")
+        click.echo("bib2pubs: warning: no entry is left after the selection", err=True)
     if request.explain:
         _explain(listing, options)
     if request.stats:
-        _stats(listing, chosen, output if to_file else None)
+        _stats(listing, options, chosen, output if to_file else None, request.check)
         return
     if chosen is None:
         from bib2pubs.preview import show
@@ -221,13 +225,16 @@ def _watch(bibfiles: Sequence[str], options: Options, request: Request) -> None:
     watch(paths, run_once)
 
 
-def _stats(listing: Listing, chosen: str | None, output: str | None) -> None:
+def _stats(listing: Listing, options: Options, chosen: str | None, output: str | None, check: bool) -> None:
     """``--stats``: JSON with ``-f json`` (or ``-o FILE.json``), else tables."""
     from bib2pubs.stats import compute, show, to_json
 
-    counts = compute(listing)
+    counts = compute(listing, listing_patterns(listing, options))
     if chosen == "json":
-        if output:
+        if output and check:
+            check_file(output, to_json(counts))
+            click.echo(f"{output}: up to date", err=True)
+        elif output:
             changed = write_file(output, to_json(counts))
             click.echo(f"{output}: {'written' if changed else 'unchanged'}", err=True)
         else:

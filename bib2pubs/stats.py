@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO
 
-from bib2pubs.model import KINDS, Listing, Publication
+from bib2pubs.matching import Pattern, person_matches
+from bib2pubs.model import KINDS, Listing, Person, Publication
 
 UNDATED = "undated"
 
@@ -21,7 +22,7 @@ UNDATED = "undated"
 class PersonStats:
     """A highlighted person's share of the listing."""
 
-    style: str
+    name: str
     works: int
     first: int
     last: int
@@ -38,34 +39,48 @@ class Stats:
     people: tuple[PersonStats, ...]
 
 
-def compute(listing: Listing) -> Stats:
-    """The counts over the listing's visible entries."""
+def compute(listing: Listing, patterns: Sequence[Pattern] = ()) -> Stats:
+    """The counts over the listing's visible entries; one row per person
+    highlighted (per pattern), else per highlight style."""
     publications = [pub for group in listing.groups for pub in group.entries if not pub.hidden]
     years = Counter(str(pub.year) if pub.year is not None else UNDATED for pub in publications)
     kinds = Counter(pub.kind for pub in publications)
     by_year = sorted(years.items(), key=lambda item: (item[0] == UNDATED, -int(item[0]) if item[0].isdigit() else 0))
     by_kind = [(kind, kinds[kind]) for kind in KINDS if kinds[kind]]
-    styles = sorted({p.highlight for pub in publications for p in pub.authors if p.highlight}, key=_self_first)
-    return Stats(
-        len(publications), tuple(by_year), tuple(by_kind), tuple(_person(style, publications) for style in styles)
-    )
+    if patterns:
+        people = tuple(_person(pattern.name, publications, _matcher(pattern)) for pattern in patterns)
+    else:  # only names bolded in the .bib itself: one row per style
+        styles = sorted({p.highlight for pub in publications for p in pub.authors if p.highlight}, key=_self_first)
+        people = tuple(_person(style, publications, _styled(style)) for style in styles)
+    return Stats(len(publications), tuple(by_year), tuple(by_kind), people)
+
+
+def _matcher(pattern: Pattern) -> Callable[[Person], bool]:
+    def named(person: Person) -> bool:
+        return person.highlight == pattern.style and person_matches(pattern, person.written)
+
+    return named
+
+
+def _styled(style: str) -> Callable[[Person], bool]:
+    return lambda person: person.highlight == style
 
 
 def _self_first(style: str) -> tuple[bool, str]:
     return style != "self", style
 
 
-def _person(style: str, publications: Sequence[Publication]) -> PersonStats:
+def _person(name: str, publications: Sequence[Publication], chosen: Callable[[Person], bool]) -> PersonStats:
     works = first = last = alone = 0
     for pub in publications:
-        marked = [person.highlight == style for person in pub.authors]
+        marked = [chosen(person) for person in pub.authors]
         if not any(marked):
             continue
         works += 1
         alone += len(marked) == 1 and not pub.et_al
         first += marked[0] and len(marked) > 1
         last += marked[-1] and len(marked) > 1 and not pub.et_al
-    return PersonStats(style, works, first, last, alone)
+    return PersonStats(name, works, first, last, alone)
 
 
 def to_json(stats: Stats) -> str:
@@ -75,7 +90,7 @@ def to_json(stats: Stats) -> str:
         "by_year": dict(stats.by_year),
         "by_kind": dict(stats.by_kind),
         "highlighted": [
-            {"style": p.style, "works": p.works, "first_author": p.first, "last_author": p.last, "sole_author": p.alone}
+            {"name": p.name, "works": p.works, "first_author": p.first, "last_author": p.last, "sole_author": p.alone}
             for p in stats.people
         ],
     }
@@ -102,8 +117,8 @@ def show(stats: Stats, file: IO[str] | None = None) -> None:
     console.print(kinds)
     if stats.people:
         people = Table()
-        for column in ("highlight", "works", "first author", "last author", "sole author"):
-            people.add_column(column, justify="left" if column == "highlight" else "right")
+        for column in ("person", "works", "first author", "last author", "sole author"):
+            people.add_column(column, justify="left" if column == "person" else "right")
         for person in stats.people:
-            people.add_row(person.style, str(person.works), str(person.first), str(person.last), str(person.alone))
+            people.add_row(person.name, str(person.works), str(person.first), str(person.last), str(person.alone))
         console.print(people)

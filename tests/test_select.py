@@ -130,8 +130,8 @@ def test_stats_as_json(write_bib) -> None:  # type: ignore[no-untyped-def]
         "by_year": {"2024": 2, "2023": 2, "undated": 1},
         "by_kind": {"conference": 1, "journal": 2, "preprint": 2},
         "highlighted": [
-            {"style": "self", "works": 4, "first_author": 1, "last_author": 1, "sole_author": 1},
-            {"style": "student", "works": 2, "first_author": 1, "last_author": 1, "sole_author": 0},
+            {"name": "Chao Jin", "works": 4, "first_author": 1, "last_author": 1, "sole_author": 1},
+            {"name": "Ana Li", "works": 2, "first_author": 1, "last_author": 1, "sole_author": 0},
         ],
     }
 
@@ -145,3 +145,22 @@ def test_stats_as_tables_and_usage(write_bib, tmp_path: Path) -> None:  # type: 
     written = invoke(str(path), "--stats", "-o", str(tmp_path / "stats.json"))
     assert written.exit_code == 0
     assert json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))["total"] == 5
+
+
+def test_a_selection_that_leaves_nothing_never_blanks_a_page(mix: str, tmp_path: Path) -> None:
+    page = tmp_path / "publications.md"
+    page.write_text("my page\n", encoding="utf-8")
+    result = invoke(mix, "--key", "typo2024", "-o", str(page))
+    assert result.exit_code == 1
+    assert "no entry is left after the selection" in result.stderr and "left as it was" in result.stderr
+    assert page.read_text(encoding="utf-8") == "my page\n"
+    printed = invoke(mix, "--since", "2205", "-f", "text")
+    assert printed.exit_code == 0 and "warning: no entry is left after the selection" in printed.stderr
+
+
+def test_stats_check_compares_and_writes_nothing(mix: str, tmp_path: Path) -> None:
+    stats = tmp_path / "stats.json"
+    assert invoke(mix, "--stats", "-o", str(stats), "--check").exit_code == 1
+    assert not stats.exists()
+    assert invoke(mix, "--stats", "-o", str(stats)).exit_code == 0
+    assert invoke(mix, "--stats", "-o", str(stats), "--check").exit_code == 0
