@@ -215,11 +215,18 @@ def _watch(bibfiles: Sequence[str], options: Options, request: Request) -> None:
         if extra and os.path.exists(extra):
             paths.append(extra)
 
+    context = click.get_current_context()
+    arguments = [argument for argument in context.meta.get(_ARGUMENTS, []) if argument != "--watch"]
+
     def run_once() -> None:
+        # The whole command again, so that a changed settings file counts.
         try:
-            _produce(bibfiles, options, request)
-        except Bib2PubsError as error:
-            click.echo(str(error), err=True)
+            cli.main(arguments, prog_name=context.info_name, standalone_mode=False)
+        except SystemExit as stop:
+            if stop.code == 130:
+                raise KeyboardInterrupt from None
+        except click.ClickException as error:
+            error.show()
 
     click.echo(f"bib2pubs: watching {len(paths)} file{'' if len(paths) == 1 else 's'}; Ctrl-C stops", err=True)
     watch(paths, run_once)
@@ -252,8 +259,10 @@ def _explain(listing: Listing, options: Options) -> None:
         click.echo(line, err=True)
 
 
-#: Where the command keeps the settings file it read (for --watch).
+#: Where the command keeps the settings file it read, and its arguments
+#: (for --watch, which runs the whole command again).
 _CONFIG_PATH = "bib2pubs.config"
+_ARGUMENTS = "bib2pubs.arguments"
 
 
 class _ConfiguredCommand(click.Command):
@@ -270,12 +279,24 @@ class _ConfiguredCommand(click.Command):
             if path is not None:
                 if not path.is_file():
                     raise UsageError(f"--config {path}: no such file")
-                ctx.default_map = load_config(path, self._settings())
+                ctx.default_map = self._checked(ctx, path, load_config(path, self._settings()))
                 ctx.meta[_CONFIG_PATH] = str(path)
         except UsageError as error:
             click.echo(str(error), err=True)
             ctx.exit(error.exit_code)
+        ctx.meta[_ARGUMENTS] = list(args)
         return super().parse_args(ctx, args)
+
+    def _checked(self, ctx: click.Context, path: Path, settings: dict[str, object]) -> dict[str, object]:
+        """The settings, each checked as its option would be, so that a bad
+        value is reported with the file's name."""
+        for param in self.params:
+            if param.name in settings:
+                try:
+                    param.type_cast_value(ctx, settings[param.name])
+                except click.BadParameter as error:
+                    raise UsageError(f"{path}: {param.name.replace('_', '-')}: {error.message}") from None
+        return settings
 
     def _settings(self) -> dict[str, tuple[str, str]]:
         settings = {}

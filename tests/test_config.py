@@ -118,3 +118,10 @@ def test_a_missing_config_file_is_a_usage_error(repo: Path) -> None:
 def test_the_project_itself_has_no_settings_file() -> None:
     # The tests run from the repository; a settings file there would change them.
     assert not (REFS.parent / "bib2pubs.toml").exists()
+
+
+def test_a_bad_value_names_the_file_and_the_setting(repo: Path) -> None:
+    (repo / "bib2pubs.toml").write_text('group-by = "decade"\n', encoding="utf-8")
+    result = run("refs.bib", "-f", "text")
+    assert result.exit_code == 2
+    assert "bib2pubs.toml: group-by: 'decade' is not one of" in result.stderr
