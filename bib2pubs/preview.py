@@ -68,7 +68,8 @@ def show(listing: Listing, file: IO[str] | None = None, max_authors: int | None 
         visible = [publication for publication in group.entries if not publication.hidden]
         if not visible:
             continue
-        console.rule(Text(group.title, style="bold"), align="left")
+        if group.title:
+            console.rule(Text(group.title, style="bold"), align="left")
         for publication in visible:
             console.print(_entry(publication, max_authors))
             console.print()

@@ -59,7 +59,7 @@ def select(publications: Iterable[Publication], selection: Selection = Selection
     if selection.group_by == "kind,year":
         chosen = sorted(chosen, key=lambda pub: -(pub.year or 0))  # stable: newest years first in each kind
     if selection.group_by == "none":
-        return (Group(selection.titles.get("all", "Publications"), tuple(chosen)),) if chosen else ()
+        return (Group("", tuple(chosen)),) if chosen else ()  # one list, no section heading
     if selection.group_by in ("kind", "kind,year"):
         return group_by_kind(chosen, selection.titles)
     return group_by_year(chosen)

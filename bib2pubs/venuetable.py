@@ -187,7 +187,7 @@ def _user_venue(path: str, short: str, row: Any) -> KnownVenue:
     since = row.get("since", 0)
     unknown = sorted(set(row) - {"kind", "name", "aliases", "url", "since"})
     if unknown:
-        raise UsageError(f"{path}: [{short}]: unknown key '{unknown[0]}' (keys: name, kind, aliases, url)")
+        raise UsageError(f"{path}: [{short}]: unknown key '{unknown[0]}' (keys: name, kind, aliases, url, since)")
     if kind not in KINDS:
         raise UsageError(f"{path}: [{short}]: kind must be conference, workshop or journal, not '{kind}'")
     if not isinstance(name, str) or not isinstance(url, str):

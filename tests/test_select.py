@@ -43,7 +43,7 @@ def test_grouping_by_year_kind_or_none(mix: str) -> None:
     ]
     assert _groups(mix, "--group-by", "kind", "--group-title", "journal=Journal Papers")[1][0] == "Journal Papers"
     assert _groups(mix, "--group-by", "none", "--sort", "file") == [
-        ("Publications", ["conf2024", "jour2024", "pre2025", "conf2020", "secret"])
+        ("", ["conf2024", "jour2024", "pre2025", "conf2020", "secret"])
     ]
     assert _groups(mix, "--group-by", "kind,year", "--sort", "file")[0] == (
         "Conference Papers",
