@@ -14,12 +14,11 @@ import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
 
 from bib2pubs import __version__
-from bib2pubs.config import find_config, load_config
+from bib2pubs.cliconfig import ARGUMENTS, CONFIG_PATH, ConfiguredCommand
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError
 from bib2pubs.formats import FORMATS, SUFFIXES, format_of
 from bib2pubs.model import KINDS, Diagnostic, Listing
@@ -211,12 +210,12 @@ def _watch(bibfiles: Sequence[str], options: Options, request: Request) -> None:
     if request.check or request.stats:
         raise UsageError("--watch rebuilds an output: it takes no --check or --stats")
     paths = [*bibfiles, *request.template_dirs]
-    for extra in (click.get_current_context().meta.get(_CONFIG_PATH), options.venues, request.template):
+    for extra in (click.get_current_context().meta.get(CONFIG_PATH), options.venues, request.template):
         if extra and os.path.exists(extra):
             paths.append(extra)
 
     context = click.get_current_context()
-    arguments = [argument for argument in context.meta.get(_ARGUMENTS, []) if argument != "--watch"]
+    arguments = [argument for argument in context.meta.get(ARGUMENTS, []) if argument != "--watch"]
 
     def run_once() -> None:
         # The whole command again, so that a changed settings file counts.
@@ -259,75 +258,8 @@ def _explain(listing: Listing, options: Options) -> None:
         click.echo(line, err=True)
 
 
-#: Where the command keeps the settings file it read, and its arguments
-#: (for --watch, which runs the whole command again).
-_CONFIG_PATH = "bib2pubs.config"
-_ARGUMENTS = "bib2pubs.arguments"
-
-
-class _ConfiguredCommand(click.Command):
-    """Reads the config file before the options, so that its settings
-    become the options' defaults and the command line overrides them."""
-
-    #: Options that are not settings of a config file.
-    _NOT_SETTINGS = frozenset({"help", "version", "config", "no-config"})
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        config, disabled = _config_arguments(args)
-        try:
-            path = None if disabled else Path(config) if config else find_config(Path.cwd())
-            if path is not None:
-                if not path.is_file():
-                    raise UsageError(f"--config {path}: no such file")
-                ctx.default_map = self._checked(ctx, path, load_config(path, self._settings()))
-                ctx.meta[_CONFIG_PATH] = str(path)
-        except UsageError as error:
-            click.echo(str(error), err=True)
-            ctx.exit(error.exit_code)
-        ctx.meta[_ARGUMENTS] = list(args)
-        return super().parse_args(ctx, args)
-
-    def _checked(self, ctx: click.Context, path: Path, settings: dict[str, object]) -> dict[str, object]:
-        """The settings, each checked as its option would be, so that a bad
-        value is reported with the file's name."""
-        for param in self.params:
-            if param.name in settings:
-                try:
-                    param.type_cast_value(ctx, settings[param.name])
-                except click.BadParameter as error:
-                    raise UsageError(f"{path}: {param.name.replace('_', '-')}: {error.message}") from None
-        return settings
-
-    def _settings(self) -> dict[str, tuple[str, str]]:
-        settings = {}
-        for param in self.params:
-            if not isinstance(param, click.Option) or param.name is None:
-                continue
-            for opt in param.opts:
-                name = opt.lstrip("-")
-                if opt.startswith("--") and name not in self._NOT_SETTINGS:
-                    kind = "multiple" if param.multiple else "flag" if param.is_flag else "single"
-                    settings[name] = (param.name, kind)
-        return settings
-
-
-def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
-    """``--config FILE`` and ``--no-config`` among the arguments."""
-    config, disabled = None, False
-    for index, arg in enumerate(args):
-        if arg == "--":
-            break
-        if arg == "--no-config":
-            disabled = True
-        elif arg == "--config" and index + 1 < len(args):
-            config = args[index + 1]
-        elif arg.startswith("--config="):
-            config = arg.split("=", 1)[1]
-    return config, disabled
-
-
 @click.command(
-    cls=_ConfiguredCommand,
+    cls=ConfiguredCommand,
     epilog=EPILOG,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
