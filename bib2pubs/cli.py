@@ -110,6 +110,8 @@ def _options(
     venues: str | None,
     keep_preprints: bool,
     selection: Selection,
+    encoding: str | None = None,
+    strict: bool = False,
 ) -> Options:
     alias_groups = []
     for value in aliases:
@@ -125,6 +127,8 @@ def _options(
         venues=venues,
         keep_preprints=keep_preprints,
         selection=selection,
+        encoding=encoding,
+        strict=strict,
     )
 
 
@@ -170,6 +174,10 @@ def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> Non
             error.message += f"; {output} left as it was"
         raise
     _report(listing.diagnostics)
+    if options.strict and listing.diagnostics:
+        count = len(listing.diagnostics)
+        kept = f"; {output} left as it was" if to_file and output and os.path.exists(output) else ""
+        raise Bib2PubsError(f"{count} problem{'s' if count > 1 else ''} above; --strict fails the run{kept}")
     if not any(group.entries for group in listing.groups):
         if to_file and output:
             raise Bib2PubsError(f"no entry is left after the selection; {output} left as it was")
@@ -372,6 +380,16 @@ def _explain(listing: Listing, options: Options) -> None:
     help="Counts per year and kind, and first/last-author counts: tables, or JSON with -f json.",
 )
 @click.option(
+    "--encoding",
+    metavar="NAME",
+    help="The .bib files' encoding (latin-1, gbk…), when not UTF-8; otherwise it is guessed, with a warning.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1, nothing written) on any warning, with extra checks: no year, no or unknown venue.",
+)
+@click.option(
     "--watch",
     is_flag=True,
     help="Run again whenever a .bib, the settings, a template or the venue table changes (Ctrl-C stops).",
@@ -407,6 +425,8 @@ def cli(
     no_config: bool,
     check: bool,
     stats: bool,
+    encoding: str | None,
+    strict: bool,
     watch: bool,
     debug: bool,
 ) -> None:
@@ -423,7 +443,9 @@ def cli(
         selection = Selection(
             group_by, order, since, until, kinds, keys, selected, only_highlighted, include_hidden, titles
         )
-        options = _options(highlights, highlights_as, aliases, name_style, venues, keep_preprints, selection)
+        options = _options(
+            highlights, highlights_as, aliases, name_style, venues, keep_preprints, selection, encoding, strict
+        )
         request = Request(format_name, template, template_dirs, sets, output, max_authors, explain, check, stats)
         if watch:
             _watch(bibfiles, options, request)

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from bib2pubs.links import unsafe_scheme
 from bib2pubs.model import Person, Publication
 from bib2pubs.namestyle import shorten
 
@@ -86,7 +87,10 @@ def latex(text: object) -> Markup:
 
 
 def latex_url(url: str) -> Markup:
-    """A URL for ``\\href{…}``: ``%``, ``#`` and braces escaped."""
+    """A URL for ``\\href{…}``: ``%``, ``#`` and braces escaped ("" for a
+    script or data URL)."""
+    if unsafe_scheme(url):
+        return Markup("")
     return Markup(_URL_SPECIAL.sub(r"\\\1", url))
 
 
@@ -97,8 +101,17 @@ def markdown(text: object) -> Markup:
 
 
 def markdown_url(url: str) -> Markup:
-    """A link destination that Markdown cannot misread."""
+    """A link destination that Markdown cannot misread ("" for a script
+    or data URL, which normalizing already drops: a second guard)."""
+    if unsafe_scheme(url):
+        return Markup("")
     return Markup(quote(url, safe="/:?#[]@!$&'*+,;=%~-._"))
+
+
+def href(url: str) -> str:
+    """A URL for an HTML ``href`` ("" for a script or data URL; the
+    template's autoescape does the rest)."""
+    return "" if unsafe_scheme(url) else url
 
 
 def yaml_string(text: str) -> Markup:
@@ -227,6 +240,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "tex": latex,
     "tex_url": latex_url,
     "md_url": markdown_url,
+    "href": href,
     "yaml_string": yaml_string,
     "yaml_scalar": yaml_scalar,
     "html_comment": html_comment,

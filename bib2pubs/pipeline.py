@@ -27,6 +27,7 @@ from bib2pubs.normalize import normalize_entry
 from bib2pubs.preprints import merge_preprints
 from bib2pubs.reader import Source, read_source
 from bib2pubs.select import Selection, select
+from bib2pubs.strict import strict_problems
 from bib2pubs.venuetable import VenueTable, builtin_table, load_user_venues
 
 #: biblatex entry types that hold data for other entries, not works.
@@ -55,6 +56,10 @@ class Options:
     keep_preprints: bool = False
     #: Which publications to list, in what groups and order.
     selection: Selection = field(default_factory=Selection)
+    #: The inputs' encoding, when not UTF-8 (or a guess).
+    encoding: str | None = None
+    #: Add the checks of ``strict`` to the warnings.
+    strict: bool = False
 
 
 def make_patterns(options: Options) -> list[Pattern]:
@@ -79,12 +84,12 @@ def make_patterns(options: Options) -> list[Pattern]:
     return patterns
 
 
-def read_sources(paths: Sequence[str]) -> tuple[list[Source], list[Diagnostic]]:
+def read_sources(paths: Sequence[str], encoding: str | None = None) -> tuple[list[Source], list[Diagnostic]]:
     """Reads every input; raises InputError for one that cannot be read."""
     sources: list[Source] = []
     diagnostics: list[Diagnostic] = []
     for path in paths:
-        source, problems = read_source(path)
+        source, problems = read_source(path, encoding)
         sources.append(source)
         diagnostics.extend(problems)
     return sources, diagnostics
@@ -109,6 +114,8 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
     diagnostics.extend(problems)
     diagnostics.extend(notes)
     diagnostics.extend(_unmatched(patterns, publications))
+    if options.strict:
+        diagnostics.extend(strict_problems(publications, table, options.selection.only_highlighted))
     if not options.keep_preprints:
         publications = merge_preprints(publications)
     return Listing(select(publications, options.selection), tuple(diagnostics), len(bibliography.entries))
@@ -206,7 +213,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Listing:
     Raises NothingReadError when no entry at all could be read: an emptied
     or broken .bib must not turn into an empty page.
     """
-    sources, read_problems = read_sources(paths)
+    sources, read_problems = read_sources(paths, options.encoding)
     listing = build_listing(sources, options)
     diagnostics = (*read_problems, *listing.diagnostics)
     if listing.entries_read == 0:

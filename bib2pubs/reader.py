@@ -6,7 +6,7 @@ import re
 import sys
 from dataclasses import dataclass
 
-from bib2pubs.errors import InputError
+from bib2pubs.errors import InputError, UsageError
 from bib2pubs.model import Diagnostic
 
 STDIN = "-"
@@ -41,20 +41,65 @@ def _decode_lines(data: bytes) -> tuple[str, list[int]]:
     return "\n".join(lines), bad
 
 
-def decode(data: bytes, name: str) -> tuple[str, list[Diagnostic]]:
-    """Decodes UTF-8 (with or without BOM); lines in another encoding are
-    read as Windows-1252, and each problem is reported. Line endings become
-    ``\\n`` so line numbers match what editors show."""
+def _looks_chinese(data: bytes) -> str | None:
+    """The text of ``data`` read as GB18030 (GBK, the encoding of Chinese
+    exports such as CNKI's), when its non-ASCII bytes come, nearly all, in
+    the pairs GB2312's characters use (both bytes 0xA1-0xFE): accented
+    Latin letters in Windows-1252 sit next to ASCII and never do."""
+    paired = other = index = 0
+    while index < len(data):
+        byte = data[index]
+        if byte < 0x80:
+            index += 1
+        elif 0xA1 <= byte <= 0xFE and index + 1 < len(data) and 0xA1 <= data[index + 1] <= 0xFE:
+            paired += 2
+            index += 2
+        else:
+            other += 1
+            index += 1
+    if not paired or paired * 10 < (paired + other) * 9:
+        return None
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, list[Diagnostic]]:
+    """Decodes ``encoding`` when given; else UTF-8 (with or without BOM),
+    GB18030 for a file that reads whole and mostly Chinese in it, and
+    otherwise each line that is not UTF-8 as Windows-1252; every guess is
+    reported. Line endings become ``\\n`` so line numbers match editors'."""
     diagnostics: list[Diagnostic] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            raise InputError(f"not valid {encoding} at line {line}", name, line) from None
+        except LookupError:
+            raise UsageError(f"--encoding {encoding}: no such encoding") from None
+        return _cleaned(text, name, diagnostics)
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text, bad = _decode_lines(data)
-        lines = f"line {bad[0]}" if len(bad) == 1 else f"{len(bad)} lines, the first"
-        message = f"not valid UTF-8 ({lines}); read as Windows-1252"
-        diagnostics.append(Diagnostic(name, bad[0], None, "warning", message))
+    except UnicodeDecodeError as error:
+        chinese = _looks_chinese(data)
+        first = data.count(b"\n", 0, error.start) + 1
+        if chinese is not None:
+            text = chinese
+            message = f"not valid UTF-8 (from line {first}); read as GB18030 (Chinese); use --encoding to say otherwise"
+        else:
+            text, bad = _decode_lines(data)
+            lines = f"line {bad[0]}" if len(bad) == 1 else f"{len(bad)} lines, the first"
+            message = f"not valid UTF-8 ({lines}); read as Windows-1252; use --encoding to say otherwise"
+        diagnostics.append(Diagnostic(name, first, None, "warning", message))
+    return _cleaned(text, name, diagnostics)
+
+
+def _cleaned(text: str, name: str, diagnostics: list[Diagnostic]) -> tuple[str, list[Diagnostic]]:
+    """Line endings made ``\\n``; control characters removed, and reported."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     control = _CONTROL.search(text)
@@ -67,7 +112,7 @@ def decode(data: bytes, name: str) -> tuple[str, list[Diagnostic]]:
     return text, diagnostics
 
 
-def read_source(name: str) -> tuple[Source, list[Diagnostic]]:
+def read_source(name: str, encoding: str | None = None) -> tuple[Source, list[Diagnostic]]:
     """Reads one input; ``-`` is standard input. Raises InputError if unreadable."""
     try:
         if name == STDIN:
@@ -86,5 +131,5 @@ def read_source(name: str) -> tuple[Source, list[Diagnostic]]:
     # A file name that is not UTF-8 reaches us with surrogates; messages and
     # JSON must stay valid UTF-8, so they show U+FFFD in their place.
     display = "<stdin>" if name == STDIN else name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    text, diagnostics = decode(data, display)
+    text, diagnostics = decode(data, display, encoding)
     return Source(display, text), diagnostics

@@ -245,7 +245,7 @@ def test_latin1_is_read_and_the_bad_line_named() -> None:
     text, problems = decode(b"@misc{k,\n author = {Hans-J\xf6rg}}", "l.bib")
     assert "Hans-Jörg" in text
     assert [str(problem) for problem in problems] == [
-        "l.bib:2: warning: not valid UTF-8 (line 2); read as Windows-1252"
+        "l.bib:2: warning: not valid UTF-8 (line 2); read as Windows-1252; use --encoding to say otherwise"
     ]
 
 
@@ -254,7 +254,7 @@ def test_only_the_lines_that_are_not_utf8_are_read_otherwise() -> None:
     text, problems = decode(data, "m.bib")
     assert "Leal-Taixé" in text and text.count("Café") == 2
     assert [str(problem) for problem in problems] == [
-        "m.bib:2: warning: not valid UTF-8 (2 lines, the first); read as Windows-1252"
+        "m.bib:2: warning: not valid UTF-8 (2 lines, the first); read as Windows-1252; use --encoding to say otherwise"
     ]
 
 

@@ -1,0 +1,138 @@
+"""Bad input gets a clear message, and nothing is lost: encodings,
+--strict, pathological files that must end quickly, and escaping in every
+format for arbitrary field text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bib2pubs.model import Person, Publication, Venue
+from bib2pubs.pipeline import Options, run
+from bib2pubs.render import render
+from tests.conftest import invoke
+
+GBK = "@article{a, title={深度学习的研究}, author={张三 and 李四}, journal={计算机学报}, year=2020}\n"
+LATIN = "@article{a, title={Über Müller}, author={Müller, Jürgen}, journal={Zeitschrift}, year=2020}\n"
+
+
+def _write(tmp_path: Path, data: bytes) -> str:
+    path = tmp_path / "refs.bib"
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_a_chinese_file_is_read_as_gb18030_with_a_warning(tmp_path: Path) -> None:
+    result = invoke(_write(tmp_path, GBK.encode("gbk")), "-f", "text")
+    assert result.exit_code == 0
+    assert "深度学习的研究" in result.stdout and "张三, 李四" in result.stdout
+    assert ":1: warning: not valid UTF-8 (from line 1); read as GB18030 (Chinese)" in result.stderr
+
+
+def test_a_latin_file_is_read_as_windows_1252_or_as_told(tmp_path: Path) -> None:
+    path = _write(tmp_path, LATIN.encode("cp1252"))
+    guessed = invoke(path, "-f", "text")
+    assert "Über Müller" in guessed.stdout and "read as Windows-1252" in guessed.stderr
+    told = invoke(path, "-f", "text", "--encoding", "latin-1")
+    assert "Über Müller" in told.stdout and told.stderr == ""
+
+
+def test_encoding_mistakes_are_clear(tmp_path: Path) -> None:
+    path = _write(tmp_path, GBK.encode("gbk"))
+    unknown = invoke(path, "--encoding", "klingon", "-f", "text")
+    assert unknown.exit_code == 2 and "--encoding klingon: no such encoding" in unknown.stderr
+    wrong = invoke(path, "--encoding", "ascii", "-f", "text")
+    assert wrong.exit_code == 2 and "refs.bib:1: error: not valid ascii at line 1" in wrong.stderr
+
+
+def test_strict_fails_on_warnings_and_writes_nothing(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{a, title={A}, author={Jin, Chao}, journal={Journal of Odd Studies}, year=2020}\n"
+        "@inproceedings{b, title={B}, author={Li, Ana}, booktitle={NSDI}}\n"
+        "@article{c, title={C}, author={Jin, Chao}, journal={TPDS}, year=2021}\n",
+        encoding="utf-8",
+    )
+    page = tmp_path / "publications.md"
+    page.write_text("kept\n", encoding="utf-8")
+    result = invoke(str(bib), "-H", "Chao Jin", "--strict", "--only-highlighted", "-o", str(page))
+    assert result.exit_code == 1
+    assert f"{bib}:1: warning: a: venue not in the venue table: 'Journal of Odd Studies'" in result.stderr
+    assert f"{bib}:2: warning: b: no year: listed as undated" in result.stderr
+    assert f"{bib}:2: warning: b: names no highlighted person: left out by --only-highlighted" in result.stderr
+    assert "3 problems above; --strict fails the run" in result.stderr and "left as it was" in result.stderr
+    assert page.read_text(encoding="utf-8") == "kept\n"
+    assert invoke(str(bib), "-o", str(page)).exit_code == 0  # without --strict, warnings are allowed
+
+
+def test_strict_passes_a_clean_file() -> None:
+    assert invoke("refs.bib", "-H", "Chao Jin", "--strict", "-f", "text").exit_code == 0
+
+
+_DOUBLING = "@string{a0 = {xx}}\n" + "".join(f"@string{{a{i} = a{i - 1} # a{i - 1}}}\n" for i in range(1, 40))
+_CYCLE = "@misc{a, crossref={b}, title={A}, author={X}, year=2020}\n@misc{b, crossref={a}, title={B}, author={Y}}\n"
+_AUTHORS = " and ".join(f"Author{i}, A." for i in range(10_000))
+PATHOLOGICAL = {
+    "5 MB field": "@misc{a, title={" + "x" * 5_000_000 + "}, year=2020}\n",
+    "100k nested braces": "@misc{a, title=" + "{" * 100_000 + "x" + "}" * 100_000 + ", year=2020}\n",
+    "unbalanced braces": "@misc{a, title={" + "{" * 50_000 + "x, year=2020}\n@misc{b, title={B}, year=2020}\n",
+    "@string loop": '@string{a = b # "x"}\n@string{b = a # "y"}\n@misc{k, title=a, year=2020}\n',
+    "macro doubling": _DOUBLING + "@misc{k, title=a39, year=2020}\n",
+    "crossref cycle": _CYCLE,
+    "10k authors": "@misc{a, title={T}, year=2020, author={" + _AUTHORS + "}}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_files_end_with_a_listing(tmp_path: Path, name: str) -> None:
+    # No timing here (speed is measured in benchmarks); these inputs once
+    # made other tools run out of time or memory, and must end with a list.
+    path = tmp_path / "refs.bib"
+    path.write_text(PATHOLOGICAL[name], encoding="utf-8")
+    listing = run([str(path)], Options())
+    assert listing.entries_read >= 1, name
+    for format_name in ("markdown", "html", "text", "latex"):  # each format's own template
+        output, _ = render(
+            listing, {"markdown": "markdown", "html": "html", "text": "text", "latex": "latex"}[format_name]
+        )
+        assert output, name
+
+
+_PIECES = [*"<>&\"'`*_[]()#$%\\{}~^|!:;/= \n", "javascript:", "<script>", "{{", "{%", "data:", "a", "B"]
+_NASTY = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+def _publication(text: str, url: str) -> Publication:
+    person = Person(text, "", text, "", f"{text} {text}", "self", ("equal",))
+    venue = Venue(text, text, text, url, text, text)
+    return Publication(
+        text or "k", "article", "journal", text, 2020, 1, (person,), (), venue, {"pdf": url, "code": url}, note=text
+    )
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    _NASTY, st.sampled_from(["javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,<script>", "https://x.org/?a=<b>"])
+)
+def test_no_format_lets_field_text_become_markup(text: str, url: str) -> None:
+    from bib2pubs.model import Group, Listing
+
+    listing = Listing((Group("2020", (_publication(text, url),)),))
+    html, _ = render(listing, "html")
+    assert "<script" not in html.lower()
+    assert not re.search(r"href=\"\s*(?:javascript|data):", html, re.I)
+    page, _ = render(listing, "html-page")
+    assert page.lower().count("<script") == 0
+    for template in ("markdown", "academicpages"):
+        markdown, _ = render(listing, template)
+        assert not re.search(r"(?<!\\)<script", markdown, re.I)  # "\<script>" is text to kramdown
+        assert not re.search(r"\]\(\s*(?:javascript|data):", markdown, re.I)
+        data = markdown.replace("{% include base_path %}", "")  # academicpages' own Liquid
+        assert "{{" not in data and "{%" not in data  # Jekyll's Liquid never sees template syntax
+    latex, _ = render(listing, "latex")
+    body = latex.split("\\begin{enumerate}", 1)[-1]
+    assert not re.search(r"(?<!\\)[#$%&_]", body.replace("\\href", "")), body
