@@ -1,0 +1,58 @@
+"""Fuzzing the whole path a .bib takes: bytes → decode → parse → normalize
+→ select → every format. Bounded by hypothesis' example count, so CI runs it
+on every build, beside the corpus sweep; a failing input is printed and
+kept by hypothesis for the next run."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bib2pubs.errors import NothingReadError
+from bib2pubs.explain import explain
+from bib2pubs.matching import make_pattern
+from bib2pubs.model import KINDS
+from bib2pubs.pipeline import Options, build_listing
+from bib2pubs.reader import Source, decode
+from bib2pubs.render import render
+from bib2pubs.serialize import to_json
+from bib2pubs.stats import compute
+
+# Pieces of real .bib syntax and of the content that trips parsers up.
+_PIECES = [
+    "@article{", "@inproceedings{", "@misc{", "@string{", "@comment{", "@preamble{", "}", "{", "(", ")", ",",
+    " = ", "=", '"', "#", "%", "\n", " ", "\\", "\\'e", "{\\\"o}", "$x^2$", "~", "&", "_",
+    "author", "title", "booktitle", "journal", "year", "month", "crossref", "pdf", "url", "eprint", "note",
+    " and ", " and others", "Jin, Chao", "Chao Jin", "\\textbf{", "*", "$^\\dagger$", "et al.",
+    "2024", "apr", "javascript:alert(1)", "https://x.org/a b", "<script>", "{{", "{%",
+    "Proceedings of the 29th ", "(NSDI 24)", "CoRR", "abs/1234.5678", "arXiv:2401.00001",
+    "\u00e9", "\u4e2d", "\u2010", "\x00", "\r\n",
+]  # fmt: skip
+_BIB = st.lists(st.sampled_from(_PIECES), max_size=60).map("".join)
+_ENCODED = st.one_of(
+    _BIB.map(lambda text: text.encode("utf-8")),
+    _BIB.map(lambda text: text.encode("utf-8", "ignore")[:200] + b"\xff\xfe\xe9"),
+    st.binary(max_size=200),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_ENCODED)
+def test_any_bytes_reach_every_format_or_a_clear_refusal(data: bytes) -> None:
+    text, problems = decode(data, "fuzz.bib")
+    options = Options(highlights=("Chao Jin",), strict=True)
+    try:
+        listing = build_listing([Source("fuzz.bib", text)], options)
+    except NothingReadError:
+        return
+    for diagnostic in (*problems, *listing.diagnostics):
+        assert diagnostic.level in ("error", "warning")
+        assert "internal error" not in diagnostic.message, diagnostic
+    publications = [pub for group in listing.groups for pub in group.entries]
+    assert all(pub.kind in KINDS for pub in publications)
+    for template in ("academicpages", "markdown", "html", "html-page", "text", "latex"):
+        output, _ = render(listing, template, max_authors=3)
+        assert isinstance(output, str)
+    to_json(listing)
+    compute(listing)
+    explain(listing, [make_pattern("Chao Jin")])
