@@ -71,6 +71,8 @@ def normalize_entry(
     year, month = _year_month(entry)
     if year is None and entry.get("year").strip("{} "):
         warn("year", f"year '{latex_to_text(entry.get('year'))}' has no year in it; listed as undated")
+    if month is None and entry.get("month").strip("{} "):
+        warn("month", f"month '{latex_to_text(entry.get('month'))}' is not a month; left out")
     kind = classify(entry.type, entry.fields)
     author_field, repairs = repair_list(entry.get("author"))
     marks, mark_problems = _author_marks(entry, author_field)

@@ -136,3 +136,10 @@ def test_no_format_lets_field_text_become_markup(text: str, url: str) -> None:
     latex, _ = render(listing, "latex")
     body = latex.split("\\begin{enumerate}", 1)[-1]
     assert not re.search(r"(?<!\\)[#$%&_]", body.replace("\\href", "")), body
+
+
+def test_a_month_that_is_no_month_is_reported(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib("@article{a, title={T}, journal={J}, year=2019, month={14}}\n")
+    result = invoke(str(path), "-f", "text")
+    assert result.exit_code == 0
+    assert f"{path}:1: warning: a: month '14' is not a month; left out" in result.stderr
