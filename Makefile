@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 DEV_STAMP  := $(VENV)/.dev-installed
 DEMO_STAMP := $(VENV)/.demo-installed
 
-.PHONY: demo test lint golden clean
+.PHONY: demo test lint golden bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,12 +32,18 @@ test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check bib2pubs tests
-	$(BIN)/ruff format --check bib2pubs tests
+	$(BIN)/ruff check bib2pubs tests bench
+	$(BIN)/ruff format --check bib2pubs tests bench
 	$(BIN)/mypy --strict bib2pubs
 
 golden: $(DEV_STAMP)
 	$(BIN)/python -m tests.golden
+
+# `make bench` times bib2pubs against bibtex2html and pybtex (bench/RESULTS.md).
+bench: $(DEV_STAMP)
+	tests/setup-system.sh bench
+	$(BIN)/python -m pip install --quiet pybtex
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
