@@ -440,6 +440,8 @@ def cli(
         unknown = sorted(set(titles) - set(KINDS))
         if unknown:
             raise UsageError(f"--group-title {unknown[0]}: use a kind ({', '.join(KINDS)})")
+        if titles and group_by not in ("kind", "kind,year"):
+            click.echo("bib2pubs: warning: --group-title names sections of --group-by kind; ignored", err=True)
         selection = Selection(
             group_by, order, since, until, kinds, keys, selected, only_highlighted, include_hidden, titles
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
@@ -88,11 +89,23 @@ def read_sources(paths: Sequence[str], encoding: str | None = None) -> tuple[lis
     """Reads every input; raises InputError for one that cannot be read."""
     sources: list[Source] = []
     diagnostics: list[Diagnostic] = []
+    seen: list[str] = []
     for path in paths:
+        if path != "-" and any(_same_file(path, other) for other in seen):
+            diagnostics.append(Diagnostic("", None, None, "warning", f"{path} is given twice; read once"))
+            continue
+        seen.append(path)
         source, problems = read_source(path, encoding)
         sources.append(source)
         diagnostics.extend(problems)
     return sources, diagnostics
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def build_listing(sources: Sequence[Source], options: Options = Options()) -> Listing:

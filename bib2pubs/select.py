@@ -72,8 +72,8 @@ def _wanted(pub: Publication, selection: Selection) -> bool:
         return False
     if selection.kinds and pub.kind not in selection.kinds:
         return False
-    if selection.keys and pub.key not in selection.keys:
-        return False
+    if selection.keys and pub.key.casefold() not in {key.casefold() for key in selection.keys}:
+        return False  # BibTeX keys are case-insensitive
     if selection.selected_only and not pub.selected:
         return False
     return not selection.only_highlighted or any(p.highlight for p in (*pub.authors, *pub.editors))

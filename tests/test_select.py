@@ -164,3 +164,20 @@ def test_stats_check_compares_and_writes_nothing(mix: str, tmp_path: Path) -> No
     assert not stats.exists()
     assert invoke(mix, "--stats", "-o", str(stats)).exit_code == 0
     assert invoke(mix, "--stats", "-o", str(stats), "--check").exit_code == 0
+
+
+def test_keys_are_case_insensitive_as_in_bibtex(mix: str) -> None:
+    assert [key for _, group in _groups(mix, "--key", "CONF2020") for key in group] == ["conf2020"]
+
+
+def test_group_title_without_kind_sections_is_reported(mix: str) -> None:
+    result = invoke(mix, "--group-title", "journal=Journal Papers", "-f", "text")
+    assert result.exit_code == 0
+    assert "--group-title names sections of --group-by kind; ignored" in result.stderr
+
+
+def test_a_file_given_twice_is_read_once(mix: str) -> None:
+    result = invoke(mix, mix, "-f", "json")
+    assert "is given twice; read once" in result.stderr
+    keys = [e["key"] for g in json.loads(result.stdout)["groups"] for e in g["entries"]]
+    assert len(keys) == len(set(keys)) == 5
