@@ -85,6 +85,34 @@ _KEY_BRACE = re.compile(r"[^\s,{}=\"]*")
 _KEY_PAREN = re.compile(r"[^\s,=\"]*")
 
 
+def _nested(inner: str, depth: int) -> str:
+    """Braces nested ``depth`` deep around text of ``inner`` characters,
+    written as an unrolled loop: no two branches can match the same text,
+    so a failing match backtracks in linear time."""
+    group = r"\{[^{}@]*\}"
+    for _ in range(depth - 1):
+        group = r"\{[^{}@]*(?:" + group + r"[^{}@]*)*\}"
+    return inner + "*(?:" + group + inner + "*)*"
+
+
+def _fast_field(close: str) -> re.Pattern[str]:
+    """A whole field in its commonest forms, up to where the next field or
+    the entry's end is certain: ``name = {value}``, ``name = "value"`` or
+    ``name = word``, followed by ``,`` or the closing delimiter. A value
+    with ``@`` (which may start a new entry), deeper braces, ``#`` or a
+    comment does not match here and takes the careful path."""
+    braced = _nested("[^{}@]", 3)
+    quoted = _nested('[^"{}@]', 3)
+    return re.compile(
+        r"[\s,]*([^\s=,{}()\"#%@]+)\s*=\s*"
+        r"(?:\{(" + braced + r")\}|\"(" + quoted + r")(?<!\\)\"|([^\s,#{}()\"=%]+))"
+        r"\s*(?=[," + re.escape(close) + "])"
+    )
+
+
+_FAST_FIELD = {"}": _fast_field("}"), ")": _fast_field(")")}
+
+
 @dataclass(frozen=True, slots=True)
 class RawEntry:
     """An entry as written, with macros expanded but LaTeX still in place."""
@@ -355,7 +383,28 @@ class _Parser:
     ) -> int:
         text, n = self.text, self.n
         last: tuple[str, int] | None = None  # the latest field's name and offset
+        # The fast path reads most fields in one match; it stays off while
+        # an entry is retried with literal braces.
+        fast = _FAST_FIELD[close].match if self.brace_scan is _BRACE_SCAN else None
         while True:
+            found = fast(text, pos) if fast else None
+            if found is not None:
+                name, name_pos = found.group(1).lower(), found.start(1)
+                braced, quoted, word = found.group(2, 3, 4)
+                if braced is not None:
+                    value = braced
+                elif quoted is not None:
+                    value = quoted
+                else:
+                    value = self._macro(word, found.start(4), key or None)
+                if name in fields:
+                    self.report(name_pos, "warning", f"duplicate field '{name}'; the first value is kept", key or None)
+                else:
+                    fields[name] = value
+                    field_lines[name] = self.lines.at(name_pos)
+                    last = (name, name_pos)
+                pos = found.end()
+                continue
             pos = self._skip_space_and_comments(pos)
             if pos >= n or (text[pos] == "@" and _ENTRY_HEAD.match(text, pos)):
                 self._unclosed(at, close, key, last, fields)
