@@ -48,6 +48,8 @@ __all__ = ["has_latex", "latex_to_text"]
 # whitespace collapsed.  The single backquote and ",," are included because
 # they are ligatures (‘ and „) too.
 _HAS_LATEX: Final = re.compile(r"[\\{}$~`]|--|''|,,")
+# What needs the decoder: the above but braces.
+_NEEDS_DECODER: Final = re.compile(r"[\\$~`]|--|''|,,")
 
 # One token per match.  `text` takes the longest run of characters with no
 # meaning (a hyphen, quote, comma, ? or ! joins the run unless it starts a
@@ -140,9 +142,19 @@ def latex_to_text(value: str) -> str:
 def _decode(value: str) -> str:
     """Decode without the cache; see :func:`latex_to_text`."""
     if _HAS_LATEX.search(value) is not None:
-        value = _Decoder(value).run()
-    # Control characters (\char27 makes an escape sequence) and invisible
-    # zero-width ones (pasted from PDFs) have no place in displayed text.
+        if _NEEDS_DECODER.search(value) is None:
+            # Braces alone ("{Editor's} {NSDI}") only protect case: most
+            # titles need nothing more than dropping them.
+            value = value.replace("{", "").replace("}", "")
+        else:
+            value = _Decoder(value).run()
+    return _tidy(value)
+
+
+def _tidy(value: str) -> str:
+    """Decoded text made fit to show: NFC, no invisible characters, and
+    whitespace runs collapsed. Control characters (\\char27 makes an escape
+    sequence) and zero-width ones (pasted from PDFs) have no place in it."""
     value = _INVISIBLE.sub("", value)
     return " ".join(unicodedata.normalize("NFC", value).split())
 

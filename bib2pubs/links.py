@@ -37,6 +37,9 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 _LINE_BREAK = re.compile(r"\s*\n\s*")
 _WEB_SCHEME = re.compile(r"^https?://(www\.)?", re.I)
+# A URL with nothing for clean_url to undo: no braces, backslash or blank.
+_PLAIN_URL = re.compile(r"[^\s{}\\]*")
+_WEB_LINK = re.compile(r"https?:", re.I)
 _URL_WRAPPER = re.compile(r"^\\(?:url|href)\s*\{(.*?)\}", re.S)
 _TEX_ESCAPE = re.compile(r"\\([_%&#~$])")
 _ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
@@ -48,6 +51,8 @@ def clean_url(value: str) -> str:
     """A URL as written in BibTeX (``\\url{…}``, ``\\_``, braces, broken
     across lines) made plain; a space inside it becomes ``%20``."""
     text = value.strip()
+    if _PLAIN_URL.fullmatch(text):
+        return text  # nothing to undo, as in most URLs
     wrapped = _URL_WRAPPER.match(text)
     if wrapped:
         text = wrapped.group(1)
@@ -64,6 +69,8 @@ def unsafe_scheme(url: str) -> str | None:
     Checked the way a browser reads the link: entities decoded, control
     characters and blanks removed.
     """
+    if _WEB_LINK.match(url):
+        return None  # what the browser reads starts as written: http(s)
     seen = _INVISIBLE.sub("", html.unescape(url))
     scheme = _SCHEME.match(seen)
     # One letter is a Windows drive ("C:"), a path the user may rewrite.
@@ -104,7 +111,11 @@ def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
     links: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
     for kind, names in LINK_FIELDS:
-        source = next((name for name in names if name in fields), None)
+        source = None
+        for name in names:
+            if name in fields:
+                source = name
+                break
         if kind == "arxiv":
             identifier = arxiv_id(fields)
             url = f"https://arxiv.org/abs/{identifier}" if identifier else None

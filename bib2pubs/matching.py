@@ -62,10 +62,13 @@ class Form:
     spaced: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Pattern:
     """A person to highlight: the name as typed, its aliases, and the style
-    ("self" for the user, any other name for people set apart)."""
+    ("self" for the user, any other name for people set apart).
+
+    Compared by identity: a pattern is made once per run, and names read
+    with it are cached by it, which must not cost hashing every form."""
 
     name: str
     style: str

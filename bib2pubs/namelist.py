@@ -20,6 +20,8 @@ _ET_AL_END = re.compile(r"(?:\s*,\s*|\s+(?:and\s+)?)et\.?\s*al\b\.?\s*$", re.I)
 # "and" typed against the next name ("Hojatimalkeshah and\\textbf{…}"):
 # BibTeX reads one name; nobody means one.
 _GLUED_AND = re.compile(r"(?<=\s)(and)(?=\\[A-Za-z]|\{)", re.I)
+_TRAILING_AND = re.compile(r"\s(?:and|AND|And)\s*$")
+_ET_AL = re.compile(r"\bet\s+al\b\.?")
 
 
 def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
@@ -30,8 +32,10 @@ def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
     could be an organisation (``{Barnes and Noble}``, ``{Department of
     Health and Human Services}``) is left alone: the list is unwrapped only
     when every piece reads as a person's name."""
-    problems = []
+    problems: list[str] = []
     field = field.rstrip()
+    if not field:
+        return field, problems  # most entries have no editors
     et_al = _final_et_al(field)
     if et_al and "{" not in et_al.group() and "}" not in field[et_al.end() :] and field[: et_al.start()].strip():
         field = field[: et_al.start()] + " and others"
@@ -126,9 +130,9 @@ def list_problems(field: str) -> list[str]:
     depth0 = _outside_braces(field)
     if ";" in depth0:
         problems.append("authors separated by ';'? BibTeX separates them with 'and'")
-    if re.search(r"\s(?:and|AND|And)\s*$", " " + depth0):
+    if _TRAILING_AND.search(" " + depth0):
         problems.append("the author list ends with 'and'")
-    if re.search(r"\bet\s+al\b\.?", depth0) and not _final_et_al(field.rstrip()):
+    if _ET_AL.search(depth0) and not _final_et_al(field.rstrip()):
         problems.append("'et al.' inside the author list; write 'and others' at its end")
     for name in split_persons(field):
         if name.count(",") < 2:

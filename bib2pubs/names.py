@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from bib2pubs.latex import latex_to_text
 from bib2pubs.marks import DAGGER, EQUAL, HIGHLIGHT
@@ -64,21 +65,33 @@ def parse_people(
     """
     people: list[Person] = []
     et_al = False
+    patterns = tuple(patterns)
     for position, raw in enumerate(split_persons(field), 1):
         if is_others(raw):
             et_al = True
             continue
-        raw, marks, bold = clean_name(raw)
+        person, bold = _read_person(raw, patterns, name_style)
         annotated = annotations.get(position, ()) if annotations else ()
-        marks += tuple(mark for mark in annotated if mark not in marks and mark != HIGHLIGHT)
-        raw_parts = split_name(raw)
-        parts = decoded(raw_parts)
-        highlight = next((p.style for p in patterns if match(p, parts, has_comma(raw))), None)
-        if highlight is None and (bold or HIGHLIGHT in annotated):
-            highlight = SELF
-        display = _display(raw_parts, parts, name_style)
-        people.append(Person(parts.first, parts.von, parts.last, parts.jr, display, highlight, marks, raw))
+        if annotated:
+            marks = person.marks + tuple(mark for mark in annotated if mark not in person.marks and mark != HIGHLIGHT)
+            person = replace(person, marks=marks)
+        if person.highlight is None and (bold or HIGHLIGHT in annotated):
+            person = replace(person, highlight=SELF)
+        people.append(person)
     return tuple(people), et_al
+
+
+@lru_cache(maxsize=1 << 14)
+def _read_person(raw: str, patterns: tuple[Pattern, ...], name_style: str) -> tuple[Person, bool]:
+    """One name as written: the person, highlighted by ``patterns`` only,
+    and whether it was typed in bold. Cached: a researcher's own name and
+    their coauthors' come back in entry after entry."""
+    raw, marks, bold = clean_name(raw)
+    raw_parts = split_name(raw)
+    parts = decoded(raw_parts)
+    highlight = next((p.style for p in patterns if match(p, parts, has_comma(raw))), None)
+    display = _display(raw_parts, parts, name_style)
+    return Person(parts.first, parts.von, parts.last, parts.jr, display, highlight, marks, raw), bold
 
 
 def _display(raw: NameParts, parts: NameParts, name_style: str) -> str:

@@ -9,12 +9,14 @@ HTML by Jinja's autoescape, Markdown and text by our ``finalize``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import jinja2
+from jinja2.filters import do_wordwrap
 from markupsafe import Markup
 
 from bib2pubs import filters
@@ -54,6 +56,28 @@ class _BuiltinLoader(jinja2.BaseLoader):
         return resource.read_text(encoding="utf-8"), f"builtin/{template}", lambda: True
 
 
+# Where str.splitlines() breaks a line: text with none of them is one paragraph.
+_LINE_BOUNDARY = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+@jinja2.pass_environment
+def wordwrap(
+    environment: jinja2.Environment,
+    text: str,
+    width: int = 79,
+    break_long_words: bool = True,
+    wrapstring: str | None = None,
+    break_on_hyphens: bool = True,
+) -> str:
+    """Jinja's ``wordwrap``, but quick for a line that fits, which most do
+    and which it returns unchanged: textwrap would take it apart and join
+    it again. textwrap keeps a fitting line's leading blanks and drops its
+    trailing ones, so a line ending in a blank takes the long way."""
+    if type(text) is str and 0 < len(text) <= width and not text[-1].isspace() and not _LINE_BOUNDARY.search(text):
+        return text
+    return do_wordwrap(environment, text, width, break_long_words, wrapstring, break_on_hyphens)
+
+
 def _finalize_for(format_name: str) -> Callable[[Any], Any]:
     escape = {"markdown": filters.markdown_escape, "latex": filters.latex_escape}.get(format_name)
 
@@ -89,6 +113,7 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
         lstrip_blocks=True,
     )
     env.filters.update(filters.FILTERS)
+    env.filters["wordwrap"] = wordwrap
     env.globals["link_labels"] = filters.LINK_LABELS
     return env
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from bib2pubs.dates import format_event_dates
 from bib2pubs.latex import latex_to_text
@@ -149,7 +150,39 @@ def _label(kind: str, short: str, name: str, year: int | None) -> str:
     return short
 
 
+#: Every field ``extract_venue`` reads: its result depends on these alone,
+#: which lets entries of one venue share the work (a test keeps the list
+#: complete).
+VENUE_FIELDS: tuple[str, ...] = (
+    "journaltitle", "journal", "booktitle", "eventtitle", "maintitle", "publisher", "school", "institution",
+    "organization", "type", "howpublished", "venuename", "abbr", "shortjournal", "shortbooktitle", "venuelabel",
+    "venueurl", "volume", "arxiv", "eprint", "archiveprefix", "eprinttype", "venue", "location", "series",
+    "address", "eventdate",
+)  # fmt: skip
+
+
 def extract_venue(
+    kind: str,
+    entry_type: str,
+    fields: Mapping[str, str],
+    year: int | None,
+    table: VenueTable | None = None,
+) -> tuple[Venue, str]:
+    """The venue of an entry and its kind, refined by the venue table; see
+    ``read_venue``. Entries of the same venue and year share one reading."""
+    values = tuple(map(fields.get, VENUE_FIELDS))
+    return _cached_venue(kind, entry_type, year, table, values)
+
+
+@lru_cache(maxsize=1 << 12)
+def _cached_venue(
+    kind: str, entry_type: str, year: int | None, table: VenueTable | None, values: tuple[str | None, ...]
+) -> tuple[Venue, str]:
+    fields = {name: value for name, value in zip(VENUE_FIELDS, values, strict=True) if value is not None}
+    return read_venue(kind, entry_type, fields, year, table)
+
+
+def read_venue(
     kind: str,
     entry_type: str,
     fields: Mapping[str, str],

@@ -10,6 +10,7 @@ ever be faster, never different.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,10 @@ from hypothesis import strategies as st
 
 from bib2pubs import bibtex
 from bib2pubs.bibtex import Bibliography, parse_text
+from bib2pubs.dates import parse_year
 from bib2pubs.reader import decode
+from bib2pubs.venues import VENUE_FIELDS, classify, extract_venue, read_venue
+from bib2pubs.venuetable import builtin_table
 from tests.conftest import CORPUS
 
 FILES = sorted(CORPUS.rglob("*.bib"))
@@ -66,3 +70,108 @@ def test_fast_field_reader_agrees_on_generated_entries(body: str, opener: str) -
     closer = "}" if opener == "{" else ")"
     text = f"@string{{s = {{S}}}}\n@article{opener}k, {body}{closer}\n@misc{{after, title = {{T}}}}\n"
     assert parse_text(text, "x.bib") == _careful(text)
+
+
+class _Recording(Mapping[str, str]):
+    """A field mapping that notes every name looked up in it."""
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        self.fields = fields
+        self.asked: set[str] = set()
+
+    def __getitem__(self, name: str) -> str:
+        self.asked.add(name)
+        return self.fields[name]
+
+    def __contains__(self, name: object) -> bool:
+        self.asked.add(str(name))
+        return name in self.fields
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("the venue must not depend on fields it does not name")
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+
+def test_the_venue_reads_only_the_fields_it_is_cached_by() -> None:
+    table = builtin_table()
+    asked: set[str] = set()
+    entries = 0
+    for path in FILES:
+        text, _ = decode(path.read_bytes(), str(path))
+        for entry in parse_text(text).entries:
+            fields = _Recording(entry.fields)
+            kind = classify(entry.type, entry.fields)
+            for year in (parse_year(entry.get("year")), None):
+                read_venue(kind, entry.type, fields, year, table)
+            asked |= fields.asked
+            entries += 1
+    assert entries > 3000
+    assert asked <= set(VENUE_FIELDS), asked - set(VENUE_FIELDS)
+
+
+def test_entries_of_one_venue_share_a_reading_that_is_the_same_as_their_own() -> None:
+    table = builtin_table()
+    for path in FILES:
+        text, _ = decode(path.read_bytes(), str(path))
+        for entry in parse_text(text).entries:
+            kind, year = classify(entry.type, entry.fields), parse_year(entry.get("year"))
+            shared = extract_venue(kind, entry.type, entry.fields, year, table)
+            assert shared == read_venue(kind, entry.type, entry.fields, year, table), entry.key
+
+
+# Characters the decoder treats apart, and some it must leave alone.
+_LATEX_CHARS = st.sampled_from(list("ab {}}{ .,-'?!^_\n\t\r\"#&%@\\$~`é\u0301\u200b\x1b\u00a0中"))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_LATEX_CHARS, max_size=16).map("".join))
+def test_values_with_braces_alone_decode_as_the_decoder_would(value: str) -> None:
+    from bib2pubs.latex import _decode, _Decoder, _tidy
+
+    assert _decode(value) == _tidy(_Decoder(value).run())
+
+
+_WRAP_CHARS = st.sampled_from([*"ab -\u00a0\t\n\r\x0b\x1c\u2028é", "word", "hyphen-ated", "  "])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    text=st.lists(_WRAP_CHARS, max_size=30).map("".join),
+    width=st.integers(1, 30),
+    break_long_words=st.booleans(),
+    break_on_hyphens=st.booleans(),
+    markup=st.booleans(),
+)
+def test_wordwrap_wraps_as_jinja_does(
+    text: str, width: int, break_long_words: bool, break_on_hyphens: bool, markup: bool
+) -> None:
+    from jinja2.filters import do_wordwrap
+    from markupsafe import Markup
+
+    from bib2pubs.render import environment, wordwrap
+
+    env = environment("text")
+    value = Markup(text) if markup else text
+    ours = wordwrap(env, value, width, break_long_words, "\n  ", break_on_hyphens)
+    theirs = do_wordwrap(env, value, width, break_long_words, "\n  ", break_on_hyphens)
+    assert (ours, type(ours)) == (theirs, type(theirs))
+
+
+_URL_PIECES = st.sampled_from(
+    ["http", "https", "HTTP", ":", "//", "x.org", "/a", " ", "\n ", "{", "}", "\\_", "\\url{", "&#106;", "&amp;",
+     "javascript", "data", "\x00", "\t", "%20", "?q=1", "C:"]
+)  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_URL_PIECES, max_size=10).map("".join))
+def test_plain_urls_are_read_as_every_url_is(url: str) -> None:
+    from bib2pubs import links
+
+    quick = (links.clean_url(url), links.unsafe_scheme(url))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(links, "_PLAIN_URL", _NEVER)
+        patch.setattr(links, "_WEB_LINK", _NEVER)
+        assert quick == (links.clean_url(url), links.unsafe_scheme(url))
