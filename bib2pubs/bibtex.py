@@ -13,7 +13,7 @@ the line it starts on, and parsing resumes at the next entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -98,7 +98,8 @@ def _nested(inner: str, depth: int) -> str:
 def _fast_field(close: str) -> re.Pattern[str]:
     """A whole field in its commonest forms, up to where the next field or
     the entry's end is certain: ``name = {value}``, ``name = "value"`` or
-    ``name = word``, followed by ``,`` or the closing delimiter. A value
+    ``name = word``, followed by ``,`` or the closing delimiter, which the
+    match takes in when it ends the entry (group 5). A value
     with ``@`` (which may start a new entry), deeper braces, ``#`` or a
     comment does not match here and takes the careful path."""
     braced = _nested("[^{}@]", 3)
@@ -106,7 +107,7 @@ def _fast_field(close: str) -> re.Pattern[str]:
     return re.compile(
         r"[\s,]*([^\s=,{}()\"#%@]+)\s*=\s*"
         r"(?:\{(" + braced + r")\}|\"(" + quoted + r")(?<!\\)\"|([^\s,#{}()\"=%]+))"
-        r"\s*(?=[," + re.escape(close) + "])"
+        r"\s*(?=[," + re.escape(close) + r"])(?:[\s,]*(" + re.escape(close) + "))?"
     )
 
 
@@ -158,7 +159,32 @@ class _Lines:
         return self._line
 
 
-#: Fields read from an entry: values, their lines, and the offset after them.
+class FieldLines(Mapping[str, int]):
+    """The line each field of an entry starts on, counted when asked for:
+    only a field with something to report needs its line."""
+
+    __slots__ = ("_line", "_offsets", "_start", "_text")
+
+    def __init__(self, text: str, start: int, line: int, offsets: dict[str, int]) -> None:
+        self._text = text
+        self._start = start  # the entry's "@", on line ``line``
+        self._line = line
+        self._offsets = offsets
+
+    def __getitem__(self, name: str) -> int:
+        return self._line + self._text.count("\n", self._start, self._offsets[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._offsets)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+#: Fields read from an entry: values, their offsets, and the offset after them.
 _Fields = tuple[dict[str, str], dict[str, int], int]
 
 
@@ -318,7 +344,7 @@ class _Parser:
         if first != (self.file, line):
             where = f"line {first[1]}" if first[0] == self.file else f"{first[0]}:{first[1]}"
             self.report(at, "warning", f"duplicate key (first at {where}); both are listed", key)
-        self.entries.append(RawEntry(kind, key, fields, self.file, line, field_lines))
+        self.entries.append(RawEntry(kind, key, fields, self.file, line, FieldLines(self.text, at, line, field_lines)))
         return pos
 
     def _fields_after_stray_close(
@@ -389,8 +415,8 @@ class _Parser:
         while True:
             found = fast(text, pos) if fast else None
             if found is not None:
-                name, name_pos = found.group(1).lower(), found.start(1)
-                braced, quoted, word = found.group(2, 3, 4)
+                name, braced, quoted, word, last_one = found.groups()
+                name, name_pos = name.lower(), found.start(1)
                 if braced is not None:
                     value = braced
                 elif quoted is not None:
@@ -401,9 +427,11 @@ class _Parser:
                     self.report(name_pos, "warning", f"duplicate field '{name}'; the first value is kept", key or None)
                 else:
                     fields[name] = value
-                    field_lines[name] = self.lines.at(name_pos)
+                    field_lines[name] = name_pos
                     last = (name, name_pos)
                 pos = found.end()
+                if last_one is not None:
+                    return pos
                 continue
             pos = self._skip_space_and_comments(pos)
             if pos >= n or (text[pos] == "@" and _ENTRY_HEAD.match(text, pos)):
@@ -428,7 +456,7 @@ class _Parser:
                 self.report(name_pos, "warning", f"duplicate field '{name}'; the first value is kept", key or None)
             else:
                 fields[name] = value
-                field_lines[name] = self.lines.at(name_pos)
+                field_lines[name] = name_pos
                 last = (name, name_pos)
             pos = self._skip_space_and_comments(pos)
             if pos < n and text[pos] not in (",", close) and _FIELD_NAME.match(text, pos):

@@ -229,6 +229,14 @@ def shorten_people(people: Sequence[Person], limit: int | None) -> list[Person |
     return shorten(people, limit)
 
 
+def plain_name(person: Person | None) -> str:
+    """A name and its signs as plain text, kept on one line ("…" for the
+    names ``shorten`` left out)."""
+    if person is None:
+        return "…"
+    return keep_together(person.display + mark_signs(person))
+
+
 def keep_together(text: str) -> str:
     """Joins words with no-break spaces so wrapping never splits them (a
     person's name); the text template turns them back into spaces."""
@@ -253,4 +261,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "mark_sign": mark_sign,
     "shorten": shorten_people,
     "keep_together": keep_together,
+    "plain_name": plain_name,
 }

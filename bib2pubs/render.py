@@ -23,6 +23,7 @@ from bib2pubs import filters
 from bib2pubs.errors import TemplateError, UsageError
 from bib2pubs.formats import format_of
 from bib2pubs.model import Diagnostic, Listing
+from bib2pubs.template_cache import bytecode_cache
 
 #: Names every template receives; --set cannot replace them.
 RESERVED = frozenset({"listing", "groups", "link_labels", "max_authors"})
@@ -91,6 +92,10 @@ def _finalize_for(format_name: str) -> Callable[[Any], Any]:
     return finalize
 
 
+_AUTOESCAPED = ("html", "htm", "html.j2", "htm.j2")
+_OPTIONS = {"keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}
+
+
 @lru_cache(maxsize=8)
 def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
     """The Jinja environment for one output format (cached: compiled
@@ -103,14 +108,18 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
             builtin,
         ]
     )
+    # Everything the compiled code depends on but the template's source
+    # names the folder of the compiled-template cache.
+    settings = f"{format_name}|{_AUTOESCAPED}|{sorted(_OPTIONS.items())}|{sorted(filters.FILTERS)}"
     env = jinja2.Environment(
         loader=loader,
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "html.j2", "htm.j2"), default=False),
+        autoescape=jinja2.select_autoescape(enabled_extensions=_AUTOESCAPED, default=False),
         undefined=jinja2.StrictUndefined,
         finalize=_finalize_for(format_name),
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        bytecode_cache=bytecode_cache(settings),
+        keep_trailing_newline=_OPTIONS["keep_trailing_newline"],
+        trim_blocks=_OPTIONS["trim_blocks"],
+        lstrip_blocks=_OPTIONS["lstrip_blocks"],
     )
     env.filters.update(filters.FILTERS)
     env.filters["wordwrap"] = wordwrap

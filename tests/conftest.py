@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,14 @@ from click.testing import CliRunner, Result
 from bib2pubs.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled templates go to a scratch folder, not the user's cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 TESTS = ROOT / "tests"
 FIXTURES = TESTS / "fixtures"
 CORPUS = TESTS / "corpus"
