@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -465,6 +464,8 @@ def cli(
         sys.exit(130)
     except Exception as error:  # noqa: BLE001 - no traceback reaches a user
         if debug:
+            import traceback
+
             traceback.print_exc()
         detail = repr(error)
         detail = detail if len(detail) <= 200 else detail[:200] + "…"

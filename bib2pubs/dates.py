@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 
 MONTH_NAMES = (
@@ -56,9 +55,16 @@ def parse_iso_date(value: str) -> tuple[int, int | None, int | None] | None:
     day = int(match.group(3)) if match.group(3) else None
     if month is not None and not 1 <= month <= 12:
         return None
-    if day is not None and (month is None or not 1 <= day <= calendar.monthrange(year, month)[1]):
+    if day is not None and (month is None or not 1 <= day <= _days_in(year, month)):
         return None  # "2024-02-30" is a typo, shown as written rather than as a date
     return year, month, day
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def format_event_dates(value: str) -> str | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+
 #: Every output format; json is the model itself, the others are rendered.
 FORMATS = ("markdown", "html", "text", "latex", "json")
 
@@ -19,6 +22,20 @@ SUFFIXES = {
 
 #: The built-in template each rendered format uses when none is named.
 DEFAULT_TEMPLATES = {"markdown": "markdown", "html": "html", "text": "text", "latex": "latex"}
+
+
+#: Names every template receives; --set cannot replace them.
+RESERVED = frozenset({"listing", "groups", "link_labels", "max_authors"})
+
+
+def user_template(name: str, directories: Sequence[str]) -> tuple[str, str] | None:
+    """(folder, file name) of ``NAME.FORMAT.j2`` in the first of
+    ``directories`` that has one, which takes the place of a built-in."""
+    for directory in directories:
+        for file_name in sorted(os.listdir(directory)) if os.path.isdir(directory) else ():
+            if file_name.endswith(".j2") and file_name.split(".", 1)[0] == name and file_name.count(".") == 2:
+                return directory, file_name
+    return None
 
 
 def format_of(file_name: str) -> str | None:

@@ -9,7 +9,6 @@ user typed on purpose (a draft's "[PDF]()") is theirs to keep.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 
@@ -71,6 +70,8 @@ def unsafe_scheme(url: str) -> str | None:
     """
     if _WEB_LINK.match(url):
         return None  # what the browser reads starts as written: http(s)
+    import html  # only here: most links are plain http(s)
+
     seen = _INVISIBLE.sub("", html.unescape(url))
     scheme = _SCHEME.match(seen)
     # One letter is a Windows drive ("C:"), a path the user may rewrite.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 import sys
 
@@ -94,7 +93,7 @@ def _write_through(path: str, target: str, data: bytes) -> None:
 
 def _replace_atomically(path: str, target: str, data: bytes, mode: int | None) -> None:
     directory = os.path.dirname(target)
-    temporary = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(6)}.tmp")
+    temporary = os.path.join(directory, f".{os.path.basename(target)}.{os.urandom(6).hex()}.tmp")
     try:
         # 0o666 lets the umask decide a new file's mode, as any editor would.
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bib2pubs.bibtex import RawEntry, parse_sources
 from bib2pubs.crossref import resolve_crossrefs
 from bib2pubs.errors import NothingReadError, UsageError
-from bib2pubs.formats import DEFAULT_TEMPLATES
+from bib2pubs.formats import DEFAULT_TEMPLATES, user_template
 from bib2pubs.matching import (
     FAMILY_FIRST,
     Pattern,
@@ -250,6 +250,10 @@ def render_output(
         from bib2pubs.serialize import to_json
 
         return to_json(listing), []
+    if format_name == "text" and template in (None, "text") and user_template("text", template_dirs) is None:
+        from bib2pubs.plaintext import render_text
+
+        return render_text(listing, variables, max_authors)
     from bib2pubs.render import render
 
     return render(listing, template or DEFAULT_TEMPLATES[format_name], variables, max_authors, template_dirs)

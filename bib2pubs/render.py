@@ -9,24 +9,20 @@ HTML by Jinja's autoescape, Markdown and text by our ``finalize``.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import jinja2
-from jinja2.filters import do_wordwrap
 from markupsafe import Markup
 
 from bib2pubs import filters
 from bib2pubs.errors import TemplateError, UsageError
-from bib2pubs.formats import format_of
+from bib2pubs.formats import RESERVED, format_of, user_template
 from bib2pubs.model import Diagnostic, Listing
 from bib2pubs.template_cache import bytecode_cache
-
-#: Names every template receives; --set cannot replace them.
-RESERVED = frozenset({"listing", "groups", "link_labels", "max_authors"})
+from bib2pubs.wrapping import wrap_text
 
 
 def builtin_templates() -> dict[str, str]:
@@ -57,10 +53,6 @@ class _BuiltinLoader(jinja2.BaseLoader):
         return resource.read_text(encoding="utf-8"), f"builtin/{template}", lambda: True
 
 
-# Where str.splitlines() breaks a line: text with none of them is one paragraph.
-_LINE_BOUNDARY = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-
-
 @jinja2.pass_environment
 def wordwrap(
     environment: jinja2.Environment,
@@ -70,13 +62,10 @@ def wordwrap(
     wrapstring: str | None = None,
     break_on_hyphens: bool = True,
 ) -> str:
-    """Jinja's ``wordwrap``, but quick for a line that fits, which most do
-    and which it returns unchanged: textwrap would take it apart and join
-    it again. textwrap keeps a fitting line's leading blanks and drops its
-    trailing ones, so a line ending in a blank takes the long way."""
-    if type(text) is str and 0 < len(text) <= width and not text[-1].isspace() and not _LINE_BOUNDARY.search(text):
-        return text
-    return do_wordwrap(environment, text, width, break_long_words, wrapstring, break_on_hyphens)
+    """Jinja's ``wordwrap``, quick for a line that fits (``wrapping``)."""
+    if wrapstring is None:
+        wrapstring = environment.newline_sequence
+    return wrap_text(text, width, break_long_words, wrapstring, break_on_hyphens)
 
 
 def _finalize_for(format_name: str) -> Callable[[Any], Any]:
@@ -134,10 +123,9 @@ def resolve_template(name: str, template_dirs: Sequence[str] = ()) -> tuple[str,
     which may replace a built-in of that name), then among the built-ins.
     """
     dirs = tuple(os.path.abspath(directory) for directory in template_dirs)
-    for directory in dirs:
-        for file_name in sorted(os.listdir(directory)) if os.path.isdir(directory) else ():
-            if file_name.endswith(".j2") and file_name.split(".", 1)[0] == name and file_name.count(".") == 2:
-                return file_name, dirs
+    found = user_template(name, dirs)
+    if found is not None:
+        return found[1], dirs
     builtins = builtin_templates()
     if name in builtins:
         return builtins[name], dirs

@@ -22,10 +22,10 @@ societies' names ("ACM", "IEEE", "USENIX").
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +163,16 @@ def parse_tsv(text: str, source: str) -> list[KnownVenue]:
 @functools.lru_cache(maxsize=1)
 def builtin_table() -> VenueTable:
     """The table shipped with bib2pubs (read once)."""
-    text = resources.files("bib2pubs").joinpath("venues.tsv").read_text(encoding="utf-8")
+    # Read beside this module, as installs lay it out; importlib.resources
+    # (slow to import) only for an install that is zipped.
+    here = os.path.join(os.path.dirname(__file__), "venues.tsv")
+    if os.path.isfile(here):
+        with open(here, encoding="utf-8") as file:
+            text = file.read()
+    else:
+        from importlib import resources
+
+        text = resources.files("bib2pubs").joinpath("venues.tsv").read_text(encoding="utf-8")
     return VenueTable(parse_tsv(text, "venues.tsv"))
 
 

@@ -311,7 +311,8 @@ def test_importing_the_cli_loads_no_heavy_module() -> None:
 
 def test_each_format_loads_only_what_it_needs(tmp_path: Path) -> None:
     run = "from bib2pubs.cli import cli\ncli.main([{bib!r}, '-f', {fmt!r}, '-o', {out!r}], standalone_mode=False)"
-    for fmt, expected in (("json", []), ("text", ["jinja2"]), ("html", ["jinja2"])):
+    # Plain text, what pipes and Makefiles take, is written without Jinja.
+    for fmt, expected in (("json", []), ("text", []), ("html", ["jinja2"]), ("markdown", ["jinja2"])):
         code = run.format(bib=str(REFS), fmt=fmt, out=str(tmp_path / f"out.{fmt}"))
         assert _modules_after(code) == expected, fmt
 
@@ -355,10 +356,12 @@ def test_reserved_template_names_cannot_be_set() -> None:
     assert "--set groups: the templates already use that name" in result.stderr
 
 
-def test_bad_set_value_is_a_template_error_not_a_crash() -> None:
-    result = invoke(str(REFS), "-f", "text", "--set", "width=abc")
+def test_bad_set_value_is_a_template_error_not_a_crash(tmp_path: Path) -> None:
+    template = tmp_path / "narrow.txt.j2"
+    template.write_text("{% for group in groups %}\n{{ group.title|wordwrap(width|int) }}\n{% endfor %}\n")
+    result = invoke(str(REFS), "-t", str(template), "--set", "width=abc")
     assert result.exit_code == 1
-    assert result.stderr.startswith("builtin/text.txt.j2:")
+    assert result.stderr.startswith(f"{template}:2: ")
     assert "template error (ValueError)" in result.stderr
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bib2pubs.pipeline import Options, build_listing, render_output
+from bib2pubs.pipeline import Options, build_listing
 from bib2pubs.reader import Source
 from bib2pubs.render import environment, render
 from tests.conftest import REFS
@@ -26,26 +26,26 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     environment.cache_clear()
 
 
-def _uncached(format_name: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def _uncached(template: str, monkeypatch: pytest.MonkeyPatch) -> str:
     with monkeypatch.context() as patch:
         patch.setenv("BIB2PUBS_NO_CACHE", "1")
         environment.cache_clear()
-        text = render_output(LISTING, format_name)[0]
+        text = render(LISTING, template)[0]
     environment.cache_clear()
     return text
 
 
-@pytest.mark.parametrize("format_name", ["markdown", "html", "text", "latex"])
+@pytest.mark.parametrize("template", ["markdown", "html", "text", "latex"])
 def test_a_second_run_reads_the_compiled_template_and_writes_the_same(
-    format_name: str, cache: Path, monkeypatch: pytest.MonkeyPatch
+    template: str, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = render_output(LISTING, format_name)[0]
+    first = render(LISTING, template)[0]
     compiled = sorted(cache.rglob("*.cache"))
     assert compiled, "nothing was kept"
     stamps = [path.stat().st_mtime_ns for path in compiled]
     environment.cache_clear()
-    second = render_output(LISTING, format_name)[0]
-    assert first == second == _uncached(format_name, monkeypatch)
+    second = render(LISTING, template)[0]
+    assert first == second == _uncached(template, monkeypatch)
     assert [path.stat().st_mtime_ns for path in compiled] == stamps  # read, not written again
 
 
@@ -59,11 +59,11 @@ def test_an_edited_template_is_compiled_again(cache: Path, tmp_path: Path) -> No
 
 
 def test_a_damaged_cache_file_is_passed_over(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    render_output(LISTING, "text")
+    render(LISTING, "text")
     for path in cache.rglob("*.cache"):
         path.write_bytes(b"\x00garbage")
     environment.cache_clear()
-    assert render_output(LISTING, "text")[0] == _uncached("text", monkeypatch)
+    assert render(LISTING, "text")[0] == _uncached("text", monkeypatch)
 
 
 def test_a_cache_that_cannot_be_written_costs_nothing_but_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,12 +73,12 @@ def test_a_cache_that_cannot_be_written_costs_nothing_but_time(tmp_path: Path, m
     expected = _uncached("markdown", monkeypatch)
     environment.cache_clear()
     try:
-        assert render_output(LISTING, "markdown")[0] == expected
+        assert render(LISTING, "markdown")[0] == expected
     finally:
         environment.cache_clear()
 
 
 def test_the_cache_can_be_turned_off(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BIB2PUBS_NO_CACHE", "1")
-    render_output(LISTING, "text")
+    render(LISTING, "text")
     assert not cache.exists()

@@ -1,0 +1,65 @@
+"""The built-in plain-text list is the text.txt.j2 template's output, byte
+for byte, though written without Jinja: checked on every corpus file, with
+the options that change its lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bib2pubs.errors import NothingReadError, UsageError
+from bib2pubs.model import Listing
+from bib2pubs.pipeline import Options, render_output, run
+from bib2pubs.plaintext import render_text
+from bib2pubs.render import render
+from tests.conftest import CORPUS, REFS, invoke
+
+FILES = [REFS, *sorted(CORPUS.rglob("*.bib"))]
+# What changes the lines: a heading, narrow and wide wrapping, shortened
+# author lists, another name style, a second highlight style.
+VARIANTS = [
+    ({}, None, Options()),
+    ({"title": "Publications", "width": "40"}, 3, Options(highlights=("Chao Jin",), name_style="family-first")),
+    ({"width": "12"}, 1, Options(highlights_as=(("student", "Jin, Chao"),), name_style="initials")),
+]
+
+
+def _listing(path: Path, options: Options) -> Listing | None:
+    try:
+        return run([str(path)], options)
+    except NothingReadError:
+        return None
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name if path == REFS else str(path.relative_to(CORPUS)))
+def test_the_text_list_is_the_templates_output(path: Path) -> None:
+    for variables, max_authors, options in VARIANTS:
+        listing = _listing(path, options)
+        if listing is None:
+            return
+        ours = render_text(listing, variables, max_authors)[0]
+        assert ours == render(listing, "text", variables, max_authors)[0]
+        assert render_output(listing, "text", None, variables, max_authors)[0] == ours
+
+
+def test_unknown_variables_are_reported_as_the_template_reports_them() -> None:
+    listing = run([str(REFS)])
+    assert render_text(listing, {"titel": "x"})[1] == render(listing, "text", {"titel": "x"})[1]
+    with pytest.raises(UsageError, match="--set groups"):
+        render_text(listing, {"groups": "x"})
+
+
+@pytest.mark.parametrize("width", ["abc", "0", "4", "inf", "-3"])
+def test_a_width_that_is_no_width_is_a_usage_error(width: str) -> None:
+    result = invoke(str(REFS), "-f", "text", "--set", f"width={width}")
+    assert result.exit_code == 2
+    assert f"--set width={width}: a number of columns" in result.stderr
+
+
+def test_a_text_template_of_ones_own_replaces_the_built_in(tmp_path: Path) -> None:
+    (tmp_path / "text.txt.j2").write_text("{{ groups|length }} years\n", encoding="utf-8")
+    listing = run([str(REFS)])
+    text, _ = render_output(listing, "text", None, None, None, [str(tmp_path)])
+    assert text == f"{len(listing.groups)} years\n"
+    assert render_output(listing, "text", "text", None, None, [str(tmp_path)])[0] == text
