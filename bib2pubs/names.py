@@ -63,6 +63,8 @@ def parse_people(
     else as "self" when the .bib asks for it (bold typed by hand, or the
     annotation ``highlight``). ``annotations`` are marks by position.
     """
+    if not field:
+        return (), False  # most entries have no editors
     people: list[Person] = []
     et_al = False
     patterns = tuple(patterns)

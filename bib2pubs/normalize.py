@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from bib2pubs.bibtex import RawEntry
 from bib2pubs.dates import parse_iso_date, parse_month, parse_year
@@ -58,6 +59,14 @@ def _author_marks(entry: RawEntry, field: str) -> tuple[Marks, list[str]]:
     return merge(annotated, simple), problems
 
 
+@lru_cache(maxsize=1 << 12)
+def _author_list(field: str) -> tuple[str, tuple[str, ...]]:
+    """An author field repaired, and what was repaired or is wrong in it.
+    Cached: an author list comes back in entry after entry."""
+    repaired, repairs = repair_list(field)
+    return repaired, (*repairs, *list_problems(repaired))
+
+
 def normalize_entry(
     entry: RawEntry, patterns: Sequence[Pattern], name_style: str = "full", venues: VenueTable | None = None
 ) -> tuple[Publication, list[Diagnostic]]:
@@ -74,9 +83,9 @@ def normalize_entry(
     if month is None and entry.get("month").strip("{} "):
         warn("month", f"month '{latex_to_text(entry.get('month'))}' is not a month; left out")
     kind = classify(entry.type, entry.fields)
-    author_field, repairs = repair_list(entry.get("author"))
+    author_field, problems = _author_list(entry.get("author"))
     marks, mark_problems = _author_marks(entry, author_field)
-    for problem in [*repairs, *list_problems(author_field)]:
+    for problem in problems:
         warn("author", problem)
     for problem in mark_problems:
         warn(problem.split(" ", 1)[0], problem)

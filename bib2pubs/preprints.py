@@ -37,6 +37,8 @@ def merge_preprints(publications: Sequence[Publication]) -> list[Publication]:
     Order is kept; a merged preprint disappears and the links the published
     entry lacks are added to it, in page order.
     """
+    if not any(publication.kind == "preprint" and not publication.hidden for publication in publications):
+        return list(publications)  # nothing to merge: no need to index the rest
     published: dict[str, int] = {}
     for index, publication in enumerate(publications):
         if publication.kind in _PUBLISHED and not publication.hidden:
