@@ -95,18 +95,30 @@ def _nested(inner: str, depth: int) -> str:
     return inner + "*(?:" + group + inner + "*)*"
 
 
+# One part of a value, as the fast path reads it: {braced}, "quoted" (with
+# balanced braces, not ended by an escaped \"), or a bare word (a number
+# or a macro). A part with "@" in it (which may start a new entry) or with
+# braces nested deeper takes the careful path.
+_FAST_BRACED = r"\{(" + _nested("[^{}@]", 3) + r")\}"
+_FAST_QUOTED = r"\"(" + _nested('[^"{}@]', 3) + r")(?<!\\)\""
+_FAST_WORD = r"([^\s,#{}()\"=%]+)"
+_FAST_PART = re.compile(r"\s*(?:" + "|".join((_FAST_BRACED, _FAST_QUOTED, _FAST_WORD)) + r")\s*#?")
+
+
 def _fast_field(close: str) -> re.Pattern[str]:
     """A whole field in its commonest forms, up to where the next field or
-    the entry's end is certain: ``name = {value}``, ``name = "value"`` or
-    ``name = word``, followed by ``,`` or the closing delimiter, which the
-    match takes in when it ends the entry (group 5). A value
-    with ``@`` (which may start a new entry), deeper braces, ``#`` or a
-    comment does not match here and takes the careful path."""
-    braced = _nested("[^{}@]", 3)
-    quoted = _nested('[^"{}@]', 3)
+    the entry's end is certain: ``name = part`` or ``name = part # part…``
+    (parts as ``_FAST_PART`` reads them), followed by ``,`` or the closing
+    delimiter, which the match takes in when it ends the entry. Groups: the
+    name; the value braced, quoted, a word, or parts joined by "#"; the end.
+    A comment between fields, or a slip the careful path reports, does not
+    match here."""
+    uncaptured = [re.sub(r"\((?!\?)", "(?:", part) for part in (_FAST_BRACED, _FAST_QUOTED, _FAST_WORD)]
+    any_part = "(?:" + "|".join(uncaptured) + ")"
     return re.compile(
         r"[\s,]*([^\s=,{}()\"#%@]+)\s*=\s*"
-        r"(?:\{(" + braced + r")\}|\"(" + quoted + r")(?<!\\)\"|([^\s,#{}()\"=%]+))"
+        r"(?:" + _FAST_BRACED + "|" + _FAST_QUOTED + "|" + _FAST_WORD + "|"
+        r"(" + any_part + r"(?:\s*#\s*" + any_part + r")+))"
         r"\s*(?=[," + re.escape(close) + r"])(?:[\s,]*(" + re.escape(close) + "))?"
     )
 
@@ -408,34 +420,44 @@ class _Parser:
         field_lines: dict[str, int],
     ) -> int:
         text, n = self.text, self.n
-        last: tuple[str, int] | None = None  # the latest field's name and offset
-        # The fast path reads most fields in one match; it stays off while
-        # an entry is retried with literal braces.
+        last: str | None = None  # the latest field's name
+        # The fast path reads most fields in one match each; it stays off
+        # while an entry is retried with literal braces.
         fast = _FAST_FIELD[close].match if self.brace_scan is _BRACE_SCAN else None
+        careful_next = False  # the next field is one the fast path gave up on
         while True:
-            found = fast(text, pos) if fast else None
-            if found is not None:
-                name, braced, quoted, word, last_one = found.groups()
-                name, name_pos = name.lower(), found.start(1)
-                if braced is not None:
-                    value = braced
-                elif quoted is not None:
-                    value = quoted
-                else:
-                    value = self._macro(word, found.start(4), key or None)
+            found = fast(text, pos) if fast is not None and not careful_next else None
+            careful_next = False
+            while found is not None:
+                name, value, quoted, word, _joined, ends_entry = found.groups()
+                name = name.lower()
+                if value is None:
+                    if quoted is not None:
+                        value = quoted
+                    elif word is not None:
+                        value = self._macro(word, found.start(4), key or None)
+                    else:
+                        mark = len(self.diagnostics)
+                        value = self._joined(found.start(5), found.end(5), key or None)
+                        if value is None:  # too long: the careful path cuts and reports it
+                            del self.diagnostics[mark:]
+                            pos, careful_next = found.start(), True
+                            break
                 if name in fields:
-                    self.report(name_pos, "warning", f"duplicate field '{name}'; the first value is kept", key or None)
+                    self.report(
+                        found.start(1), "warning", f"duplicate field '{name}'; the first value is kept", key or None
+                    )
                 else:
                     fields[name] = value
-                    field_lines[name] = name_pos
-                    last = (name, name_pos)
+                    field_lines[name] = found.start(1)
+                    last = name
                 pos = found.end()
-                if last_one is not None:
+                if ends_entry is not None:
                     return pos
-                continue
+                found = fast(text, pos)  # type: ignore[misc]  # not None while fields are found
             pos = self._skip_space_and_comments(pos)
             if pos >= n or (text[pos] == "@" and _ENTRY_HEAD.match(text, pos)):
-                self._unclosed(at, close, key, last, fields)
+                self._unclosed(at, close, key, last, fields, field_lines)
                 return pos
             char = text[pos]
             if char == close:
@@ -457,17 +479,19 @@ class _Parser:
             else:
                 fields[name] = value
                 field_lines[name] = name_pos
-                last = (name, name_pos)
+                last = name
             pos = self._skip_space_and_comments(pos)
             if pos < n and text[pos] not in (",", close) and _FIELD_NAME.match(text, pos):
                 self.report(pos, "warning", f"missing ',' after field '{name}'", key or None)
 
-    def _unclosed(self, at: int, close: str, key: str, last: tuple[str, int] | None, fields: dict[str, str]) -> None:
+    def _unclosed(
+        self, at: int, close: str, key: str, last: str | None, fields: dict[str, str], offsets: dict[str, int]
+    ) -> None:
         """An entry ran into the next one or the end of the file. If its last
         value swallowed lines that look like fields, a brace is missing in
         it: the entry is skipped rather than shown with a garbled value."""
-        if last is not None and _SWALLOWED_FIELD.search(fields[last[0]]):
-            raise _Broken(f"unbalanced braces in field '{last[0]}'", self._resume(last[1]), last[1])
+        if last is not None and _SWALLOWED_FIELD.search(fields[last]):
+            raise _Broken(f"unbalanced braces in field '{last}'", self._resume(offsets[last]), offsets[last])
         self.report(at, "warning", f"entry not closed with '{close}'", key or None)
 
     def _value(self, pos: int, key: str | None, what: str) -> tuple[str, int]:
@@ -514,6 +538,22 @@ class _Parser:
             if cut:
                 self.report(pos, "warning", f"{what} grows past {MAX_VALUE:,} characters through macros; cut", key)
             return "".join(parts), pos
+
+    def _joined(self, start: int, end: int, key: str | None) -> str | None:
+        """The value of parts joined by "#" between ``start`` and ``end``, as
+        the fast path found them; None when it grows past ``MAX_VALUE``."""
+        parts = []
+        size = 0
+        for part in _FAST_PART.finditer(self.text, start, end):
+            braced, quoted, word = part.groups()
+            value = braced if braced is not None else quoted if quoted is not None else None
+            if value is None:
+                value = self._macro(word, part.start(3), key)
+            parts.append(value)
+            size += len(value)
+            if size > MAX_VALUE:
+                return None
+        return "".join(parts)
 
     def _macro(self, word: str, pos: int, key: str | None) -> str:
         if word.isdigit():

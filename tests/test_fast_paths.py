@@ -175,3 +175,23 @@ def test_plain_urls_are_read_as_every_url_is(url: str) -> None:
         patch.setattr(links, "_PLAIN_URL", _NEVER)
         patch.setattr(links, "_WEB_LINK", _NEVER)
         assert quick == (links.clean_url(url), links.unsafe_scheme(url))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a\t\n\r\x00\x1f\x7f\x80\x9f\xa0é中\U0001f600\u0085"), max_size=12))
+def test_the_quick_control_test_misses_no_control_character(text: str) -> None:
+    from bib2pubs.reader import _CONTROL, _may_hold_controls
+
+    if _CONTROL.search(text.replace("\r", "")):
+        assert _may_hold_controls(text.encode("utf-8"))
+
+
+def test_a_value_joined_past_the_limit_is_cut_and_reported_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bibtex, "MAX_VALUE", 10)
+    text = "@string{a = {abcdef}}\n@misc{k, title = a # a # zz, note = {n}}\n"
+    fast = parse_text(text, "x.bib")
+    assert fast == _careful(text)
+    assert fast.entries[0].fields == {"title": "abcdefabcd", "note": "n"}
+    messages = [d.message for d in fast.diagnostics]
+    assert len([m for m in messages if "grows past" in m]) == 1
+    assert len([m for m in messages if "undefined macro 'zz'" in m]) <= 1
