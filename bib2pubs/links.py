@@ -110,6 +110,7 @@ def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
     """The entry's links by kind, in page order, and any link refused."""
     fields = entry.fields
     links: dict[str, str] = {}
+    places: set[str] = set()  # where the links listed so far point
     diagnostics: list[Diagnostic] = []
     for kind, names in LINK_FIELDS:
         source = None
@@ -127,8 +128,11 @@ def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
             url = doi_url(fields[source])
         else:
             url = clean_url(fields[source])
-        if url is None or (url and _place(url) in {_place(listed) for listed in links.values()}):
-            continue  # absent, or the same place as a link already listed
+        if url is None:
+            continue
+        place = _place(url)
+        if url and place in places:
+            continue  # the same place as a link already listed
         scheme = unsafe_scheme(url)
         if scheme is not None:
             line = entry.field_lines.get(source, entry.line)
@@ -136,4 +140,5 @@ def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
             diagnostics.append(Diagnostic(entry.file, line, entry.key or None, "warning", message))
             continue
         links[kind] = url
+        places.add(place)
     return links, diagnostics

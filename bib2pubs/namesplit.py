@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["NameParts", "is_others", "split_name", "split_persons"]
 
@@ -80,6 +81,13 @@ def split_persons(field: str) -> list[str]:
     ``{Barnes and Noble}``, ``\\and`` and ``Fellowes~and`` do not split.
     Whitespace is collapsed to single spaces; empty names are dropped.
     """
+    return list(_split_persons(field))
+
+
+# Cached: an author list is split for checking, for repairing and for
+# reading, and comes back in entry after entry.
+@lru_cache(maxsize=1 << 12)
+def _split_persons(field: str) -> tuple[str, ...]:
     text = _WS_RUN.sub(" ", field).strip(" ")
     names: list[str] = []
     depth = 0
@@ -97,7 +105,7 @@ def split_persons(field: str) -> list[str]:
             start = match.end() + 1
     if start < len(text):
         names.append(text[start:])
-    return names
+    return tuple(names)
 
 
 def split_name(name: str) -> NameParts:

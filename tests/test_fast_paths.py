@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from bib2pubs import bibtex
 from bib2pubs.bibtex import Bibliography, parse_text
 from bib2pubs.dates import parse_year
+from bib2pubs.errors import UsageError
 from bib2pubs.reader import decode
 from bib2pubs.venues import VENUE_FIELDS, classify, extract_venue, read_venue
 from bib2pubs.venuetable import builtin_table
@@ -195,3 +196,20 @@ def test_a_value_joined_past_the_limit_is_cut_and_reported_once(monkeypatch: pyt
     messages = [d.message for d in fast.diagnostics]
     assert len([m for m in messages if "grows past" in m]) == 1
     assert len([m for m in messages if "undefined macro 'zz'" in m]) <= 1
+
+
+def test_the_cycle_collector_is_paused_only_while_the_listing_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from bib2pubs import pipeline
+    from bib2pubs.reader import Source
+
+    seen = []
+    real = pipeline.select
+    monkeypatch.setattr(pipeline, "select", lambda *args: seen.append(gc.isenabled()) or real(*args))
+    assert gc.isenabled()
+    pipeline.build_listing([Source("x.bib", "@misc{k, title={T}, year=2024}")])
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(UsageError):
+        pipeline.build_listing([Source("x.bib", "")], pipeline.Options(highlights=("",)))
+    assert gc.isenabled()
