@@ -27,6 +27,7 @@ from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.namesplit import split_name
 from bib2pubs.namestyle import NAME_STYLES
 from bib2pubs.normalize import normalize_entry
+from bib2pubs.parallel import jobs, split_map
 from bib2pubs.preprints import merge_preprints
 from bib2pubs.reader import Source, read_source
 from bib2pubs.select import Selection, select
@@ -169,7 +170,23 @@ def _normalize_all(
     name_style: str,
     table: VenueTable,
 ) -> tuple[list[Publication], list[Diagnostic]]:
-    """Every entry as a Publication, but for data-only entries."""
+    """Every entry as a Publication, but for data-only entries; a large
+    file's entries are shared out among the cores (``parallel``)."""
+
+    def work(chunk: Sequence[RawEntry]) -> tuple[list[Publication], list[Diagnostic]]:
+        return _normalize_chunk(chunk, containers, patterns, name_style, table)
+
+    parts = split_map(work, entries, jobs(len(entries)))
+    return [pub for pubs, _ in parts for pub in pubs], [problem for _, problems in parts for problem in problems]
+
+
+def _normalize_chunk(
+    entries: Sequence[RawEntry],
+    containers: Set[str],
+    patterns: Sequence[Pattern],
+    name_style: str,
+    table: VenueTable,
+) -> tuple[list[Publication], list[Diagnostic]]:
     publications: list[Publication] = []
     diagnostics: list[Diagnostic] = []
     for entry in entries:

@@ -1,0 +1,103 @@
+"""A large bibliography's entries normalized on several cores at once.
+
+Each entry is normalized on its own, so the work splits into consecutive
+chunks: the process keeps the first, and forked workers take the others
+and send their results back pickled through a pipe. Forking shares the
+parsed entries without copying them, and costs a few milliseconds, so it
+is done only for files large enough to gain from it.
+
+Results are the same, in the same order, as from one process: any chunk
+whose worker fails (no fork, a crash, a result that cannot be read back)
+is redone here. Workers are used only where forking is safe and cheap:
+Linux, no other thread running. ``BIB2PUBS_JOBS`` sets how many processes
+share the work (1: this one alone); by default, one per core, four at most.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+#: Below this many items a worker costs more than it saves.
+MIN_ITEMS = 2000
+_MAX_JOBS = 4
+
+
+def jobs(count: int, min_items: int = MIN_ITEMS) -> int:
+    """How many processes should share ``count`` items."""
+    wanted = os.environ.get("BIB2PUBS_JOBS", "")
+    if wanted.strip().isdigit():
+        limit = max(int(wanted), 1)
+    else:
+        limit = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, _MAX_JOBS)
+    if limit <= 1 or count < min_items or not _can_fork():
+        return 1
+    return min(limit, count // (min_items // 2) or 1)
+
+
+def _can_fork() -> bool:
+    # Forking a process with threads, or where the system frameworks may
+    # not survive it (macOS), can leave the worker in a broken state.
+    threading = sys.modules.get("threading")  # not imported: no thread started
+    alone = threading is None or threading.active_count() == 1
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and alone
+
+
+def split_map(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], workers: int) -> list[Result]:
+    """``work`` applied to ``workers`` consecutive chunks of ``items``, in
+    order; all chunks but the first go to forked workers."""
+    if workers <= 1:
+        return [work(items)]
+    size = -(-len(items) // workers)
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    started = [_start(work, chunk) for chunk in chunks[1:]]
+    results = [work(chunks[0])]
+    for chunk, worker in zip(chunks[1:], started, strict=True):
+        result = _collect(worker) if worker is not None else None
+        results.append(result if result is not None else work(chunk))
+    return results
+
+
+def _start(work: Callable[[Sequence[Item]], Result], chunk: Sequence[Item]) -> tuple[int, int] | None:
+    """Forks a worker for ``chunk``: (its pid, the pipe to read), or None."""
+    import pickle  # only when workers are used
+
+    try:
+        reader, writer = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the worker: never returns
+        status = 1
+        try:
+            os.close(reader)
+            data = pickle.dumps(work(chunk), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)  # no atexit handlers, no second flush of output
+    os.close(writer)
+    return pid, reader
+
+
+def _collect(worker: tuple[int, int]) -> Result | None:
+    """A worker's result, or None when it failed."""
+    import pickle
+
+    pid, reader = worker
+    with os.fdopen(reader, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        return None
+    try:
+        result: Result = pickle.loads(data)  # noqa: S301 - our own worker's output
+    except Exception:  # noqa: BLE001 - redone here instead
+        return None
+    return result
