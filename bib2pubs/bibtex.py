@@ -85,13 +85,14 @@ _KEY_BRACE = re.compile(r"[^\s,{}=\"]*")
 _KEY_PAREN = re.compile(r"[^\s,=\"]*")
 
 
-def _nested(inner: str, depth: int) -> str:
-    """Braces nested ``depth`` deep around text of ``inner`` characters,
-    written as an unrolled loop: no two branches can match the same text,
-    so a failing match backtracks in linear time."""
-    group = r"\{[^{}@]*\}"
+def _nested(inner: str, depth: int, grouped: str = "[^{}@]") -> str:
+    """Braces nested ``depth`` deep, holding ``grouped`` characters, around
+    text of ``inner`` characters, written as an unrolled loop: no two
+    branches can match the same text, so a failing match backtracks in
+    linear time."""
+    group = r"\{" + grouped + r"*\}"
     for _ in range(depth - 1):
-        group = r"\{[^{}@]*(?:" + group + r"[^{}@]*)*\}"
+        group = r"\{" + grouped + "*(?:" + group + grouped + r"*)*\}"
     return inner + "*(?:" + group + inner + "*)*"
 
 
@@ -155,10 +156,10 @@ class Bibliography:
 class _Lines:
     """Line numbers for offsets, counting forward from the last answer."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, first_line: int = 1) -> None:
         self._text = text
         self._pos = 0
-        self._line = 1
+        self._line = first_line
 
     def at(self, pos: int) -> int:
         # Counting only the stretch between the last answer and this one
@@ -221,13 +222,18 @@ class _Parser:
         diagnostics: list[Diagnostic],
         unnamed: list[int],
         keys: dict[str, tuple[str, int]],
+        first_line: int = 1,
     ) -> None:
         self.text = text
         self.n = len(text)
         self.file = file
         self.macros = macros
         self.diagnostics = diagnostics
-        self.lines = _Lines(text)
+        self.lines = _Lines(text, first_line)
+        # Whether the last command ended within the text and nothing was
+        # reported from its start on: a part of a file read apart ended
+        # where reading the whole file would have been.
+        self.clean_end = True
         self.entries: list[RawEntry] = []
         self.preambles: list[str] = []
         self.unnamed = unnamed  # one counter across the run's files
@@ -243,9 +249,11 @@ class _Parser:
 
     def parse(self) -> None:
         text, pos = self.text, 0
+        reported = len(self.diagnostics)
         while True:
             at = text.find("@", pos)
             if at < 0:
+                self.clean_end = self.clean_end and len(self.diagnostics) == reported
                 return
             line_start = text.rfind("\n", 0, at) + 1
             if text[line_start:at].lstrip().startswith("%"):
@@ -263,6 +271,7 @@ class _Parser:
                 continue
             kind = head.group(1).lower()
             open_pos = head.end() - 1
+            reported = len(self.diagnostics)
             if kind == "comment":
                 pos = self._skip_comment(open_pos)
             elif kind == "preamble":
@@ -271,6 +280,7 @@ class _Parser:
                 pos = self._command(at, open_pos, self._string)
             else:
                 pos = self._command(at, open_pos, partial(self._entry, at, kind))
+            self.clean_end = pos < self.n
 
     def _command(self, at: int, open_pos: int, body: Callable[[int], int]) -> int:
         try:
@@ -640,6 +650,37 @@ class _Parser:
         """Where to go on after a broken entry: the next line starting an entry."""
         match = _NEXT_ENTRY_RE.search(self.text, pos)
         return match.start() + 1 if match else self.n
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What reading part of a file found: see ``parse_part``."""
+
+    entries: tuple[RawEntry, ...]
+    macros: dict[str, str]
+    preambles: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    #: Lower-case key -> (file, line) of the first entry with it.
+    keys: dict[str, tuple[str, int]]
+    #: How many entries had no key.
+    unnamed: int
+    #: Whether the part ended where reading the whole file would have.
+    clean_end: bool
+
+
+def parse_part(text: str, file: str, macros: Mapping[str, str], first_line: int = 1) -> Part:
+    """Parses ``text``, a part of ``file`` starting on line ``first_line``,
+    with the macros defined before it, for reading a large file's parts at
+    once: the caller checks that what each part assumed of the others held."""
+    defined = dict(macros)
+    diagnostics: list[Diagnostic] = []
+    unnamed = [0]
+    keys: dict[str, tuple[str, int]] = {}
+    parser = _Parser(text, file, defined, diagnostics, unnamed, keys, first_line)
+    parser.parse()
+    return Part(
+        tuple(parser.entries), defined, tuple(parser.preambles), tuple(diagnostics), keys, unnamed[0], parser.clean_end
+    )
 
 
 def parse_text(text: str, file: str = "<string>") -> Bibliography:

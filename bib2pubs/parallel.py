@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -28,16 +29,21 @@ MIN_ITEMS = 2000
 _MAX_JOBS = 4
 
 
-def jobs(count: int, min_items: int = MIN_ITEMS) -> int:
-    """How many processes should share ``count`` items."""
+def allowed() -> int:
+    """How many processes may share work here: 1 where forking is unsafe."""
     wanted = os.environ.get("BIB2PUBS_JOBS", "")
     if wanted.strip().isdigit():
         limit = max(int(wanted), 1)
     else:
         limit = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, _MAX_JOBS)
-    if limit <= 1 or count < min_items or not _can_fork():
+    return limit if limit > 1 and _can_fork() else 1
+
+
+def jobs(count: int) -> int:
+    """How many processes should share ``count`` items."""
+    if count < MIN_ITEMS:
         return 1
-    return min(limit, count // (min_items // 2) or 1)
+    return min(allowed(), max(count // (MIN_ITEMS // 2), 1))
 
 
 def _can_fork() -> bool:
@@ -55,16 +61,16 @@ def split_map(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], w
         return [work(items)]
     size = -(-len(items) // workers)
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
-    started = [_start(work, chunk) for chunk in chunks[1:]]
+    started = [start(partial(work, chunk)) for chunk in chunks[1:]]
     results = [work(chunks[0])]
     for chunk, worker in zip(chunks[1:], started, strict=True):
-        result = _collect(worker) if worker is not None else None
+        result = collect(worker) if worker is not None else None
         results.append(result if result is not None else work(chunk))
     return results
 
 
-def _start(work: Callable[[Sequence[Item]], Result], chunk: Sequence[Item]) -> tuple[int, int] | None:
-    """Forks a worker for ``chunk``: (its pid, the pipe to read), or None."""
+def start(task: Callable[[], Result]) -> tuple[int, int] | None:
+    """Forks a worker doing ``task``: (its pid, the pipe to read), or None."""
     import pickle  # only when workers are used
 
     try:
@@ -76,7 +82,7 @@ def _start(work: Callable[[Sequence[Item]], Result], chunk: Sequence[Item]) -> t
         status = 1
         try:
             os.close(reader)
-            data = pickle.dumps(work(chunk), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(writer, "wb") as pipe:
                 pipe.write(data)
             status = 0
@@ -86,7 +92,7 @@ def _start(work: Callable[[Sequence[Item]], Result], chunk: Sequence[Item]) -> t
     return pid, reader
 
 
-def _collect(worker: tuple[int, int]) -> Result | None:
+def collect(worker: tuple[int, int]) -> Any:
     """A worker's result, or None when it failed."""
     import pickle
 
@@ -97,7 +103,7 @@ def _collect(worker: tuple[int, int]) -> Result | None:
     if status != 0 or not data:
         return None
     try:
-        result: Result = pickle.loads(data)  # noqa: S301 - our own worker's output
+        result = pickle.loads(data)  # our own worker's output
     except Exception:  # noqa: BLE001 - redone here instead
         return None
     return result

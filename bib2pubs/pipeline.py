@@ -27,7 +27,7 @@ from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.namesplit import split_name
 from bib2pubs.namestyle import NAME_STYLES
 from bib2pubs.normalize import normalize_entry
-from bib2pubs.parallel import jobs, split_map
+from bib2pubs.parallel import allowed, jobs, split_map
 from bib2pubs.preprints import merge_preprints
 from bib2pubs.reader import Source, read_source
 from bib2pubs.select import Selection, select
@@ -135,17 +135,23 @@ def _build_listing(sources: Sequence[Source], options: Options) -> Listing:
     if options.name_style not in NAME_STYLES:
         raise UsageError(f"no name style '{options.name_style}': use one of {', '.join(NAME_STYLES)}")
     patterns = make_patterns(options)
-    bibliography = parse_sources([(source.name, source.text) for source in sources])
-    entries, containers, crossref_problems = resolve_crossrefs(bibliography.entries)
-    diagnostics = [*bibliography.diagnostics, *crossref_problems]
     table = builtin_table()
     if options.venues:
         table = table.extended(load_user_venues(options.venues))
-    publications, problems = _normalize_all(entries, containers, patterns, options.name_style, table)
-    retried, notes = _read_family_first(patterns, publications)
-    if notes:
-        patterns = retried
+    read = _read_in_halves(sources, patterns, options.name_style, table)
+    notes: list[Diagnostic] = []  # a highlight read family name first (never in halves)
+    if read is not None:
+        entries_read, diagnostics, publications, problems = read
+    else:
+        bibliography = parse_sources([(source.name, source.text) for source in sources])
+        entries, containers, crossref_problems = resolve_crossrefs(bibliography.entries)
+        diagnostics = [*bibliography.diagnostics, *crossref_problems]
+        entries_read = len(bibliography.entries)
         publications, problems = _normalize_all(entries, containers, patterns, options.name_style, table)
+        retried, notes = _read_family_first(patterns, publications)
+        if notes:
+            patterns = retried
+            publications, problems = _normalize_all(entries, containers, patterns, options.name_style, table)
     diagnostics.extend(problems)
     diagnostics.extend(notes)
     diagnostics.extend(_unmatched(patterns, publications))
@@ -153,7 +159,30 @@ def _build_listing(sources: Sequence[Source], options: Options) -> Listing:
         diagnostics.extend(strict_problems(publications, table, options.selection.only_highlighted))
     if not options.keep_preprints:
         publications = merge_preprints(publications)
-    return Listing(select(publications, options.selection), tuple(diagnostics), len(bibliography.entries))
+    return Listing(select(publications, options.selection), tuple(diagnostics), entries_read)
+
+
+def _read_in_halves(
+    sources: Sequence[Source], patterns: Sequence[Pattern], name_style: str, table: VenueTable
+) -> tuple[int, list[Diagnostic], list[Publication], list[Diagnostic]] | None:
+    """A single large file read and normalized in two halves at once
+    (``halves``): (entries read, parse problems, publications, normalizing
+    problems), or None to read it in one go. A highlight that finds nobody
+    as typed is retried family name first on a single reading."""
+    if len(sources) != 1 or allowed() < 2:
+        return None
+    from bib2pubs.halves import read_in_halves
+
+    def normalize(entries: Sequence[RawEntry]) -> tuple[list[Publication], list[Diagnostic]]:
+        return _normalize_chunk(entries, frozenset(), patterns, name_style, table)
+
+    read = read_in_halves(sources[0], normalize)
+    if read is None:
+        return None
+    count, parts, (publications, problems) = read
+    if _read_family_first(patterns, publications)[1]:
+        return None
+    return count, [problem for part in parts for problem in part.diagnostics], publications, problems
 
 
 def listing_patterns(listing: Listing, options: Options) -> list[Pattern]:

@@ -1,0 +1,162 @@
+"""Work shared among processes gives exactly what one process gives: a
+large file's halves read at once, and entries normalized in chunks. Sizes
+are lowered here so that small files take the shared path; each check
+also proves the shared path was taken, or why it was declined."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bib2pubs import halves, parallel, pipeline
+from bib2pubs.errors import NothingReadError
+from bib2pubs.model import Listing
+from bib2pubs.pipeline import Options, build_listing
+from bib2pubs.reader import Source, decode
+from tests.conftest import CORPUS, REFS
+
+pytestmark = pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
+
+HOMEPAGES = sorted((CORPUS / "homepages").rglob("*.bib"))
+OPTIONS = [Options(), Options(highlights=("Jan de Leeuw",), strict=True), Options(highlights_as=(("x", "Jin, Chao"),))]
+
+
+def _source(path: Path) -> Source:
+    return Source(str(path), decode(path.read_bytes(), str(path))[0])
+
+
+def _alone(sources: list[Source], options: Options, monkeypatch: pytest.MonkeyPatch) -> Listing:
+    with monkeypatch.context() as patch:
+        patch.setenv("BIB2PUBS_JOBS", "1")
+        return build_listing(sources, options)
+
+
+@pytest.fixture
+def shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file large enough to be read in halves, and chunked."""
+    monkeypatch.setenv("BIB2PUBS_JOBS", "2")
+    monkeypatch.setattr(halves, "MIN_SIZE", 0)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 4)
+
+
+@pytest.mark.parametrize("path", [REFS, *HOMEPAGES], ids=lambda path: path.parent.name)
+def test_a_file_read_in_halves_gives_what_one_reading_gives(
+    path: Path, shared: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _source(path)
+    for options in OPTIONS:
+        try:
+            alone = _alone([source], options, monkeypatch)
+        except NothingReadError:
+            return
+        assert build_listing([source], options) == alone
+
+
+def _taken(text: str) -> bool:
+    normalize = lambda entries: pipeline._normalize_chunk(entries, frozenset(), [], "full", pipeline.builtin_table())  # noqa: E731
+    return halves.read_in_halves(Source("x.bib", text), normalize) is not None
+
+
+ENTRY = (
+    "@article{{k{n}, author = {{Jin, Chao and Lee, Ana}}, title = {{Paper {n}}}, journal = {{TPDS}}, year = {year}}}\n"
+)
+
+
+def _entries(first: int, count: int) -> str:
+    return "".join(ENTRY.format(n=n, year=2000 + n % 25) for n in range(first, first + count))
+
+
+# Each case: a file, and whether halves can be trusted with it. Whatever
+# the answer, the listing is the one a single reading gives.
+TPDS_MACRO = _entries(0, 40).replace("{TPDS}", "tp")
+WRAP = "@misc{wrap, title = {" + "S" * 400 + "\n@misc{inner, title = {I}}\nend}}\n"
+CASES = {
+    "plain": (_entries(0, 40), True),
+    "macros at the top": ("@string{tp = {TPDS}}\n@string{x = tp # { 2}}\n" + TPDS_MACRO, True),
+    "a macro defined in the second half": (
+        _entries(0, 30) + "@string{late = {Late}}\n" + _entries(30, 10).replace("{TPDS}", "late"),
+        True,
+    ),
+    "a macro the quick scan cannot read": ("@string(tp = {TPDS})\n" + TPDS_MACRO, False),
+    "an @string inside a comment": ("@comment{ @string{ghost = {X}} }\n" + _entries(0, 40), False),
+    "an entry left open before the cut": (_entries(0, 20) + "@misc{open, title = {Open}\n" + _entries(20, 20), None),
+    # The middle falls in a value holding a line that looks like an entry:
+    # cut there, the first half would end inside the value.
+    "a cut inside a value": (_entries(0, 20) + WRAP + _entries(20, 20), False),
+    "a key in both halves": (_entries(0, 20) + _entries(0, 20), False),
+    "entries without keys in both halves": ("@misc{title = {A}}\n" + _entries(0, 40) + "@misc{title = {B}}\n", False),
+    "a cross-reference": (
+        "@proceedings{p, title = {P}}\n" + _entries(0, 40) + "@inproceedings{c, crossref = {p}, title = {C}}\n",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_what_halves_assume_is_checked(name: str, shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    text, trusted = CASES[name]
+    if trusted is not None:
+        assert _taken(text) is trusted
+    sources = [Source("x.bib", text)]
+    for options in OPTIONS:
+        assert build_listing(sources, options) == _alone(sources, options, monkeypatch)
+
+
+def test_a_highlight_typed_family_name_first_reads_the_file_once_more(
+    shared: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = [Source("x.bib", _entries(0, 40))]
+    options = Options(highlights=("Jin Chao",))
+    listing = build_listing(sources, options)
+    assert listing == _alone(sources, options, monkeypatch)
+    assert any("read family name first" in d.message for d in listing.diagnostics)
+
+
+def test_entries_normalized_in_chunks_come_back_in_order(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(halves, "MIN_SIZE", 10**9)  # chunks only
+    sources = [_source(path) for path in HOMEPAGES[:3]]
+    assert parallel.jobs(sum(source.text.count("@") for source in sources)) == 2
+    assert build_listing(sources, Options()) == _alone(sources, Options(), monkeypatch)
+
+
+def test_a_worker_that_fails_is_replaced_by_the_main_process(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    main = os.getpid()
+    real = pipeline._normalize_chunk
+
+    def failing_in_workers(*args: object) -> object:
+        if os.getpid() != main:
+            os._exit(3)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_normalize_chunk", failing_in_workers)
+    sources = [Source("x.bib", _entries(0, 40))]
+    assert build_listing(sources, Options()) == _alone(sources, Options(), monkeypatch)
+
+
+def test_split_map_keeps_order_and_redoes_what_fails() -> None:
+    items = list(range(10))
+    assert parallel.split_map(lambda chunk: [x * 2 for x in chunk], items, 3) == [
+        [0, 2, 4, 6],
+        [8, 10, 12, 14],
+        [16, 18],
+    ]
+    unpicklable = parallel.split_map(lambda chunk: lambda: chunk, items, 2)
+    assert [result() for result in unpicklable] == [items[:5], items[5:]]
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("@misc{a, title = {A}}\n", True),
+        ("@misc{a, title = {A}}\n@misc{b, title = {B}\n", False),  # left open
+        ("@misc{a, title = {A\n", False),  # a value left open
+        ("@misc{a, title = {A}}\n@misc b\n", False),  # a slip after the last entry
+        ("@misc{a, title = {A}}", False),  # ends at the very end: the next part may go on
+    ],
+)
+def test_a_part_ends_cleanly_only_where_a_whole_reading_would_be(text: str, clean: bool) -> None:
+    from bib2pubs.bibtex import parse_part
+
+    assert parse_part(text, "x.bib", {}).clean_end is clean
