@@ -5,8 +5,8 @@ overrides them (``bib2pubs.toml`` or ``[tool.bib2pubs]``, see ``config``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import click
 
@@ -29,9 +29,9 @@ class ConfiguredCommand(click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         config, disabled = _config_arguments(args)
         try:
-            path = None if disabled else Path(config) if config else find_config(Path.cwd())
+            path = None if disabled else config if config else find_config(os.getcwd())
             if path is not None:
-                if not path.is_file():
+                if not os.path.isfile(path):
                     raise UsageError(f"--config {path}: no such file")
                 ctx.default_map = self._checked(ctx, path, load_config(path, self._settings()))
                 ctx.meta[CONFIG_PATH] = str(path)
@@ -41,7 +41,7 @@ class ConfiguredCommand(click.Command):
         ctx.meta[ARGUMENTS] = list(args)
         return super().parse_args(ctx, args)
 
-    def _checked(self, ctx: click.Context, path: Path, settings: dict[str, object]) -> dict[str, object]:
+    def _checked(self, ctx: click.Context, path: str, settings: dict[str, object]) -> dict[str, object]:
         """The settings, each checked as its option would be, so that a bad
         value is reported with the file's name."""
         for param in self.params:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from bib2pubs.errors import UsageError
@@ -37,29 +36,37 @@ _PATH_OPTIONS = frozenset({"template", "output", "venues", "template-dir"})
 _PAIR_OPTIONS = frozenset({"highlight-as", "set"})
 
 
-def find_config(start: Path) -> Path | None:
+def find_config(start: str) -> str | None:
     """The nearest ``bib2pubs.toml``, or ``pyproject.toml`` with a
-    ``[tool.bib2pubs]`` table, from ``start`` up to the repository root."""
-    for folder in (start, *start.parents):
-        candidate = folder / CONFIG_NAME
-        if candidate.is_file():
+    ``[tool.bib2pubs]`` table, from the folder ``start`` up to the
+    repository root."""
+    folder = os.path.abspath(start)
+    while True:
+        candidate = os.path.join(folder, CONFIG_NAME)
+        if os.path.isfile(candidate):
             return candidate
-        pyproject = folder / PYPROJECT
-        if pyproject.is_file() and "[tool.bib2pubs]" in _text_of(pyproject):
+        pyproject = os.path.join(folder, PYPROJECT)
+        if os.path.isfile(pyproject) and "[tool.bib2pubs]" in _text_of(pyproject):
             return pyproject
-        if (folder / ".git").exists():
+        parent = os.path.dirname(folder)
+        if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
             return None
-    return None
+        folder = parent
 
 
-def _text_of(path: Path) -> str:
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as file:
+        return file.read()
+
+
+def _text_of(path: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return _read(path)
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: cannot read the configuration: {error}") from None
 
 
-def read_toml(path: Path, what: str) -> dict[str, Any]:
+def read_toml(path: str, what: str) -> dict[str, Any]:
     """A TOML file as a dict; a file that cannot be read or parsed is a
     UsageError naming it (``what`` says which file it is to the user)."""
     if sys.version_info >= (3, 11):
@@ -68,7 +75,7 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read(path)
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: cannot read {what}: {error}") from None
     try:
@@ -78,7 +85,7 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     return document
 
 
-def load_config(path: Path, params: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+def load_config(path: str, params: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
     """The file's settings as click defaults (parameter name → value).
 
     ``params`` maps each long option name ("name-style") to its parameter
@@ -86,7 +93,7 @@ def load_config(path: Path, params: Mapping[str, tuple[str, str]]) -> dict[str, 
     of the wrong type are usage errors naming the file.
     """
     document = read_toml(path, "the configuration")
-    table = document.get("tool", {}).get("bib2pubs", {}) if path.name == PYPROJECT else document
+    table = document.get("tool", {}).get("bib2pubs", {}) if os.path.basename(path) == PYPROJECT else document
     if not isinstance(table, dict):
         raise UsageError(f"{path}: [tool.bib2pubs] must be a table")
     defaults: dict[str, Any] = {}
@@ -104,7 +111,7 @@ def load_config(path: Path, params: Mapping[str, tuple[str, str]]) -> dict[str, 
 _ALIASES = {"highlights": "highlight", "aliases": "alias"}
 
 
-def _value(path: Path, option: str, value: Any, kind: str) -> Any:
+def _value(path: str, option: str, value: Any, kind: str) -> Any:
     if option in _PAIR_OPTIONS and isinstance(value, dict):
         value = [
             f"{left}={right}"
@@ -118,7 +125,8 @@ def _value(path: Path, option: str, value: Any, kind: str) -> Any:
         if not all(isinstance(item, str) for item in values):
             raise UsageError(f"{path}: '{option}' wants text or a list of text")
         if option in _PATH_OPTIONS:  # folders, relative to the file
-            return [item if os.path.isabs(item) else os.path.relpath(path.parent / item) for item in values]
+            folder = os.path.dirname(path)
+            return [item if os.path.isabs(item) else os.path.relpath(os.path.join(folder, item)) for item in values]
         return values
     if kind == "flag":
         if not isinstance(value, bool):
@@ -127,7 +135,7 @@ def _value(path: Path, option: str, value: Any, kind: str) -> Any:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise UsageError(f"{path}: '{option}' wants a single value, not {type(value).__name__}")
     if option in _PATH_OPTIONS and isinstance(value, str) and _is_relative_path(value):
-        return os.path.relpath(path.parent / value)
+        return os.path.relpath(os.path.join(os.path.dirname(path), value))
     return value
 
 

@@ -24,13 +24,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from bib2pubs import parallel
 from bib2pubs.bibtex import _FIELD_NAME, STANDARD_MACROS, Part, RawEntry, _nested, parse_part
 from bib2pubs.model import Diagnostic, Publication
 from bib2pubs.parallel import collect, start
 from bib2pubs.reader import Source
-
-#: Files smaller than this are read in one go (bytes of text).
-MIN_SIZE = 1_000_000
 
 _ENTRY_LINE = re.compile(r"\n[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)[A-Za-z_][^\s{}(),=\"#%'@]*\s*[{(]", re.I)
 # Spelled out rather than case-blind: a pattern that starts with a plain
@@ -57,7 +55,7 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
     part that did not hold what was assumed of it)."""
     text = source.text
     lowered = text.lower()  # for a yes or no: a changed length does not matter
-    if len(text) < MIN_SIZE or "crossref" in lowered or "xdata" in lowered:
+    if len(text) < parallel.MIN_TEXT or "crossref" in lowered or "xdata" in lowered:
         return None
     cut = _ENTRY_LINE.search(text, len(text) // 2)
     if cut is None:

@@ -70,9 +70,11 @@ def unsafe_scheme(url: str) -> str | None:
     """
     if _WEB_LINK.match(url):
         return None  # what the browser reads starts as written: http(s)
-    import html  # only here: most links are plain http(s)
+    if "&" in url:  # an entity ("&#106;avascript:") hides what a browser reads
+        import html
 
-    seen = _INVISIBLE.sub("", html.unescape(url))
+        url = html.unescape(url)
+    seen = _INVISIBLE.sub("", url)
     scheme = _SCHEME.match(seen)
     # One letter is a Windows drive ("C:"), a path the user may rewrite.
     if scheme and len(scheme.group(1)) > 1 and scheme.group(1).lower() not in _SAFE_SCHEMES:

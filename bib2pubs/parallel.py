@@ -26,6 +26,8 @@ Result = TypeVar("Result")
 
 #: Below this many items a worker costs more than it saves.
 MIN_ITEMS = 2000
+#: Files smaller than this (characters) are read in one go, not in halves.
+MIN_TEXT = 1_000_000
 _MAX_JOBS = 4
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from bib2pubs import parallel
 from bib2pubs.bibtex import RawEntry, parse_sources
 from bib2pubs.crossref import resolve_crossrefs
 from bib2pubs.errors import NothingReadError, UsageError
@@ -169,7 +170,7 @@ def _read_in_halves(
     (``halves``): (entries read, parse problems, publications, normalizing
     problems), or None to read it in one go. A highlight that finds nobody
     as typed is retried family name first on a single reading."""
-    if len(sources) != 1 or allowed() < 2:
+    if len(sources) != 1 or len(sources[0].text) < parallel.MIN_TEXT or allowed() < 2:
         return None
     from bib2pubs.halves import read_in_halves
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bib2pubs.entrytext import LINK_LABELS, footnotes, plain_name, venue_text
 from bib2pubs.errors import UsageError
-from bib2pubs.filters import LINK_LABELS, footnotes, plain_name, venue_text
 from bib2pubs.formats import RESERVED
 from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.namestyle import shorten

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import IO
 
-from bib2pubs.filters import LINK_LABELS, footnotes, highlight_look, mark_signs, venue_text
+from bib2pubs.entrytext import LINK_LABELS, footnotes, highlight_look, mark_signs, venue_text
 from bib2pubs.model import Listing, Publication
 from bib2pubs.namestyle import shorten
 

@@ -26,7 +26,6 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from bib2pubs.errors import UsageError
@@ -180,9 +179,9 @@ def load_user_venues(path: str) -> list[KnownVenue]:
     """The venues of a user's TOML file (``--venues FILE``)."""
     from bib2pubs.config import read_toml
 
-    if not Path(path).is_file():
+    if not os.path.isfile(path):
         raise UsageError(f"--venues {path}: no such file")
-    document = read_toml(Path(path), "the venue table")
+    document = read_toml(path, "the venue table")
     return [_user_venue(path, short, row) for short, row in document.items()]
 
 

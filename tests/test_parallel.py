@@ -37,7 +37,7 @@ def _alone(sources: list[Source], options: Options, monkeypatch: pytest.MonkeyPa
 def shared(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every file large enough to be read in halves, and chunked."""
     monkeypatch.setenv("BIB2PUBS_JOBS", "2")
-    monkeypatch.setattr(halves, "MIN_SIZE", 0)
+    monkeypatch.setattr(parallel, "MIN_TEXT", 0)
     monkeypatch.setattr(parallel, "MIN_ITEMS", 4)
 
 
@@ -115,7 +115,7 @@ def test_a_highlight_typed_family_name_first_reads_the_file_once_more(
 
 
 def test_entries_normalized_in_chunks_come_back_in_order(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(halves, "MIN_SIZE", 10**9)  # chunks only
+    monkeypatch.setattr(parallel, "MIN_TEXT", 10**9)  # chunks only
     sources = [_source(path) for path in HOMEPAGES[:3]]
     assert parallel.jobs(sum(source.text.count("@") for source in sources)) == 2
     assert build_listing(sources, Options()) == _alone(sources, Options(), monkeypatch)
