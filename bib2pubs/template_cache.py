@@ -20,6 +20,8 @@ import os
 import jinja2
 from jinja2.bccache import Bucket
 
+from bib2pubs.cachedir import cache_root
+
 
 class _QuietCache(jinja2.FileSystemBytecodeCache):
     """A bytecode cache that never fails a run."""
@@ -33,16 +35,6 @@ class _QuietCache(jinja2.FileSystemBytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
-
-
-def cache_root() -> str | None:
-    """The folder for compiled templates, or None when caching is off."""
-    if os.environ.get("BIB2PUBS_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not os.path.isabs(base):
-        return None  # no home to speak of: "~" left as it was
-    return os.path.join(base, "bib2pubs")
 
 
 def bytecode_cache(settings: str) -> jinja2.BytecodeCache | None:

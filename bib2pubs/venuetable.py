@@ -85,10 +85,15 @@ def acronym_key(text: str) -> str:
     return "".join(_WORDS.findall(fold(text)))
 
 
+#: A table's lookup keys: acronym keys, name keys and loose name keys, each
+#: to a venue's short name (None for a loose key two venues share).
+Index = tuple[dict[str, str], dict[str, str], dict[str, str | None]]
+
+
 class VenueTable:
     """Venues by acronym and by name key."""
 
-    def __init__(self, venues: Iterable[KnownVenue]) -> None:
+    def __init__(self, venues: Iterable[KnownVenue], index: Index | None = None) -> None:
         self.by_short: dict[str, KnownVenue] = {}
         self._acronyms: dict[str, KnownVenue] = {}
         self._names: dict[str, KnownVenue] = {}
@@ -97,6 +102,12 @@ class VenueTable:
         self._loose: dict[str, KnownVenue | None] = {}
         for venue in venues:
             self.by_short[venue.short] = venue
+        if index is not None:  # keys made before, by shorts
+            by_acronym, by_name, by_loose_name = index
+            self._acronyms = {key: self.by_short[short] for key, short in by_acronym.items()}
+            self._names = {key: self.by_short[short] for key, short in by_name.items()}
+            self._loose = {key: None if short is None else self.by_short[short] for key, short in by_loose_name.items()}
+            return
         for venue in self.by_short.values():
             self._acronyms[acronym_key(venue.short)] = venue
             for text in (venue.name, *venue.aliases):
@@ -108,6 +119,14 @@ class VenueTable:
                     continue  # "J. ACM" loosely is "j": too little to go by
                 if self._loose.setdefault(loose, venue) is not venue:
                     self._loose[loose] = None
+
+    def index(self) -> Index:
+        """The lookup keys, by short name: what ``__init__`` computes."""
+        return (
+            {key: venue.short for key, venue in self._acronyms.items()},
+            {key: venue.short for key, venue in self._names.items()},
+            {key: None if venue is None else venue.short for key, venue in self._loose.items()},
+        )
 
     def by_acronym(self, acronym: str) -> KnownVenue | None:
         """The venue of an acronym; "IEEE INFOCOM" and "ACM MobiCom" are
@@ -172,7 +191,53 @@ def builtin_table() -> VenueTable:
         from importlib import resources
 
         text = resources.files("bib2pubs").joinpath("venues.tsv").read_text(encoding="utf-8")
-    return VenueTable(parse_tsv(text, "venues.tsv"))
+    venues = parse_tsv(text, "venues.tsv")
+    path = _index_path(text)
+    index = _read_index(path, {venue.short for venue in venues}) if path else None
+    if index is not None:
+        return VenueTable(venues, index)
+    table = VenueTable(venues)
+    if path:
+        import marshal
+
+        from bib2pubs.cachedir import write_quietly
+
+        write_quietly(path, marshal.dumps(table.index()))
+    return table
+
+
+def _index_path(text: str) -> str | None:
+    """Where the built-in table's keys are kept between runs (making them
+    takes longer than the rest of a small run), or None when caching is
+    off. The name changes with the table, this module, the folding it
+    uses, bib2pubs' version and Python's: no stale key is ever read."""
+    from bib2pubs.cachedir import cache_root
+
+    root = cache_root()
+    if root is None:
+        return None
+    import hashlib
+    import sys
+
+    from bib2pubs import __version__, namefold
+
+    stamp = [__version__, sys.version, text]
+    for module in (__file__, namefold.__file__):
+        info = os.stat(module)
+        stamp.append(f"{module}:{info.st_size}:{info.st_mtime_ns}")
+    return os.path.join(root, f"venues-{hashlib.sha256('|'.join(stamp).encode()).hexdigest()[:16]}.marshal")
+
+
+def _read_index(path: str, shorts: set[str]) -> Index | None:
+    import marshal
+
+    try:
+        with open(path, "rb") as file:
+            by_acronym, by_name, by_loose_name = marshal.load(file)
+        named = {*by_acronym.values(), *by_name.values(), *by_loose_name.values()} - {None}
+    except (OSError, EOFError, ValueError, TypeError, AttributeError):
+        return None  # missing or damaged: made again
+    return (by_acronym, by_name, by_loose_name) if named <= shorts else None
 
 
 def load_user_venues(path: str) -> list[KnownVenue]:

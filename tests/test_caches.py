@@ -1,5 +1,5 @@
-"""Compiled templates kept between runs: used when current, never stale,
-never in the way."""
+"""What is kept between runs (compiled templates, the venue table's keys):
+used when current, never stale, never in the way."""
 
 from __future__ import annotations
 
@@ -82,3 +82,27 @@ def test_the_cache_can_be_turned_off(cache: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("BIB2PUBS_NO_CACHE", "1")
     render(LISTING, "text")
     assert not cache.exists()
+
+
+def _fresh_table() -> object:
+    from bib2pubs.venuetable import builtin_table
+
+    builtin_table.cache_clear()
+    return builtin_table()
+
+
+def test_the_venue_tables_keys_are_kept_and_read_back_the_same(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bib2pubs.venuetable import VenueTable
+
+    made = _fresh_table()
+    kept = sorted(cache.glob("venues-*.marshal"))
+    assert len(kept) == 1
+    read = _fresh_table()
+    assert isinstance(made, VenueTable) and isinstance(read, VenueTable)
+    assert read.index() == made.index() and read.by_short == made.by_short
+    kept[0].write_bytes(b"\x00garbage")
+    assert _fresh_table().index() == made.index()  # damaged: made again
+    kept[0].write_bytes(__import__("marshal").dumps(({"x": "NOT-A-VENUE"}, {}, {})))
+    assert _fresh_table().index() == made.index()
+    monkeypatch.setenv("BIB2PUBS_NO_CACHE", "1")
+    assert _fresh_table().index() == made.index()
