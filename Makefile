@@ -39,11 +39,16 @@ lint: $(DEV_STAMP)
 golden: $(DEV_STAMP)
 	$(BIN)/python -m tests.golden
 
-# `make bench` times bib2pubs against bibtex2html and pybtex (bench/RESULTS.md).
+# `make bench` times bib2pubs against bibtex2html and pybtex (bench/RESULTS.md),
+# with bib2pubs installed as a user installs it: in a virtual environment of
+# its own, not editable, next to pybtex.
+BENCH_VENV := bench/out/venv
 bench: $(DEV_STAMP)
 	tests/setup-system.sh bench
-	$(BIN)/python -m pip install --quiet pybtex
-	$(BIN)/python bench/run.py
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet . pybtex
+	$(BENCH_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps .
+	$(BIN)/python bench/run.py --venv $(BENCH_VENV)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
