@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bib2pubs.bibtex import RawEntry
@@ -16,6 +16,7 @@ from bib2pubs.model import Diagnostic, Publication
 from bib2pubs.namelist import list_problems, repair_list
 from bib2pubs.names import clean_name, parse_people
 from bib2pubs.namesplit import is_others, split_persons
+from bib2pubs.parallel import jobs, split_map
 from bib2pubs.venues import classify, extract_venue
 from bib2pubs.venuetable import VenueTable
 
@@ -65,6 +66,50 @@ def _author_list(field: str) -> tuple[str, tuple[str, ...]]:
     Cached: an author list comes back in entry after entry."""
     repaired, repairs = repair_list(field)
     return repaired, (*repairs, *list_problems(repaired))
+
+
+#: biblatex entry types that hold data for other entries, not works.
+CONTAINER_TYPES = frozenset({"set", "xdata"})
+
+Normalized = tuple[list[Publication], list[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class Normalizer:
+    """How one run turns entries into publications: whom to highlight, how
+    to show names, which venues to know, and which entries other entries
+    cross-reference (``containers``, lower-case keys)."""
+
+    patterns: tuple[Pattern, ...]
+    name_style: str
+    table: VenueTable
+    containers: frozenset[str] = frozenset()
+
+    def all(self, entries: Sequence[RawEntry]) -> Normalized:
+        """Every entry as a Publication, but for data-only entries; a large
+        file's entries are shared out among the cores (``parallel``)."""
+        parts = split_map(self.chunk, entries, jobs(len(entries)))
+        return [pub for pubs, _ in parts for pub in pubs], [problem for _, problems in parts for problem in problems]
+
+    def chunk(self, entries: Sequence[RawEntry]) -> Normalized:
+        """``all`` for ``entries``, in this process."""
+        publications: list[Publication] = []
+        diagnostics: list[Diagnostic] = []
+        for entry in entries:
+            if entry.type in CONTAINER_TYPES:
+                continue
+            try:
+                publication, problems = normalize_entry(entry, self.patterns, self.name_style, self.table)
+            except Exception as error:  # noqa: BLE001 - one odd entry must not sink the page
+                message = f"entry skipped, internal error: {error!r}"
+                diagnostics.append(Diagnostic(entry.file, entry.line, entry.key or None, "error", message))
+                continue
+            container = entry.key.lower() in self.containers and not publication.authors
+            if container and not any(editor.highlight for editor in publication.editors):
+                continue  # a proceedings volume cited by its papers, not a work of the user's
+            publications.append(publication)
+            diagnostics.extend(problems)
+        return publications, diagnostics
 
 
 def normalize_entry(

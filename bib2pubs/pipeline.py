@@ -5,12 +5,12 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence, Set
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bib2pubs import parallel
-from bib2pubs.bibtex import RawEntry, parse_sources
+from bib2pubs.bibtex import parse_sources
 from bib2pubs.crossref import resolve_crossrefs
 from bib2pubs.errors import NothingReadError, UsageError
 from bib2pubs.formats import DEFAULT_TEMPLATES, user_template
@@ -27,17 +27,13 @@ from bib2pubs.matching import (
 from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.namesplit import split_name
 from bib2pubs.namestyle import NAME_STYLES
-from bib2pubs.normalize import normalize_entry
-from bib2pubs.parallel import allowed, jobs, split_map
+from bib2pubs.normalize import Normalizer
+from bib2pubs.parallel import allowed
 from bib2pubs.preprints import merge_preprints
 from bib2pubs.reader import Source, read_source
 from bib2pubs.select import Selection, select
 from bib2pubs.strict import strict_problems
 from bib2pubs.venuetable import VenueTable, builtin_table, load_user_venues
-
-#: biblatex entry types that hold data for other entries, not works.
-CONTAINER_TYPES = frozenset({"set", "xdata"})
-
 
 _STYLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
@@ -148,11 +144,12 @@ def _build_listing(sources: Sequence[Source], options: Options) -> Listing:
         entries, containers, crossref_problems = resolve_crossrefs(bibliography.entries)
         diagnostics = [*bibliography.diagnostics, *crossref_problems]
         entries_read = len(bibliography.entries)
-        publications, problems = _normalize_all(entries, containers, patterns, options.name_style, table)
+        normalizer = Normalizer(tuple(patterns), options.name_style, table, containers)
+        publications, problems = normalizer.all(entries)
         retried, notes = _read_family_first(patterns, publications)
         if notes:
             patterns = retried
-            publications, problems = _normalize_all(entries, containers, patterns, options.name_style, table)
+            publications, problems = replace(normalizer, patterns=tuple(retried)).all(entries)
     diagnostics.extend(problems)
     diagnostics.extend(notes)
     diagnostics.extend(_unmatched(patterns, publications))
@@ -174,10 +171,7 @@ def _read_in_halves(
         return None
     from bib2pubs.halves import read_in_halves
 
-    def normalize(entries: Sequence[RawEntry]) -> tuple[list[Publication], list[Diagnostic]]:
-        return _normalize_chunk(entries, frozenset(), patterns, name_style, table)
-
-    read = read_in_halves(sources[0], normalize)
+    read = read_in_halves(sources[0], Normalizer(tuple(patterns), name_style, table).chunk)
     if read is None:
         return None
     count, parts, (publications, problems) = read
@@ -191,49 +185,6 @@ def listing_patterns(listing: Listing, options: Options) -> list[Pattern]:
     highlight may have been read family name first), for ``--explain``."""
     publications = [pub for group in listing.groups for pub in group.entries]
     return _read_family_first(make_patterns(options), publications)[0]
-
-
-def _normalize_all(
-    entries: Sequence[RawEntry],
-    containers: Set[str],
-    patterns: Sequence[Pattern],
-    name_style: str,
-    table: VenueTable,
-) -> tuple[list[Publication], list[Diagnostic]]:
-    """Every entry as a Publication, but for data-only entries; a large
-    file's entries are shared out among the cores (``parallel``)."""
-
-    def work(chunk: Sequence[RawEntry]) -> tuple[list[Publication], list[Diagnostic]]:
-        return _normalize_chunk(chunk, containers, patterns, name_style, table)
-
-    parts = split_map(work, entries, jobs(len(entries)))
-    return [pub for pubs, _ in parts for pub in pubs], [problem for _, problems in parts for problem in problems]
-
-
-def _normalize_chunk(
-    entries: Sequence[RawEntry],
-    containers: Set[str],
-    patterns: Sequence[Pattern],
-    name_style: str,
-    table: VenueTable,
-) -> tuple[list[Publication], list[Diagnostic]]:
-    publications: list[Publication] = []
-    diagnostics: list[Diagnostic] = []
-    for entry in entries:
-        if entry.type in CONTAINER_TYPES:
-            continue
-        try:
-            publication, problems = normalize_entry(entry, patterns, name_style, table)
-        except Exception as error:  # noqa: BLE001 - one odd entry must not sink the page
-            message = f"entry skipped, internal error: {error!r}"
-            diagnostics.append(Diagnostic(entry.file, entry.line, entry.key or None, "error", message))
-            continue
-        container = entry.key.lower() in containers and not publication.authors
-        if container and not any(editor.highlight for editor in publication.editors):
-            continue  # a proceedings volume cited by its papers, not a work of the user's
-        publications.append(publication)
-        diagnostics.extend(problems)
-    return publications, diagnostics
 
 
 def _read_family_first(

@@ -19,7 +19,8 @@ from bib2pubs.crossref import resolve_crossrefs
 from bib2pubs.errors import NothingReadError
 from bib2pubs.explain import explain
 from bib2pubs.model import KINDS, Listing
-from bib2pubs.pipeline import CONTAINER_TYPES, Options, make_patterns, run
+from bib2pubs.normalize import CONTAINER_TYPES
+from bib2pubs.pipeline import Options, make_patterns, run
 from bib2pubs.preview import show
 from bib2pubs.reader import decode
 from bib2pubs.render import render

@@ -6,13 +6,16 @@ also proves the shared path was taken, or why it was declined."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from bib2pubs import halves, parallel, pipeline
+from bib2pubs.bibtex import RawEntry
 from bib2pubs.errors import NothingReadError
 from bib2pubs.model import Listing
+from bib2pubs.normalize import Normalized, Normalizer
 from bib2pubs.pipeline import Options, build_listing
 from bib2pubs.reader import Source, decode
 from tests.conftest import CORPUS, REFS
@@ -55,8 +58,8 @@ def test_a_file_read_in_halves_gives_what_one_reading_gives(
 
 
 def _taken(text: str) -> bool:
-    normalize = lambda entries: pipeline._normalize_chunk(entries, frozenset(), [], "full", pipeline.builtin_table())  # noqa: E731
-    return halves.read_in_halves(Source("x.bib", text), normalize) is not None
+    normalizer = Normalizer((), "full", pipeline.builtin_table())
+    return halves.read_in_halves(Source("x.bib", text), normalizer.chunk) is not None
 
 
 ENTRY = (
@@ -123,14 +126,14 @@ def test_entries_normalized_in_chunks_come_back_in_order(shared: None, monkeypat
 
 def test_a_worker_that_fails_is_replaced_by_the_main_process(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
     main = os.getpid()
-    real = pipeline._normalize_chunk
+    real = Normalizer.chunk
 
-    def failing_in_workers(*args: object) -> object:
+    def failing_in_workers(self: Normalizer, entries: Sequence[RawEntry]) -> Normalized:
         if os.getpid() != main:
             os._exit(3)
-        return real(*args)  # type: ignore[arg-type]
+        return real(self, entries)
 
-    monkeypatch.setattr(pipeline, "_normalize_chunk", failing_in_workers)
+    monkeypatch.setattr(Normalizer, "chunk", failing_in_workers)
     sources = [Source("x.bib", _entries(0, 40))]
     assert build_listing(sources, Options()) == _alone(sources, Options(), monkeypatch)
 
