@@ -184,60 +184,66 @@ def builtin_table() -> VenueTable:
     # Read beside this module, as installs lay it out; importlib.resources
     # (slow to import) only for an install that is zipped.
     here = os.path.join(os.path.dirname(__file__), "venues.tsv")
-    if os.path.isfile(here):
-        with open(here, encoding="utf-8") as file:
-            text = file.read()
-    else:
+    if not os.path.isfile(here):
         from importlib import resources
 
         text = resources.files("bib2pubs").joinpath("venues.tsv").read_text(encoding="utf-8")
-    venues = parse_tsv(text, "venues.tsv")
-    path = _index_path(text)
-    index = _read_index(path, {venue.short for venue in venues}) if path else None
-    if index is not None:
-        return VenueTable(venues, index)
-    table = VenueTable(venues)
-    if path:
+        return VenueTable(parse_tsv(text, "venues.tsv"))
+    kept = _kept_path(here)
+    if kept is not None:
+        table = _read_kept(kept)
+        if table is not None:
+            return table
+    with open(here, encoding="utf-8") as file:
+        table = VenueTable(parse_tsv(file.read(), "venues.tsv"))
+    if kept is not None:
         import marshal
 
         from bib2pubs.cachedir import write_quietly
 
-        write_quietly(path, marshal.dumps(table.index()))
+        rows = [(v.short, v.kind, v.name, v.aliases, v.url, v.since) for v in table.by_short.values()]
+        write_quietly(kept, marshal.dumps((rows, table.index())))
     return table
 
 
-def _index_path(text: str) -> str | None:
-    """Where the built-in table's keys are kept between runs (making them
-    takes longer than the rest of a small run), or None when caching is
-    off. The name changes with the table, this module, the folding it
-    uses, bib2pubs' version and Python's: no stale key is ever read."""
+def _kept_path(table_file: str) -> str | None:
+    """Where the built-in table, rows and lookup keys, is kept between runs
+    (reading and indexing it takes longer than the rest of a small run), or
+    None when caching is off. The name changes with the table's file, this
+    module, the folding it uses, bib2pubs' version and Python's: nothing
+    stale is ever read."""
     from bib2pubs.cachedir import cache_root
 
     root = cache_root()
     if root is None:
         return None
-    import hashlib
     import sys
+    import zlib
 
     from bib2pubs import __version__, namefold
 
-    stamp = [__version__, sys.version, text]
-    for module in (__file__, namefold.__file__):
-        info = os.stat(module)
-        stamp.append(f"{module}:{info.st_size}:{info.st_mtime_ns}")
-    return os.path.join(root, f"venues-{hashlib.sha256('|'.join(stamp).encode()).hexdigest()[:16]}.marshal")
+    stamp = [__version__, sys.version]
+    for path in (table_file, __file__, namefold.__file__):
+        info = os.stat(path)
+        stamp.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    return os.path.join(root, f"venues-{__version__}-{zlib.crc32('|'.join(stamp).encode()):08x}.marshal")
 
 
-def _read_index(path: str, shorts: set[str]) -> Index | None:
+def _read_kept(path: str) -> VenueTable | None:
+    """The table kept at ``path``, or None when it is missing or damaged."""
     import marshal
 
     try:
         with open(path, "rb") as file:
-            by_acronym, by_name, by_loose_name = marshal.load(file)
+            rows, (by_acronym, by_name, by_loose_name) = marshal.load(file)
+        venues = [KnownVenue(*row) for row in rows]
+        shorts = {venue.short for venue in venues}
         named = {*by_acronym.values(), *by_name.values(), *by_loose_name.values()} - {None}
     except (OSError, EOFError, ValueError, TypeError, AttributeError):
-        return None  # missing or damaged: made again
-    return (by_acronym, by_name, by_loose_name) if named <= shorts else None
+        return None
+    if not named <= shorts:
+        return None
+    return VenueTable(venues, (by_acronym, by_name, by_loose_name))
 
 
 def load_user_venues(path: str) -> list[KnownVenue]:

@@ -100,9 +100,10 @@ def test_the_venue_tables_keys_are_kept_and_read_back_the_same(cache: Path, monk
     read = _fresh_table()
     assert isinstance(made, VenueTable) and isinstance(read, VenueTable)
     assert read.index() == made.index() and read.by_short == made.by_short
+    assert list(read.by_short) == list(made.by_short)
     kept[0].write_bytes(b"\x00garbage")
     assert _fresh_table().index() == made.index()  # damaged: made again
-    kept[0].write_bytes(__import__("marshal").dumps(({"x": "NOT-A-VENUE"}, {}, {})))
+    kept[0].write_bytes(__import__("marshal").dumps(([("A", "journal", "A", (), "", 0)], ({"x": "B"}, {}, {}))))
     assert _fresh_table().index() == made.index()
     monkeypatch.setenv("BIB2PUBS_NO_CACHE", "1")
     assert _fresh_table().index() == made.index()
