@@ -232,9 +232,8 @@ class _Parser:
         self.macros = macros
         self.diagnostics = diagnostics
         self.lines = _Lines(text, first_line)
-        # Whether the last command ended within the text and nothing was
-        # reported from its start on: a part of a file read apart ended
-        # where reading the whole file would have been.
+        # Whether reading stopped at the top level, where it was asked to:
+        # no command ran on past the stopping point.
         self.clean_end = True
         self.entries: list[RawEntry] = []
         self.preambles: list[str] = []
@@ -249,13 +248,14 @@ class _Parser:
 
     # -- top level -------------------------------------------------------
 
-    def parse(self) -> None:
+    def parse(self, stop: int | None = None) -> None:
+        """Reads the commands that start before ``stop`` (the end)."""
         text, pos = self.text, 0
-        reported = len(self.diagnostics)
+        stop = self.n if stop is None else stop
         while True:
             at = text.find("@", pos)
-            if at < 0:
-                self.clean_end = self.clean_end and len(self.diagnostics) == reported
+            if at < 0 or at >= stop:
+                self.clean_end = pos <= stop
                 return
             line_start = text.rfind("\n", 0, at) + 1
             if text[line_start:at].lstrip().startswith("%"):
@@ -273,7 +273,6 @@ class _Parser:
                 continue
             kind = head.group(1).lower()
             open_pos = head.end() - 1
-            reported = len(self.diagnostics)
             if kind == "comment":
                 pos = self._skip_comment(open_pos)
             elif kind == "preamble":
@@ -282,7 +281,6 @@ class _Parser:
                 pos = self._command(at, open_pos, self._string)
             else:
                 pos = self._command(at, open_pos, partial(self._entry, at, kind))
-            self.clean_end = pos < self.n
 
     def _command(self, at: int, open_pos: int, body: Callable[[int], int]) -> int:
         try:
@@ -667,20 +665,22 @@ class Part:
     keys: dict[str, tuple[str, int]]
     #: How many entries had no key.
     unnamed: int
-    #: Whether the part ended where reading the whole file would have.
+    #: Whether reading stopped at the top level at ``stop``, as reading the
+    #: whole file would pass there: no command ran on past it.
     clean_end: bool
 
 
-def parse_part(text: str, file: str, macros: Mapping[str, str], first_line: int = 1) -> Part:
-    """Parses ``text``, a part of ``file`` starting on line ``first_line``,
-    with the macros defined before it, for reading a large file's parts at
-    once: the caller checks that what each part assumed of the others held."""
+def parse_part(text: str, file: str, macros: Mapping[str, str], first_line: int = 1, stop: int | None = None) -> Part:
+    """Parses the commands of ``text`` that start before ``stop``; ``text``
+    is ``file`` from line ``first_line`` on, and ``macros`` are defined
+    before it. For reading a large file's parts at once: the caller checks
+    that what each part assumed of the others held."""
     defined = dict(macros)
     diagnostics: list[Diagnostic] = []
     unnamed = [0]
     keys: dict[str, tuple[str, int]] = {}
     parser = _Parser(text, file, defined, diagnostics, unnamed, keys, first_line)
-    parser.parse()
+    parser.parse(stop)
     return Part(
         tuple(parser.entries), defined, tuple(parser.preambles), tuple(diagnostics), keys, unnamed[0], parser.clean_end
     )

@@ -8,8 +8,8 @@ this process does the first half. The result counts only when everything
 assumed held; otherwise the second half is read here as well:
 
 - the first half defines exactly the macros the scan found;
-- it ends cleanly where it was cut (its last entry closed, nothing reported
-  from its start on), as reading the whole file would have;
+- reading it stops at the top level at the cut (no entry, value or comment
+  runs on past it), where reading the whole file passes too;
 - no key is in both halves (a duplicate would be reported across them);
 - the halves do not both have entries without a key (they are numbered);
 - no entry cross-references another (inheritance needs every entry).
@@ -74,7 +74,10 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
     worker = start(second_half)
     if worker is None:
         return None
-    first = parse_part(text[:split], source.name, {})
+    # The first half is read in the whole text, so that whatever it looks
+    # ahead at (a value or a comment running on, where to resume after an
+    # error) is what a single reading sees; it must stop at the cut.
+    first = parse_part(text, source.name, {}, stop=split)
     first_normalized = normalize(first.entries)
     done = collect(worker)
     if done is None:

@@ -15,6 +15,7 @@ share the work (1: this one alone); by default, one per core, four at most.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -53,7 +54,13 @@ def _can_fork() -> bool:
     # not survive it (macOS), can leave the worker in a broken state.
     threading = sys.modules.get("threading")  # not imported: no thread started
     alone = threading is None or threading.active_count() == 1
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and alone
+    if not (sys.platform.startswith("linux") and hasattr(os, "fork") and alone):
+        return False
+    import signal
+
+    # Where SIGCHLD is ignored (a setting inherited from whatever started
+    # us), workers are reaped by the system and their status is lost.
+    return signal.getsignal(signal.SIGCHLD) is not signal.SIG_IGN
 
 
 def split_map(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], workers: int) -> list[Result]:
@@ -64,25 +71,46 @@ def split_map(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], w
     size = -(-len(items) // workers)
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
     started = [start(partial(work, chunk)) for chunk in chunks[1:]]
-    results = [work(chunks[0])]
+    try:
+        results = [work(chunks[0])]
+    except BaseException:
+        for worker in started:
+            abandon(worker)
+        raise
     for chunk, worker in zip(chunks[1:], started, strict=True):
-        result = collect(worker) if worker is not None else None
+        result = collect(worker)
         results.append(result if result is not None else work(chunk))
     return results
 
 
-def start(task: Callable[[], Result]) -> tuple[int, int] | None:
+Worker = tuple[int, int]
+
+
+def start(task: Callable[[], Result]) -> Worker | None:
     """Forks a worker doing ``task``: (its pid, the pipe to read), or None."""
     import pickle  # only when workers are used
+    import signal
 
+    # Ctrl-C is held back while forking: a worker must never unwind into
+    # the caller's code, and one the signal reaches ends at once.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         reader, writer = os.pipe()
+    except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        return None
+    try:
         pid = os.fork()
     except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        os.close(reader)
+        os.close(writer)
         return None
     if pid == 0:  # the worker: never returns
         status = 1
         try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(reader)
             data = pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(writer, "wb") as pipe:
@@ -90,18 +118,23 @@ def start(task: Callable[[], Result]) -> tuple[int, int] | None:
             status = 0
         finally:
             os._exit(status)  # no atexit handlers, no second flush of output
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(writer)
     return pid, reader
 
 
-def collect(worker: tuple[int, int]) -> Any:
-    """A worker's result, or None when it failed."""
+def collect(worker: Worker | None) -> Any:
+    """A worker's result, or None when it failed (or was never started)."""
+    if worker is None:
+        return None
     import pickle
 
     pid, reader = worker
-    with os.fdopen(reader, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    try:
+        with os.fdopen(reader, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        status = _wait(pid)
     if status != 0 or not data:
         return None
     try:
@@ -109,3 +142,25 @@ def collect(worker: tuple[int, int]) -> Any:
     except Exception:  # noqa: BLE001 - redone here instead
         return None
     return result
+
+
+def abandon(worker: Worker | None) -> None:
+    """Stops a worker whose result is no longer wanted, and reaps it."""
+    if worker is None:
+        return
+    import signal
+
+    pid, reader = worker
+    os.close(reader)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    _wait(pid)
+
+
+def _wait(pid: int) -> int:
+    """The worker's exit status; -1 when it cannot be known (a parent that
+    ignores SIGCHLD has its children reaped by the system)."""
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return -1

@@ -89,6 +89,19 @@ CASES = {
     # cut there, the first half would end inside the value.
     "a cut inside a value": (_entries(0, 20) + WRAP + _entries(20, 20), False),
     "a key in both halves": (_entries(0, 20) + _entries(0, 20), False),
+    # A comment, or a value holding pasted entries, running on past the cut.
+    "a comment across the cut": (
+        _entries(0, 10) + "@comment{\n" + _entries(100, 120) + "}\n" + _entries(10, 20),
+        False,
+    ),
+    "pasted entries across the cut": (
+        _entries(0, 10)
+        + "@misc{wrap, title = {Start\n@misc(in1, title = {I})\n"
+        + "x" * 3000
+        + "\n@misc(in2, title = {J})\nend}}\n"
+        + _entries(10, 20),
+        False,
+    ),
     "entries without keys in both halves": ("@misc{title = {A}}\n" + _entries(0, 40) + "@misc{title = {B}}\n", False),
     "a cross-reference": (
         "@proceedings{p, title = {P}}\n" + _entries(0, 40) + "@inproceedings{c, crossref = {p}, title = {C}}\n",
@@ -150,16 +163,41 @@ def test_split_map_keeps_order_and_redoes_what_fails() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "clean"),
+    ("before", "clean"),
     [
         ("@misc{a, title = {A}}\n", True),
-        ("@misc{a, title = {A}}\n@misc{b, title = {B}\n", False),  # left open
+        ("@misc{a, title = {A}}\n@misc{b, title = {B}\n", True),  # left open, ends at the next entry either way
         ("@misc{a, title = {A\n", False),  # a value left open
-        ("@misc{a, title = {A}}\n@misc b\n", False),  # a slip after the last entry
-        ("@misc{a, title = {A}}", False),  # ends at the very end: the next part may go on
+        ("@misc{a, title = {A}}\n@misc b\n", True),  # a slip, reported alike either way
+        ("@comment{\n", False),  # a comment that closes after the cut
     ],
 )
-def test_a_part_ends_cleanly_only_where_a_whole_reading_would_be(text: str, clean: bool) -> None:
+def test_reading_a_first_half_stops_cleanly_only_at_the_top_level(before: str, clean: bool) -> None:
     from bib2pubs.bibtex import parse_part
 
-    assert parse_part(text, "x.bib", {}).clean_end is clean
+    text = before + "@misc{c, title = {C}}\n}\n"
+    assert parse_part(text, "x.bib", {}, stop=len(before)).clean_end is clean
+
+
+def test_no_worker_where_the_system_reaps_children(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert parallel.allowed() == 1
+        sources = [Source("x.bib", _entries(0, 40))]
+        assert build_listing(sources, Options()) == _alone(sources, Options(), monkeypatch)
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+
+
+def test_a_failing_main_chunk_leaves_no_worker_behind() -> None:
+    def work(chunk: Sequence[int]) -> list[int]:
+        if chunk[0] == 0:
+            raise ValueError("the first chunk fails")
+        return [0] * 10_000_000  # more than a pipe holds: the worker waits to be read
+
+    with pytest.raises(ValueError, match="first chunk"):
+        parallel.split_map(work, list(range(10)), 2)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every worker was reaped
