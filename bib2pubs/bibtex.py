@@ -100,10 +100,17 @@ def _nested(inner: str, depth: int, grouped: str = "[^{}@]") -> str:
 # balanced braces, not ended by an escaped \"), or a bare word (a number
 # or a macro). A part with "@" in it (which may start a new entry) or with
 # braces nested deeper takes the careful path.
-_FAST_BRACED = r"\{(" + _nested("[^{}@]", 3) + r")\}"
-_FAST_QUOTED = r"\"(" + _nested('[^"{}@]', 3) + r")(?<!\\)\""
-_FAST_WORD = r"([^\s,#{}()\"=%]+)"
-_FAST_PART = re.compile(r"\s*(?:" + "|".join((_FAST_BRACED, _FAST_QUOTED, _FAST_WORD)) + r")\s*#?")
+def _fast_parts(group: str) -> list[str]:
+    """The three forms of a part, each with its text in ``group`` ("(" to
+    capture it, "(?:" not to)."""
+    return [
+        r"\{" + group + _nested("[^{}@]", 3) + r")\}",
+        r"\"" + group + _nested('[^"{}@]', 3) + r")(?<!\\)\"",
+        group + r"[^\s,#{}()\"=%]+)",
+    ]
+
+
+_FAST_PART = re.compile(r"\s*(?:" + "|".join(_fast_parts("(")) + r")\s*#?")
 
 
 def _fast_field(close: str) -> re.Pattern[str]:
@@ -114,11 +121,10 @@ def _fast_field(close: str) -> re.Pattern[str]:
     name; the value braced, quoted, a word, or parts joined by "#"; the end.
     A comment between fields, or a slip the careful path reports, does not
     match here."""
-    uncaptured = [re.sub(r"\((?!\?)", "(?:", part) for part in (_FAST_BRACED, _FAST_QUOTED, _FAST_WORD)]
-    any_part = "(?:" + "|".join(uncaptured) + ")"
+    any_part = "(?:" + "|".join(_fast_parts("(?:")) + ")"
     return re.compile(
         r"[\s,]*([^\s=,{}()\"#%@]+)\s*=\s*"
-        r"(?:" + _FAST_BRACED + "|" + _FAST_QUOTED + "|" + _FAST_WORD + "|"
+        r"(?:" + "|".join(_fast_parts("(")) + "|"
         r"(" + any_part + r"(?:\s*#\s*" + any_part + r")+))"
         r"\s*(?=[," + re.escape(close) + r"])(?:[\s,]*(" + re.escape(close) + "))?"
     )
@@ -452,7 +458,7 @@ class _Parser:
                         value = self._joined(found.start(5), found.end(5), key or None)
                         if value is None:  # too long: the careful path cuts and reports it
                             del self.diagnostics[mark:]
-                            pos, careful_next = found.start(), True
+                            pos, careful_next = found.start(1), True
                             break
                 if name in fields:
                     self.report(

@@ -8,7 +8,9 @@ starting point for a text list of one's own, and a test holds the two
 together on every corpus file.
 
 Variables (``--set``): ``title``, a heading on top; ``width``, the width
-lines are wrapped at (default 78).
+lines are wrapped at (default 78). A width that is no width (not a number,
+or no wider than the indent) is a usage error here at once, where the
+template fails only once it wraps a line.
 """
 
 from __future__ import annotations

@@ -213,3 +213,9 @@ def test_the_cycle_collector_is_paused_only_while_the_listing_is_built(monkeypat
     with pytest.raises(UsageError):
         pipeline.build_listing([Source("x.bib", "")], pipeline.Options(highlights=("",)))
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("value", ["a:b # {x}", '"q?" # macro:name', "{a} # 2024"])
+def test_joined_values_take_the_fast_path(value: str) -> None:
+    found = bibtex._FAST_FIELD["}"].match(f"@misc{{k, title = {value}}}", 8)
+    assert found is not None and found.group(5) == value

@@ -45,7 +45,8 @@ def test_the_text_list_is_the_templates_output(path: Path) -> None:
 
 def test_unknown_variables_are_reported_as_the_template_reports_them() -> None:
     listing = run([str(REFS)])
-    assert render_text(listing, {"titel": "x"})[1] == render(listing, "text", {"titel": "x"})[1]
+    for name in ("titel", "names", "tail", "persons", "width2"):
+        assert render_text(listing, {name: "x"})[1] == render(listing, "text", {name: "x"})[1], name
     with pytest.raises(UsageError, match="--set groups"):
         render_text(listing, {"groups": "x"})
 
