@@ -474,3 +474,28 @@ def test_template_dir_templates_come_before_the_builtins(tmp_path: Path) -> None
     assert replaced.stdout.startswith("# Mine\n\n## 2025\n")
     missing = invoke(str(REFS), "--template-dir", str(tmp_path / "nope"), "-t", "mine")
     assert missing.exit_code == 2 and "--template-dir" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["-f", "json"], 0),  # megabytes of JSON through a pipe, every byte of it
+        (["-f", "text", "--set", "width=abc"], 2),
+        (["-f", "nonsense"], 2),
+    ],
+)
+def test_the_command_ends_with_its_output_whole_and_its_exit_code(args: list[str], code: int) -> None:
+    big = ROOT / "tests" / "corpus" / "pybtex" / "tugboat.bib"
+    command = [sys.executable, "-m", "bib2pubs", str(big), *args]
+    result = subprocess.run(command, capture_output=True, check=False, timeout=120)
+    assert result.returncode == code
+    expected = invoke(str(big), *args)
+    assert expected.exit_code == code
+    assert result.stdout == expected.stdout_bytes
+    # In-process, click names the command after its function.
+    assert (
+        result.stderr.decode()
+        .replace("bib2pubs [OPTIONS]", "cli [OPTIONS]")
+        .replace("'bib2pubs --help'", "'cli --help'")
+        == expected.stderr
+    )
