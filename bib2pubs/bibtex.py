@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Level
 
 #: The longest value macro concatenation may build (a 5 MB abstract is fine).
@@ -62,27 +63,27 @@ STANDARD_MACROS: Mapping[str, str] = {
 # white space and the characters that delimit entries and fields.
 _TYPE = r"[A-Za-z_][^\s{}(),=\"#%'@]*"
 _ENTRY_HEAD = re.compile(r"@\s*(" + _TYPE + r")\s*([{(])")
-_BARE_TYPE = re.compile(r"@\s*(" + _TYPE + r")")
+_BARE_TYPE = lazy(r"@\s*(" + _TYPE + r")")
 # A line that starts a new entry: used to stop a runaway value or entry.
 _NEXT_ENTRY = r"\n[ \t]*@[ \t]*" + _TYPE + r"\s*[{(]"
-_BRACE_SCAN = re.compile(r"[{}]|" + _NEXT_ENTRY)
-_BRACES_ONLY = re.compile(r"[{}]")
-_ESCAPED_BRACE_SCAN = re.compile(r"\\[{}]|[{}]|" + _NEXT_ENTRY)
-_QUOTE_SCAN = re.compile(r'[{}"]|' + _NEXT_ENTRY)
-_NEXT_ENTRY_RE = re.compile(_NEXT_ENTRY)
+_BRACE_SCAN = lazy(r"[{}]|" + _NEXT_ENTRY)
+_BRACES_ONLY = lazy(r"[{}]")
+_ESCAPED_BRACE_SCAN = lazy(r"\\[{}]|[{}]|" + _NEXT_ENTRY)
+_QUOTE_SCAN = lazy(r'[{}"]|' + _NEXT_ENTRY)
+_NEXT_ENTRY_RE = lazy(_NEXT_ENTRY)
 # How many entry-like lines a value may hold before it counts as unclosed:
 # this bounds the work a missing brace costs (each broken value would
 # otherwise be scanned to the end of the file).
 _MAX_ENTRY_LINES_IN_VALUE = 16
-_SWALLOWED_FIELD = re.compile(r"[\n,][ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
+_SWALLOWED_FIELD = lazy(r"[\n,][ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
 # After an entry: "," or blanks, then "name = value" — fields cut off by a stray "}".
 _STRAY_FIELDS = re.compile(r"[ \t]*,?\s*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\w]")
 _LITERAL_WORDS = frozenset({"true", "false", "yes", "no"})
 _SPACE = re.compile(r"\s*")
-_FIELD_NAME = re.compile(r"[^\s=,{}()\"#%@]+")
-_BARE_WORD = re.compile(r"[^\s,#{}()\"=%]+")
+_FIELD_NAME = lazy(r"[^\s=,{}()\"#%@]+")
+_BARE_WORD = lazy(r"[^\s,#{}()\"=%]+")
 _KEY_BRACE = re.compile(r"[^\s,{}=\"]*")
-_KEY_PAREN = re.compile(r"[^\s,=\"]*")
+_KEY_PAREN = lazy(r"[^\s,=\"]*")
 
 
 def _nested(inner: str, depth: int, grouped: str = "[^{}@]") -> str:
@@ -110,7 +111,7 @@ def _fast_parts(group: str) -> list[str]:
     ]
 
 
-_FAST_PART = re.compile(r"\s*(?:" + "|".join(_fast_parts("(")) + r")\s*#?")
+_FAST_PART = lazy(r"\s*(?:" + "|".join(_fast_parts("(")) + r")\s*#?")
 
 
 def _fast_field(close: str) -> re.Pattern[str]:

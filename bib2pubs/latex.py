@@ -41,6 +41,7 @@ from bib2pubs.latex_macros import SYMBOLS as _SYMBOLS
 from bib2pubs.latex_macros import Macro as _Macro
 from bib2pubs.latex_macros import pylatexenc_symbols as _pylatexenc_symbols
 from bib2pubs.latex_macros import sqrt_render as _sqrt
+from bib2pubs.lazyre import lazy
 
 __all__ = ["has_latex", "latex_to_text"]
 
@@ -57,7 +58,7 @@ _NEEDS_DECODER: Final = re.compile(r"[\\$~`]|--|''|,,")
 # engine never backtracks.  A control word swallows the blanks after it, and
 # at most one newline, as TeX does.  The last alternative catches everything
 # else one character at a time: braces, ~ ^ _ and a lone trailing backslash.
-_TOKEN: Final = re.compile(
+_TOKEN: Final = lazy(
     r"""
       (?P<text>(?:[^\\{}$~^_`'\-?!,]|-(?!-)|'(?!')|,(?!,)|[?!](?!`))+)
     | (?P<word>\\(?P<name>[A-Za-z]+)[ \t]*(?:\r?\n[ \t]*)?)
@@ -70,19 +71,19 @@ _TOKEN: Final = re.compile(
 )
 
 # A math shift later in the value: an unescaped dollar.
-_NEXT_DOLLAR: Final = re.compile(r"(?<!\\)\$")
+_NEXT_DOLLAR: Final = lazy(r"(?<!\\)\$")
 # Inside a verbatim argument only escapes and braces matter.
-_BRACE_SCAN: Final = re.compile(r"\\[\s\S]|[{}]")
+_BRACE_SCAN: Final = lazy(r"\\[\s\S]|[{}]")
 # What \url keeps from a backslash escape: hyperref prints "\%" as "%".
-_URL_ESCAPE: Final = re.compile(r"\\([#$%&_{}~ /])")
+_URL_ESCAPE: Final = lazy(r"\\([#$%&_{}~ /])")
 # After "\\": an optional star and an optional vertical space, e.g. \\*[2pt].
-_NEWLINE_TAIL: Final = re.compile(r"\*?(?:\s*\[[^\[\]{}]*\])?")
+_NEWLINE_TAIL: Final = lazy(r"\*?(?:\s*\[[^\[\]{}]*\])?")
 # The optional root index of \sqrt[3]{x}; only simple contents are supported.
-_SQRT_INDEX: Final = re.compile(r"\s*\[([^\[\]{}]*)\]")
+_SQRT_INDEX: Final = lazy(r"\s*\[([^\[\]{}]*)\]")
 # TeX dimensions after \kern, \hskip, \raise ...  Digit counts are bounded
 # and no two blank runs are adjacent, so a failing match cannot backtrack
 # quadratically.
-_DIMEN: Final = re.compile(
+_DIMEN: Final = lazy(
     r"""\s*(?:[-+]\s*)?(?:\d{1,9}(?:[.,]\d{0,9})?|[.,]\d{1,9})\s*
         (?:true\s*)?(?:em|ex|pt|pc|in|cm|mm|bp|dd|cc|sp|mu|px)?
         (?:\s+(?:plus|minus)\s*[-+]?(?:\d{1,9}(?:\.\d{0,9})?|\.\d{1,9})\s*
@@ -90,7 +91,7 @@ _DIMEN: Final = re.compile(
     re.VERBOSE,
 )
 # \char"E9, \char'351, \char233, \char`\x
-_CHAR_CODE: Final = re.compile(
+_CHAR_CODE: Final = lazy(
     r"""\s*(?:"(?P<hex>[0-9A-Fa-f]{1,6})|'(?P<oct>[0-7]{1,8})
         |`\\?(?P<chr>[\s\S])|(?P<dec>[0-9]{1,7}))[ ]?""",
     re.VERBOSE,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from bib2pubs.bibtex import RawEntry
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic
 
 #: Link kinds in the order pages list them, with the fields each is read from.
@@ -34,15 +35,15 @@ LINK_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
-_LINE_BREAK = re.compile(r"\s*\n\s*")
+_LINE_BREAK = lazy(r"\s*\n\s*")
 _WEB_SCHEME = re.compile(r"^https?://(www\.)?", re.I)
 # A URL with nothing for clean_url to undo: no braces, backslash or blank.
 _PLAIN_URL = re.compile(r"[^\s{}\\]*")
 _WEB_LINK = re.compile(r"https?:", re.I)
-_URL_WRAPPER = re.compile(r"^\\(?:url|href)\s*\{(.*?)\}", re.S)
-_TEX_ESCAPE = re.compile(r"\\([_%&#~$])")
-_ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+_URL_WRAPPER = lazy(r"^\\(?:url|href)\s*\{(.*?)\}", re.S)
+_TEX_ESCAPE = lazy(r"\\([_%&#~$])")
+_ARXIV_ID = lazy(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+_DOI_PREFIX = lazy(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _ARXIV_PREFIX = re.compile(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", re.I)
 
 

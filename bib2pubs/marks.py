@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from bib2pubs.lazyre import lazy
+
 EQUAL = "equal"
 CORRESPONDING = "corresponding"
 DAGGER = "dagger"
@@ -26,7 +28,7 @@ MARK_FIELDS = {"equal": EQUAL, "corresponding": CORRESPONDING}
 
 _ANNOTATION = re.compile(r"\s*(\d+)\s*(?::[^=;]*)?=\s*([^;]*)")
 _MARK_ALIASES = {"equal": EQUAL, "equalcontribution": EQUAL, "corresponding": CORRESPONDING, "corr": CORRESPONDING}
-_POSITIONS = re.compile(r"\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?")
+_POSITIONS = lazy(r"\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?")
 
 Marks = dict[int, tuple[str, ...]]
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bib2pubs.latex import latex_to_text
+from bib2pubs.lazyre import lazy
 from bib2pubs.namefold import (
     PARTICLES,
     comparable,
@@ -35,7 +36,7 @@ __all__ = ["Match", "Pattern", "decoded", "fold", "has_comma", "make_pattern", "
 
 # "Frank Bennett, Jr.": a suffix after a full name (two words or more before
 # the comma: "Smith, V." is an initial).
-_SUFFIX = re.compile(r"^(?P<name>[^,\s]+\s[^,]+),\s*(?:jr|sr|ii|iii|iv|v)\.?$", re.I)
+_SUFFIX = lazy(r"^(?P<name>[^,\s]+\s[^,]+),\s*(?:jr|sr|ii|iii|iv|v)\.?$", re.I)
 
 INITIALS = "initials only"
 NICKNAME = "a short form of the given name"

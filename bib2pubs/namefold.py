@@ -11,10 +11,11 @@ import functools
 import re
 import unicodedata
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.namesplit import NameParts, split_name
 
-_HYPHEN_RUN = re.compile(r"\s*[-‐‑‒–—]\s*")
-_UNIT_BREAK = re.compile(r"\s+|\.(?!-)")
+_HYPHEN_RUN = lazy(r"\s*[-‐‑‒–—]\s*")
+_UNIT_BREAK = lazy(r"\s+|\.(?!-)")
 _SEPARATORS = re.compile(r"[\s.\-‐‑‒–—_'’‘ʼ`]+")
 # Letters NFKD leaves alone: "Łukasz" is DBLP's "Lukasz".
 _PLAIN_LETTERS = str.maketrans(
@@ -29,7 +30,7 @@ PARTICLES = frozenset(
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # DBLP's number for namesakes ("Wei Wang 0001"), wherever an export put it.
-_DBLP_NUMBER = re.compile(r"(?:^|\s)\d{4}(?=\s|$)")
+_DBLP_NUMBER = lazy(r"(?:^|\s)\d{4}(?=\s|$)")
 
 
 @functools.lru_cache(maxsize=1 << 15)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.names import clean_name
 from bib2pubs.namesplit import split_persons
 
-_INNER_GROUP = re.compile(r"\{[^{}]*\}")
-_SUFFIX_WORD = re.compile(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
+_INNER_GROUP = lazy(r"\{[^{}]*\}")
+_SUFFIX_WORD = lazy(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
 # "Rüegger et al." typed for "Rüegger and others".
 _ET_AL_END = re.compile(r"(?:\s*,\s*|\s+(?:and\s+)?)et\.?\s*al\b\.?\s*$", re.I)
 # "and" typed against the next name ("Hojatimalkeshah and\\textbf{…}"):

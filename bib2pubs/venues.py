@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from bib2pubs.dates import format_event_dates
 from bib2pubs.latex import latex_to_text
+from bib2pubs.lazyre import lazy
 from bib2pubs.links import arxiv_id, clean_url
 from bib2pubs.model import Venue
 from bib2pubs.namefold import fold
@@ -58,11 +59,11 @@ _UNDER_REVIEW = re.compile(r"(?:submitted\s+to|under\s+review\s+(?:at|for))\b", 
 _PREPRINT_STATES = frozenset({"submitted", "preprint", "inpreparation", "underreview", "inreview"})
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
 _TRAILING = re.compile(r"[\s,;:]+$")
-_LEADING = re.compile(r"^[\s,;:]+")
-_CORR = re.compile(r"corr", re.I)
+_LEADING = lazy(r"^[\s,;:]+")
+_CORR = lazy(r"corr", re.I)
 _GENERIC = frozenset({"conference", "symposium", "workshop", "journal", "transactions", "meeting", "congress"})
 _ARXIV_IN_NAME = re.compile(r"(?:arxiv\s+preprint\s+)?arxiv:\s*(\S+)", re.I)
-_EVENT = re.compile(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
+_EVENT = lazy(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
 _CORR_VOLUME = re.compile(r"abs/(\S+)")
 _HAS_YEAR = re.compile(r"(?<!\d)(?:\d{4}|'\d{2})(?!\d)")
 _THESIS_TYPES = {

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bib2pubs.lazyre import lazy
+
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -32,7 +34,7 @@ _MIDDLE_DATES = re.compile(r",\s*" + _DATES + r"\s*,(?=[^,]*[A-Za-z])")
 # Dates among the place's parts: "23-29 July 2023, Honolulu, Hawaii, USA".
 _PLACE_DATES = re.compile(r"(?:^|,\s*)" + _DATES + r"\s*(?=,|$)")
 # Words of a venue's name, never of a place.
-_VENUE_WORDS = re.compile(
+_VENUE_WORDS = lazy(
     r"\b(?:conference|symposium|workshop|meeting|congress|systems?|services|applications|proceedings|"
     r"international|annual|association|society|computing|engineering|science|research|forum|colloquium)\b",
     re.I,

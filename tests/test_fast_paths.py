@@ -219,3 +219,26 @@ def test_the_cycle_collector_is_paused_only_while_the_listing_is_built(monkeypat
 def test_joined_values_take_the_fast_path(value: str) -> None:
     found = bibtex._FAST_FIELD["}"].match(f"@misc{{k, title = {value}}}", 8)
     assert found is not None and found.group(5) == value
+
+
+def test_a_lazy_pattern_answers_as_the_compiled_one_and_compiles_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bib2pubs import lazyre
+
+    compiled = []
+    real = re.compile
+    monkeypatch.setattr(lazyre.re, "compile", lambda *args: compiled.append(args) or real(*args))
+    pattern = lazyre.lazy(r"(?P<word>[a-z]+)(\d*)", re.I)
+    assert pattern.pattern == r"(?P<word>[a-z]+)(\d*)" and not compiled  # nothing compiled yet
+    eager = real(r"(?P<word>[a-z]+)(\d*)", re.I)
+    text = "Ab12 cd x9"
+    assert pattern.search(text).groups() == eager.search(text).groups()  # type: ignore[union-attr]
+    assert pattern.findall(text) == eager.findall(text)
+    assert pattern.sub("-", text) == eager.sub("-", text)
+    assert [m.span() for m in pattern.finditer(text, 2)] == [m.span() for m in eager.finditer(text, 2)]
+    assert pattern.fullmatch("ab") is not None and pattern.match(text, 5, 7) is not None
+    assert (pattern.flags, pattern.groups, dict(pattern.groupindex)) == (
+        eager.flags,
+        eager.groups,
+        dict(eager.groupindex),
+    )
+    assert len(compiled) == 1
