@@ -44,6 +44,10 @@ Problems in the .bib are reported on stderr as file:line: level: message,
 and the rest of the file is still listed. Exit codes: 0 done (warnings
 allowed), 1 failed (no entry read, template error) or --check found the
 file out of date, 2 usage or unreadable input.
+
+Environment: BIB2PUBS_JOBS=1 keeps a large file's work in one process
+(N allows N); BIB2PUBS_NO_CACHE=1 keeps nothing in the cache folder
+($XDG_CACHE_HOME/bib2pubs, else ~/.cache/bib2pubs).
 """
 
 
