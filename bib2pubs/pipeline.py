@@ -33,7 +33,7 @@ from bib2pubs.preprints import merge_preprints
 from bib2pubs.reader import Source, read_source
 from bib2pubs.select import Selection, select
 from bib2pubs.strict import strict_problems
-from bib2pubs.venuetable import VenueTable, builtin_table, load_user_venues
+from bib2pubs.venuetable import builtin_table, load_user_venues
 
 _STYLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
@@ -131,53 +131,61 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
 def _build_listing(sources: Sequence[Source], options: Options) -> Listing:
     if options.name_style not in NAME_STYLES:
         raise UsageError(f"no name style '{options.name_style}': use one of {', '.join(NAME_STYLES)}")
-    patterns = make_patterns(options)
     table = builtin_table()
     if options.venues:
         table = table.extended(load_user_venues(options.venues))
-    read = _read_in_halves(sources, patterns, options.name_style, table)
-    notes: list[Diagnostic] = []  # a highlight read family name first (never in halves)
-    if read is not None:
-        entries_read, diagnostics, publications, problems = read
-    else:
-        bibliography = parse_sources([(source.name, source.text) for source in sources])
-        entries, containers, crossref_problems = resolve_crossrefs(bibliography.entries)
-        diagnostics = [*bibliography.diagnostics, *crossref_problems]
-        entries_read = len(bibliography.entries)
-        normalizer = Normalizer(tuple(patterns), options.name_style, table, containers)
-        publications, problems = normalizer.all(entries)
-        retried, notes = _read_family_first(patterns, publications)
-        if notes:
-            patterns = retried
-            publications, problems = replace(normalizer, patterns=tuple(retried)).all(entries)
-    diagnostics.extend(problems)
-    diagnostics.extend(notes)
-    diagnostics.extend(_unmatched(patterns, publications))
+    normalizer = Normalizer(tuple(make_patterns(options)), options.name_style, table)
+    read = _read_in_halves(sources, normalizer) or _read_at_once(sources, normalizer)
+    publications = read.publications
+    diagnostics = [*read.diagnostics, *_unmatched(read.patterns, publications)]
     if options.strict:
         diagnostics.extend(strict_problems(publications, table, options.selection.only_highlighted))
     if not options.keep_preprints:
         publications = merge_preprints(publications)
-    return Listing(select(publications, options.selection), tuple(diagnostics), entries_read)
+    return Listing(select(publications, options.selection), tuple(diagnostics), read.entries)
 
 
-def _read_in_halves(
-    sources: Sequence[Source], patterns: Sequence[Pattern], name_style: str, table: VenueTable
-) -> tuple[int, list[Diagnostic], list[Publication], list[Diagnostic]] | None:
+@dataclass(frozen=True)
+class _Read:
+    """What reading and normalizing found: how many entries, the problems
+    (reading's, then normalizing's), the publications, and the highlight
+    patterns they were matched with."""
+
+    entries: int
+    diagnostics: list[Diagnostic]
+    publications: list[Publication]
+    patterns: tuple[Pattern, ...]
+
+
+def _read_at_once(sources: Sequence[Source], normalizer: Normalizer) -> _Read:
+    bibliography = parse_sources([(source.name, source.text) for source in sources])
+    entries, containers, crossref_problems = resolve_crossrefs(bibliography.entries)
+    normalizer = replace(normalizer, containers=containers)
+    publications, problems = normalizer.all(entries)
+    retried, notes = _read_family_first(normalizer.patterns, publications)
+    if notes:
+        normalizer = replace(normalizer, patterns=tuple(retried))
+        publications, problems = normalizer.all(entries)
+    diagnostics = [*bibliography.diagnostics, *crossref_problems, *problems, *notes]
+    return _Read(len(bibliography.entries), diagnostics, publications, normalizer.patterns)
+
+
+def _read_in_halves(sources: Sequence[Source], normalizer: Normalizer) -> _Read | None:
     """A single large file read and normalized in two halves at once
-    (``halves``): (entries read, parse problems, publications, normalizing
-    problems), or None to read it in one go. A highlight that finds nobody
+    (``halves``), or None to read it at once. A highlight that finds nobody
     as typed is retried family name first on a single reading."""
     if len(sources) != 1 or len(sources[0].text) < parallel.MIN_TEXT or allowed() < 2:
         return None
     from bib2pubs.halves import read_in_halves
 
-    read = read_in_halves(sources[0], Normalizer(tuple(patterns), name_style, table).chunk)
+    read = read_in_halves(sources[0], normalizer.chunk)
     if read is None:
         return None
     count, parts, (publications, problems) = read
-    if _read_family_first(patterns, publications)[1]:
+    if _read_family_first(normalizer.patterns, publications)[1]:
         return None
-    return count, [problem for part in parts for problem in part.diagnostics], publications, problems
+    diagnostics = [*(problem for part in parts for problem in part.diagnostics), *problems]
+    return _Read(count, diagnostics, publications, normalizer.patterns)
 
 
 def listing_patterns(listing: Listing, options: Options) -> list[Pattern]:
