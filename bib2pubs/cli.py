@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import click
 
@@ -72,6 +72,8 @@ def _choose_format(
         template_fmt = template_format(resolve_template(template, template_dirs)[0])
     if format_name == "json" and template:
         raise UsageError("--format json prints the model; it takes no --template")
+    if format_name == "bibtex" and template:
+        raise UsageError("--format bibtex prints the entries; it takes no --template")
     if format_name and template_fmt and format_name != template_fmt:
         raise UsageError(f"template '{template}' writes {template_fmt}, not {format_name}")
     if format_name:
@@ -149,6 +151,12 @@ class Request:
     explain: bool = False
     check: bool = False
     stats: bool = False
+    #: The fields BibTeX output leaves out (``--bibtex-drop``, ``--bibtex-keep``).
+    bibtex_dropped: frozenset[str] = frozenset()
+
+
+#: Formats that may show an entry's fields as BibTeX (the templates' filter).
+_SHOWS_FIELDS = frozenset({"bibtex", "markdown", "html", "latex"})
 
 
 def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> None:
@@ -160,6 +168,8 @@ def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> Non
     if request.check and (output is None or output in ("", "-")):
         raise UsageError("--check compares with a file: add -o FILE")
     chosen = _choose_format(request.format_name, request.template, output, request.template_dirs)
+    if chosen in _SHOWS_FIELDS:
+        options = replace(options, keep_fields=True)
     if request.explain and not (options.highlights or options.highlights_as):
         raise UsageError("--explain reports on highlighted people: add --highlight NAME")
     if output == "":
@@ -196,7 +206,7 @@ def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> Non
         show(listing, max_authors=request.max_authors)
         return
     text, notes = render_output(
-        listing, chosen, request.template, variables, request.max_authors, request.template_dirs
+        listing, chosen, request.template, variables, request.max_authors, request.template_dirs, request.bibtex_dropped
     )
     _report(notes)
     if request.check and output:
@@ -383,6 +393,20 @@ def _explain(listing: Listing, options: Options) -> None:
     help="Counts per year and kind, and first/last-author counts: tables, or JSON with -f json.",
 )
 @click.option(
+    "--bibtex-drop",
+    "bibtex_drop",
+    multiple=True,
+    metavar="FIELD",
+    help="A field BibTeX output (-f bibtex, the bibtex filter) leaves out, besides the site-only ones; repeatable.",
+)
+@click.option(
+    "--bibtex-keep",
+    "bibtex_keep",
+    multiple=True,
+    metavar="FIELD",
+    help="A site-only field BibTeX output keeps all the same (e.g. abstract); repeatable.",
+)
+@click.option(
     "--encoding",
     metavar="NAME",
     help="The .bib files' encoding (latin-1, gbk…), when not UTF-8; otherwise it is guessed, with a warning.",
@@ -428,6 +452,8 @@ def cli(
     no_config: bool,
     check: bool,
     stats: bool,
+    bibtex_drop: tuple[str, ...],
+    bibtex_keep: tuple[str, ...],
     encoding: str | None,
     strict: bool,
     watch: bool,
@@ -451,7 +477,12 @@ def cli(
         options = _options(
             highlights, highlights_as, aliases, name_style, venues, keep_preprints, selection, encoding, strict
         )
-        request = Request(format_name, template, template_dirs, sets, output, max_authors, explain, check, stats)
+        from bib2pubs.bibexport import dropped_fields
+
+        dropped = dropped_fields(bibtex_drop, bibtex_keep)
+        request = Request(
+            format_name, template, template_dirs, sets, output, max_authors, explain, check, stats, dropped
+        )
         if watch:
             _watch(bibfiles, options, request)
         else:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-#: Every output format; json is the model itself, the others are rendered.
-FORMATS = ("markdown", "html", "text", "latex", "json")
+#: Every output format; json is the model itself and bibtex the listed
+#: entries cleaned, the others are rendered.
+FORMATS = ("markdown", "html", "text", "latex", "json", "bibtex")
 
 #: A file suffix (of an output file, or of a template before ``.j2``) → format.
 SUFFIXES = {
@@ -18,6 +19,7 @@ SUFFIXES = {
     "text": "text",
     "tex": "latex",
     "json": "json",
+    "bib": "bibtex",
 }
 
 #: The built-in template each rendered format uses when none is named.
@@ -25,7 +27,7 @@ DEFAULT_TEMPLATES = {"markdown": "markdown", "html": "html", "text": "text", "la
 
 
 #: Names every template receives; --set cannot replace them.
-RESERVED = frozenset({"listing", "groups", "link_labels", "max_authors"})
+RESERVED = frozenset({"listing", "groups", "link_labels", "max_authors", "bibtex_dropped"})
 
 
 def user_template(name: str, directories: Sequence[str]) -> tuple[str, str] | None:

@@ -96,6 +96,9 @@ class Publication:
     note: str = ""
     file: str = ""
     line: int = 0
+    #: The entry's fields as read (macros expanded, cross-references
+    #: applied), for BibTeX output; None unless the run asks to keep them.
+    fields: Mapping[str, str] | None = None
 
     @property
     def marks(self) -> frozenset[str]:

@@ -84,6 +84,8 @@ class Normalizer:
     name_style: str
     table: VenueTable
     containers: frozenset[str] = frozenset()
+    #: Keep each entry's fields in its Publication (for BibTeX output).
+    keep_fields: bool = False
 
     def all(self, entries: Sequence[RawEntry]) -> Normalized:
         """Every entry as a Publication, but for data-only entries; a large
@@ -100,6 +102,8 @@ class Normalizer:
                 continue
             try:
                 publication, problems = normalize_entry(entry, self.patterns, self.name_style, self.table)
+                if self.keep_fields:
+                    publication = replace(publication, fields=entry.fields)
             except Exception as error:  # noqa: BLE001 - one odd entry must not sink the page
                 message = f"entry skipped, internal error: {error!r}"
                 diagnostics.append(Diagnostic(entry.file, entry.line, entry.key or None, "error", message))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -61,6 +61,8 @@ class Options:
     encoding: str | None = None
     #: Add the checks of ``strict`` to the warnings.
     strict: bool = False
+    #: Keep each entry's fields in the model, for BibTeX output.
+    keep_fields: bool = False
 
 
 def make_patterns(options: Options) -> list[Pattern]:
@@ -134,7 +136,7 @@ def _build_listing(sources: Sequence[Source], options: Options) -> Listing:
     table = builtin_table()
     if options.venues:
         table = table.extended(load_user_venues(options.venues))
-    normalizer = Normalizer(tuple(make_patterns(options)), options.name_style, table)
+    normalizer = Normalizer(tuple(make_patterns(options)), options.name_style, table, keep_fields=options.keep_fields)
     read = _read_in_halves(sources, normalizer) or _read_at_once(sources, normalizer)
     publications = read.publications
     diagnostics = [*read.diagnostics, *_unmatched(read.patterns, publications)]
@@ -268,19 +270,27 @@ def render_output(
     variables: Mapping[str, str] | None = None,
     max_authors: int | None = None,
     template_dirs: Sequence[str] = (),
+    bibtex_dropped: Set[str] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
-    """The listing as text in ``format_name``: the JSON model, or a template
-    (the format's default one unless ``template`` names another). Returns
-    the text and notes about the template's variables. ``max_authors``
-    shortens author lists in templates (JSON keeps every author)."""
+    """The listing as text in ``format_name``: the JSON model, the entries
+    as BibTeX, or a template (the format's default one unless ``template``
+    names another). Returns the text and notes about the template's
+    variables. ``max_authors`` shortens author lists in templates (JSON
+    keeps every author); ``bibtex_dropped`` are the fields BibTeX leaves
+    out (``bibexport.SITE_FIELDS`` when None)."""
     if format_name == "json":
         from bib2pubs.serialize import to_json
 
         return to_json(listing), []
+    if format_name == "bibtex":
+        from bib2pubs.bibexport import SITE_FIELDS, to_bibtex
+
+        return to_bibtex(listing, frozenset(SITE_FIELDS if bibtex_dropped is None else bibtex_dropped)), []
     if format_name == "text" and template in (None, "text") and user_template("text", template_dirs) is None:
         from bib2pubs.plaintext import render_text
 
         return render_text(listing, variables, max_authors)
     from bib2pubs.render import render
 
-    return render(listing, template or DEFAULT_TEMPLATES[format_name], variables, max_authors, template_dirs)
+    template_name = template or DEFAULT_TEMPLATES[format_name]
+    return render(listing, template_name, variables, max_authors, template_dirs, bibtex_dropped)

@@ -9,7 +9,7 @@ HTML by Jinja's autoescape, Markdown and text by our ``finalize``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -18,9 +18,10 @@ import jinja2
 from markupsafe import Markup
 
 from bib2pubs import filters
+from bib2pubs.bibexport import SITE_FIELDS, entry_bibtex
 from bib2pubs.errors import TemplateError, UsageError
 from bib2pubs.formats import RESERVED, format_of, user_template
-from bib2pubs.model import Diagnostic, Listing
+from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.template_cache import bytecode_cache
 from bib2pubs.wrapping import wrap_text
 
@@ -68,6 +69,13 @@ def wordwrap(
     return wrap_text(text, width, break_long_words, wrapstring, break_on_hyphens)
 
 
+@jinja2.pass_context
+def bibtex(context: jinja2.runtime.Context, publication: Publication) -> str:
+    """``pub|bibtex``: the entry as clean BibTeX, for a "cite" button (the
+    run's ``--bibtex-drop`` and ``--bibtex-keep`` apply)."""
+    return entry_bibtex(publication, context.get("bibtex_dropped", SITE_FIELDS))
+
+
 def _finalize_for(format_name: str) -> Callable[[Any], Any]:
     escape = {"markdown": filters.markdown_escape, "latex": filters.latex_escape}.get(format_name)
 
@@ -97,21 +105,22 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
             builtin,
         ]
     )
-    # Everything the compiled code depends on but the template's source
-    # names the folder of the compiled-template cache.
-    settings = f"{format_name}|{_AUTOESCAPED}|{sorted(_OPTIONS.items())}|{sorted(filters.FILTERS)}"
     env = jinja2.Environment(
         loader=loader,
         autoescape=jinja2.select_autoescape(enabled_extensions=_AUTOESCAPED, default=False),
         undefined=jinja2.StrictUndefined,
         finalize=_finalize_for(format_name),
-        bytecode_cache=bytecode_cache(settings),
         keep_trailing_newline=_OPTIONS["keep_trailing_newline"],
         trim_blocks=_OPTIONS["trim_blocks"],
         lstrip_blocks=_OPTIONS["lstrip_blocks"],
     )
     env.filters.update(filters.FILTERS)
     env.filters["wordwrap"] = wordwrap
+    env.filters["bibtex"] = bibtex
+    # Everything the compiled code depends on but the template's source
+    # names the folder of the compiled-template cache.
+    settings = f"{format_name}|{_AUTOESCAPED}|{sorted(_OPTIONS.items())}|{sorted(env.filters)}"
+    env.bytecode_cache = bytecode_cache(settings)
     env.globals["link_labels"] = filters.LINK_LABELS
     return env
 
@@ -142,9 +151,11 @@ def render(
     variables: Mapping[str, str] | None = None,
     max_authors: int | None = None,
     template_dirs: Sequence[str] = (),
+    bibtex_dropped: Set[str] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     """Renders ``listing`` with a built-in template name or a template path.
-    Templates see ``max_authors`` for the ``shorten`` filter.
+    Templates see ``max_authors`` for the ``shorten`` filter, and
+    ``bibtex_dropped`` for the ``bibtex`` filter.
 
     Returns the text and notes about ``--set`` variables the template ignores.
     """
@@ -157,7 +168,9 @@ def render(
     notes = _unused_variables(env, template_name, variables)
     try:
         compiled = env.get_template(template_name)
-        text = compiled.render(listing=listing, groups=listing.groups, max_authors=max_authors, **variables)
+        dropped = frozenset(SITE_FIELDS if bibtex_dropped is None else bibtex_dropped)
+        context = {"listing": listing, "groups": listing.groups, "max_authors": max_authors, "bibtex_dropped": dropped}
+        text = compiled.render(**context, **variables)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(error.message or "syntax error", error.filename or template, error.lineno) from None
     except Exception as error:  # noqa: BLE001 - a template or a --set value gone wrong, not our crash

@@ -47,6 +47,7 @@ CASES: dict[str, list[str]] = {
     "refs.json": ["refs.bib", "-H", "Chao Jin", "-f", "json"],
     "refs.tex": ["refs.bib", "-H", "Chao Jin", "-f", "latex"],
     "refs.page.html": ["refs.bib", "-H", "Chao Jin", "-t", "html-page", "--set", "title=Chao Jin: Publications"],
+    "refs.export.bib": ["refs.bib", "-H", "Chao Jin", "-f", "bibtex"],
     # The name options: a student in a second style, initials, long lists shortened.
     **{
         f"refs-names.{suffix}": ["refs.bib", *_NAME_OPTIONS, *args]
@@ -65,6 +66,7 @@ CASES: dict[str, list[str]] = {
     "leal-taixe.json": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "json"],
     "leal-taixe.tex": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "latex"],
     "leal-taixe.page.html": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-t", "html-page"],
+    "leal-taixe.export.bib": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "bibtex"],
 }
 
 

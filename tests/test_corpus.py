@@ -12,8 +12,10 @@ import json
 import re
 from pathlib import Path
 
+import bibtexparser
 import pytest
 
+from bib2pubs.bibexport import to_bibtex
 from bib2pubs.bibtex import parse_text
 from bib2pubs.crossref import resolve_crossrefs
 from bib2pubs.errors import NothingReadError
@@ -52,6 +54,7 @@ def test_file_renders_in_every_format(path: Path) -> None:
         highlights_as=(("student", "J. Smith"),),
         name_style="family-first",
         keep_preprints=True,
+        keep_fields=True,
     )
     listing = run([str(path)], options)
     for diagnostic in listing.diagnostics:
@@ -67,6 +70,12 @@ def test_file_renders_in_every_format(path: Path) -> None:
     for template in TEMPLATES:
         text, _ = render(listing, template, max_authors=3)
         assert isinstance(text, str)
+    # The BibTeX export reads back in another parser, entry for entry (but
+    # types BibTeX allows and bibtexparser does not, such as "@t+{…}").
+    exported = bibtexparser.parse_string(to_bibtex(listing))
+    read = {entry.key for entry in exported.entries} | {getattr(block, "key", None) for block in exported.failed_blocks}
+    shown = [pub for group in listing.groups for pub in group.entries if not pub.hidden]
+    assert {pub.key for pub in shown if re.fullmatch(r"[a-z][a-z0-9_-]*", pub.type)} <= read
     model = json.loads(to_json(listing))
     assert len(model["groups"]) == len(listing.groups)
     show(listing, file=io.StringIO(), max_authors=3)

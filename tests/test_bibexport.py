@@ -1,0 +1,140 @@
+"""``--format bibtex``: the listed entries as clean BibTeX, read back by
+bibtexparser as the same entries without the site-only fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from bib2pubs.bibexport import SITE_FIELDS, dropped_fields, entry_bibtex, to_bibtex
+from bib2pubs.errors import NothingReadError
+from bib2pubs.model import Listing, Publication
+from bib2pubs.pipeline import Options, run
+from tests.conftest import CORPUS, REFS, invoke
+
+HOMEPAGES = sorted((CORPUS / "homepages").rglob("*.bib"))
+_REFERENCES = {"crossref", "xref", "xdata"}
+
+
+def _listing(path: Path) -> Listing | None:
+    try:
+        return run([str(path)], Options(keep_fields=True))
+    except NothingReadError:
+        return None
+
+
+def _expected(pub: Publication, dropped: frozenset[str]) -> dict[str, str]:
+    """The fields the export must hold: all kept ones, people as read."""
+    assert pub.fields is not None
+    fields = {name: value for name, value in pub.fields.items() if name not in dropped | _REFERENCES}
+    for name, persons in (("author", pub.authors), ("editor", pub.editors)):
+        if name in fields and persons:
+            names = [person.written for person in persons]
+            if pub.et_al and (name == "author" or not pub.authors):
+                names.append("others")
+            fields[name] = " and ".join(names)
+    return {name: " ".join(value.split()) for name, value in fields.items()}
+
+
+@pytest.mark.parametrize("path", [REFS, *HOMEPAGES], ids=lambda path: path.parent.name)
+def test_the_export_reads_back_as_the_same_entries(path: Path) -> None:
+    listing = _listing(path)
+    if listing is None:
+        return
+    publications = [pub for group in listing.groups for pub in group.entries if not pub.hidden]
+    library = bibtexparser.parse_string(to_bibtex(listing))
+    keys = [pub.key for pub in publications]
+    unique = {key for key in keys if keys.count(key) == 1}  # a duplicate key is reported, not kept twice
+    read = {entry.key: entry for entry in library.entries}
+    assert not [block for block in library.failed_blocks if block.key in unique]  # type: ignore[attr-defined]
+    for pub in publications:
+        if pub.key not in unique:
+            continue
+        entry = read[pub.key]
+        assert entry.entry_type == pub.type
+        assert {field.key: field.value for field in entry.fields} == _expected(pub, SITE_FIELDS), pub.key
+
+
+def test_site_fields_go_and_fields_come_in_a_stable_order(write_bib) -> None:  # type: ignore[no-untyped-def]
+    bib = write_bib(
+        "@string{conf = {Symposium on Things}}\n"
+        "@inproceedings{k, year = 2024, zeta = {z}, selected = {true}, abbr = {SoT}, pdf = {k.pdf},\n"
+        "  booktitle = conf # { 2024}, title = {A {GPU} Paper}, abstract = {Long.},\n"
+        "  author = {\\textbf{Jin, Chao}* and Li, Ana and others}, alpha = {a}}\n"
+    )
+    result = invoke(str(bib), "-f", "bibtex")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "@inproceedings{k,\n"
+        "  author = {Jin, Chao and Li, Ana and others},\n"
+        "  title = {A {GPU} Paper},\n"
+        "  booktitle = {Symposium on Things 2024},\n"
+        "  year = {2024},\n"
+        "  alpha = {a},\n"
+        "  zeta = {z},\n"
+        "}\n"
+    )
+
+
+def test_the_fields_left_out_can_be_changed(write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib = write_bib("@misc{k, title = {T}, year = 2024, abstract = {Long.}, note = {N}}\n")
+    kept = invoke(str(bib), "-f", "bibtex", "--bibtex-keep", "abstract", "--bibtex-drop", "NOTE")
+    assert "abstract = {Long.}" in kept.stdout and "note" not in kept.stdout
+    (tmp_path / "bib2pubs.toml").write_text('bibtex-keep = ["abstract"]\n', encoding="utf-8")
+    configured = invoke(str(bib), "-f", "bibtex", "--config", str(tmp_path / "bib2pubs.toml"))
+    assert "abstract = {Long.}" in configured.stdout and "note = {N}" in configured.stdout
+    assert dropped_fields(["Note"], ["ABSTRACT"]) == (SITE_FIELDS | {"note"}) - {"abstract"}
+
+
+def test_a_cross_referenced_entry_is_written_whole(write_bib) -> None:  # type: ignore[no-untyped-def]
+    bib = write_bib(
+        "@inproceedings{paper, title = {P}, author = {Li, Ana}, crossref = {conf}}\n"
+        "@proceedings{conf, title = {Proceedings of Things}, year = 2023, publisher = {ACM}}\n"
+    )
+    shown = invoke(str(bib), "-f", "bibtex", "--key", "paper").stdout
+    assert "crossref" not in shown
+    assert "booktitle = {Proceedings of Things}" in shown and "publisher = {ACM}" in shown
+
+
+def test_hidden_entries_and_the_selection_are_respected(write_bib) -> None:  # type: ignore[no-untyped-def]
+    bib = write_bib("@misc{a, title = {A}, year = 2020}\n@misc{b, title = {B}, year = 2021, hidden = {true}}\n")
+    assert "@misc{b," not in invoke(str(bib), "-f", "bibtex").stdout
+    assert "@misc{a," not in invoke(str(bib), "-f", "bibtex", "--since", "2021", "--include-hidden").stdout
+
+
+def test_a_value_with_unpaired_braces_is_still_bibtex(write_bib) -> None:  # type: ignore[no-untyped-def]
+    bib = write_bib('@misc{k, title = "a}b", year = 2024}\n')  # read, as BibTeX reads it
+    shown = invoke(str(bib), "-f", "bibtex").stdout
+    assert "title = {ab}" in shown
+    assert bibtexparser.parse_string(shown).entries[0]["title"] == "ab"
+
+
+def test_templates_embed_the_entry_through_a_filter(tmp_path: Path) -> None:
+    template = tmp_path / "cite.html.j2"
+    template.write_text(
+        "{% for g in groups %}{% for p in g.entries %}<pre>{{ p|bibtex }}</pre>\n{% endfor %}{% endfor %}",
+        encoding="utf-8",
+    )
+    shown = invoke(str(REFS), "-t", str(template), "--bibtex-keep", "pdf").stdout
+    listing = run([str(REFS)], Options(keep_fields=True))
+    first = listing.groups[0].entries[0]
+    expected = entry_bibtex(first, SITE_FIELDS - {"pdf"})
+    assert expected and "pdf = " in expected
+    escaped = expected.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+    assert shown.startswith(f"<pre>{escaped.replace(chr(39), '&#39;')}</pre>")
+
+
+def test_bibtex_takes_no_template_and_is_chosen_by_suffix(tmp_path: Path) -> None:
+    refused = invoke(str(REFS), "-f", "bibtex", "-t", "markdown")
+    assert refused.exit_code == 2 and "--format bibtex prints the entries" in refused.stderr
+    out = tmp_path / "clean.bib"
+    assert invoke(str(REFS), "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8") == invoke(str(REFS), "-f", "bibtex").stdout
+
+
+def test_the_json_model_and_plain_text_keep_no_fields() -> None:
+    listing = run([str(REFS)])
+    assert all(pub.fields is None for group in listing.groups for pub in group.entries)
+    assert '"fields"' not in invoke(str(REFS), "-f", "json").stdout
