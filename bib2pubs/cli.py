@@ -68,7 +68,10 @@ def _choose_format(
     template_fmt = None
     if template:
         from bib2pubs.render import resolve_template, template_format
+        from bib2pubs.split import ITEM_TEMPLATES
 
+        if template in ITEM_TEMPLATES:
+            raise UsageError(f"{template} is a template of one entry: use it with --split DIR")
         template_fmt = template_format(resolve_template(template, template_dirs)[0])
     if format_name == "json" and template:
         raise UsageError("--format json prints the model; it takes no --template")
@@ -153,10 +156,65 @@ class Request:
     stats: bool = False
     #: The fields BibTeX output leaves out (``--bibtex-drop``, ``--bibtex-keep``).
     bibtex_dropped: frozenset[str] = frozenset()
+    #: ``--split DIR``: one file per entry in DIR, named by ``split_name``.
+    split: str | None = None
+    split_name: str | None = None
+    prune: bool = False
+    force: bool = False
 
 
 #: Formats that may show an entry's fields as BibTeX (the templates' filter).
-_SHOWS_FIELDS = frozenset({"bibtex", "markdown", "html", "latex"})
+_SHOWS_FIELDS = frozenset({"bibtex", "markdown", "html", "latex", "split"})
+
+
+def _check_split(request: Request) -> None:
+    if request.output is not None or request.stats:
+        raise UsageError("--split writes a folder of files: it takes no -o or --stats")
+    if request.format_name is not None:
+        raise UsageError("--split: the per-entry template says the format; leave out --format")
+    if not request.split:
+        raise UsageError("--split needs a folder, e.g. --split _publications")
+    if os.path.exists(request.split) and not os.path.isdir(request.split):
+        raise UsageError(f"--split {request.split}: not a folder")
+
+
+def _split(listing: Listing, request: Request, variables: dict[str, str]) -> None:
+    """``--split DIR``: the folder brought in step with the listing."""
+    from bib2pubs.split import split_files, sync
+
+    assert request.split is not None
+    files, notes = split_files(
+        listing,
+        request.template,
+        request.split_name,
+        variables,
+        request.max_authors,
+        request.template_dirs,
+        request.bibtex_dropped,
+    )
+    _report(notes)
+    folder = request.split
+    report = sync(folder, files, prune=request.prune, force=request.force, check=request.check)
+    where = os.path.join
+    for name in report.kept:
+        click.echo(
+            f"{where(folder, name)}: changed since bib2pubs wrote it, or not written by it; kept (--force overwrites)",
+            err=True,
+        )
+    for name in report.orphaned:
+        click.echo(f"{where(folder, name)}: its entry is no longer listed; kept (--prune removes it)", err=True)
+    for name in report.kept_orphans:
+        message = "its entry is no longer listed, but it was changed since bib2pubs wrote it; kept (--force removes it)"
+        click.echo(f"{where(folder, name)}: {message}", err=True)
+    counts = [
+        f"{len(report.written)} {'to write' if request.check else 'written'}",
+        f"{len(report.unchanged)} unchanged",
+    ]
+    if report.removed:
+        counts.append(f"{len(report.removed)} {'to remove' if request.check else 'removed'}")
+    click.echo(f"{folder}: {', '.join(counts)}", err=True)
+    if request.check and (report.written or report.removed):
+        raise Bib2PubsError(f"{folder} is out of date")
 
 
 def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> None:
@@ -165,9 +223,15 @@ def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> Non
     for directory in request.template_dirs:
         if not os.path.isdir(directory):
             raise UsageError(f"--template-dir {directory}: no such folder")
-    if request.check and (output is None or output in ("", "-")):
+    if request.check and request.split is None and (output is None or output in ("", "-")):
         raise UsageError("--check compares with a file: add -o FILE")
-    chosen = _choose_format(request.format_name, request.template, output, request.template_dirs)
+    if request.split is None and (request.prune or request.force or request.split_name):
+        raise UsageError("--prune, --force and --split-name go with --split DIR")
+    if request.split is not None:
+        _check_split(request)
+        chosen: str | None = "split"
+    else:
+        chosen = _choose_format(request.format_name, request.template, output, request.template_dirs)
     if chosen in _SHOWS_FIELDS:
         options = replace(options, keep_fields=True)
     if request.explain and not (options.highlights or options.highlights_as):
@@ -199,6 +263,9 @@ def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> Non
         _explain(listing, options)
     if request.stats:
         _stats(listing, options, chosen, output if to_file else None, request.check)
+        return
+    if request.split is not None:
+        _split(listing, request, variables)
         return
     if chosen is None:
         from bib2pubs.preview import show
@@ -385,13 +452,29 @@ def _explain(listing: Listing, options: Options) -> None:
 @click.option(
     "--check",
     is_flag=True,
-    help="Write nothing; exit 1 with a short diff if -o FILE is out of date, 0 if it is current.",
+    help="Write nothing; exit 1 with a short diff if -o FILE (or the --split folder) is out of date, 0 if current.",
 )
 @click.option(
     "--stats",
     is_flag=True,
     help="Counts per year and kind, and first/last-author counts: tables, or JSON with -f json.",
 )
+@click.option(
+    "--split",
+    "split",
+    metavar="DIR",
+    help="One file per entry in DIR (academicpages' _publications/ or Hugo's content/publication/), "
+    "from a per-entry template (-t academicpages-item, the default, or hugo-bundle); synced, edits kept.",
+)
+@click.option(
+    "--split-name",
+    "split_name",
+    metavar="PATTERN",
+    help="The file name of each entry with --split, from {key}, {year}, {month}, {kind}, {type}: "
+    "'{year}-{key}.md' by default.",
+)
+@click.option("--prune", is_flag=True, help="With --split: remove the files whose entry is no longer listed.")
+@click.option("--force", is_flag=True, help="With --split: overwrite files edited by hand, or not written by bib2pubs.")
 @click.option(
     "--bibtex-drop",
     "bibtex_drop",
@@ -452,6 +535,10 @@ def cli(
     no_config: bool,
     check: bool,
     stats: bool,
+    split: str | None,
+    split_name: str | None,
+    prune: bool,
+    force: bool,
     bibtex_drop: tuple[str, ...],
     bibtex_keep: tuple[str, ...],
     encoding: str | None,
@@ -481,7 +568,20 @@ def cli(
 
         dropped = dropped_fields(bibtex_drop, bibtex_keep)
         request = Request(
-            format_name, template, template_dirs, sets, output, max_authors, explain, check, stats, dropped
+            format_name,
+            template,
+            template_dirs,
+            sets,
+            output,
+            max_authors,
+            explain,
+            check,
+            stats,
+            dropped,
+            split,
+            split_name,
+            prune,
+            force,
         )
         if watch:
             _watch(bibfiles, options, request)

@@ -138,6 +138,20 @@ def html_comment(value: object) -> Markup:
     return Markup(_DOUBLE_HYPHEN.sub("- ", str(text)))
 
 
+def file_safe(key: str) -> str:
+    """A key as a file name (see ``split.file_safe``)."""
+    from bib2pubs.split import file_safe as safe
+
+    return safe(key)
+
+
+def latex_text(value: str) -> str:
+    """A field's LaTeX as plain text ("Erd\\H{o}s" as "Erdős")."""
+    from bib2pubs.latex import latex_to_text
+
+    return latex_to_text(value)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "md": markdown,
     "tex": latex,
@@ -156,6 +170,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "mark_sign": mark_sign,
     "shorten": shorten_people,
     "keep_together": keep_together,
+    "file_safe": file_safe,
+    "latex_text": latex_text,
     "plain_name": plain_name,
 }
 

@@ -9,7 +9,8 @@ HTML by Jinja's autoescape, Markdown and text by our ``finalize``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -26,13 +27,17 @@ from bib2pubs.template_cache import bytecode_cache
 from bib2pubs.wrapping import wrap_text
 
 
-def builtin_templates() -> dict[str, str]:
-    """Built-in template names mapped to their file names."""
+def builtin_templates(per_entry: bool = False) -> dict[str, str]:
+    """Built-in template names mapped to their file names: the templates of
+    a whole list, or (``per_entry``) those of one entry, for ``--split``."""
+    from bib2pubs.split import ITEM_TEMPLATES
+
     names: dict[str, str] = {}
     for item in resources.files("bib2pubs.templates").iterdir():
         # Names starting with "_" are pieces the others import, not templates.
-        if item.name.endswith(".j2") and not item.name.startswith("_"):
-            names[item.name.split(".", 1)[0]] = item.name
+        name = item.name.split(".", 1)[0]
+        if item.name.endswith(".j2") and not item.name.startswith("_") and (name in ITEM_TEMPLATES) == per_entry:
+            names[name] = item.name
     return names
 
 
@@ -135,14 +140,18 @@ def resolve_template(name: str, template_dirs: Sequence[str] = ()) -> tuple[str,
     found = user_template(name, dirs)
     if found is not None:
         return found[1], dirs
-    builtins = builtin_templates()
+    builtins = {**builtin_templates(), **builtin_templates(per_entry=True)}
     if name in builtins:
         return builtins[name], dirs
     if os.path.isfile(name):
         directory, file_name = os.path.split(os.path.abspath(name))
         return file_name, (directory, *dirs)
-    known = ", ".join(sorted(builtins))
-    raise UsageError(f"no template '{name}': use a built-in ({known}) or the path of a .j2 file")
+    known = ", ".join(sorted(builtin_templates()))
+    per_entry = ", ".join(sorted(builtin_templates(per_entry=True)))
+    raise UsageError(
+        f"no template '{name}': use a built-in ({known}), one per entry with --split ({per_entry}),"
+        " or the path of a .j2 file"
+    )
 
 
 def render(
@@ -166,11 +175,46 @@ def render(
     if taken:
         raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
     notes = _unused_variables(env, template_name, variables)
-    try:
+    dropped = frozenset(SITE_FIELDS if bibtex_dropped is None else bibtex_dropped)
+    context = {"listing": listing, "groups": listing.groups, "max_authors": max_authors, "bibtex_dropped": dropped}
+    with _template_errors(template, template_name):
+        text = env.get_template(template_name).render(**context, **variables)
+    return text, notes
+
+
+def render_items(
+    listing: Listing,
+    template: str,
+    variables: Mapping[str, str] | None = None,
+    max_authors: int | None = None,
+    template_dirs: Sequence[str] = (),
+    bibtex_dropped: Set[str] | None = None,
+) -> tuple[list[tuple[Publication, str]], list[Diagnostic]]:
+    """Each listed publication (hidden ones aside) rendered alone with a
+    per-entry template, which sees it as ``pub`` (and the whole ``listing``).
+    Returns the texts and notes about ``--set`` variables the template ignores."""
+    template_name, user_dirs = resolve_template(template, template_dirs)
+    env = environment(template_format(template_name), user_dirs)
+    variables = dict(variables or {})
+    taken = sorted(RESERVED.intersection(variables))
+    if taken:
+        raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
+    notes = _unused_variables(env, template_name, variables)
+    dropped = frozenset(SITE_FIELDS if bibtex_dropped is None else bibtex_dropped)
+    context = {"listing": listing, "max_authors": max_authors, "bibtex_dropped": dropped, **variables}
+    texts = []
+    with _template_errors(template, template_name):
         compiled = env.get_template(template_name)
-        dropped = frozenset(SITE_FIELDS if bibtex_dropped is None else bibtex_dropped)
-        context = {"listing": listing, "groups": listing.groups, "max_authors": max_authors, "bibtex_dropped": dropped}
-        text = compiled.render(**context, **variables)
+        for group in listing.groups:
+            texts += [(pub, compiled.render(pub=pub, **context)) for pub in group.entries if not pub.hidden]
+    return texts, notes
+
+
+@contextmanager
+def _template_errors(template: str, template_name: str) -> Iterator[None]:
+    """A template's errors as TemplateError, naming its file and line."""
+    try:
+        yield
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(error.message or "syntax error", error.filename or template, error.lineno) from None
     except Exception as error:  # noqa: BLE001 - a template or a --set value gone wrong, not our crash
@@ -179,7 +223,6 @@ def render(
             "template error" if isinstance(error, jinja2.TemplateError) else f"template error ({type(error).__name__})"
         )
         raise TemplateError(f"{kind}: {error}", file, line) from None
-    return text, notes
 
 
 def _unused_variables(env: jinja2.Environment, template_name: str, variables: Mapping[str, str]) -> list[Diagnostic]:

@@ -8,6 +8,7 @@ every machine.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -70,6 +71,35 @@ CASES: dict[str, list[str]] = {
 }
 
 
+#: golden folder name → arguments of a ``--split`` run writing that folder.
+TREES: dict[str, list[str]] = {
+    "split-academicpages": ["refs.bib", "-H", "Chao Jin", "-t", "academicpages-item"],
+    "split-hugo": ["refs.bib", "-H", "Chao Jin", "-t", "hugo-bundle"],
+}
+
+
+def produce_tree(name: str, folder: Path) -> dict[str, str]:
+    """Runs one ``--split`` case into ``folder`` (from the project root) and
+    returns the folder's files: relative path → text."""
+    previous = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(cli, [*TREES[name], "--split", str(folder)], catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    if result.exit_code != 0:
+        raise RuntimeError(f"{name}: exit {result.exit_code}: {result.stderr}")
+    return read_tree(folder)
+
+
+def read_tree(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
 def produce(name: str) -> str:
     """Runs one case from the project root and returns its standard output."""
     previous = os.getcwd()
@@ -92,7 +122,13 @@ def main() -> int:
         if old != text:
             path.write_text(text, encoding="utf-8")
             print(f"rewrote {path.relative_to(ROOT)}")
-    stale = {path.name for path in GOLDEN.iterdir()} - set(CASES)
+    for name in TREES:
+        folder = GOLDEN / name
+        if folder.exists():
+            shutil.rmtree(folder)
+        produce_tree(name, folder)
+        print(f"rewrote {folder.relative_to(ROOT)}/")
+    stale = {path.name for path in GOLDEN.iterdir()} - set(CASES) - set(TREES)
     for name in sorted(stale):
         print(f"not a case any more (delete it?): tests/golden/{name}", file=sys.stderr)
     return 0
