@@ -60,10 +60,16 @@ def file_name(pattern: str, publication: Publication) -> str:
         "type": file_safe(publication.type),
     }
     name = _PLACEHOLDER.sub(lambda found: values[found.group(1)], pattern)
-    parts = name.split("/")
-    if name.startswith("/") or any(part in ("", ".", "..") for part in parts) or name == MANIFEST:
+    if not _inside(name):
         raise UsageError(f"--split-name {pattern}: gives '{name}', not a file inside the folder")
     return name
+
+
+def _inside(name: str) -> bool:
+    """Whether ``name`` is a path within the folder (no "..", not absolute,
+    not the record itself)."""
+    parts = name.replace("\\", "/").split("/")
+    return not name.startswith("/") and all(part not in ("", ".", "..") for part in parts) and name != MANIFEST
 
 
 def split_files(
@@ -147,7 +153,8 @@ def _read_manifest(directory: str) -> dict[str, str]:
     except (OSError, ValueError, AttributeError) as error:
         message = f"cannot read bib2pubs' record of the folder ({error}); remove it to start afresh"
         raise Bib2PubsError(message, path) from None
-    return {str(name): str(digest) for name, digest in recorded.items()}
+    # A record edited to point outside the folder is not followed.
+    return {str(name): str(digest) for name, digest in recorded.items() if _inside(str(name))}
 
 
 def sync(

@@ -157,3 +157,17 @@ def test_file_names() -> None:
     assert file_name("{kind}/{type}/{key}/index.md", pub) == "conference/inproceedings/Wang-2024-ML/index.md"
     with pytest.raises(UsageError):
         file_name("/abs/{key}.md", pub)
+
+
+def test_a_record_pointing_outside_the_folder_is_not_followed(write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib, folder = write_bib(THREE), tmp_path / "out"
+    _split(bib, folder)
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep me\n", encoding="utf-8")
+    manifest = folder / MANIFEST
+    digest = __import__("hashlib").sha256(b"keep me\n").hexdigest()
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace('"files": {', f'"files": {{"../precious.txt": "{digest}",')
+    )
+    assert _split(bib, folder, "--prune", "--force")[0] == 0
+    assert outside.read_text(encoding="utf-8") == "keep me\n"
