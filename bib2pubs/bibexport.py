@@ -18,9 +18,10 @@ Clean means:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Set
 
-from bib2pubs.model import Listing, Publication
+from bib2pubs.model import Diagnostic, Listing, Publication
 
 #: Fields left out by default: what al-folio, academicpages, Hugo Blox and
 #: this tool read for a website, marks for a page, and local file paths.
@@ -46,12 +47,19 @@ FIELD_ORDER = (
     *("doi", "url", "eprint", "archiveprefix", "eprinttype", "primaryclass", "isbn", "issn"),
 )
 _RANK = {name: rank for rank, name in enumerate(FIELD_ORDER)}
+# What a key may hold in "@type{key,", as the parser reads keys: no blank, comma, brace, "=" or quote.
+_KEY = re.compile(r'[^\s,{}="]+')
 
 
 def dropped_fields(drop: Iterable[str] = (), keep: Iterable[str] = ()) -> frozenset[str]:
     """The fields a run leaves out: the defaults, with ``drop`` added and
     ``keep`` taken away (names in any case)."""
     return (SITE_FIELDS | {name.lower() for name in drop}) - {name.lower() for name in keep}
+
+
+def dropped_or_default(dropped: Set[str] | None) -> frozenset[str]:
+    """The fields to leave out: ``dropped``, or ``SITE_FIELDS`` when None."""
+    return SITE_FIELDS if dropped is None else frozenset(dropped)
 
 
 def entry_bibtex(publication: Publication, dropped: frozenset[str] = SITE_FIELDS) -> str:
@@ -71,10 +79,24 @@ def entry_bibtex(publication: Publication, dropped: frozenset[str] = SITE_FIELDS
     return "\n".join(lines) + "\n"
 
 
-def to_bibtex(listing: Listing, dropped: frozenset[str] = SITE_FIELDS) -> str:
-    """Every listed entry but hidden ones, in the listing's order, as BibTeX."""
-    entries = [entry_bibtex(pub, dropped) for group in listing.groups for pub in group.entries if not pub.hidden]
-    return "\n".join(entry for entry in entries if entry)
+def to_bibtex(listing: Listing, dropped: frozenset[str] = SITE_FIELDS) -> tuple[str, list[Diagnostic]]:
+    """Every listed entry but hidden ones, in the listing's order, as BibTeX,
+    and a warning for each entry left out: a key already written (BibTeX
+    keys are one entry each, whatever their case), or one that cannot be
+    written as a key."""
+    entries: list[str] = []
+    problems: list[Diagnostic] = []
+    written: set[str] = set()
+    for pub in (pub for group in listing.groups for pub in group.entries if not pub.hidden):
+        if pub.key.lower() in written or not _KEY.fullmatch(pub.key):
+            why = "duplicate key" if pub.key.lower() in written else "a key BibTeX cannot hold"
+            problems.append(Diagnostic(pub.file, pub.line, pub.key, "warning", f"{why}; left out of the BibTeX"))
+            continue
+        entry = entry_bibtex(pub, dropped)
+        if entry:
+            written.add(pub.key.lower())
+            entries.append(entry)
+    return "\n".join(entries), problems
 
 
 def _people(publication: Publication) -> dict[str, str]:
@@ -91,20 +113,19 @@ def _people(publication: Publication) -> dict[str, str]:
 
 
 def _balanced(value: str) -> str:
-    """The value with braces that pair nowhere left out: a quoted value may
-    hold one ("a}b"), and inside {…} it would end the value early."""
+    """The value with the braces that pair with none left out: a quoted
+    value may hold one ("a}b"), and inside {…} it would end the value early."""
     if "{" not in value and "}" not in value:
         return value
-    depth = 0
-    kept: list[str] = []
-    for char in value:
-        if char == "}" and depth == 0:
-            continue
-        depth += (char == "{") - (char == "}")
-        kept.append(char)
-    text = "".join(kept)
-    while depth > 0:  # unclosed ones: drop the last opening braces
-        cut = text.rindex("{")
-        text = text[:cut] + text[cut + 1 :]
-        depth -= 1
-    return text
+    unpaired: list[int] = []
+    opened: list[int] = []
+    for index, char in enumerate(value):
+        if char == "{":
+            opened.append(index)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                unpaired.append(index)
+    dropped = set(unpaired) | set(opened)
+    return " ".join("".join(char for index, char in enumerate(value) if index not in dropped).split())

@@ -178,7 +178,7 @@ def _check_split(request: Request) -> None:
         raise UsageError(f"--split {request.split}: not a folder")
 
 
-def _split(listing: Listing, request: Request, variables: dict[str, str]) -> None:
+def _split(bibfiles: Sequence[str], listing: Listing, request: Request, variables: dict[str, str]) -> None:
     """``--split DIR``: the folder brought in step with the listing."""
     from bib2pubs.split import split_files, sync
 
@@ -194,18 +194,17 @@ def _split(listing: Listing, request: Request, variables: dict[str, str]) -> Non
     )
     _report(notes)
     folder = request.split
+    for name in files:
+        target = os.path.join(folder, name)
+        if os.path.exists(target) and any(bib != "-" and same_file(target, bib) for bib in bibfiles):
+            raise UsageError(f"--split {folder} would overwrite the input {target}")
     report = sync(folder, files, prune=request.prune, force=request.force, check=request.check)
-    where = os.path.join
-    for name in report.kept:
-        click.echo(
-            f"{where(folder, name)}: changed since bib2pubs wrote it, or not written by it; kept (--force overwrites)",
-            err=True,
-        )
-    for name in report.orphaned:
-        click.echo(f"{where(folder, name)}: its entry is no longer listed; kept (--prune removes it)", err=True)
-    for name in report.kept_orphans:
-        message = "its entry is no longer listed, but it was changed since bib2pubs wrote it; kept (--force removes it)"
-        click.echo(f"{where(folder, name)}: {message}", err=True)
+    kept = "changed since bib2pubs wrote it, or not written by it (a link, a folder); kept (--force overwrites)"
+    gone = "its entry is no longer listed; kept (--prune removes it)"
+    kept_gone = "its entry is no longer listed, but it was changed since bib2pubs wrote it; kept (--force removes it)"
+    for names, message in ((report.kept, kept), (report.orphaned, gone), (report.kept_orphans, kept_gone)):
+        for name in names:
+            click.echo(f"{os.path.join(folder, name)}: {message}", err=True)
     counts = [
         f"{len(report.written)} {'to write' if request.check else 'written'}",
         f"{len(report.unchanged)} unchanged",
@@ -256,6 +255,8 @@ def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> Non
         kept = f"; {output} left as it was" if to_file and output and os.path.exists(output) else ""
         raise Bib2PubsError(f"{count} problem{'s' if count > 1 else ''} above; --strict fails the run{kept}")
     if not any(group.entries for group in listing.groups):
+        if request.split is not None:  # an empty folder is never the answer: --prune would empty it
+            raise Bib2PubsError(f"no entry is left after the selection; {request.split} left as it was")
         if to_file and output:
             raise Bib2PubsError(f"no entry is left after the selection; {output} left as it was")
         click.echo("bib2pubs: warning: no entry is left after the selection", err=True)
@@ -265,7 +266,7 @@ def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> Non
         _stats(listing, options, chosen, output if to_file else None, request.check)
         return
     if request.split is not None:
-        _split(listing, request, variables)
+        _split(bibfiles, listing, request, variables)
         return
     if chosen is None:
         from bib2pubs.preview import show

@@ -114,9 +114,28 @@ def href(url: str) -> str:
 
 
 def yaml_string(text: str) -> Markup:
-    """Contents of a double-quoted YAML scalar (for front matter)."""
+    """Contents of a double-quoted YAML scalar (for front matter); what YAML
+    does not allow in a document (control characters, U+FFFE…) escaped."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return Markup("".join(char if char >= " " else f"\\x{ord(char):02x}" for char in escaped))
+    return Markup("".join(char if _YAML_PRINTABLE.match(char) else _yaml_escape(char) for char in escaped))
+
+
+# The characters YAML 1.1 and 1.2 allow as they are.
+_YAML_PRINTABLE = re.compile("[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _yaml_escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def html_text(value: object) -> str:
+    """Text with ``<``, ``>``, ``&`` and quotes written as entities, for a
+    value that a layout puts into HTML as it is (a Jekyll front matter
+    field printed with ``{{ page.venue }}``)."""
+    import html
+
+    return html.escape(str(value), quote=True)
 
 
 _PLAIN_SCALAR = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_/.\-]*")
@@ -171,6 +190,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "shorten": shorten_people,
     "keep_together": keep_together,
     "file_safe": file_safe,
+    "html_text": html_text,
     "latex_text": latex_text,
     "plain_name": plain_name,
 }

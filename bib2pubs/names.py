@@ -34,7 +34,8 @@ _MARKS = re.compile(
     r"\$\^\{?(?P<a>" + _MARK_TEXT + r")\}?\$"
     r"|\$\s*(?P<f>(?:" + _MARK_SIGN + r")+)\s*\$"
     r"|\\textsuperscript\s*\{(?P<b>" + _MARK_TEXT + r")\}"
-    r"|\^\{?(?P<c>" + _MARK_TEXT + r")\}?"
+    # A bare "^" is a superscript; "\^" is the circumflex ("Beno{\^i}t").
+    r"|(?<!\\)\^\{?(?P<c>" + _MARK_TEXT + r")\}?"
     r"|\{(?P<d>[*†‡])\}"
     r"|(?P<e>[*†‡]|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b)"
     # ORCID badges typed after a name: no part of it.

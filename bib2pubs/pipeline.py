@@ -283,9 +283,9 @@ def render_output(
 
         return to_json(listing), []
     if format_name == "bibtex":
-        from bib2pubs.bibexport import SITE_FIELDS, to_bibtex
+        from bib2pubs.bibexport import dropped_or_default, to_bibtex
 
-        return to_bibtex(listing, frozenset(SITE_FIELDS if bibtex_dropped is None else bibtex_dropped)), []
+        return to_bibtex(listing, dropped_or_default(bibtex_dropped))
     if format_name == "text" and template in (None, "text") and user_template("text", template_dirs) is None:
         from bib2pubs.plaintext import render_text
 

@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from bib2pubs import filters
-from bib2pubs.bibexport import SITE_FIELDS, entry_bibtex
+from bib2pubs.bibexport import SITE_FIELDS, dropped_or_default, entry_bibtex
 from bib2pubs.errors import TemplateError, UsageError
 from bib2pubs.formats import RESERVED, format_of, user_template
 from bib2pubs.model import Diagnostic, Listing, Publication
@@ -81,6 +81,16 @@ def bibtex(context: jinja2.runtime.Context, publication: Publication) -> str:
     return entry_bibtex(publication, context.get("bibtex_dropped", SITE_FIELDS))
 
 
+@jinja2.pass_context
+def bibtex_markdown(context: jinja2.runtime.Context, publication: Publication) -> Markup:
+    """``bibtex`` in Markdown, where it goes in HTML (``<pre>``): HTML-escaped,
+    and braces as entities so that Jekyll's Liquid never reads them."""
+    import html
+
+    text = html.escape(bibtex(context, publication), quote=False)
+    return Markup(text.replace("{", "&#123;").replace("}", "&#125;"))
+
+
 def _finalize_for(format_name: str) -> Callable[[Any], Any]:
     escape = {"markdown": filters.markdown_escape, "latex": filters.latex_escape}.get(format_name)
 
@@ -121,7 +131,7 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
     )
     env.filters.update(filters.FILTERS)
     env.filters["wordwrap"] = wordwrap
-    env.filters["bibtex"] = bibtex
+    env.filters["bibtex"] = bibtex_markdown if format_name == "markdown" else bibtex
     # Everything the compiled code depends on but the template's source
     # names the folder of the compiled-template cache.
     settings = f"{format_name}|{_AUTOESCAPED}|{sorted(_OPTIONS.items())}|{sorted(env.filters)}"
@@ -175,7 +185,7 @@ def render(
     if taken:
         raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
     notes = _unused_variables(env, template_name, variables)
-    dropped = frozenset(SITE_FIELDS if bibtex_dropped is None else bibtex_dropped)
+    dropped = dropped_or_default(bibtex_dropped)
     context = {"listing": listing, "groups": listing.groups, "max_authors": max_authors, "bibtex_dropped": dropped}
     with _template_errors(template, template_name):
         text = env.get_template(template_name).render(**context, **variables)
@@ -200,7 +210,7 @@ def render_items(
     if taken:
         raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
     notes = _unused_variables(env, template_name, variables)
-    dropped = frozenset(SITE_FIELDS if bibtex_dropped is None else bibtex_dropped)
+    dropped = dropped_or_default(bibtex_dropped)
     context = {"listing": listing, "max_authors": max_authors, "bibtex_dropped": dropped, **variables}
     texts = []
     with _template_errors(template, template_name):

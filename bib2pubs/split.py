@@ -17,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import re
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from bib2pubs.errors import Bib2PubsError, UsageError
-from bib2pubs.model import Diagnostic, Listing, Publication
+from bib2pubs.model import Diagnostic, Listing, Publication, Venue
 from bib2pubs.output import write_file
 
 #: The record of what bib2pubs wrote, kept in the folder.
@@ -35,7 +36,8 @@ ITEM_TEMPLATES: Mapping[str, tuple[str, bool]] = {
     "hugo-bundle": ("{key}/index.md", True),
 }
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Letters and digits of any script stay ("müller2020", "张2020").
+_UNSAFE = re.compile(r"[^\w.-]+")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _FIELDS = frozenset({"key", "year", "kind", "type", "month"})
 
@@ -69,7 +71,13 @@ def _inside(name: str) -> bool:
     """Whether ``name`` is a path within the folder (no "..", not absolute,
     not the record itself)."""
     parts = name.replace("\\", "/").split("/")
-    return not name.startswith("/") and all(part not in ("", ".", "..") for part in parts) and name != MANIFEST
+    drive = ":" in parts[0]  # "C:x" on Windows
+    return (
+        not name.startswith("/")
+        and not drive
+        and all(part not in ("", ".", "..") for part in parts)
+        and name != MANIFEST
+    )
 
 
 def split_files(
@@ -85,33 +93,42 @@ def split_files(
     (hidden ones aside) from a per-entry template (``academicpages-item``
     unless ``template`` names another), with ``cite.bib`` beside each where
     the template asks for it; and notes about ``--set`` variables."""
-    from bib2pubs.bibexport import SITE_FIELDS, entry_bibtex
-    from bib2pubs.formats import format_of
-    from bib2pubs.render import render_items
+    from bib2pubs.bibexport import dropped_or_default, entry_bibtex
+    from bib2pubs.formats import SUFFIXES, format_of
+    from bib2pubs.render import builtin_templates, render_items, resolve_template
 
     template = template or "academicpages-item"
-    default_pattern, cite = ITEM_TEMPLATES.get(template, ("", False))
-    if not default_pattern:  # a template of one's own: NAME.md.j2 writes {year}-{key}.md
-        suffix = {"markdown": "md", "html": "html", "text": "txt", "latex": "tex"}.get(format_of(template) or "", "md")
-        default_pattern = "{year}-{key}." + suffix
+    if template in builtin_templates():
+        raise UsageError(f"{template} is a template of a whole list; with --split, use a template of one entry")
+    pattern, cite = ITEM_TEMPLATES.get(template, (None, False))
+    if pattern is None:  # a template of one's own: NAME.md.j2 writes {year}-{key}.md
+        file = resolve_template(template, template_dirs)[0]
+        suffix = {value: key for key, value in reversed(SUFFIXES.items())}.get(format_of(file) or "", "md")
+        pattern = "{year}-{key}." + suffix
+    pattern = name_pattern or pattern
+    file_name(pattern, _SAMPLE)  # a pattern that cannot work is reported before any file is written
     items, notes = render_items(listing, template, variables, max_authors, template_dirs, bibtex_dropped)
-    dropped = frozenset(SITE_FIELDS if bibtex_dropped is None else bibtex_dropped)
     files: dict[str, str] = {}
     owners: dict[str, str] = {}
     for publication, text in items:
-        names = {file_name(name_pattern or default_pattern, publication): text}
-        if cite:
-            folder = os.path.dirname(next(iter(names)))
-            names[os.path.join(folder, "cite.bib")] = entry_bibtex(publication, dropped)
+        page = file_name(pattern, publication)
+        names = {page: text}
+        if cite:  # paths use "/" everywhere, so that the record reads alike on any system
+            names[posixpath.join(posixpath.dirname(page), "cite.bib")] = entry_bibtex(
+                publication, dropped_or_default(bibtex_dropped)
+            )
         for name, content in names.items():
-            if name in owners:
+            if name.lower() in owners:  # the same file where case does not count
                 raise UsageError(
-                    f"--split: entries '{owners[name]}' and '{publication.key}' would share the file {name};"
-                    " add {type} or {month} to --split-name"
+                    f"--split: entries '{owners[name.lower()]}' and '{publication.key}' would share the file {name};"
+                    " give --split-name a pattern that tells them apart"
                 )
-            owners[name] = publication.key
+            owners[name.lower()] = publication.key
             files[name] = content
     return files, notes
+
+
+_SAMPLE = Publication("key", "misc", "other", "", 2024, 1, (), (), Venue(), {})
 
 
 @dataclass
@@ -133,12 +150,18 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _current(path: str) -> str | None:
+def _current(path: str, top: str) -> str | None:
+    """The hash of what ``path`` holds; None when nothing is there; "" for
+    what bib2pubs never touches: a symbolic link (on the path too), or
+    anything not a regular file, which would lead out of the folder."""
+    if not os.path.lexists(path):
+        return None
+    real = os.path.realpath(path)
+    if os.path.islink(path) or not real.startswith(os.path.realpath(top) + os.sep) or not os.path.isfile(path):
+        return ""
     try:
         with open(path, "rb") as file:
             return _digest(file.read())
-    except FileNotFoundError:
-        return None
     except OSError as error:
         raise Bib2PubsError(f"cannot read: {error.strerror or error}", path) from None
 
@@ -147,58 +170,110 @@ def _read_manifest(directory: str) -> dict[str, str]:
     path = os.path.join(directory, MANIFEST)
     try:
         with open(path, encoding="utf-8") as file:
-            recorded = json.load(file).get("files", {})
+            recorded = json.load(file)["files"]
+        entries = [(name, digest) for name, digest in recorded.items() if isinstance(digest, str)]
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError, AttributeError) as error:
-        message = f"cannot read bib2pubs' record of the folder ({error}); remove it to start afresh"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        message = f"cannot read bib2pubs' record of the folder ({error!r}); remove it to start afresh"
         raise Bib2PubsError(message, path) from None
     # A record edited to point outside the folder is not followed.
-    return {str(name): str(digest) for name, digest in recorded.items() if _inside(str(name))}
+    return {str(name): digest for name, digest in entries if _inside(str(name))}
 
 
 def sync(
     directory: str, files: Mapping[str, str], *, prune: bool = False, force: bool = False, check: bool = False
 ) -> SyncReport:
-    """Brings ``directory`` in step with ``files`` (relative path → text)."""
+    """Brings ``directory`` in step with ``files`` (relative path → text).
+
+    The record is written even when a file fails part way, so that what
+    was written stays bib2pubs' own.
+    """
     report = SyncReport()
     recorded = _read_manifest(directory)
     record: dict[str, str] = {}
-    for name, text in files.items():
-        path = os.path.join(directory, name)
-        wanted = _digest(text.encode("utf-8", "surrogateescape"))
-        current = _current(path)
-        if current == wanted:
-            report.unchanged.append(name)
-            record[name] = wanted
-            continue
-        if current is not None and recorded.get(name) != current and not force:
-            report.kept.append(name)  # edited by hand since, or never ours
-            if name in recorded:
-                record[name] = recorded[name]
-            continue
-        report.written.append(name)
-        if not check:
-            os.makedirs(os.path.dirname(path) or directory, exist_ok=True)
-            write_file(path, text)
-        record[name] = wanted
-    for name in sorted(set(recorded) - set(files)):
-        path = os.path.join(directory, name)
-        current = _current(path)
-        if current is None:
-            continue  # already gone
-        if not prune or (current != recorded[name] and not force):
-            (report.orphaned if not prune else report.kept_orphans).append(name)
-            record[name] = recorded[name]
-            continue
-        report.removed.append(name)
-        if not check:
-            os.remove(path)
-            _remove_empty_folders(os.path.dirname(path), directory)
-    if not check and record != recorded:
-        manifest = json.dumps({"files": dict(sorted(record.items()))}, indent=2) + "\n"
-        write_file(os.path.join(directory, MANIFEST), manifest)
+    try:
+        for name, text in files.items():
+            _sync_file(directory, name, text, recorded, record, report, force, check)
+        for name in sorted(set(recorded) - set(files)):
+            _sync_orphan(directory, name, recorded, record, report, prune, force, check)
+    finally:
+        if not check and record != recorded:
+            _write(
+                os.path.join(directory, MANIFEST), json.dumps({"files": dict(sorted(record.items()))}, indent=2) + "\n"
+            )
     return report
+
+
+def _sync_file(
+    directory: str,
+    name: str,
+    text: str,
+    recorded: Mapping[str, str],
+    record: dict[str, str],
+    report: SyncReport,
+    force: bool,
+    check: bool,
+) -> None:
+    path = os.path.join(directory, name)
+    wanted = _digest(text.encode("utf-8", "surrogateescape"))
+    current = _current(path, directory)
+    if current == wanted:
+        report.unchanged.append(name)
+        record[name] = wanted
+        return
+    # Changed by hand since bib2pubs wrote it, or never bib2pubs'; a link
+    # or a folder is kept even with --force.
+    if current == "" or (current is not None and recorded.get(name) != current and not force):
+        report.kept.append(name)
+        if name in recorded:
+            record[name] = recorded[name]
+        return
+    report.written.append(name)
+    if not check:
+        _write(path, text)
+    record[name] = wanted
+
+
+def _sync_orphan(
+    directory: str,
+    name: str,
+    recorded: Mapping[str, str],
+    record: dict[str, str],
+    report: SyncReport,
+    prune: bool,
+    force: bool,
+    check: bool,
+) -> None:
+    """A file bib2pubs wrote for an entry no longer listed."""
+    path = os.path.join(directory, name)
+    current = _current(path, directory)
+    if current is None:
+        return  # already gone
+    if not prune:
+        report.orphaned.append(name)
+        record[name] = recorded[name]
+        return
+    if current == "" or (current != recorded[name] and not force):
+        report.kept_orphans.append(name)
+        record[name] = recorded[name]
+        return
+    report.removed.append(name)
+    if not check:
+        try:
+            os.remove(path)
+        except OSError as error:
+            record[name] = recorded[name]
+            raise Bib2PubsError(f"cannot remove: {error.strerror or error}", path) from None
+        _remove_empty_folders(os.path.dirname(path), directory)
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    except OSError as error:
+        raise Bib2PubsError(f"cannot make the folder: {error.strerror or error}", os.path.dirname(path)) from None
+    write_file(path, text)
 
 
 def _remove_empty_folders(folder: str, top: str) -> None:

@@ -44,14 +44,17 @@ def test_the_export_reads_back_as_the_same_entries(path: Path) -> None:
     if listing is None:
         return
     publications = [pub for group in listing.groups for pub in group.entries if not pub.hidden]
-    library = bibtexparser.parse_string(to_bibtex(listing))
-    keys = [pub.key for pub in publications]
-    unique = {key for key in keys if keys.count(key) == 1}  # a duplicate key is reported, not kept twice
-    read = {entry.key: entry for entry in library.entries}
-    assert not [block for block in library.failed_blocks if block.key in unique]  # type: ignore[attr-defined]
+    text, problems = to_bibtex(listing)
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    # A key met again (in any case) is written once, with a warning.
+    firsts: dict[str, Publication] = {}
     for pub in publications:
-        if pub.key not in unique:
-            continue
+        firsts.setdefault(pub.key.lower(), pub)
+    assert len(problems) == len(publications) - len(firsts)
+    read = {entry.key: entry for entry in library.entries}
+    assert len(read) == len(firsts)
+    for pub in firsts.values():
         entry = read[pub.key]
         assert entry.entry_type == pub.type
         assert {field.key: field.value for field in entry.fields} == _expected(pub, SITE_FIELDS), pub.key
@@ -138,3 +141,15 @@ def test_the_json_model_and_plain_text_keep_no_fields() -> None:
     listing = run([str(REFS)])
     assert all(pub.fields is None for group in listing.groups for pub in group.entries)
     assert '"fields"' not in invoke(str(REFS), "-f", "json").stdout
+
+
+def test_a_key_met_again_is_written_once_with_a_warning(write_bib) -> None:  # type: ignore[no-untyped-def]
+    bib = write_bib("@misc{dup, title = {A}, year = 2020}\n@misc{DUP, title = {B}, year = 2020}\n")
+    result = invoke(str(bib), "-f", "bibtex", "--sort", "file")
+    assert result.stdout.count("@misc{") == 1
+    assert "DUP: duplicate key; left out of the BibTeX" in result.stderr
+
+
+def test_names_with_accents_are_written_as_read(write_bib) -> None:  # type: ignore[no-untyped-def]
+    bib = write_bib("@article{d, title = {T}, year = 1991, author = {Deveaud, Beno{\\^i}t and Cl{\\'e}rot, F.}}\n")
+    assert "author = {Deveaud, Beno{\\^i}t and Cl{\\'e}rot, F.}," in invoke(str(bib), "-f", "bibtex").stdout

@@ -194,3 +194,9 @@ def test_pathological_names_are_read_in_one_pass(field: str, display: str | None
     assert people
     if display is not None:
         assert [(p.display, p.highlight) for p in people] == [(display, "self")]
+
+
+def test_a_circumflex_is_no_superscript_mark() -> None:
+    people, _ = parse_people("Deveaud, Beno{\\^i}t and G{\\^o}t, A. and Smith$^a$, Jo")
+    assert [person.display for person in people] == ["Benoît Deveaud", "A. Gôt", "Jo Smith"]
+    assert [person.written for person in people] == ["Deveaud, Beno{\\^i}t", "G{\\^o}t, A.", "Smith, Jo"]

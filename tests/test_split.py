@@ -50,7 +50,10 @@ def test_an_edited_file_is_kept_and_reported_until_forced(write_bib, tmp_path: P
     bib.write_text(THREE.replace("{Alpha}", "{Alpha, revised}"), encoding="utf-8")
     code, said = _split(bib, folder)
     assert code == 0
-    assert f"{page}: changed since bib2pubs wrote it, or not written by it; kept (--force overwrites)" in said
+    assert (
+        f"{page}: changed since bib2pubs wrote it, or not written by it (a link, a folder); kept (--force overwrites)"
+        in said
+    )
     assert "My own note." in page.read_text(encoding="utf-8")
     code, said = _split(bib, folder)  # still reported on the next run
     assert "kept (--force overwrites)" in said
@@ -171,3 +174,112 @@ def test_a_record_pointing_outside_the_folder_is_not_followed(write_bib, tmp_pat
     )
     assert _split(bib, folder, "--prune", "--force")[0] == 0
     assert outside.read_text(encoding="utf-8") == "keep me\n"
+
+
+@pytest.mark.parametrize("record", ['{"files": null}', '{"files": [1]}', '{"files": "x"}', "[]", "not json"])
+def test_a_damaged_record_is_a_clear_error(record: str, write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib, folder = write_bib(THREE), tmp_path / "out"
+    folder.mkdir()
+    (folder / MANIFEST).write_text(record, encoding="utf-8")
+    result = invoke(str(bib), "--split", str(folder))
+    assert result.exit_code == 1
+    assert f"{folder / MANIFEST}: error: cannot read bib2pubs' record of the folder" in result.stderr
+    assert sorted(path.name for path in folder.iterdir()) == [MANIFEST]
+
+
+def test_an_empty_selection_leaves_the_folder_as_it_was(write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib, folder = write_bib(THREE), tmp_path / "out"
+    _split(bib, folder)
+    before = _stamps(folder)
+    code, said = _split(bib, folder, "--since", "2099", "--prune")
+    assert code == 1 and f"no entry is left after the selection; {folder} left as it was" in said
+    assert _stamps(folder) == before
+
+
+def test_links_lead_nowhere_even_with_force(write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib, folder, elsewhere = write_bib(THREE), tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    folder.mkdir()
+    (folder / "2024-a2024.md").symlink_to(elsewhere / "new.md")  # dangling
+    (elsewhere / "theirs.md").write_text("theirs\n", encoding="utf-8")
+    (folder / "2023-b2023.md").symlink_to(elsewhere / "theirs.md")
+    code, said = _split(bib, folder, "--force")
+    assert code == 0 and said.count("(a link, a folder); kept") == 2
+    assert not (elsewhere / "new.md").exists() and (elsewhere / "theirs.md").read_text(encoding="utf-8") == "theirs\n"
+
+
+def test_prune_never_removes_through_a_linked_folder(write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib, folder = write_bib(THREE), tmp_path / "out"
+    _split(bib, folder, "-t", "hugo-bundle")
+    moved = tmp_path / "moved"
+    (folder / "c2022").rename(moved)
+    (folder / "c2022").symlink_to(moved, target_is_directory=True)
+    bib.write_text(THREE.split("@misc")[0], encoding="utf-8")
+    _split(bib, folder, "-t", "hugo-bundle", "--prune", "--force")
+    assert (moved / "index.md").exists() and (moved / "cite.bib").exists()
+
+
+def test_keys_in_any_script_keep_their_own_files(write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib = write_bib(
+        "@misc{müller2020, title = {M}, year = 2020}\n@misc{möller2020, title = {O}, year = 2020}\n"
+        "@misc{张2020, title = {Z}, year = 2020}\n@misc{李2020, title = {L}, year = 2020}\n"
+    )
+    assert _split(bib, tmp_path / "out")[0] == 0
+    names = sorted(path.name for path in (tmp_path / "out").iterdir())
+    assert names == sorted([MANIFEST, "2020-müller2020.md", "2020-möller2020.md", "2020-张2020.md", "2020-李2020.md"])
+
+
+def test_a_template_of_ones_own_names_its_files_by_its_format(tmp_path: Path) -> None:
+    (tmp_path / "card.html.j2").write_text("<p>{{ pub.title }}</p>\n", encoding="utf-8")
+    result = invoke(str(REFS), "--split", str(tmp_path / "out"), "--template-dir", str(tmp_path), "-t", "card")
+    assert result.exit_code == 0, result.stderr
+    assert {path.suffix for path in (tmp_path / "out").iterdir() if path.name != MANIFEST} == {".html"}
+
+
+def test_a_list_template_is_refused(tmp_path: Path) -> None:
+    result = invoke(str(REFS), "--split", str(tmp_path / "out"), "-t", "academicpages")
+    assert result.exit_code == 2 and "academicpages is a template of a whole list" in result.stderr
+
+
+def test_the_input_is_never_written_over(write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "site"
+    (folder / "c2022").mkdir(parents=True)
+    bib = folder / "c2022" / "cite.bib"
+    bib.write_text(THREE, encoding="utf-8")
+    result = invoke(str(bib), "--split", str(folder), "-t", "hugo-bundle", "--force")
+    assert result.exit_code == 2 and "would overwrite the input" in result.stderr
+    assert bib.read_text(encoding="utf-8") == THREE
+
+
+def test_a_folder_that_cannot_be_made_is_a_clear_error(write_bib) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(str(write_bib(THREE)), "--split", "/proc/no-such-folder")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_front_matter_carries_no_markup_into_the_page(write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib = write_bib(
+        '@misc{x, title = {<script>x</script> "q" {{ site.x }}}, year = 2020,\n'
+        '  howpublished = {<img src=x onerror=alert(1)>}, pdf = {https://x.org/a"onmouseover="alert(1)}}\n'
+        "@misc{y, title = {Odd\uffff}}\n"
+    )
+    _split(bib, tmp_path / "ap")
+    page = (tmp_path / "ap" / "2020-x.md").read_text(encoding="utf-8")
+    front = page.split("---")[1]
+    assert "<script" not in front and "<img" not in front and "&lt;script&gt;" in front
+    assert 'paperurl: "https://x.org/a%22onmouseover=%22alert%281%29"' in front
+    assert "{{" not in page
+    undated = (tmp_path / "ap" / "undated-y.md").read_text(encoding="utf-8")
+    assert "\\uffff" in undated and "\uffff" not in undated  # YAML allows no U+FFFF
+    assert "permalink: /publication/undated-y" in undated and "date:" not in undated
+    _split(bib, tmp_path / "hugo", "-t", "hugo-bundle")
+    bundle = (tmp_path / "hugo" / "y" / "index.md").read_text(encoding="utf-8")
+    assert "authors: []" in bundle and 'publication: ""' in bundle
+
+
+def test_the_bibtex_filter_in_markdown_is_html(tmp_path: Path) -> None:
+    (tmp_path / "cite.md.j2").write_text("<pre>{{ pub|bibtex }}</pre>\n", encoding="utf-8")
+    result = invoke(str(REFS), "--split", str(tmp_path / "out"), "--template-dir", str(tmp_path), "-t", "cite")
+    assert result.exit_code == 0, result.stderr
+    page = (tmp_path / "out" / "2024-jin2024ragcache.md").read_text(encoding="utf-8")
+    assert page.startswith("<pre>@misc&#123;jin2024ragcache,\n  author = &#123;Jin, Chao and ")
+    assert "\\_" not in page and "{" not in page
