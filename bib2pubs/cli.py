@@ -155,7 +155,7 @@ class Request:
     check: bool = False
     stats: bool = False
     #: The fields BibTeX output leaves out (``--bibtex-drop``, ``--bibtex-keep``).
-    bibtex_dropped: frozenset[str] = frozenset()
+    bibtex_dropped: frozenset[str] | None = None
     #: ``--split DIR``: one file per entry in DIR, named by ``split_name``.
     split: str | None = None
     split_name: str | None = None

@@ -178,17 +178,11 @@ def render(
 
     Returns the text and notes about ``--set`` variables the template ignores.
     """
-    template_name, user_dirs = resolve_template(template, template_dirs)
-    env = environment(template_format(template_name), user_dirs)
-    variables = dict(variables or {})
-    taken = sorted(RESERVED.intersection(variables))
-    if taken:
-        raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
-    notes = _unused_variables(env, template_name, variables)
-    dropped = dropped_or_default(bibtex_dropped)
-    context = {"listing": listing, "groups": listing.groups, "max_authors": max_authors, "bibtex_dropped": dropped}
+    env, template_name, context, notes = _prepare(
+        listing, template, variables, max_authors, template_dirs, bibtex_dropped
+    )
     with _template_errors(template, template_name):
-        text = env.get_template(template_name).render(**context, **variables)
+        text = env.get_template(template_name).render(groups=listing.groups, **context)
     return text, notes
 
 
@@ -203,6 +197,29 @@ def render_items(
     """Each listed publication (hidden ones aside) rendered alone with a
     per-entry template, which sees it as ``pub`` (and the whole ``listing``).
     Returns the texts and notes about ``--set`` variables the template ignores."""
+    env, template_name, context, notes = _prepare(
+        listing, template, variables, max_authors, template_dirs, bibtex_dropped
+    )
+    texts = []
+    with _template_errors(template, template_name):
+        compiled = env.get_template(template_name)
+        for group in listing.groups:
+            texts += [(pub, compiled.render(pub=pub, **context)) for pub in group.entries if not pub.hidden]
+    return texts, notes
+
+
+def _prepare(
+    listing: Listing,
+    template: str,
+    variables: Mapping[str, str] | None,
+    max_authors: int | None,
+    template_dirs: Sequence[str],
+    bibtex_dropped: Set[str] | None,
+) -> tuple[jinja2.Environment, str, dict[str, Any], list[Diagnostic]]:
+    """The environment, the template's name, what every template sees (the
+    listing, ``max_authors``, ``bibtex_dropped`` and the ``--set``
+    variables, which may not take those names) and notes about variables
+    the template ignores."""
     template_name, user_dirs = resolve_template(template, template_dirs)
     env = environment(template_format(template_name), user_dirs)
     variables = dict(variables or {})
@@ -212,12 +229,7 @@ def render_items(
     notes = _unused_variables(env, template_name, variables)
     dropped = dropped_or_default(bibtex_dropped)
     context = {"listing": listing, "max_authors": max_authors, "bibtex_dropped": dropped, **variables}
-    texts = []
-    with _template_errors(template, template_name):
-        compiled = env.get_template(template_name)
-        for group in listing.groups:
-            texts += [(pub, compiled.render(pub=pub, **context)) for pub in group.entries if not pub.hidden]
-    return texts, notes
+    return env, template_name, context, notes
 
 
 @contextmanager
