@@ -189,83 +189,78 @@ def sync(
     The record is written even when a file fails part way, so that what
     was written stays bib2pubs' own.
     """
-    report = SyncReport()
-    recorded = _read_manifest(directory)
-    record: dict[str, str] = {}
+    state = _Sync(directory, _read_manifest(directory), prune, force, check)
     try:
         for name, text in files.items():
-            _sync_file(directory, name, text, recorded, record, report, force, check)
-        for name in sorted(set(recorded) - set(files)):
-            _sync_orphan(directory, name, recorded, record, report, prune, force, check)
+            state.file(name, text)
+        for name in sorted(set(state.recorded) - set(files)):
+            state.orphan(name)
     finally:
-        if not check and record != recorded:
-            _write(
-                os.path.join(directory, MANIFEST), json.dumps({"files": dict(sorted(record.items()))}, indent=2) + "\n"
-            )
-    return report
+        if not check and state.record != state.recorded:
+            manifest = json.dumps({"files": dict(sorted(state.record.items()))}, indent=2) + "\n"
+            _write(os.path.join(directory, MANIFEST), manifest)
+    return state.report
 
 
-def _sync_file(
-    directory: str,
-    name: str,
-    text: str,
-    recorded: Mapping[str, str],
-    record: dict[str, str],
-    report: SyncReport,
-    force: bool,
-    check: bool,
-) -> None:
-    path = os.path.join(directory, name)
-    wanted = _digest(text.encode("utf-8", "surrogateescape"))
-    current = _current(path, directory)
-    if current == wanted:
-        report.unchanged.append(name)
-        record[name] = wanted
-        return
-    # Changed by hand since bib2pubs wrote it, or never bib2pubs'; a link
-    # or a folder is kept even with --force.
-    if current == "" or (current is not None and recorded.get(name) != current and not force):
-        report.kept.append(name)
-        if name in recorded:
-            record[name] = recorded[name]
-        return
-    report.written.append(name)
-    if not check:
-        _write(path, text)
-    record[name] = wanted
+@dataclass
+class _Sync:
+    """One sync under way: the record read, the record to write, the report."""
 
+    directory: str
+    recorded: Mapping[str, str]
+    prune: bool
+    force: bool
+    check: bool
+    record: dict[str, str] = field(default_factory=dict)
+    report: SyncReport = field(default_factory=SyncReport)
 
-def _sync_orphan(
-    directory: str,
-    name: str,
-    recorded: Mapping[str, str],
-    record: dict[str, str],
-    report: SyncReport,
-    prune: bool,
-    force: bool,
-    check: bool,
-) -> None:
-    """A file bib2pubs wrote for an entry no longer listed."""
-    path = os.path.join(directory, name)
-    current = _current(path, directory)
-    if current is None:
-        return  # already gone
-    if not prune:
-        report.orphaned.append(name)
-        record[name] = recorded[name]
-        return
-    if current == "" or (current != recorded[name] and not force):
-        report.kept_orphans.append(name)
-        record[name] = recorded[name]
-        return
-    report.removed.append(name)
-    if not check:
+    def file(self, name: str, text: str) -> None:
+        """A file of a listed entry: written unless current or not ours."""
+        path = os.path.join(self.directory, name)
+        wanted = _digest(text.encode("utf-8", "surrogateescape"))
+        current = _current(path, self.directory)
+        if current == wanted:
+            self.report.unchanged.append(name)
+            self.record[name] = wanted
+            return
+        # Changed by hand since bib2pubs wrote it, or never bib2pubs'; a
+        # link or a folder is kept even with --force.
+        if current == "" or (current is not None and self.recorded.get(name) != current and not self.force):
+            self.report.kept.append(name)
+            self._keep_record(name)
+            return
+        self.report.written.append(name)
+        if not self.check:
+            _write(path, text)
+        self.record[name] = wanted
+
+    def orphan(self, name: str) -> None:
+        """A file bib2pubs wrote for an entry no longer listed."""
+        path = os.path.join(self.directory, name)
+        current = _current(path, self.directory)
+        if current is None:
+            return  # already gone
+        if not self.prune:
+            self.report.orphaned.append(name)
+            self._keep_record(name)
+            return
+        if current == "" or (current != self.recorded[name] and not self.force):
+            self.report.kept_orphans.append(name)
+            self._keep_record(name)
+            return
+        self.report.removed.append(name)
+        if self.check:
+            return
         try:
             os.remove(path)
         except OSError as error:
-            record[name] = recorded[name]
+            self._keep_record(name)
             raise Bib2PubsError(f"cannot remove: {error.strerror or error}", path) from None
-        _remove_empty_folders(os.path.dirname(path), directory)
+        _remove_empty_folders(os.path.dirname(path), self.directory)
+
+    def _keep_record(self, name: str) -> None:
+        if name in self.recorded:
+            self.record[name] = self.recorded[name]
 
 
 def _write(path: str, text: str) -> None:
