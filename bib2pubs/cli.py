@@ -198,7 +198,7 @@ def _split(bibfiles: Sequence[str], listing: Listing, request: Request, variable
         target = os.path.join(folder, name)
         if os.path.exists(target) and any(bib != "-" and same_file(target, bib) for bib in bibfiles):
             raise UsageError(f"--split {folder} would overwrite the input {target}")
-    report = sync(folder, files, prune=request.prune, force=request.force, check=request.check)
+    report = sync(folder, files, listing.diagnostics, prune=request.prune, force=request.force, check=request.check)
     kept = "changed since bib2pubs wrote it, or not written by it (a link, a folder); kept (--force overwrites)"
     gone = "its entry is no longer listed; kept (--prune removes it)"
     kept_gone = "its entry is no longer listed, but it was changed since bib2pubs wrote it; kept (--force removes it)"

@@ -91,9 +91,15 @@ def _write_through(path: str, target: str, data: bytes) -> None:
         raise Bib2PubsError(f"cannot write: {error.strerror or error}", path) from None
 
 
+def temporary_name(name: str) -> str:
+    """The name of the file an atomic write of ``name`` makes beside it
+    before renaming it into place; it is 18 bytes longer than ``name``."""
+    return f".{name}.{os.urandom(6).hex()}.tmp"
+
+
 def _replace_atomically(path: str, target: str, data: bytes, mode: int | None) -> None:
     directory = os.path.dirname(target)
-    temporary = os.path.join(directory, f".{os.path.basename(target)}.{os.urandom(6).hex()}.tmp")
+    temporary = os.path.join(directory, temporary_name(os.path.basename(target)))
     try:
         # 0o666 lets the umask decide a new file's mode, as any editor would.
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -9,22 +9,28 @@ Hugo Blox's ``content/publication/``) is synced, not overwritten:
   wrote; a file whose content no longer has that hash was edited by hand
   since, and a file with no record was not written by bib2pubs: neither is
   overwritten (nor removed) without ``--force``, and the run says so;
-- a file whose entry left the .bib is reported, and removed with ``--prune``.
+- a file whose entry left the .bib is reported, and removed with ``--prune``,
+  unless the run met errors in the input: an entry that could not be read
+  would look gone, so ``--prune`` is refused then;
+- no link inside the folder is followed (see ``folder``), and two runs into
+  one folder take turns;
+- a name too long for a folder is shortened, with a warning; a file that
+  still cannot be written is an error of its own, and the rest of the
+  folder is written and recorded all the same.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import posixpath
 import re
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from bib2pubs.errors import Bib2PubsError, UsageError
+from bib2pubs.folder import LOCK, Folder, Foreign, fit, open_folder
 from bib2pubs.model import Diagnostic, Listing, Publication, Venue
-from bib2pubs.output import write_file
 
 #: The record of what bib2pubs wrote, kept in the folder.
 MANIFEST = ".bib2pubs.json"
@@ -49,7 +55,12 @@ def file_safe(key: str) -> str:
 
 def file_name(pattern: str, publication: Publication) -> str:
     """``pattern`` filled in for ``publication``: {key} (file-safe), {year}
-    ("undated" without one), {month} (two digits), {kind} and {type}."""
+    ("undated" without one), {month} (two digits), {kind} and {type}; a part
+    too long for a folder is shortened, told apart by a hash of the key."""
+    return _fitted(_filled(pattern, publication), publication.key)
+
+
+def _filled(pattern: str, publication: Publication) -> str:
     unknown = [name for name in _PLACEHOLDER.findall(pattern) if name not in _FIELDS]
     if unknown:
         known = "{key}, {year}, {month}, {kind}, {type}"
@@ -67,16 +78,26 @@ def file_name(pattern: str, publication: Publication) -> str:
     return name
 
 
+def _fitted(name: str, key: str) -> str:
+    return "/".join(fit(part, key) for part in name.split("/"))
+
+
+def _shortened(publication: Publication, name: str) -> Diagnostic:
+    message = f"the key makes a file name too long for a folder; written as {name}"
+    return Diagnostic(publication.file, publication.line or None, publication.key, "warning", message)
+
+
 def _inside(name: str) -> bool:
     """Whether ``name`` is a path within the folder (no "..", not absolute,
-    not the record itself)."""
+    not the record or the lock)."""
     parts = name.replace("\\", "/").split("/")
     drive = ":" in parts[0]  # "C:x" on Windows
     return (
         not name.startswith("/")
         and not drive
         and all(part not in ("", ".", "..") for part in parts)
-        and name != MANIFEST
+        and name not in (MANIFEST, LOCK)
+        and "\0" not in name  # no file name holds one; os refuses it
     )
 
 
@@ -111,7 +132,10 @@ def split_files(
     files: dict[str, str] = {}
     owners: dict[str, str] = {}
     for publication, text in items:
-        page = file_name(pattern, publication)
+        full = _filled(pattern, publication)
+        page = _fitted(full, publication.key)
+        if page != full:
+            notes.append(_shortened(publication, page))
         names = {page: text}
         if cite:  # paths use "/" everywhere, so that the record reads alike on any system
             names[posixpath.join(posixpath.dirname(page), "cite.bib")] = entry_bibtex(
@@ -139,86 +163,149 @@ class SyncReport:
     unchanged: list[str] = field(default_factory=list)
     #: Files not overwritten (or not removed): edited by hand, or not ours.
     kept: list[str] = field(default_factory=list)
-    #: Files whose entry is gone, left in place (no --prune).
+    #: Files whose entry is gone, left in place (no --prune, or --prune refused).
     orphaned: list[str] = field(default_factory=list)
     #: Files whose entry is gone, not removed by --prune: edited by hand.
     kept_orphans: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    #: Files that could not be read, written or removed (errors), and files
+    #: --prune did not remove because the input had errors (warnings).
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+class SyncError(Bib2PubsError):
+    """A sync that did all else, and recorded it, but left files out (each
+    one in ``report.problems``) or refused ``--prune``."""
+
+    def __init__(self, message: str, directory: str, report: SyncReport) -> None:
+        super().__init__(message, directory)
+        self.report = report
+
+    def __str__(self) -> str:
+        return "\n".join([*(str(problem) for problem in self.report.problems), super().__str__()])
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _current(path: str, top: str) -> str | None:
-    """The hash of what ``path`` holds; None when nothing is there; "" for
-    what bib2pubs never touches: a symbolic link (on the path too), or
-    anything not a regular file, which would lead out of the folder."""
-    if not os.path.lexists(path):
-        return None
-    real = os.path.realpath(path)
-    if os.path.islink(path) or not real.startswith(os.path.realpath(top) + os.sep) or not os.path.isfile(path):
-        return ""
+def _read_manifest(folder: Folder) -> dict[str, str]:
+    path = folder.where(MANIFEST)
     try:
-        with open(path, "rb") as file:
-            return _digest(file.read())
-    except OSError as error:
-        raise Bib2PubsError(f"cannot read: {error.strerror or error}", path) from None
-
-
-def _read_manifest(directory: str) -> dict[str, str]:
-    path = os.path.join(directory, MANIFEST)
-    try:
-        with open(path, encoding="utf-8") as file:
-            recorded = json.load(file)["files"]
+        data = folder.content(MANIFEST)
+        if data is None:
+            return {}
+        recorded = json.loads(data.decode("utf-8"))["files"]
         entries = [(name, digest) for name, digest in recorded.items() if isinstance(digest, str)]
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        message = f"cannot read bib2pubs' record of the folder ({error!r}); remove it to start afresh"
+    except Foreign:
+        raise Bib2PubsError("bib2pubs' record of the folder is a link or not a file; remove it", path) from None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        # json gives up with RecursionError on a record nested thousands deep.
+        detail = "nested too deeply" if isinstance(error, RecursionError) else repr(error)
+        message = f"cannot read bib2pubs' record of the folder ({detail}); remove it to start afresh"
         raise Bib2PubsError(message, path) from None
     # A record edited to point outside the folder is not followed.
     return {str(name): digest for name, digest in entries if _inside(str(name))}
 
 
 def sync(
-    directory: str, files: Mapping[str, str], *, prune: bool = False, force: bool = False, check: bool = False
+    directory: str,
+    files: Mapping[str, str],
+    diagnostics: Sequence[Diagnostic] = (),
+    *,
+    prune: bool = False,
+    force: bool = False,
+    check: bool = False,
 ) -> SyncReport:
     """Brings ``directory`` in step with ``files`` (relative path → text).
 
-    The record is written even when a file fails part way, so that what
-    was written stays bib2pubs' own.
+    ``diagnostics`` are the run's: with an error among them (an entry that
+    could not be read looks gone), ``--prune`` removes nothing. The folder
+    is locked meanwhile, so that runs into one folder take turns. The record
+    is written even when a file fails part way, so that what was written
+    stays bib2pubs' own. Raises SyncError, once all else is done and
+    recorded, when some file could not be read, written or removed, or was
+    not pruned for errors in the input.
     """
-    state = _Sync(directory, _read_manifest(directory), prune, force, check)
-    try:
-        for name, text in files.items():
-            state.file(name, text)
-        for name in sorted(set(state.recorded) - set(files)):
-            state.orphan(name)
-    finally:
-        if not check and state.record != state.recorded:
-            manifest = json.dumps({"files": dict(sorted(state.record.items()))}, indent=2) + "\n"
-            _write(os.path.join(directory, MANIFEST), manifest)
-    return state.report
+    refused = prune and any(diagnostic.level == "error" for diagnostic in diagnostics)
+    folder = open_folder(directory, create=not check)
+    if folder is None:  # --check of a folder not made yet
+        return SyncReport(written=list(files))
+    with folder, folder.locked(exclusive=not check):
+        state = _Sync(folder, _read_manifest(folder), prune and not refused, force, check, refused)
+        try:
+            for name, text in files.items():
+                state.file(name, text)
+            for name in sorted(set(state.recorded) - set(files)):
+                state.orphan(name)
+        finally:
+            record = state.final_record()
+            if not check and record != state.recorded:
+                manifest = json.dumps({"files": dict(sorted(record.items()))}, indent=2) + "\n"
+                folder.write(MANIFEST, manifest.encode("utf-8"))
+    report = state.report
+    failed = sum(problem.level == "error" for problem in report.problems)
+    if failed or (refused and report.orphaned):
+        raise SyncError(_summary(report, failed, refused, check), directory, report)
+    return report
+
+
+def _summary(report: SyncReport, failed: int, refused: bool, check: bool) -> str:
+    said = []
+    if failed:
+        said.append(f"{failed} file{'s' if failed > 1 else ''} could not be written or removed (above)")
+    if refused and report.orphaned:
+        count = len(report.orphaned)
+        said.append(
+            f"--prune refused, as the input had errors (an entry that could not be read would look gone):"
+            f" {count} file{'s' if count > 1 else ''} of entries no longer listed kept"
+        )
+    done = f"{len(report.written)} {'to write' if check else 'written'}, {len(report.unchanged)} unchanged"
+    if report.kept:
+        done += f", {len(report.kept)} kept (changed by hand or not bib2pubs'; --force overwrites)"
+    return f"{'; '.join(said)}; the rest is {'checked' if check else 'in step and recorded'}: {done}"
 
 
 @dataclass
 class _Sync:
     """One sync under way: the record read, the record to write, the report."""
 
-    directory: str
+    folder: Folder
     recorded: Mapping[str, str]
     prune: bool
     force: bool
     check: bool
+    #: --prune was asked for, and refused for errors in the input.
+    refused: bool = False
     record: dict[str, str] = field(default_factory=dict)
+    #: The names dealt with; a sync cut short keeps the record of the others.
+    visited: set[str] = field(default_factory=set)
     report: SyncReport = field(default_factory=SyncReport)
 
     def file(self, name: str, text: str) -> None:
         """A file of a listed entry: written unless current or not ours."""
-        path = os.path.join(self.directory, name)
-        wanted = _digest(text.encode("utf-8", "surrogateescape"))
-        current = _current(path, self.directory)
+        self.visited.add(name)
+        try:
+            self._file(name, text)
+        except Bib2PubsError as error:
+            self._failed(name, error)
+
+    def orphan(self, name: str) -> None:
+        """A file bib2pubs wrote for an entry no longer listed."""
+        self.visited.add(name)
+        try:
+            self._orphan(name)
+        except Bib2PubsError as error:
+            self._failed(name, error)
+
+    def final_record(self) -> dict[str, str]:
+        unvisited = {name: digest for name, digest in self.recorded.items() if name not in self.visited}
+        return {**unvisited, **self.record}
+
+    def _file(self, name: str, text: str) -> None:
+        data = text.encode("utf-8", "surrogateescape")
+        wanted = _digest(data)
+        current = self._current(name)
         if current == wanted:
             self.report.unchanged.append(name)
             self.record[name] = wanted
@@ -229,56 +316,47 @@ class _Sync:
             self.report.kept.append(name)
             self._keep_record(name)
             return
-        self.report.written.append(name)
         if not self.check:
-            _write(path, text)
+            self.folder.write(name, data)
+        self.report.written.append(name)
         self.record[name] = wanted
 
-    def orphan(self, name: str) -> None:
-        """A file bib2pubs wrote for an entry no longer listed."""
-        path = os.path.join(self.directory, name)
-        current = _current(path, self.directory)
+    def _orphan(self, name: str) -> None:
+        current = self._current(name)
         if current is None:
             return  # already gone
         if not self.prune:
             self.report.orphaned.append(name)
             self._keep_record(name)
+            if self.refused:
+                message = "its entry is no longer listed; kept, as --prune is refused after errors in the input"
+                self.report.problems.append(Diagnostic(self.folder.where(name), None, None, "warning", message))
             return
         if current == "" or (current != self.recorded[name] and not self.force):
             self.report.kept_orphans.append(name)
             self._keep_record(name)
             return
+        if not self.check:
+            self.folder.remove(name)
         self.report.removed.append(name)
-        if self.check:
-            return
+
+    def _current(self, name: str) -> str | None:
+        """The hash of what ``name`` holds; None when nothing is there; ""
+        for what bib2pubs never touches: a link (on the path too), or
+        anything not a regular file."""
         try:
-            os.remove(path)
-        except OSError as error:
-            self._keep_record(name)
-            raise Bib2PubsError(f"cannot remove: {error.strerror or error}", path) from None
-        _remove_empty_folders(os.path.dirname(path), self.directory)
+            data = self.folder.content(name)
+        except Foreign:
+            return ""
+        return None if data is None else _digest(data)
+
+    def _failed(self, name: str, error: Bib2PubsError) -> None:
+        """A file that could not be read, written or removed: said, and its
+        record (if any) kept, as the file holds what it held."""
+        self._keep_record(name)
+        where = error.file or self.folder.where(name)
+        self.report.problems.append(Diagnostic(where, None, None, "error", error.message))
 
     def _keep_record(self, name: str) -> None:
         if name in self.recorded:
             self.record[name] = self.recorded[name]
-
-
-def _write(path: str, text: str) -> None:
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-    except OSError as error:
-        raise Bib2PubsError(f"cannot make the folder: {error.strerror or error}", os.path.dirname(path)) from None
-    write_file(path, text)
-
-
-def _remove_empty_folders(folder: str, top: str) -> None:
-    """Removes ``folder`` and the folders above it, up to ``top``, while empty
-    (a Hugo bundle's folder once its files are gone)."""
-    top = os.path.abspath(top)
-    folder = os.path.abspath(folder)
-    while folder != top and folder.startswith(top + os.sep):
-        try:
-            os.rmdir(folder)
-        except OSError:
-            return
-        folder = os.path.dirname(folder)

@@ -176,7 +176,18 @@ def test_a_record_pointing_outside_the_folder_is_not_followed(write_bib, tmp_pat
     assert outside.read_text(encoding="utf-8") == "keep me\n"
 
 
-@pytest.mark.parametrize("record", ['{"files": null}', '{"files": [1]}', '{"files": "x"}', "[]", "not json"])
+@pytest.mark.parametrize(
+    "record",
+    [
+        '{"files": null}',
+        '{"files": [1]}',
+        '{"files": "x"}',
+        "[]",
+        "not json",
+        pytest.param("[" * 100_000, id="nested-100000-deep"),  # json's RecursionError
+        pytest.param('{"files": {"a.md": "\\u00"}}', id="bad-escape"),
+    ],
+)
 def test_a_damaged_record_is_a_clear_error(record: str, write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bib, folder = write_bib(THREE), tmp_path / "out"
     folder.mkdir()
@@ -184,6 +195,7 @@ def test_a_damaged_record_is_a_clear_error(record: str, write_bib, tmp_path: Pat
     result = invoke(str(bib), "--split", str(folder))
     assert result.exit_code == 1
     assert f"{folder / MANIFEST}: error: cannot read bib2pubs' record of the folder" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert sorted(path.name for path in folder.iterdir()) == [MANIFEST]
 
 
