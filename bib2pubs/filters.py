@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from bib2pubs.entrytext import (
     LINK_LABELS,
@@ -67,6 +67,12 @@ _LATEX_SPECIALS = {
     "~": r"\textasciitilde{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
+    # Braced, brackets are plain text wherever they land: "[" right after
+    # `\item` (an untitled entry whose first author starts with "[") or
+    # `\\` would otherwise be read as an optional argument, and "]" would
+    # end one a template opened (`\item[{{ label }}]`).
+    "[": "{[}",
+    "]": "{]}",
 }
 _LATEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _LATEX_SPECIALS))
 # In \href{…}: the characters TeX still reads inside a URL.
@@ -116,7 +122,8 @@ def href(url: str) -> str:
 def yaml_string(text: str) -> Markup:
     """Contents of a double-quoted YAML scalar (for front matter); what YAML
     does not allow in a document (control characters, U+FFFE…) escaped."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    # As str: Markup's replace would HTML-escape its arguments.
+    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"')
     return Markup("".join(char if _YAML_PRINTABLE.match(char) else _yaml_escape(char) for char in escaped))
 
 
@@ -127,6 +134,66 @@ _YAML_PRINTABLE = re.compile("[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000
 def _yaml_escape(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# Front matter a theme runs through `markdownify` (academicpages' title,
+# Hugo Blox's publication and abstract) is read as Markdown, and some layouts
+# print the same field into HTML as it is. Character references suit both:
+# Markdown (kramdown, CommonMark, Goldmark) shows them as the character and
+# never reads them as syntax, and HTML shows the character. Backslash escapes
+# would be printed as backslashes by the layouts that do not markdownify.
+_MARKDOWNIFY_REFERENCES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#x27;",
+        "\\": "&#92;",
+        "`": "&#96;",
+        "*": "&#42;",
+        "_": "&#95;",
+        "[": "&#91;",
+        "]": "&#93;",
+        "{": "&#123;",  # Liquid, kramdown's {::…} and {: …} too
+        "}": "&#125;",
+        "|": "&#124;",
+        "~": "&#126;",
+        "$": "&#36;",  # kramdown's math
+        "#": "&#35;",
+    }
+)
+# What Markdown reads only at the start of a line: lists ("- ", "+ ", "1. ",
+# "1) "), rules and setext underlines ("-", "="), kramdown's definitions (":")
+# and end-of-block marks ("^"), and indented code (a space or tab, which is
+# also dropped there); at its end, spaces are dropped or make a line break.
+# (Other whitespace at a line's ends is left alone: normalized fields have none.)
+_MARKDOWNIFY_LINE_EDGE = re.compile(r"^(?:([-+=:^ \t])|(\d+)([.)]))|([ \t])$", re.M)
+
+
+def markdownify_text(value: object) -> Markup:
+    """Text for a front-matter field that a theme may run through
+    ``markdownify`` or print into HTML as it is: HTML's specials and every
+    character Markdown or Liquid reads as syntax written as character
+    references, so either way the page shows the text and nothing else."""
+    text = str(value).translate(_MARKDOWNIFY_REFERENCES)
+    return Markup(_MARKDOWNIFY_LINE_EDGE.sub(_line_edge_reference, text))
+
+
+def _line_edge_reference(match: re.Match[str]) -> str:
+    if match.group(2) is not None:
+        return f"{match.group(2)}&#{ord(match.group(3))};"
+    return f"&#{ord(match.group(1) or match.group(4))};"
+
+
+_HTML_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
+def html_braces(value: object) -> Markup:
+    """HTML-escaped text (markup already made is kept) with its braces as
+    character references: a Jekyll page that includes the HTML runs Liquid
+    over it, and Liquid reads ``{{`` and ``{%`` wherever they are."""
+    return Markup(str(escape(value)).translate(_HTML_BRACES))
 
 
 def html_text(value: object) -> str:
@@ -191,6 +258,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "keep_together": keep_together,
     "file_safe": file_safe,
     "html_text": html_text,
+    "markdownify_text": markdownify_text,
+    "html_braces": html_braces,
     "latex_text": latex_text,
     "plain_name": plain_name,
 }
