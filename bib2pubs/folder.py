@@ -33,6 +33,8 @@ LOCK = ".bib2pubs.lock"
 NAME_BYTES = 255 - len(temporary_name("").encode())
 
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# O_NONBLOCK: a pipe put in the lock's place must not hang the run.
+_LOCK_FLAGS = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 # Opening a link with O_NOFOLLOW gives ELOOP; a file where a folder should
 # be gives ENOTDIR; a socket, ENXIO.
 _FOREIGN = (errno.ELOOP, errno.ENOTDIR, errno.ENXIO)
@@ -103,7 +105,7 @@ class Folder:
         ``--check``) makes no file: it waits only for a run under way."""
         if not exclusive:
             try:
-                shared: int | None = os.open(LOCK, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self.descriptor)
+                shared: int | None = os.open(LOCK, _LOCK_FLAGS | os.O_RDONLY, dir_fd=self.descriptor)
             except OSError:
                 shared = None  # no run under way (or none that could write here)
             try:
@@ -127,9 +129,7 @@ class Folder:
     def _take_lock(self) -> int:
         while True:
             try:
-                descriptor = os.open(
-                    LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666, dir_fd=self.descriptor
-                )
+                descriptor = os.open(LOCK, _LOCK_FLAGS | os.O_RDWR | os.O_CREAT, 0o666, dir_fd=self.descriptor)
             except OSError as error:
                 if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
                     # A folder we may not write to: no file can be written
@@ -138,8 +138,10 @@ class Folder:
                         _flock(self.descriptor, shared=False)
                     return self.descriptor
                 reason = "a link stands in its place" if error.errno == errno.ELOOP else error.strerror or str(error)
-                raise Bib2PubsError(f"cannot lock the folder: {reason}", os.path.join(self.path, LOCK)) from None
+                raise Bib2PubsError(f"cannot lock the folder: {reason}", self.where(LOCK)) from None
             try:
+                if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                    raise Bib2PubsError("cannot lock the folder: not a file; remove it", self.where(LOCK))
                 _flock(descriptor, shared=False)
                 held = os.fstat(descriptor)
                 try:

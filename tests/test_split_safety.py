@@ -147,6 +147,17 @@ def test_a_linked_record_or_lock_is_not_followed(name: str, write_bib, tmp_path:
     assert sorted(path.name for path in folder.iterdir()) == [name]
 
 
+def test_a_pipe_in_the_locks_place_neither_hangs_the_run_nor_is_taken(write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib, folder = write_bib(THREE), tmp_path / "out"
+    folder.mkdir()
+    os.mkfifo(folder / LOCK)
+    result = invoke(str(bib), "--split", str(folder))
+    assert result.exit_code == 1 and f"{folder / LOCK}: error: cannot lock the folder: not a file" in result.stderr
+    result = invoke(str(bib), "--split", str(folder), "--check")
+    assert result.exit_code == 1 and f"{folder}: 3 to write, 0 unchanged" in result.stderr
+    assert sorted(path.name for path in folder.iterdir()) == [LOCK]
+
+
 # Long keys -------------------------------------------------------------------
 
 LONG = "k" * 300
