@@ -148,8 +148,12 @@ class Folder:
                     named = os.stat(LOCK, dir_fd=self.descriptor, follow_symlinks=False)
                 except FileNotFoundError:
                     named = None
-            except BaseException:
+            except BaseException as error:
                 os.close(descriptor)
+                if isinstance(error, OSError):  # a file system without locks, say
+                    raise Bib2PubsError(
+                        f"cannot lock the folder: {error.strerror or error}", self.where(LOCK)
+                    ) from None
                 raise
             if named is not None and (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino):
                 return descriptor

@@ -158,6 +158,24 @@ def test_a_pipe_in_the_locks_place_neither_hangs_the_run_nor_is_taken(write_bib,
     assert sorted(path.name for path in folder.iterdir()) == [LOCK]
 
 
+def test_a_folder_that_cannot_be_locked_is_a_clear_error(
+    write_bib, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import fcntl
+
+    def no_locks(descriptor: int, operation: int) -> None:  # as on NFS without its lock service
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    bib, folder = write_bib(THREE), tmp_path / "out"
+    result = invoke(str(bib), "--split", str(folder))
+    assert result.exit_code == 1
+    assert f"{folder / LOCK}: error: cannot lock the folder: {os.strerror(errno.ENOLCK)}" in result.stderr
+    # Nothing written unlocked; the empty lock file, whose lock was never
+    # held, is not ours to remove.
+    assert [path.name for path in folder.iterdir()] == [LOCK] and (folder / LOCK).read_bytes() == b""
+
+
 # Long keys -------------------------------------------------------------------
 
 LONG = "k" * 300
