@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import click
 
-from bib2pubs.config import find_config, load_config
+from bib2pubs.config import file_problem, find_config, load_config
 from bib2pubs.errors import UsageError
 
 #: Where the command keeps the settings file it read, and its arguments
@@ -28,16 +28,24 @@ class ConfiguredCommand(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         config, disabled = _config_arguments(args)
+        path = None
         try:
-            path = None if disabled else config if config else find_config(os.getcwd())
+            path = None if disabled else config if config else _found(os.getcwd())
             if path is not None:
                 if not os.path.isfile(path):
                     raise UsageError(f"--config {path}: no such file")
+                if config:  # the user's own choice: read, but say who else could have written it
+                    problem = file_problem(path)
+                    if problem:
+                        click.echo(f"{path}: warning: {problem}; read because --config names it", err=True)
                 ctx.default_map = self._checked(ctx, path, load_config(path, self._settings()))
                 ctx.meta[CONFIG_PATH] = str(path)
         except UsageError as error:
             click.echo(str(error), err=True)
             ctx.exit(error.exit_code)
+        except Exception as error:  # noqa: BLE001 - no traceback reaches a user, even before the run
+            click.echo(f"bib2pubs: error: internal error reading the settings {path or ''}: {error!r}", err=True)
+            ctx.exit(70)
         ctx.meta[ARGUMENTS] = list(args)
         return super().parse_args(ctx, args)
 
@@ -63,6 +71,14 @@ class ConfiguredCommand(click.Command):
                     kind = "multiple" if param.multiple else "flag" if param.is_flag else "single"
                     settings[name] = (param.name, kind)
         return settings
+
+
+def _found(start: str) -> str | None:
+    """The settings file found from ``start``, after warning about any passed over."""
+    path, warnings = find_config(start)
+    for warning in warnings:
+        click.echo(warning, err=True)
+    return path
 
 
 def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:

@@ -16,11 +16,18 @@ The file is looked for in the working directory and its parents, up to the
 repository's root (a folder with ``.git``). Options given on the command
 line replace the file's value for that option. Paths in the file are
 relative to the file.
+
+A settings file decides what runs and where output goes (a template, the
+output file), so only the user's own are read: the search stops at a folder
+that is not the user's or that others may write in (``/tmp``, a shared
+folder), and a settings file there, or one owned by someone else, is passed
+over with a warning. ``--config FILE`` reads the file it names.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -36,34 +43,103 @@ _PATH_OPTIONS = frozenset({"template", "output", "venues", "template-dir"})
 _PAIR_OPTIONS = frozenset({"highlight-as", "set"})
 
 
-def find_config(start: str) -> str | None:
+def find_config(start: str) -> tuple[str | None, list[str]]:
     """The nearest ``bib2pubs.toml``, or ``pyproject.toml`` with a
     ``[tool.bib2pubs]`` table, from the folder ``start`` up to the
-    repository root."""
+    repository root, in folders of the user's own only; and warnings about
+    a settings file passed over because someone else may have written it."""
     folder = os.path.abspath(start)
     while True:
-        candidate = os.path.join(folder, CONFIG_NAME)
-        if os.path.isfile(candidate):
-            return candidate
-        pyproject = os.path.join(folder, PYPROJECT)
-        if os.path.isfile(pyproject) and "[tool.bib2pubs]" in _text_of(pyproject):
-            return pyproject
+        folder_problem = not_yours(folder)
+        found = _settings_in(folder, trusted=folder_problem is None)
+        if found is not None:
+            problem = f"its folder is {folder_problem}" if folder_problem else file_problem(found)
+            if problem:
+                return None, [f"{found}: warning: ignored: {problem} (--config {found} reads it all the same)"]
+            return found, []
         parent = os.path.dirname(folder)
-        if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
-            return None
+        if folder_problem or os.path.exists(os.path.join(folder, ".git")) or parent == folder:
+            return None, []
         folder = parent
+
+
+def _settings_in(folder: str, trusted: bool) -> str | None:
+    candidate = os.path.join(folder, CONFIG_NAME)
+    if os.path.isfile(candidate):
+        return candidate
+    pyproject = os.path.join(folder, PYPROJECT)
+    if os.path.isfile(pyproject) and _has_our_table(pyproject, trusted):
+        return pyproject
+    return None
+
+
+#: How much of a pyproject.toml in someone else's folder is read to tell
+#: whether to warn about it (a file planted there may be of any size).
+_PEEK = 1 << 20
+
+
+def _has_our_table(pyproject: str, trusted: bool) -> bool:
+    """Whether a pyproject.toml names our table. One of the user's that
+    cannot be read is an error (it may hold the settings); someone else's
+    only gets a warning if it plainly does."""
+    try:
+        with open(pyproject, "rb") as file:
+            return b"[tool.bib2pubs]" in (file.read() if trusted else file.read(_PEEK))
+    except OSError as error:
+        if not trusted:
+            return False
+        raise UsageError(f"{pyproject}: cannot read the configuration: {error}") from None
+
+
+def not_yours(path: str) -> str | None:
+    """Why someone else could have written ``path`` ("owned by uid 1001,
+    not you"), or None when only the user can. A folder of the user's own
+    group (``alice:alice``, as systems with a group per user make them)
+    may be writable by that group."""
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is None:  # pragma: no cover - no owners to compare (Windows)
+        return None
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        return f"not readable ({error.strerror})"
+    me = geteuid()
+    if info.st_uid != me:
+        return f"owned by uid {info.st_uid}, not you (uid {me})"
+    if info.st_mode & stat.S_IWOTH:
+        return "writable by everyone"
+    if info.st_mode & stat.S_IWGRP and not _own_group(info.st_gid, me):
+        return f"writable by group {info.st_gid}"
+    return None
+
+
+def _own_group(gid: int, uid: int) -> bool:
+    """Whether ``gid`` is the user's private group: named as the user, with
+    no other member."""
+    import grp
+    import pwd
+
+    try:
+        user, group = pwd.getpwuid(uid), grp.getgrgid(gid)
+    except KeyError:
+        return False
+    return group.gr_name == user.pw_name and set(group.gr_mem) <= {user.pw_name}
+
+
+def file_problem(path: str) -> str | None:
+    """Why someone else could have written the file ``path``, or the folder
+    it really is in (when ``path`` is a link), or None."""
+    problem = not_yours(path)
+    if problem is None and os.path.islink(path):
+        real_folder = os.path.dirname(os.path.realpath(path))
+        folder_problem = not_yours(real_folder)
+        problem = folder_problem and f"its folder {real_folder} is {folder_problem}"
+    return problem
 
 
 def _read(path: str) -> str:
     with open(path, encoding="utf-8") as file:
         return file.read()
-
-
-def _text_of(path: str) -> str:
-    try:
-        return _read(path)
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{path}: cannot read the configuration: {error}") from None
 
 
 def read_toml(path: str, what: str) -> dict[str, Any]:
@@ -82,6 +158,8 @@ def read_toml(path: str, what: str) -> dict[str, Any]:
         document: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path}: {error}") from None
+    except RecursionError:  # tomllib recurses into nested arrays and tables
+        raise UsageError(f"{path}: values nested too deeply") from None
     return document
 
 
@@ -93,7 +171,12 @@ def load_config(path: str, params: Mapping[str, tuple[str, str]]) -> dict[str, A
     of the wrong type are usage errors naming the file.
     """
     document = read_toml(path, "the configuration")
-    table = document.get("tool", {}).get("bib2pubs", {}) if os.path.basename(path) == PYPROJECT else document
+    table: Any = document
+    if os.path.basename(path) == PYPROJECT:
+        tool = document.get("tool", {})
+        if not isinstance(tool, dict):
+            raise UsageError(f"{path}: 'tool' must be a table, as [tool.bib2pubs] makes it")
+        table = tool.get("bib2pubs", {})
     if not isinstance(table, dict):
         raise UsageError(f"{path}: [tool.bib2pubs] must be a table")
     defaults: dict[str, Any] = {}

@@ -125,3 +125,69 @@ def test_a_bad_value_names_the_file_and_the_setting(repo: Path) -> None:
     result = run("refs.bib", "-f", "text")
     assert result.exit_code == 2
     assert "bib2pubs.toml: group-by: 'decade' is not one of" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("pyproject.toml", b"tool = 5\n# [tool.bib2pubs]\n", "pyproject.toml: 'tool' must be a table"),
+        (
+            "pyproject.toml",
+            b"[tool]\nbib2pubs = 3\n# [tool.bib2pubs]\n",
+            "pyproject.toml: [tool.bib2pubs] must be a table",
+        ),
+        (
+            "pyproject.toml",
+            b'[tool.bib2pubs]\nhighlight = "Chao Jin \xff"\n',
+            "pyproject.toml: cannot read the configuration",
+        ),
+        ("bib2pubs.toml", b'highlight = "J\xe9r\xf4me"\n', "bib2pubs.toml: cannot read the configuration"),
+        (
+            "bib2pubs.toml",
+            b"highlight = " + b"[" * 5000 + b"]" * 5000 + b"\n",
+            "bib2pubs.toml: values nested too deeply",
+        ),
+        (
+            "bib2pubs.toml",
+            b"set = " + b"{a=" * 5000 + b"1" + b"}" * 5000 + b"\n",
+            "bib2pubs.toml: values nested too deeply",
+        ),
+    ],
+)
+def test_a_settings_file_of_the_wrong_shape_is_a_usage_error(
+    repo: Path, name: str, content: bytes, message: str
+) -> None:
+    (repo / name).write_bytes(content)
+    for args in (["refs.bib"], ["refs.bib", "--config", name]):  # found, and named
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_pyproject_that_is_not_ours_is_passed_over(repo: Path) -> None:
+    # Not UTF-8 and no [tool.bib2pubs]: another tool's business.
+    (repo / "pyproject.toml").write_bytes(b'[project]\nname = "caf\xe9"\n')
+    result = run("refs.bib", "-f", "markdown")
+    assert result.exit_code == 0, result.stderr
+    assert "Chao Jin, Ana Li" in result.stdout
+
+
+ODD_VALUES = ["5", "-1", "true", "1.5", "[]", "[[]]", "{}", "{ a = { b = 1 } }", '""', '"x"', "1979-05-27", '["a", 1]']
+
+
+def test_no_value_of_any_setting_gives_a_traceback(repo: Path) -> None:
+    # Every setting with values of every TOML type: a usage error naming
+    # the file, or a run; never an internal error.
+    from bib2pubs.cliconfig import ConfiguredCommand
+
+    assert isinstance(cli, ConfiguredCommand)
+    for setting in sorted(cli._settings()):
+        if setting == "watch":
+            continue  # would wait for changes; its values are checked as the others'
+        for value in ODD_VALUES:
+            (repo / "bib2pubs.toml").write_text(f"{setting} = {value}\n", encoding="utf-8")
+            result = CliRunner().invoke(cli, ["refs.bib"])
+            assert result.exception is None or isinstance(result.exception, SystemExit), (setting, value)
+            assert result.exit_code in (0, 1, 2), (setting, value, result.stderr)
+            assert "internal error" not in result.stderr, (setting, value, result.stderr)
