@@ -4,12 +4,22 @@ The user's cache folder (``$XDG_CACHE_HOME/bib2pubs``, else
 ``~/.cache/bib2pubs``) holds compiled templates and the venue table's
 index. Nothing there is needed: ``BIB2PUBS_NO_CACHE=1`` turns it off, and
 a folder that cannot be read or written is passed over in silence.
+
+Compiled templates are code that runs, so what is read back must be what
+bib2pubs wrote: a folder or file of someone else's, or one that others may
+write in, is passed over (as Jinja's own cache does), and every file
+carries a checksum of its contents, checked before they are used.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
+from collections.abc import Callable
+
+#: A digest of a payload, written before it (``seal``).
+Digest = Callable[[bytes], bytes]
 
 
 def cache_root() -> str | None:
@@ -22,15 +32,86 @@ def cache_root() -> str | None:
     return os.path.join(base, "bib2pubs")
 
 
+def cache_folder(name: str = "") -> str | None:
+    """The cache folder (or its subfolder ``name``), made for the user alone
+    when missing; None when caching is off or the folder is not the user's
+    own (``own``)."""
+    root = cache_root()
+    if root is None:
+        return None
+    with contextlib.suppress(OSError):
+        os.makedirs(os.path.dirname(root), exist_ok=True)
+    folders = [root, os.path.join(root, name)] if name else [root]
+    for folder in folders:
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+        try:
+            info = os.stat(folder)
+        except OSError:
+            return None
+        if not (stat.S_ISDIR(info.st_mode) and own(info)):
+            return None
+    return folders[-1]
+
+
+def own(info: os.stat_result) -> bool:
+    """Whether a file or folder is the user's and nobody else may write it."""
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is None:  # pragma: no cover - no owners to compare (Windows)
+        return True
+    return info.st_uid == geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def read_own(path: str) -> bytes | None:
+    """The contents of ``path`` when it is a file of the user's own that
+    nobody else may write (checked on the file opened, not through a link),
+    else None."""
+    # No link is followed; a pipe or device does not block the open.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        with open(descriptor, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not (stat.S_ISREG(info.st_mode) and own(info)):
+                return None
+            return file.read()
+    except OSError:
+        return None
+
+
 def write_quietly(path: str, data: bytes) -> None:
     """Writes ``data`` to ``path`` whole (a temporary file, then a rename)
-    or not at all; a failure only costs the time saved."""
+    or not at all; a failure only costs the time saved. ``path`` is in a
+    folder from ``cache_folder``."""
     temporary = f"{path}.{os.getpid()}.tmp"
+    # A new file of the user's alone: never one found there, nor a link.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        with open(temporary, "wb") as file:
+        with open(os.open(temporary, flags, 0o600), "wb") as file:
             file.write(data)
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):
             os.remove(temporary)
+
+
+def seal(payload: bytes, digest: Digest) -> bytes:
+    """``payload`` preceded by its digest."""
+    return digest(payload) + payload
+
+
+def unseal(data: bytes, digest: Digest) -> bytes | None:
+    """The payload of ``seal``'s output, or None when the digest does not
+    match it (a file damaged, cut short or written by something else)."""
+    size = len(digest(b""))
+    payload = data[size:]
+    if len(data) < size or digest(payload) != data[:size]:
+        return None
+    return payload

@@ -199,10 +199,10 @@ def builtin_table() -> VenueTable:
     if kept is not None:
         import marshal
 
-        from bib2pubs.cachedir import write_quietly
+        from bib2pubs.cachedir import seal, write_quietly
 
         rows = [(v.short, v.kind, v.name, v.aliases, v.url, v.since) for v in table.by_short.values()]
-        write_quietly(kept, marshal.dumps((rows, table.index())))
+        write_quietly(kept, seal(marshal.dumps((rows, table.index())), _crc32))
     return table
 
 
@@ -211,10 +211,10 @@ def _kept_path(table_file: str) -> str | None:
     (reading and indexing it takes longer than the rest of a small run), or
     None when caching is off. The name changes with the table's file, this
     module, the folding it uses, bib2pubs' version and Python's: nothing
-    stale is ever read."""
-    from bib2pubs.cachedir import cache_root
+    stale is ever read. The folder is the user's own (``cachedir``)."""
+    from bib2pubs.cachedir import cache_folder
 
-    root = cache_root()
+    root = cache_folder()
     if root is None:
         return None
     import sys
@@ -229,17 +229,34 @@ def _kept_path(table_file: str) -> str | None:
     return os.path.join(root, f"venues-{__version__}-{zlib.crc32('|'.join(stamp).encode()):08x}.marshal")
 
 
+def _crc32(payload: bytes) -> bytes:
+    """The kept table's checksum. CRC-32 finds the damage a disk or a copy
+    does (every burst of up to 32 bits); the file is the user's own, so no
+    forgery is to be feared, and zlib, unlike hashlib (2.5 ms), is loaded
+    already."""
+    import zlib
+
+    return zlib.crc32(payload).to_bytes(4, "big")
+
+
 def _read_kept(path: str) -> VenueTable | None:
-    """The table kept at ``path``, or None when it is missing or damaged."""
+    """The table kept at ``path``, or None when it is missing, damaged or
+    not the user's own. Only plain values are read back (marshal builds
+    them without running anything) and their shape is checked."""
     import marshal
 
+    from bib2pubs.cachedir import read_own, unseal
+
+    data = read_own(path)
+    payload = None if data is None else unseal(data, _crc32)
+    if payload is None:
+        return None
     try:
-        with open(path, "rb") as file:
-            rows, (by_acronym, by_name, by_loose_name) = marshal.load(file)
+        rows, (by_acronym, by_name, by_loose_name) = marshal.loads(payload)
         venues = [KnownVenue(*row) for row in rows]
         shorts = {venue.short for venue in venues}
         named = {*by_acronym.values(), *by_name.values(), *by_loose_name.values()} - {None}
-    except (OSError, EOFError, ValueError, TypeError, AttributeError):
+    except Exception:  # noqa: BLE001 - any failure to read it back is a damaged file
         return None
     if not named <= shorts:
         return None

@@ -107,3 +107,216 @@ def test_the_venue_tables_keys_are_kept_and_read_back_the_same(cache: Path, monk
     assert _fresh_table().index() == made.index()
     monkeypatch.setenv("BIB2PUBS_NO_CACHE", "1")
     assert _fresh_table().index() == made.index()
+
+
+# What is kept runs (compiled templates) or is trusted (the venue table):
+# damage never fails a run, and nothing is read from a folder or file
+# someone else could have written.
+
+NEEDS_ROOT = "giving a file to another user (uid 65534) needs root; run the tests as root to check it"
+
+
+def _cli_run() -> tuple[int, str, str]:
+    """A whole run (Markdown: a template with an include, and the venue
+    table), with the templates and the table read anew from the cache."""
+    from bib2pubs.venuetable import builtin_table
+    from tests.conftest import invoke
+
+    environment.cache_clear()
+    builtin_table.cache_clear()
+    result = invoke(str(REFS), "-f", "markdown")
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _kept(cache: Path) -> list[Path]:
+    return sorted(cache.rglob("*.cache")) + sorted(cache.glob("venues-*.marshal"))
+
+
+def _damaged(data: bytes) -> dict[str, bytes]:
+    """The file's bytes with one byte flipped at several places, cut short,
+    emptied or grown."""
+    size = len(data)
+    versions = {}
+    for where in sorted({0, 3, 20, 31, 40, 70, size // 4, size // 2, 3 * size // 4, size - 1}):
+        for flip in (0x01, 0xFF):
+            versions[f"byte {where} ^ {flip:#x}"] = data[:where] + bytes([data[where] ^ flip]) + data[where + 1 :]
+    versions.update({"cut in half": data[: size // 2], "last byte cut": data[:-1], "empty": b""})
+    versions["grown"] = data + b"\x00"
+    return versions
+
+
+def test_a_damaged_cache_never_changes_or_fails_a_run(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as patch:
+        patch.setenv("BIB2PUBS_NO_CACHE", "1")
+        expected = _cli_run()
+    assert expected[0] == 0
+    assert _cli_run() == expected  # fills the cache
+    files = _kept(cache)
+    assert len(files) >= 3, files  # _markdown.md.j2, markdown.md.j2, the venue table
+    originals = {path: path.read_bytes() for path in files}
+    for path, data in originals.items():
+        for how, damaged in _damaged(data).items():
+            path.write_bytes(damaged)
+            assert _cli_run() == expected, (path.name, how)
+            # The damaged file was passed over and written again.
+            assert path.read_bytes() != damaged, (path.name, how)
+        path.write_bytes(data)
+
+
+def _source_checksum(kept: Path) -> str:
+    """Jinja's checksum of the template's source, as a kept file holds it."""
+    from bib2pubs.template_cache import _MAGIC
+
+    return kept.read_bytes()[len(_MAGIC) + 32 :].split(b"\n", 1)[0].decode()
+
+
+FAILING_ROOT = """
+name = "planted"
+blocks = {}
+debug_info = ""
+def root(context, missing=None, environment=None):
+    raise SystemError("unknown opcode")
+    yield ""
+"""
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from jinja2.runtime import markup_jointx",  # an import of a mangled name
+        "x = 1",  # no template in it
+        FAILING_ROOT,  # loads, then fails while rendering
+    ],
+)
+def test_kept_code_that_fails_is_dropped_and_compiled_afresh(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    # Sealed as bib2pubs seals its files, as if damaged before it was
+    # sealed: the checksum holds, the code fails.
+    from bib2pubs.template_cache import sealed_template, template_code
+
+    expected = _uncached("markdown", monkeypatch)
+    render(LISTING, "markdown")
+    for kept in sorted(cache.rglob("*.cache")):
+        checksum = _source_checksum(kept)
+        planted = sealed_template(checksum, compile(code, "<kept>", "exec"))
+        kept.write_bytes(planted)
+        environment.cache_clear()
+        assert render(LISTING, "markdown")[0] == expected, kept.name
+        fresh = template_code(kept.read_bytes(), checksum)
+        assert fresh is not None and fresh.co_filename != "<kept>", kept.name  # written again, sound
+        environment.cache_clear()
+        assert render(LISTING, "markdown")[0] == expected  # and read back
+
+
+def test_a_templates_own_error_is_still_reported_when_its_code_is_kept(cache: Path, tmp_path: Path) -> None:
+    from bib2pubs.errors import TemplateError
+
+    template = tmp_path / "typo.txt.j2"
+    template.write_text("{{ groups|length }} {{ titel }}\n", encoding="utf-8")
+    for _ in range(2):  # compiled, then read back from the cache
+        environment.cache_clear()
+        with pytest.raises(TemplateError, match="'titel' is undefined"):
+            render(LISTING, str(template))
+    assert list(cache.rglob("*.cache"))
+
+
+def _poison(cache: Path, marker: Path) -> None:
+    """Replaces every kept template with code that creates ``marker`` when
+    it runs, sealed and matching its source: it runs if it is read."""
+    from bib2pubs.template_cache import sealed_template
+
+    for kept in cache.rglob("*.cache"):
+        code = compile(f"open({str(marker)!r}, 'w').close()", "<planted>", "exec")
+        kept.write_bytes(sealed_template(_source_checksum(kept), code))
+
+
+def _reads_poisoned_cache(cache: Path, marker: Path, monkeypatch: pytest.MonkeyPatch) -> bool:
+    environment.cache_clear()
+    assert render(LISTING, "text")[0] == _uncached("text", monkeypatch)
+    ran = marker.exists()
+    marker.unlink(missing_ok=True)
+    return ran
+
+
+def test_planted_code_runs_only_from_the_users_own_folder(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "ran"
+    render(LISTING, "text")
+    (folder,) = [path for path in cache.iterdir() if path.is_dir()]
+    # The control: from the user's own folder, kept code runs (so it must
+    # be the user's).
+    _poison(cache, marker)
+    assert _reads_poisoned_cache(cache, marker, monkeypatch)
+    for where, mode in ((cache, 0o777), (cache, 0o720), (folder, 0o702), (folder, 0o770)):
+        _poison(cache, marker)
+        where.chmod(mode)
+        try:
+            assert not _reads_poisoned_cache(cache, marker, monkeypatch), (where.name, oct(mode))
+        finally:
+            where.chmod(0o700)
+    _poison(cache, marker)
+    for kept in folder.glob("*.cache"):
+        kept.chmod(0o666)
+    assert not _reads_poisoned_cache(cache, marker, monkeypatch)
+
+
+def test_a_link_in_the_cache_is_not_followed(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = tmp_path / "ran"
+    render(LISTING, "text")
+    _poison(cache, marker)
+    for kept in cache.rglob("*.cache"):
+        elsewhere = tmp_path / kept.name
+        kept.rename(elsewhere)
+        kept.symlink_to(elsewhere)
+    assert not _reads_poisoned_cache(cache, marker, monkeypatch)
+
+
+@pytest.mark.parametrize("whose", ["cache folder", "templates folder", "file"])
+def test_a_cache_of_someone_elses_is_passed_over(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, whose: str
+) -> None:
+    import os
+
+    if os.geteuid() != 0:
+        pytest.skip(NEEDS_ROOT)
+    marker = tmp_path / "ran"
+    render(LISTING, "text")
+    _poison(cache, marker)
+    (folder,) = [path for path in cache.iterdir() if path.is_dir()]
+    given = {"cache folder": [cache], "templates folder": [folder], "file": list(folder.glob("*.cache"))}[whose]
+    for path in given:
+        os.chown(path, 65534, -1)
+    before = sorted(cache.rglob("*"))
+    assert not _reads_poisoned_cache(cache, marker, monkeypatch)
+    if whose == "file":  # in the user's own folder: replaced by the user's, sound
+        assert all(path.stat().st_uid == os.geteuid() for path in given)
+        assert not _reads_poisoned_cache(cache, marker, monkeypatch)
+    else:  # nothing is written in someone else's folder
+        assert sorted(cache.rglob("*")) == before
+        assert all(path.stat().st_uid == 65534 for path in given)
+
+
+def test_a_venue_table_kept_where_others_may_write_is_not_read(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import marshal
+
+    from bib2pubs.cachedir import seal
+    from bib2pubs.venuetable import _crc32
+
+    _fresh_table()
+    (kept,) = cache.glob("venues-*.marshal")
+    rows, index = marshal.loads(kept.read_bytes()[4:])
+    planted_rows = [(short, kind, "Planted" if short == "NSDI" else name, *rest) for short, kind, name, *rest in rows]
+    planted = seal(marshal.dumps((planted_rows, index)), _crc32)
+    kept.write_bytes(planted)
+    assert _fresh_table().by_short["NSDI"].name == "Planted"  # the control: read from the user's own folder
+    for mode in (0o777, 0o720):
+        kept.write_bytes(planted)
+        cache.chmod(mode)
+        try:
+            assert _fresh_table().by_short["NSDI"].name != "Planted", oct(mode)
+        finally:
+            cache.chmod(0o700)
+    kept.chmod(0o646)
+    assert _fresh_table().by_short["NSDI"].name != "Planted"
