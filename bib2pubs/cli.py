@@ -1,14 +1,17 @@
 """The command line: parse options, call the library, map errors to exit codes.
 
 Exit codes: 0 success (warnings allowed); 1 the run failed (no entry read,
-a template error, an output that cannot be written) or ``--check`` found the
-output out of date; 2 usage errors and
-unreadable input; 70 an internal error (a bug: please report it); 130
-interrupted.
+a template error, an output that cannot be written, out of memory) or
+``--check`` found the output out of date; 2 usage errors and unreadable or
+refused input (larger than ``--max-size`` or ``--max-entries``); 70 an
+internal error (a bug: please report it); 130 interrupted; 141 the reader
+of standard output went away (``| head``): the shell's status for a command
+ended by SIGPIPE, as git, grep and cat end.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -18,12 +21,13 @@ import click
 
 from bib2pubs import __version__
 from bib2pubs.cliconfig import ARGUMENTS, CONFIG_PATH, ConfiguredCommand
-from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError
+from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError, is_out_of_memory
 from bib2pubs.formats import FORMATS, SUFFIXES, format_of
 from bib2pubs.model import KINDS, Diagnostic, Listing
 from bib2pubs.namestyle import NAME_STYLES
 from bib2pubs.output import check_file, same_file, write_file, write_stdout
 from bib2pubs.pipeline import Options, listing_patterns, render_output, run
+from bib2pubs.reader import DEFAULT_LIMITS, MAX_ENTRIES, MAX_SIZE, Limits, parse_size
 from bib2pubs.select import GROUPINGS, ORDERS, Selection
 
 EPILOG = """
@@ -42,13 +46,28 @@ Examples:
 
 Problems in the .bib are reported on stderr as file:line: level: message,
 and the rest of the file is still listed. Exit codes: 0 done (warnings
-allowed), 1 failed (no entry read, template error) or --check found the
-file out of date, 2 usage or unreadable input.
+allowed), 1 failed (no entry read, template error, out of memory) or
+--check found the file out of date, 2 usage or unreadable input, or an
+input over --max-size or --max-entries; 141 the reader of the output went
+away (| head), as for git or grep.
 
 Environment: BIB2PUBS_JOBS=1 keeps a large file's work in one process
 (N allows N); BIB2PUBS_NO_CACHE=1 keeps nothing in the cache folder
-($XDG_CACHE_HOME/bib2pubs, else ~/.cache/bib2pubs).
+($XDG_CACHE_HOME/bib2pubs, else ~/.cache/bib2pubs); BIB2PUBS_MAX_SIZE and
+BIB2PUBS_MAX_ENTRIES set --max-size and --max-entries.
 """
+
+#: The exit status of a run whose reader went away: 128 + SIGPIPE, what a
+#: shell reports for a command the signal ended.
+BROKEN_PIPE = 141
+
+
+def _size(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
+    """``--max-size``: bytes from ``64MB``, ``500KB``, ``1GB`` or a number."""
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
@@ -89,7 +108,7 @@ def _choose_format(
             known = ", ".join(f".{suffix}" for suffix in SUFFIXES)
             raise UsageError(f"cannot tell the format from '{output}' ({known}); add --format")
         return from_suffix
-    if output == "-" or not sys.stdout.isatty():
+    if output == "-" or sys.stdout is None or not sys.stdout.isatty():
         return "text"
     return None
 
@@ -120,6 +139,7 @@ def _options(
     selection: Selection,
     encoding: str | None = None,
     strict: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Options:
     alias_groups = []
     for value in aliases:
@@ -137,6 +157,7 @@ def _options(
         selection=selection,
         encoding=encoding,
         strict=strict,
+        limits=limits,
     )
 
 
@@ -231,6 +252,7 @@ def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> Non
         chosen: str | None = "split"
     else:
         chosen = _choose_format(request.format_name, request.template, output, request.template_dirs)
+    _check_stdout(request)
     if chosen in _SHOWS_FIELDS:
         options = replace(options, keep_fields=True)
     if request.explain and not (options.highlights or options.highlights_as):
@@ -290,6 +312,13 @@ def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> Non
         write_stdout(text)
 
 
+def _check_stdout(request: Request) -> None:
+    """A closed standard output (``>&-``) where the output would go is
+    said at once, before any work (and before each run of ``--watch``)."""
+    if sys.stdout is None and request.split is None and request.output in (None, "-"):
+        raise Bib2PubsError("standard output is closed; use -o FILE")
+
+
 def _watch(bibfiles: Sequence[str], options: Options, request: Request) -> None:
     """Runs, then runs again on every change, reporting (not stopping at) failures."""
     from bib2pubs.watch import watch
@@ -298,6 +327,7 @@ def _watch(bibfiles: Sequence[str], options: Options, request: Request) -> None:
         raise UsageError("--watch reads files, not standard input")
     if request.check or request.stats:
         raise UsageError("--watch rebuilds an output: it takes no --check or --stats")
+    _check_stdout(request)
     paths = [*bibfiles, *request.template_dirs]
     for extra in (click.get_current_context().meta.get(CONFIG_PATH), options.venues, request.template):
         if extra and os.path.exists(extra):
@@ -313,6 +343,8 @@ def _watch(bibfiles: Sequence[str], options: Options, request: Request) -> None:
         except SystemExit as stop:
             if stop.code == 130:
                 raise KeyboardInterrupt from None
+            if stop.code == BROKEN_PIPE:  # nobody reads what the next run writes
+                raise BrokenPipeError from None
         except click.ClickException as error:
             error.show()
 
@@ -496,6 +528,29 @@ def _explain(listing: Listing, options: Options) -> None:
     help="The .bib files' encoding (latin-1, gbk…), when not UTF-8; otherwise it is guessed, with a warning.",
 )
 @click.option(
+    "--max-size",
+    "max_size",
+    callback=_size,
+    default=f"{MAX_SIZE // 1024**2}MB",
+    metavar="SIZE",
+    show_default=True,
+    envvar="BIB2PUBS_MAX_SIZE",
+    show_envvar=True,
+    help="The largest .bib file read: a larger one is refused, and a pipe or device is read no further "
+    "(e.g. 200MB, 1GB).",
+)
+@click.option(
+    "--max-entries",
+    "max_entries",
+    type=click.IntRange(min=1),
+    default=MAX_ENTRIES,
+    show_default=True,
+    metavar="N",
+    envvar="BIB2PUBS_MAX_ENTRIES",
+    show_envvar=True,
+    help="The most entries one .bib file may hold (@string and @comment count too); more are refused.",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Fail (exit 1, nothing written) on any warning, with extra checks: no year, no or unknown venue.",
@@ -543,6 +598,8 @@ def cli(
     bibtex_drop: tuple[str, ...],
     bibtex_keep: tuple[str, ...],
     encoding: str | None,
+    max_size: int,
+    max_entries: int,
     strict: bool,
     watch: bool,
     debug: bool,
@@ -552,6 +609,7 @@ def cli(
     BIBFILE may be '-' for standard input. With no --format, --template or
     --output, the list is previewed in the terminal (plain text when piped).
     """
+    out_of_memory = False
     try:
         titles = dict(_pairs(group_titles, "--group-title", "KIND=TITLE, e.g. journal='Journal Papers'"))
         unknown = sorted(set(titles) - set(KINDS))
@@ -562,8 +620,9 @@ def cli(
         selection = Selection(
             group_by, order, since, until, kinds, keys, selected, only_highlighted, include_hidden, titles
         )
+        limits = Limits(max_size, max_entries)
         options = _options(
-            highlights, highlights_as, aliases, name_style, venues, keep_preprints, selection, encoding, strict
+            highlights, highlights_as, aliases, name_style, venues, keep_preprints, selection, encoding, strict, limits
         )
         from bib2pubs.bibexport import dropped_fields
 
@@ -592,21 +651,43 @@ def cli(
         click.echo(str(error), err=True)
         sys.exit(error.exit_code)
     except BrokenPipeError:
-        # The reader went away (``| head``): stop quietly, as cat does.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+        # The reader went away (``| head``): stop quietly. The command itself
+        # ends by SIGPIPE before this (see main); this is for callers in
+        # Python, which ignores the signal.
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # a stream with no descriptor
+            descriptor = sys.stdout.fileno()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, descriptor)  # so that no later flush fails again
+            os.close(devnull)
+        sys.exit(BROKEN_PIPE)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as error:  # noqa: BLE001 - no traceback reaches a user
-        if debug:
-            import traceback
+        out_of_memory = is_out_of_memory(error)
+        if not out_of_memory:
+            _internal_error(error, debug)
+    if out_of_memory:  # said here, once the frames holding the memory are let go
+        _out_of_memory(bibfiles)
 
-            traceback.print_exc()
-        detail = repr(error)
-        detail = detail if len(detail) <= 200 else detail[:200] + "…"
-        click.echo(f"bib2pubs: error: internal error: {detail} (run with --debug for a traceback)", err=True)
-        sys.exit(70)
+
+def _internal_error(error: Exception, debug: bool) -> None:
+    """A bug of ours: one line (a traceback with --debug), exit 70."""
+    if debug:
+        import traceback
+
+        traceback.print_exception(error)
+    detail = repr(error)
+    detail = detail if len(detail) <= 200 else detail[:200] + "…"
+    click.echo(f"bib2pubs: error: internal error: {detail} (run with --debug for a traceback)", err=True)
+    sys.exit(70)
+
+
+def _out_of_memory(bibfiles: Sequence[str]) -> None:
+    """A run that ran out of memory ends with a message, not a traceback."""
+    names = ["<stdin>" if name == "-" else name for name in bibfiles]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    click.echo(f"bib2pubs: error: out of memory reading {shown}; free some memory, or list fewer entries", err=True)
+    sys.exit(1)
 
 
 def main() -> None:
@@ -618,13 +699,18 @@ def main() -> None:
     output is flushed first; a stream that cannot be flushed (a reader gone
     away) ends the run as it would have.
     """
+    _standard_streams()
     try:
         cli(prog_name="bib2pubs")
         code = 0
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
-        if isinstance(done.code, str):
+        if isinstance(done.code, str) and sys.stderr is not None:
             print(done.code, file=sys.stderr)
+    except MemoryError:  # before the run itself: reading the options or the settings
+        code = 1
+        if sys.stderr is not None:
+            print("bib2pubs: error: out of memory", file=sys.stderr)
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream is not None:
@@ -632,3 +718,27 @@ def main() -> None:
         except (BrokenPipeError, ValueError, OSError):
             pass
     os._exit(code)
+
+
+def _standard_streams() -> None:
+    """The command's standard streams made safe to use.
+
+    A write to a reader gone away (``| head``) ends the process by SIGPIPE,
+    as it ends cat, grep or git: quietly, with the status shells know, at
+    whichever write met it (Python ignores the signal and raises instead).
+    A closed standard descriptor (``>&-``) is given /dev/null, so that no
+    file or pipe this run opens takes its number and is written to as if
+    it were the output; ``sys.stdout`` stays None, which says it was closed.
+    """
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDWR)
+            if opened != descriptor:
+                os.dup2(opened, descriptor)
+                os.close(opened)

@@ -63,3 +63,12 @@ class StaleOutputError(Bib2PubsError):
 
     def __str__(self) -> str:
         return f"{self.file}: {self.message}" + (f"\n{self.diff}" if self.diff else "")
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` says memory ran out: a MemoryError, or the
+    SystemError Python 3.11 raises in its place when there is no room for
+    one more call's frame."""
+    if isinstance(error, SystemError):
+        return str(error) == "error return without exception set"
+    return isinstance(error, MemoryError)

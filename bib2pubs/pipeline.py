@@ -30,7 +30,7 @@ from bib2pubs.namestyle import NAME_STYLES
 from bib2pubs.normalize import Normalizer
 from bib2pubs.parallel import allowed
 from bib2pubs.preprints import merge_preprints
-from bib2pubs.reader import Source, read_source
+from bib2pubs.reader import DEFAULT_LIMITS, Limits, Source, read_source
 from bib2pubs.select import Selection, select
 from bib2pubs.strict import strict_problems
 from bib2pubs.venuetable import builtin_table, load_user_venues
@@ -63,6 +63,8 @@ class Options:
     strict: bool = False
     #: Keep each entry's fields in the model, for BibTeX output.
     keep_fields: bool = False
+    #: The most one input may hold (bytes, entries); more is refused when read.
+    limits: Limits = DEFAULT_LIMITS
 
 
 def make_patterns(options: Options) -> list[Pattern]:
@@ -87,8 +89,12 @@ def make_patterns(options: Options) -> list[Pattern]:
     return patterns
 
 
-def read_sources(paths: Sequence[str], encoding: str | None = None) -> tuple[list[Source], list[Diagnostic]]:
-    """Reads every input; raises InputError for one that cannot be read."""
+def read_sources(
+    paths: Sequence[str], encoding: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[Source], list[Diagnostic]]:
+    """Reads every input; raises InputError for one that cannot be read or
+    holds more than ``limits`` allow (checked before any parsing, so that
+    every way of parsing, in one process or several, is bounded alike)."""
     sources: list[Source] = []
     diagnostics: list[Diagnostic] = []
     seen: list[str] = []
@@ -97,7 +103,7 @@ def read_sources(paths: Sequence[str], encoding: str | None = None) -> tuple[lis
             diagnostics.append(Diagnostic("", None, None, "warning", f"{path} is given twice; read once"))
             continue
         seen.append(path)
-        source, problems = read_source(path, encoding)
+        source, problems = read_source(path, encoding, limits)
         sources.append(source)
         diagnostics.extend(problems)
     return sources, diagnostics
@@ -255,7 +261,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Listing:
     Raises NothingReadError when no entry at all could be read: an emptied
     or broken .bib must not turn into an empty page.
     """
-    sources, read_problems = read_sources(paths, options.encoding)
+    sources, read_problems = read_sources(paths, options.encoding, options.limits)
     listing = build_listing(sources, options)
     diagnostics = (*read_problems, *listing.diagnostics)
     if listing.entries_read == 0:

@@ -296,6 +296,71 @@ def test_broken_pipe_is_quiet() -> None:
     assert all(line.startswith(f"{big}:") for line in result.stderr.splitlines())  # diagnostics only
 
 
+@pytest.mark.parametrize("args", [(), ("-f", "json"), ("-f", "text", "-o", "-"), ("--stats",), ("--watch",)])
+def test_a_closed_standard_output_is_one_clear_error(args: tuple[str, ...]) -> None:
+    # `bib2pubs refs.bib >&-` was an internal error (exit 70).
+    command = " ".join([sys.executable, "-m", "bib2pubs", str(REFS), *args])
+    result = subprocess.run(["sh", "-c", f"{command} >&-"], capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == "bib2pubs: error: standard output is closed; use -o FILE\n"
+
+
+def test_a_closed_standard_output_is_no_matter_with_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "pubs.md"
+    command = f"{sys.executable} -m bib2pubs {REFS} -o {out} >&-"
+    result = subprocess.run(["sh", "-c", command], capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 0 and result.stderr == f"{out}: written\n"
+    assert out.read_text(encoding="utf-8").startswith("## 2025\n")
+
+
+@pytest.mark.parametrize("format_name", ["text", "json"])
+def test_a_reader_gone_away_ends_the_run_as_sigpipe_ends_other_commands(format_name: str) -> None:
+    import signal
+
+    big = ROOT / "tests" / "corpus" / "pybtex" / "tugboat.bib"  # more output than a pipe holds
+    with subprocess.Popen(
+        [sys.executable, "-m", "bib2pubs", str(big), "-f", format_name],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(10)
+        process.stdout.close()  # as `| head -c 10` does
+        stderr = process.stderr.read().decode()
+        assert process.wait(timeout=60) == -signal.SIGPIPE  # 141 in the shell, as for cat or grep
+    assert "Traceback" not in stderr and "internal error" not in stderr
+
+
+def test_a_broken_pipe_in_python_ends_with_the_status_of_sigpipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where the signal is ignored (a caller in Python), the same status.
+    def gone(_: str) -> None:
+        raise BrokenPipeError
+
+    monkeypatch.setattr("bib2pubs.cli.write_stdout", gone)
+    result = invoke(str(REFS), "-f", "text")
+    assert result.exit_code == 141 and result.stderr == ""
+
+
+def test_watch_stops_when_nobody_reads_its_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bib2pubs.watch
+
+    polls: list[int] = []
+    watch = bib2pubs.watch.watch
+
+    def bounded(paths, run_once):  # type: ignore[no-untyped-def]
+        # A few polls, not forever: a watch that went on returns after them.
+        return watch(paths, run_once, rounds=3, sleep=lambda _: polls.append(1))
+
+    def gone(_: str) -> None:
+        raise BrokenPipeError
+
+    monkeypatch.setattr("bib2pubs.cli.write_stdout", gone)
+    monkeypatch.setattr(bib2pubs.watch, "watch", bounded)
+    result = invoke(str(REFS), "-f", "text", "--no-config", "--watch")
+    assert result.exit_code == 141
+    assert polls == []  # stopped at the first run
+
+
 HEAVY = ("rich", "jinja2", "pylatexenc", "bibtexparser")
 
 

@@ -4,6 +4,7 @@ format for arbitrary field text."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from bib2pubs.model import Person, Publication, Venue
 from bib2pubs.pipeline import Options, run
 from bib2pubs.render import render
-from tests.conftest import invoke
+from tests.conftest import REFS, invoke
 
 GBK = "@article{a, title={深度学习的研究}, author={张三 and 李四}, journal={计算机学报}, year=2020}\n"
 LATIN = "@article{a, title={Über Müller}, author={Müller, Jürgen}, journal={Zeitschrift}, year=2020}\n"
@@ -47,6 +48,71 @@ def test_encoding_mistakes_are_clear(tmp_path: Path) -> None:
     assert unknown.exit_code == 2 and "--encoding klingon: no such encoding" in unknown.stderr
     wrong = invoke(path, "--encoding", "ascii", "-f", "text")
     assert wrong.exit_code == 2 and "refs.bib:1: error: not valid ascii at line 1" in wrong.stderr
+
+
+#: refs.bib and an entry beyond ASCII, with a character outside the Basic
+#: Multilingual Plane (two units in UTF-16).
+WIDE = REFS.read_text(encoding="utf-8") + (
+    "@article{wide, title={Über Müller and 深度学习 in 𝒜}, author={Müller, Jürgen}, journal={J}, year=2020}\n"
+)
+
+
+def _as_utf8(tmp_path: Path) -> tuple[str, str]:
+    """stdout and stderr for WIDE in UTF-8, the reference."""
+    result = invoke(_write(tmp_path, WIDE.encode("utf-8")), "-f", "json")
+    assert result.exit_code == 0 and "深度学习 in 𝒜" in result.stdout
+    return result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+    ],
+)
+def test_a_byte_order_mark_says_the_encoding(tmp_path: Path, bom: bytes, codec: str) -> None:
+    # UTF-16 and UTF-32 were read as Windows-1252: garbage, and exit 0.
+    stdout, stderr = _as_utf8(tmp_path)
+    result = invoke(_write(tmp_path, bom + WIDE.encode(codec)), "-f", "json")
+    assert result.exit_code == 0
+    assert (result.stdout, result.stderr) == (stdout, stderr)
+
+
+@pytest.mark.parametrize(
+    ("codec", "label"),
+    [
+        ("utf-16-le", "UTF-16 (little-endian)"),
+        ("utf-16-be", "UTF-16 (big-endian)"),
+        ("utf-32-le", "UTF-32 (little-endian)"),
+        ("utf-32-be", "UTF-32 (big-endian)"),
+    ],
+)
+def test_utf16_without_a_mark_is_told_by_its_zero_bytes(tmp_path: Path, codec: str, label: str) -> None:
+    stdout, stderr = _as_utf8(tmp_path)
+    path = _write(tmp_path, WIDE.encode(codec))
+    result = invoke(path, "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["groups"] == json.loads(stdout)["groups"]
+    guess = (
+        f"{path}:1: warning: no byte order mark; read as {label} from its zero bytes; use --encoding to say otherwise"
+    )
+    assert result.stderr == guess + "\n" + stderr
+
+
+def test_utf16_cut_short_keeps_what_it_holds(tmp_path: Path) -> None:
+    data = b"\xff\xfe" + WIDE.encode("utf-16-le") + b"@"  # an odd byte at the end
+    path = _write(tmp_path, data)
+    result = invoke(path, "-f", "text")
+    assert result.exit_code == 0
+    assert "Über Müller and 深度学习 in 𝒜" in result.stdout
+    lines = WIDE.count("\n") + 1
+    assert (
+        f"{path}:{lines}: warning: not valid UTF-16 from line {lines}; what is not is shown as \ufffd" in result.stderr
+    )
 
 
 def test_strict_fails_on_warnings_and_writes_nothing(tmp_path: Path) -> None:
