@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bib2pubs import latex_tables as _t
+from bib2pubs.errors import is_out_of_memory
 
 # pylatexenc macros whose replacement is a plain string that is nevertheless
 # wrong for us (\today is the date the program runs).
@@ -309,5 +310,7 @@ def pylatexenc_symbols() -> dict[str, str]:
                 continue
             table[name] = repl
         return table
-    except Exception:  # noqa: BLE001 - an optional fallback must never break decoding
+    except Exception as error:  # an optional fallback must never break decoding
+        if is_out_of_memory(error):
+            raise  # an empty table would be kept for the run: end it clearly instead
         return {}

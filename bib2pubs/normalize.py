@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from bib2pubs.bibtex import RawEntry
 from bib2pubs.dates import parse_iso_date, parse_month, parse_year
+from bib2pubs.errors import is_out_of_memory
 from bib2pubs.latex import latex_to_text
 from bib2pubs.links import extract_links, unsafe_scheme
 from bib2pubs.marks import MARK_FIELDS, Marks, merge, parse_annotations, parse_mark_fields
@@ -104,7 +105,9 @@ class Normalizer:
                 publication, problems = normalize_entry(entry, self.patterns, self.name_style, self.table)
                 if self.keep_fields:
                     publication = replace(publication, fields=entry.fields)
-            except Exception as error:  # noqa: BLE001 - one odd entry must not sink the page
+            except Exception as error:  # one odd entry must not sink the page
+                if is_out_of_memory(error):
+                    raise  # not the entry's fault: the run ends with a clear message
                 message = f"entry skipped, internal error: {error!r}"
                 diagnostics.append(Diagnostic(entry.file, entry.line, entry.key or None, "error", message))
                 continue

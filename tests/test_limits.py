@@ -200,3 +200,37 @@ def test_what_python_raises_for_memory_counts_as_out_of_memory() -> None:
     assert is_out_of_memory(SystemError("error return without exception set"))
     assert not is_out_of_memory(SystemError("something else"))
     assert not is_out_of_memory(ValueError("error return without exception set"))
+
+
+def test_memory_running_out_in_one_entry_ends_the_run_rather_than_skipping_entries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each entry is normalized under a catch-all, so that one odd entry
+    cannot sink the page; out of memory is no entry's fault, and turning it
+    into "entry skipped" would lose every entry quietly."""
+    from bib2pubs import normalize
+
+    def starved(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(normalize, "normalize_entry", starved)
+    result = invoke(str(REFS), "-f", "text")
+    assert result.exit_code == 1
+    assert "out of memory" in result.stderr and "entry skipped" not in result.stderr
+
+
+def test_memory_running_out_while_building_the_macro_table_is_not_an_empty_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fallback table is kept for the run: an empty one would quietly
+    lose every macro it names."""
+    import importlib
+
+    from bib2pubs import latex_macros
+
+    def starved(name: str) -> object:
+        raise MemoryError
+
+    monkeypatch.setattr(importlib, "import_module", starved)
+    with pytest.raises(MemoryError):
+        latex_macros.pylatexenc_symbols.__wrapped__()
