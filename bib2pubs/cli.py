@@ -201,7 +201,7 @@ def _check_split(request: Request) -> None:
 
 def _split(bibfiles: Sequence[str], listing: Listing, request: Request, variables: dict[str, str]) -> None:
     """``--split DIR``: the folder brought in step with the listing."""
-    from bib2pubs.split import split_files, sync
+    from bib2pubs.split import SyncError, split_files, sync
 
     assert request.split is not None
     files, notes = split_files(
@@ -219,7 +219,11 @@ def _split(bibfiles: Sequence[str], listing: Listing, request: Request, variable
         target = os.path.join(folder, name)
         if os.path.exists(target) and any(bib != "-" and same_file(target, bib) for bib in bibfiles):
             raise UsageError(f"--split {folder} would overwrite the input {target}")
-    report = sync(folder, files, listing.diagnostics, prune=request.prune, force=request.force, check=request.check)
+    failure: SyncError | None = None
+    try:
+        report = sync(folder, files, listing.diagnostics, prune=request.prune, force=request.force, check=request.check)
+    except SyncError as error:  # the rest was done: say what, then fail
+        report, failure = error.report, error
     kept = "changed since bib2pubs wrote it, or not written by it (a link, a folder); kept (--force overwrites)"
     gone = "its entry is no longer listed; kept (--prune removes it)"
     kept_gone = "its entry is no longer listed, but it was changed since bib2pubs wrote it; kept (--force removes it)"
@@ -233,6 +237,8 @@ def _split(bibfiles: Sequence[str], listing: Listing, request: Request, variable
     if report.removed:
         counts.append(f"{len(report.removed)} {'to remove' if request.check else 'removed'}")
     click.echo(f"{folder}: {', '.join(counts)}", err=True)
+    if failure is not None:
+        raise failure
     if request.check and (report.written or report.removed):
         raise Bib2PubsError(f"{folder} is out of date")
 

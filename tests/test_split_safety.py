@@ -227,6 +227,7 @@ def test_a_file_that_still_cannot_be_written_is_an_error_of_its_own(  # type: ig
     assert f"warning: {LONG}: the key makes a file name too long" in said
     assert f"{folder}/2020-{'k' * 150}" in said and ": error: cannot write: File name too long" in said
     assert "1 file could not be written or removed (above); the rest is in step and recorded: 3 written" in said
+    assert f"{folder}: 3 written, 0 unchanged\n" in said  # the run's usual count, before the failure
     assert sorted(_assert_record_matches_the_folder(folder)) == ["2022-c2022.md", "2023-b2023.md", "2024-a2024.md"]
 
 
