@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import click
 
 from bib2pubs.config import file_problem, find_config, load_config
-from bib2pubs.errors import UsageError
+from bib2pubs.errors import UsageError, is_out_of_memory
 
 #: Where the command keeps the settings file it read, and its arguments
 #: (for --watch, which runs the whole command again).
@@ -44,6 +44,9 @@ class ConfiguredCommand(click.Command):
             click.echo(str(error), err=True)
             ctx.exit(error.exit_code)
         except Exception as error:  # noqa: BLE001 - no traceback reaches a user, even before the run
+            if is_out_of_memory(error):
+                click.echo(f"bib2pubs: error: out of memory reading the settings {path or ''}", err=True)
+                ctx.exit(1)
             click.echo(f"bib2pubs: error: internal error reading the settings {path or ''}: {error!r}", err=True)
             ctx.exit(70)
         ctx.meta[ARGUMENTS] = list(args)

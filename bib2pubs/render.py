@@ -24,7 +24,7 @@ from markupsafe import Markup
 from bib2pubs import filters
 from bib2pubs.bibexport import SITE_FIELDS, dropped_or_default, entry_bibtex
 from bib2pubs.entrytext import VenueLine
-from bib2pubs.errors import TemplateError, UsageError
+from bib2pubs.errors import TemplateError, UsageError, is_out_of_memory
 from bib2pubs.formats import RESERVED, format_of, user_template
 from bib2pubs.model import Diagnostic, Group, Listing, Person, Publication, Venue
 from bib2pubs.template_cache import afresh_on_failure, bytecode_cache
@@ -274,7 +274,9 @@ def _template_errors(template: str, template_name: str) -> Iterator[None]:
         yield
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(error.message or "syntax error", error.filename or template, error.lineno) from None
-    except Exception as error:  # noqa: BLE001 - a template or a --set value gone wrong, not our crash
+    except Exception as error:  # a template or a --set value gone wrong, not our crash
+        if is_out_of_memory(error):
+            raise  # the machine's limit, not the template's fault: reported as such
         file, line = _template_position(error, template_name)
         kind = (
             "template error" if isinstance(error, jinja2.TemplateError) else f"template error ({type(error).__name__})"

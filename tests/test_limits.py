@@ -234,3 +234,15 @@ def test_memory_running_out_while_building_the_macro_table_is_not_an_empty_table
     monkeypatch.setattr(importlib, "import_module", starved)
     with pytest.raises(MemoryError):
         latex_macros.pylatexenc_symbols.__wrapped__()
+
+
+def test_memory_running_out_while_rendering_is_no_template_error() -> None:
+    """A template's own errors are reported as its errors, with its file and
+    line; running out of memory is not one, and says so."""
+    from bib2pubs.errors import TemplateError
+    from bib2pubs.render import _template_errors
+
+    with pytest.raises(MemoryError), _template_errors("list.md.j2", "list.md.j2"):
+        raise MemoryError
+    with pytest.raises(TemplateError), _template_errors("list.md.j2", "list.md.j2"):
+        raise ZeroDivisionError
