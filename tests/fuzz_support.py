@@ -460,6 +460,9 @@ def untouched(original: bytes, base: Baseline, edits: Sequence[Edit]) -> list[st
     return keys
 
 
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def diagnostic_pattern(path: str) -> re.Pattern[str]:
     return re.compile(re.escape(path) + r":[1-9][0-9]*: (?:error|warning): \S.*")
 
@@ -485,9 +488,17 @@ def names(diagnostic: str, key: str) -> bool:
     return re.search(before + re.escape(key) + after, diagnostic.split(": ", 2)[-1]) is not None
 
 
-def check(outcome: Outcome, path: str, size: int, base: Baseline, keep: Sequence[str]) -> list[str]:
-    """What is wrong with a run of the mutated file (``size`` bytes), as
-    '[class] detail' strings."""
+def last_line(data: bytes) -> int:
+    """The highest line number a diagnostic on ``data`` may give, whatever
+    counts as a line break (``\n``, ``\r``, or any that Python knows)."""
+    text = data.decode("utf-8", "replace")
+    return max(len(text.splitlines()), data.count(b"\n") + data.count(b"\r")) + 1
+
+
+def check(outcome: Outcome, path: str, data: bytes, base: Baseline, keep: Sequence[str]) -> list[str]:
+    """What is wrong with a run of the mutated file ``data``, as '[class]
+    detail' strings."""
+    size = len(data)
     problems = []
     stderr = outcome.stderr.decode("utf-8", "replace")
     if outcome.status is None:
@@ -504,8 +515,17 @@ def check(outcome: Outcome, path: str, size: int, base: Baseline, keep: Sequence
         problems.append("[internal] an internal error on stderr")
     pattern = diagnostic_pattern(path)
     summaries = [(re.compile(text.format(path=re.escape(path))), status) for text, status in SUMMARIES]
-    for line in stderr.splitlines() if outcome.status is not None else ():
-        if pattern.fullmatch(line):
+    # Lines as a terminal shows them: only "\n" ends one; a "\r" or another
+    # control character inside would let the rest hide the file:line: part.
+    lines = stderr.split("\n")
+    if lines[-1] == "":  # after the last line's "\n", or no output at all
+        lines.pop()
+    for line in lines if outcome.status is not None else ():
+        if pattern.fullmatch(line) and not CONTROL_CHARACTER.search(line):
+            number = int(line[len(path) + 1 :].split(":", 1)[0])
+            if number > last_line(data):
+                problems.append(f"[line] a diagnostic past the end of the file: {line[:300]!r}")
+                break
             continue
         if any(regex.fullmatch(line) and outcome.status == status for regex, status in summaries):
             continue
@@ -522,7 +542,7 @@ def check(outcome: Outcome, path: str, size: int, base: Baseline, keep: Sequence
     elif outcome.status is not None and outcome.stdout.strip():
         problems.append(f"[output] exit {outcome.status} with output on stdout: {outcome.stdout[:200]!r}")
     if outcome.status is not None:
-        diagnostics = [line[len(path) :] for line in stderr.splitlines() if pattern.fullmatch(line)]
+        diagnostics = [line[len(path) :] for line in lines if pattern.fullmatch(line)]
         for key in keep:
             if key not in keys and not any(names(line, key) for line in diagnostics):
                 problems.append(f"[dropped] entry '{key}' (untouched) is neither listed nor named on stderr")

@@ -22,6 +22,7 @@ import os
 import random
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -82,9 +83,12 @@ def test_damaged_file_gives_a_listing_or_diagnostics(case: int, workdir: Path) -
     keep = untouched(original, base, edits)
     runner = run_subprocess if case % SUBPROCESS_EVERY == 0 else run_forked
     outcome = runner(str(path), str(workdir))
-    problems = check(outcome, str(path), len(mutated), base, keep)
+    problems = check(outcome, str(path), mutated, base, keep)
     if problems:
-        pytest.fail(_report(case, source, other, describe(edits), path, outcome, problems), pytrace=False)
+        # Kept where the test runner's clean-up of old scratch folders does not reach.
+        kept = Path(tempfile.mkdtemp(prefix=f"bib2pubs-fuzz-seed{SEED}-case{case:04d}-")) / path.name
+        kept.write_bytes(mutated)
+        pytest.fail(_report(case, source, other, describe(edits), kept, outcome, problems), pytrace=False)
     path.unlink()
 
 
@@ -97,7 +101,7 @@ def _report(case: int, source: Path, other: Path, edits: str, path: Path, outcom
             f"fuzz case {case} of seed {SEED}: " + "; ".join(problems),
             f"  file:     {source.relative_to(CORPUS)} (spliced with {other.relative_to(CORPUS)})",
             f"  damage:   {edits}",
-            f"  damaged:  {path}",
+            f"  damaged:  {path} (run as {path.name} in a scratch folder)",
             f"  command:  {command}",
             f"  run:      exit {outcome.status} after {outcome.seconds:.2f} s ({outcome.how})",
             "  stderr:",
@@ -120,12 +124,16 @@ def test_the_checks_see_what_they_look_for(tmp_path: Path) -> None:
     assert untouched(original, base, mutate_at(original, b"@misc{b", b"@misc{{b")) == ["c"]
     listing = b'{"groups": [{"title": "", "entries": [{"key": "a", "source": {"file": "x", "line": 1}}]}]}'
     found = check(
-        Outcome(0, listing, f"{path}:2: error: b: broken\n".encode(), 0.1, "fork"), str(path), 100, base, ["a", "c"]
+        Outcome(0, listing, f"{path}:2: error: b: broken\n".encode(), 0.1, "fork"),
+        str(path),
+        original,
+        base,
+        ["a", "c"],
     )
     assert found == ["[dropped] entry 'c' (untouched) is neither listed nor named on stderr"]
     named = f"{path}:2: error: b: broken, and so is c\n".encode()
-    assert check(Outcome(0, listing, named, 0.1, "fork"), str(path), 100, base, ["a", "c"]) == []
-    stray = check(Outcome(70, b"", b"boom\n", 0.1, "fork"), str(path), 100, base, [])
+    assert check(Outcome(0, listing, named, 0.1, "fork"), str(path), original, base, ["a", "c"]) == []
+    stray = check(Outcome(70, b"", b"boom\n", 0.1, "fork"), str(path), original, base, [])
     assert [problem.split("]")[0] for problem in stray] == ["[exit", "[form"]
 
 
