@@ -22,6 +22,11 @@ from bib2pubs.model import Diagnostic, Level
 
 #: The longest value macro concatenation may build (a 5 MB abstract is fine).
 MAX_VALUE = 10_000_000
+#: And what it may build in all, beyond ``MAX_VALUE``, per character read:
+#: macros that double each other would otherwise fill the memory with
+#: values of ``MAX_VALUE`` one after the other. Real files build a small
+#: fraction of their own size (see ``join_budget``).
+JOINED_PER_CHAR = 8
 
 #: Macros every BibTeX style defines (plain.bst and friends).
 STANDARD_MACROS: Mapping[str, str] = {
@@ -64,22 +69,35 @@ STANDARD_MACROS: Mapping[str, str] = {
 _TYPE = r"[A-Za-z_][^\s{}(),=\"#%'@]*"
 _ENTRY_HEAD = re.compile(r"@\s*(" + _TYPE + r")\s*([{(])")
 _BARE_TYPE = lazy(r"@\s*(" + _TYPE + r")")
-# A line that starts a new entry: used to stop a runaway value or entry.
-_NEXT_ENTRY = r"\n[ \t]*@[ \t]*" + _TYPE + r"\s*[{(]"
-_BRACE_SCAN = lazy(r"[{}]|" + _NEXT_ENTRY)
+# Where a command may start: an "@" before a type.
+_COMMAND_START = lazy(r"@\s*[A-Za-z_]")
+# An entry's head where a runaway value or a broken entry may run into
+# it: at the start of a line, or within one when a key and a comma follow
+# ("… } @misc{key, …": a file written on one line).
+_HEAD_AT_LINE = r"\n[ \t]*@[ \t]*" + _TYPE + r"\s*"
+_HEAD_IN_LINE = r"@[ \t]*" + _TYPE + r"\s*"
+_KEYED = r"[{(]\s*[^\s,{}=\"]+\s*,"
+# Scans of values count heads, and leave the brace after one to count as a brace.
+_SCAN_HEAD = _HEAD_AT_LINE + r"(?=[{(])|" + _HEAD_IN_LINE + "(?=" + _KEYED + ")"
+_BRACE_SCAN = lazy(r"[{}]|" + _SCAN_HEAD)
+_ESCAPED_BRACE_SCAN = lazy(r"\\[{}]|[{}]|" + _SCAN_HEAD)
+_QUOTE_SCAN = lazy(r'[{}"]|' + _SCAN_HEAD)
+_ESCAPED_QUOTE_SCAN = lazy(r'\\[{}]|[{}"]|' + _SCAN_HEAD)
 _BRACES_ONLY = lazy(r"[{}]")
-_ESCAPED_BRACE_SCAN = lazy(r"\\[{}]|[{}]|" + _NEXT_ENTRY)
-_QUOTE_SCAN = lazy(r'[{}"]|' + _NEXT_ENTRY)
-_NEXT_ENTRY_RE = lazy(_NEXT_ENTRY)
-# How many entry-like lines a value may hold before it counts as unclosed:
-# this bounds the work a missing brace costs (each broken value would
-# otherwise be scanned to the end of the file).
+_NEXT_ENTRY_RE = lazy(_HEAD_AT_LINE + "[{(]|" + _HEAD_IN_LINE + _KEYED)
+# An entry's head in text a broken entry took with it, named in a report.
+_SKIPPED_HEAD = lazy(r"@[ \t]*(" + _TYPE + r")\s*[{(]\s*([^\s,{}=\"]+)\s*,")
+_COMMENT_OPEN = lazy(r"@\s*comment\s*\{", re.IGNORECASE)
+# How many heads a value may hold before it counts as unclosed: this bounds
+# the work a missing brace costs (each broken value would otherwise be
+# scanned to the end of the file).
 _MAX_ENTRY_LINES_IN_VALUE = 16
 _SWALLOWED_FIELD = lazy(r"[\n,][ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
 # After an entry: "," or blanks, then "name = value" — fields cut off by a stray "}".
 _STRAY_FIELDS = re.compile(r"[ \t]*,?\s*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\w]")
 _LITERAL_WORDS = frozenset({"true", "false", "yes", "no"})
 _SPACE = re.compile(r"\s*")
+_BLANKS = re.compile(r"[^\S\n]*")
 _FIELD_NAME = lazy(r"[^\s=,{}()\"#%@]+")
 _BARE_WORD = lazy(r"[^\s,#{}()\"=%]+")
 _KEY_BRACE = re.compile(r"[^\s,{}=\"]*")
@@ -134,6 +152,41 @@ def _fast_field(close: str) -> re.Pattern[str]:
 # Compiled for "(…)"-delimited entries only when a file has one: each
 # pattern takes a millisecond or two to compile, a tenth of a small run.
 _FAST_FIELD = {"}": _fast_field("}")}
+
+
+def join_budget(size: int) -> int:
+    """How many characters concatenation may build in all while reading
+    ``size`` characters: one limit for every way a file is read."""
+    return MAX_VALUE + JOINED_PER_CHAR * size
+
+
+class Joiner:
+    """Counts what joining values with "#" builds (``used``, a joined
+    value's length added once it is built) against ``budget``."""
+
+    __slots__ = ("budget", "used")
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+
+    def room(self, written: int) -> int:
+        """How long the next joined value may be, ``written`` in that many
+        characters: ``MAX_VALUE`` while the budget lasts, and never shorter
+        than what it is written in, so that no text of the file itself is
+        cut (that much makes the memory grow only as the file's size)."""
+        return max(min(MAX_VALUE, self.budget - self.used), written)
+
+
+def _first_characters(parts: list[str], count: int) -> str:
+    """The first ``count`` characters of the parts joined, without joining more."""
+    kept = []
+    for part in parts:
+        kept.append(part[:count])
+        count -= len(kept[-1])
+        if count <= 0:
+            break
+    return "".join(kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +284,7 @@ class _Parser:
         diagnostics: list[Diagnostic],
         unnamed: list[int],
         keys: dict[str, tuple[str, int]],
+        joiner: Joiner,
         first_line: int = 1,
     ) -> None:
         self.text = text
@@ -245,8 +299,11 @@ class _Parser:
         self.entries: list[RawEntry] = []
         self.preambles: list[str] = []
         self.unnamed = unnamed  # one counter across the run's files
-        self.brace_scan = _BRACE_SCAN  # _ESCAPED_BRACE_SCAN while retrying an entry
+        self.escaped = False  # whether "\\{" and "\\}" are read as literal braces (retrying an entry)
         self.keys = keys  # lower-case key -> (file, line) of its first entry, across files
+        self.joiner = joiner  # one across the run's files
+        self.comment_ends: dict[int, int] | None = None  # see _comment_end
+        self.last_paren = text.rfind(")")
 
     # -- reporting -------------------------------------------------------
 
@@ -259,13 +316,24 @@ class _Parser:
         """Reads the commands that start before ``stop`` (the end)."""
         text, pos = self.text, 0
         stop = self.n if stop is None else stop
+        # Where the first non-blank character of the latest "@"'s line is.
+        # Each "@" comes after the last, so the search for its line's start
+        # covers only the text between them: looking back to the line start
+        # from every "@" made a long line's cost grow with its square.
+        searched = 0
+        first = self._first_on_line(0)
         while True:
             at = text.find("@", pos)
             if at < 0 or at >= stop:
                 self.clean_end = pos <= stop
                 return
-            line_start = text.rfind("\n", 0, at) + 1
-            if text[line_start:at].lstrip().startswith("%"):
+            newline = text.rfind("\n", searched, at)
+            searched = at
+            if newline >= 0:
+                first = newline + 1
+                if text[first].isspace():  # (never "\n": that newline would be the last)
+                    first = self._first_on_line(first)
+            if first < at and text[first] == "%":
                 # A commented-out line: biber skips it, and so do users' eyes.
                 end = text.find("\n", at)
                 pos = self.n if end < 0 else end
@@ -273,38 +341,48 @@ class _Parser:
             head = _ENTRY_HEAD.match(text, at)
             if head is None:
                 bare = _BARE_TYPE.match(text, at)
-                if bare and bare.group(1).lower() != "comment" and not text[line_start:at].strip():
+                if bare and bare.group(1).lower() != "comment" and first >= at:
                     # "@comment text" is BibTeX's own comment; others are typos.
                     self.report(at, "warning", f"'@{bare.group(1)}' without '{{' or '(' ignored")
-                pos = at + 1  # otherwise an @ in free text between entries
+                # Otherwise an @ in free text between entries. The "@"s that
+                # cannot start a command (a run of them) are passed over in
+                # one search, not one turn of this loop each.
+                after = _COMMAND_START.search(text, at + 1)
+                pos = min(after.start(), stop) if after else stop
                 continue
             kind = head.group(1).lower()
             open_pos = head.end() - 1
             if kind == "comment":
                 pos = self._skip_comment(open_pos)
             elif kind == "preamble":
-                pos = self._command(at, open_pos, self._preamble)
+                pos = self._command(at, open_pos, self._preamble, "a broken @preamble")
             elif kind == "string":
-                pos = self._command(at, open_pos, self._string)
+                pos = self._command(at, open_pos, self._string, "a broken @string")
             else:
-                pos = self._command(at, open_pos, partial(self._entry, at, kind))
+                pos = self._command(at, open_pos, partial(self._entry, at, kind), "a broken entry")
 
-    def _command(self, at: int, open_pos: int, body: Callable[[int], int]) -> int:
+    def _first_on_line(self, line_start: int) -> int:
+        blanks = _BLANKS.match(self.text, line_start)
+        return blanks.end() if blanks else line_start
+
+    def _command(self, at: int, open_pos: int, body: Callable[[int], int], what: str) -> int:
         try:
             return body(open_pos)
         except _Broken as broken:
             self.report(broken.pos, "error", broken.message)
-            return max(broken.resume, at + 1)
+            resume = max(broken.resume, at + 1)
+            self._name_skipped(at, resume, what)
+            return resume
 
     def _skip_comment(self, open_pos: int) -> int:
-        close = "}" if self.text[open_pos] == "{" else ")"
-        if close == "}":
+        if self.text[open_pos] == "{":
             # Entries inside the comment are commented out: no stopping at them.
-            end = self._balanced_end(open_pos, _BRACES_ONLY)
+            end = self._comment_end(open_pos)
             if end is not None:
                 return end + 1
         else:
-            end = self.text.find(")", open_pos)
+            # Unclosed when no ")" follows it, nor then the comments after it.
+            end = self.text.find(")", open_pos) if open_pos < self.last_paren else -1
             if end >= 0:
                 return end + 1
         # Unclosed: BibTeX ignores just the word, so the rest is free text.
@@ -360,8 +438,11 @@ class _Parser:
         if isinstance(attempt, _Broken):
             retried = self._retry_with_literal_braces(at, after_key, close, key, attempt)
             if retried is None:
-                self.report(attempt.pos, "error", f"{attempt.message}; entry skipped", key or None)
-                return max(attempt.resume, at + 1)
+                unnamed = "" if key else f" (an entry without a key, from line {line})"
+                self.report(attempt.pos, "error", f"{attempt.message}; entry skipped{unnamed}", key or None)
+                resume = max(attempt.resume, at + 1)
+                self._name_skipped(at, resume, f"the broken entry '{key}'" if key else "a broken entry")
+                return resume
             attempt = retried
         fields, field_lines, pos = attempt
         if not key:
@@ -417,11 +498,11 @@ class _Parser:
         region = self.text[at : max(broken.resume, broken.pos + 1)]
         if "\\{" not in region and "\\}" not in region:
             return None
-        self.brace_scan = _ESCAPED_BRACE_SCAN
+        self.escaped = True
         try:
             result = self._attempt(at, after_key, close, key)
         finally:
-            self.brace_scan = _BRACE_SCAN
+            self.escaped = False
         if isinstance(result, _Broken):
             return None
         self.report(at, "warning", "unbalanced braces; read '\\{' and '\\}' as literal braces", key or None)
@@ -441,7 +522,7 @@ class _Parser:
         # The fast path reads most fields in one match each; it stays off
         # while an entry is retried with literal braces.
         pattern = _FAST_FIELD.get(close) or _FAST_FIELD.setdefault(close, _fast_field(close))
-        fast = pattern.match if self.brace_scan is _BRACE_SCAN else None
+        fast = None if self.escaped else pattern.match
         careful_next = False  # the next field is one the fast path gave up on
         while True:
             found = fast(text, pos) if fast is not None and not careful_next else None
@@ -517,51 +598,69 @@ class _Parser:
         ``what`` names the value in messages ("field 'title'")."""
         text, n = self.text, self.n
         parts: list[str] = []
-        cut = False
+        size = 0
+        start = self._skip_space(pos)  # where the value is written
         while True:
             pos = self._skip_space(pos)
             if pos >= n:
                 raise _Broken(f"{what}: value missing at end of file", n, pos)
             char = text[pos]
             if char == "{":
-                end = self._balanced_end(pos, self.brace_scan)
+                end = self._balanced_end(pos, _ESCAPED_BRACE_SCAN if self.escaped else _BRACE_SCAN)
                 if end is None:
                     raise _Broken(f"unbalanced braces in {what}", self._resume(pos), pos)
-                value = text[pos + 1 : end]
-                if self.brace_scan is _ESCAPED_BRACE_SCAN:
-                    # Spelled so that later stages, which count braces as
-                    # BibTeX does, see a balanced value.
-                    value = value.replace("\\{", "\\textbraceleft{}").replace("\\}", "\\textbraceright{}")
-                parts.append(value)
-                pos = end + 1
+                part = self._literal(text[pos + 1 : end])
             elif char == '"':
-                end = self._quoted_end(pos)
-                if end is None:
-                    raise _Broken(f'unterminated "quoted" value in {what}', self._resume(pos), pos)
-                parts.append(text[pos + 1 : end])
-                pos = end + 1
+                end = self._quoted_end(pos, what)
+                part = self._literal(text[pos + 1 : end])
             else:
                 word = _BARE_WORD.match(text, pos)
                 if word is None:
                     raise _Broken(f"{what}: expected a value, found {char!r}", self._resume(pos), pos)
-                parts.append(self._macro(word.group(), pos, key))
-                pos = word.end()
-            if len(parts) > 1 and sum(map(len, parts)) > MAX_VALUE:
-                # Macros that double each other grow without bound.
-                parts, cut = ["".join(parts)[:MAX_VALUE]], True
-            pos = self._skip_space(pos)
-            if pos < n and text[pos] == "#":
-                pos += 1
+                part = self._macro(word.group(), pos, key)
+                end = word.end() - 1
+            pos = end + 1
+            parts.append(part)
+            size += len(part)
+            after = self._skip_space(pos)
+            if after < n and text[after] == "#":
+                pos = after + 1
                 continue
-            if cut:
-                self.report(pos, "warning", f"{what} grows past {MAX_VALUE:,} characters through macros; cut", key)
-            return "".join(parts), pos
+            if len(parts) == 1:
+                return part, after
+            room = self.joiner.room(pos - start)
+            if size <= room:
+                value = "".join(parts)
+            else:
+                # Macros that double each other grow without bound.
+                value = _first_characters(parts, room)
+                left = (
+                    f", all that is left of the {self.joiner.budget:,} this file may build" if room < MAX_VALUE else ""
+                )
+                self.report(after, "warning", f"{what} grows past {room:,} characters through macros{left}; cut", key)
+            self.joiner.used += len(value)
+            return value, after
+
+    def _literal(self, value: str) -> str:
+        if self.escaped:
+            # Spelled so that later stages, which count braces as BibTeX
+            # does, see a balanced value.
+            return value.replace("\\{", "\\textbraceleft{}").replace("\\}", "\\textbraceright{}")
+        return value
 
     def _joined(self, start: int, end: int, key: str | None) -> str | None:
         """The value of parts joined by "#" between ``start`` and ``end``, as
-        the fast path found them; None when it grows past ``MAX_VALUE``."""
+        the fast path found them; None when it grows past what the careful
+        path would cut it to."""
         parts = []
         size = 0
+        joiner = self.joiner
+        # joiner.room(end - start), spelled out where most joined values pass
+        room = joiner.budget - joiner.used
+        if room > MAX_VALUE:
+            room = MAX_VALUE
+        if room < end - start:
+            room = end - start
         for part in _FAST_PART.finditer(self.text, start, end):
             braced, quoted, word = part.groups()
             value = braced if braced is not None else quoted if quoted is not None else None
@@ -569,8 +668,9 @@ class _Parser:
                 value = self._macro(word, part.start(3), key)
             parts.append(value)
             size += len(value)
-            if size > MAX_VALUE:
+            if size > room:
                 return None
+        joiner.used += size
         return "".join(parts)
 
     def _macro(self, word: str, pos: int, key: str | None) -> str:
@@ -619,45 +719,91 @@ class _Parser:
         entry_lines = 0
         for match in scan.finditer(self.text, open_pos):
             token = match.group()
-            if token in ("\\{", "\\}"):
-                continue
             if token == "{":
                 depth += 1
             elif token == "}":
                 depth -= 1
                 if depth == 0:
                     return match.start()
-            else:
+            elif token[0] != "\\":  # not an escaped brace, in a second reading
                 entry_lines += 1
                 if entry_lines > _MAX_ENTRY_LINES_IN_VALUE:
                     return None
         return None
 
-    def _quoted_end(self, open_pos: int) -> int | None:
-        """The offset of the quote closing the one at ``open_pos``, or None."""
+    def _quoted_end(self, open_pos: int, what: str) -> int:
+        """The offset of the quote closing the one at ``open_pos``: the next
+        at brace depth 0, as BibTeX reads it. A "}" at depth 0 is an error
+        there, as in BibTeX: read on, a "{" after it would take the closing
+        quote and the entries after it into the value."""
         depth = 0
         entry_lines = 0
         text = self.text
-        for match in _QUOTE_SCAN.finditer(text, open_pos + 1):
+        scan = _ESCAPED_QUOTE_SCAN if self.escaped else _QUOTE_SCAN
+        for match in scan.finditer(text, open_pos + 1):
             token = match.group()
             if token == "{":
                 depth += 1
             elif token == "}":
-                depth = max(depth - 1, 0)
+                if depth == 0:
+                    where = match.start()
+                    raise _Broken(f"unbalanced braces in {what} (a '}}' in quotes)", self._resume(where), where)
+                depth -= 1
             elif token == '"':
                 # ``\"`` at depth 0 is an umlaut written without braces.
                 if depth == 0 and text[match.start() - 1] != "\\":
                     return match.start()
-            else:
+            elif token[0] != "\\":
                 entry_lines += 1
                 if entry_lines > _MAX_ENTRY_LINES_IN_VALUE:
-                    return None
-        return None
+                    break
+        raise _Broken(f'unterminated "quoted" value in {what}', self._resume(open_pos), open_pos)
+
+    def _comment_end(self, open_pos: int) -> int | None:
+        """The offset of the brace closing ``@comment{`` at ``open_pos``, or None."""
+        if self.comment_ends is None:
+            end = self._balanced_end(open_pos, _BRACES_ONLY)
+            if end is not None:
+                return end
+            # Unclosed: the comments after it would each scan to the end of
+            # the file again. One pass finds where all of them end.
+            self.comment_ends = _comment_ends(self.text, open_pos)
+        return self.comment_ends.get(open_pos)
 
     def _resume(self, pos: int) -> int:
-        """Where to go on after a broken entry: the next line starting an entry."""
+        """Where to go on after a broken entry: the next entry's head."""
         match = _NEXT_ENTRY_RE.search(self.text, pos)
-        return match.start() + 1 if match else self.n
+        if match is None:
+            return self.n
+        return match.start() + 1 if self.text[match.start()] == "\n" else match.start()
+
+    def _name_skipped(self, at: int, resume: int, owner: str) -> None:
+        """Reports each entry whose head lies in the text from ``at`` to
+        ``resume``, skipped with the broken command at ``at``: none is lost
+        without a word."""
+        message = f"entry skipped: it lies within {owner} (line {self.lines.at(at)})"
+        for head in _SKIPPED_HEAD.finditer(self.text, at + 1, resume):
+            if head.group(1).lower() not in ("comment", "preamble", "string"):
+                self.report(head.start(), "error", message, head.group(2))
+
+
+def _comment_ends(text: str, start: int) -> dict[int, int]:
+    """Where each ``@comment{`` from ``start`` on ends: the offset of its
+    opening brace to that of its closing one, when it has one."""
+    wanted = {found.end() - 1 for found in _COMMENT_OPEN.finditer(text, start)}
+    ends: dict[int, int] = {}
+    opened: list[tuple[int, int]] = []  # (depth inside, offset) of comments open
+    depth = 0
+    for match in _BRACES_ONLY.finditer(text, start):
+        if match.group() == "{":
+            depth += 1
+            if match.start() in wanted:
+                opened.append((depth, match.start()))
+        else:
+            depth -= 1
+            while opened and opened[-1][0] > depth:
+                ends[opened.pop()[1]] = match.start()
+    return ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -675,21 +821,40 @@ class Part:
     #: Whether reading stopped at the top level at ``stop``, as reading the
     #: whole file would pass there: no command ran on past it.
     clean_end: bool
+    #: How many characters concatenation built (see ``Joiner``).
+    joined: int
 
 
-def parse_part(text: str, file: str, macros: Mapping[str, str], first_line: int = 1, stop: int | None = None) -> Part:
+def parse_part(
+    text: str,
+    file: str,
+    macros: Mapping[str, str],
+    first_line: int = 1,
+    stop: int | None = None,
+    budget: int | None = None,
+) -> Part:
     """Parses the commands of ``text`` that start before ``stop``; ``text``
     is ``file`` from line ``first_line`` on, and ``macros`` are defined
-    before it. For reading a large file's parts at once: the caller checks
-    that what each part assumed of the others held."""
+    before it; concatenation may build ``budget`` characters (by default,
+    the ``join_budget`` of ``text``; of the whole file for a part of it).
+    For reading a large file's parts at once: the caller checks that what
+    each part assumed of the others held."""
     defined = dict(macros)
     diagnostics: list[Diagnostic] = []
     unnamed = [0]
     keys: dict[str, tuple[str, int]] = {}
-    parser = _Parser(text, file, defined, diagnostics, unnamed, keys, first_line)
+    joiner = Joiner(join_budget(len(text)) if budget is None else budget)
+    parser = _Parser(text, file, defined, diagnostics, unnamed, keys, joiner, first_line)
     parser.parse(stop)
     return Part(
-        tuple(parser.entries), defined, tuple(parser.preambles), tuple(diagnostics), keys, unnamed[0], parser.clean_end
+        tuple(parser.entries),
+        defined,
+        tuple(parser.preambles),
+        tuple(diagnostics),
+        keys,
+        unnamed[0],
+        parser.clean_end,
+        joiner.used,
     )
 
 
@@ -706,8 +871,10 @@ def parse_sources(sources: list[tuple[str, str]]) -> Bibliography:
     preambles: list[str] = []
     unnamed = [0]
     keys: dict[str, tuple[str, int]] = {}
+    joiner = Joiner(join_budget(0))
     for file, text in sources:
-        parser = _Parser(text, file, macros, diagnostics, unnamed, keys)
+        joiner.budget += JOINED_PER_CHAR * len(text)  # the budget of all the text read so far
+        parser = _Parser(text, file, macros, diagnostics, unnamed, keys, joiner)
         parser.parse()
         entries.extend(parser.entries)
         preambles.extend(parser.preambles)

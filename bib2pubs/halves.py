@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from bib2pubs import parallel
-from bib2pubs.bibtex import _FIELD_NAME, STANDARD_MACROS, Part, RawEntry, _nested, parse_part
+from bib2pubs.bibtex import _FIELD_NAME, STANDARD_MACROS, Joiner, Part, RawEntry, _nested, join_budget, parse_part
 from bib2pubs.model import Diagnostic, Publication
 from bib2pubs.parallel import collect, start
 from bib2pubs.reader import Source
@@ -61,13 +61,15 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
     if cut is None:
         return None
     split = cut.start() + 1
-    macros = _scanned_macros(text, split)
+    # Concatenation may build as much in all as in one reading of the file.
+    budget = join_budget(len(text))
+    macros = _scanned_macros(text, split, Joiner(budget))
     if macros is None:
         return None
     second_line = text.count("\n", 0, split) + 1
 
     def second_half() -> tuple[int, Part, Normalized]:
-        part = parse_part(text[split:], source.name, macros, second_line)
+        part = parse_part(text[split:], source.name, macros, second_line, budget=budget)
         # Sending the entries back would cost more than reading them.
         return len(part.entries), replace(part, entries=()), normalize(part.entries)
 
@@ -77,38 +79,41 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
     # The first half is read in the whole text, so that whatever it looks
     # ahead at (a value or a comment running on, where to resume after an
     # error) is what a single reading sees; it must stop at the cut.
-    first = parse_part(text, source.name, {}, stop=split)
+    first = parse_part(text, source.name, {}, stop=split, budget=budget)
     first_normalized = normalize(first.entries)
     done = collect(worker)
     if done is None:
         return None
     second_count, second, second_normalized = done
-    if not _consistent(first, second, macros):
+    if not _consistent(first, second, macros, budget):
         return None
     publications = first_normalized[0] + second_normalized[0]
     count = len(first.entries) + second_count
     return count, [first, second], (publications, first_normalized[1] + second_normalized[1])
 
 
-def _consistent(first: Part, second: Part, assumed: dict[str, str]) -> bool:
+def _consistent(first: Part, second: Part, assumed: dict[str, str], budget: int) -> bool:
     return (
         first.clean_end
         and first.macros == assumed
         and not (first.unnamed and second.unnamed)
         and not first.keys.keys() & second.keys.keys()
+        # Below the budget together, neither half was cut by it, nor would
+        # one reading be: each value joined is cut (or not) as there.
+        and first.joined + second.joined < budget
     )
 
 
-def _scanned_macros(text: str, end: int) -> dict[str, str] | None:
+def _scanned_macros(text: str, end: int, joiner: Joiner) -> dict[str, str] | None:
     """The macros ``@string`` commands before ``end`` define, read the way
     the parser reads them; None when one is written in a way this quick
-    reading does not follow."""
+    reading does not follow, or would be cut (the parser reports it)."""
     macros: dict[str, str] = {}
     for command in _STRING_COMMAND.finditer(text, 0, end):
         found = _STRING_DEFINITION.match(text, command.start())
         if found is None:
             return None
-        value, pos = _value(text, found.end(), end, macros)
+        value, pos = _value(text, found.end(), end, macros, joiner)
         closing = _STRING_END.match(text, pos) if value is not None else None
         if closing is None or value is None:
             return None
@@ -116,9 +121,11 @@ def _scanned_macros(text: str, end: int) -> dict[str, str] | None:
     return macros
 
 
-def _value(text: str, pos: int, end: int, macros: dict[str, str]) -> tuple[str | None, int]:
+def _value(text: str, pos: int, end: int, macros: dict[str, str], joiner: Joiner) -> tuple[str | None, int]:
     """A value of parts joined by "#" from ``pos``, and where it ends."""
     parts = []
+    size = 0
+    start = None  # where the value is written: from its first part to the end of its last
     while True:
         part = _PART.match(text, pos, end)
         if part is None:
@@ -126,13 +133,24 @@ def _value(text: str, pos: int, end: int, macros: dict[str, str]) -> tuple[str |
         braced, quoted, word = part.groups()
         if braced is not None or quoted is not None:
             parts.append(braced if braced is not None else quoted)
+            written = part.span(1 if braced is not None else 2)
+            written = (written[0] - 1, written[1] + 1)  # with the braces or quotes
         elif word.isdigit():
             parts.append(word)
+            written = part.span(3)
         else:
             known = macros.get(word.lower(), STANDARD_MACROS.get(word.lower()))
             if known is None:
                 return None, pos
             parts.append(known)
+            written = part.span(3)
+        start = written[0] if start is None else start
+        size += len(parts[-1])
         pos = part.end()
         if not part.group().rstrip().endswith("#"):
+            if len(parts) == 1:
+                return parts[0], pos
+            if size > joiner.room(written[1] - start):
+                return None, pos  # cut where the parser reads it: a case for one reading
+            joiner.used += size
             return "".join(parts), pos

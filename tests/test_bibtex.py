@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bib2pubs.bibtex import parse_sources, parse_text
+from bib2pubs import bibtex, halves, parallel
+from bib2pubs.bibtex import Bibliography, parse_sources, parse_text
 from bib2pubs.crossref import resolve_crossrefs
-from bib2pubs.reader import decode
+from bib2pubs.normalize import Normalizer
+from bib2pubs.pipeline import build_listing
+from bib2pubs.reader import Source, decode
+from bib2pubs.venuetable import builtin_table
 from tests.conftest import CORPUS
 
 
@@ -335,7 +340,132 @@ def test_a_line_starting_with_at_inside_a_value_is_text() -> None:
     result = parse_text(text, "a.bib")
     assert [entry.key for entry in result.entries] == ["a", "b"]
     assert result.entries[0].fields["abstract"] == "Presented at Networking\n@Scale (2019) in Menlo Park."
+    assert result.entries[1].fields["note"] == "Cite as:\n@misc{foo, title={Phantom}}"
     assert result.diagnostics == ()
+
+
+# A line starting "@Word{" inside a value, in every place it was found to
+# be taken for an entry: its "{" went uncounted, so the value ended a brace
+# early, and the entry was skipped or lost a brace.
+PASTED = {
+    "braced, closed on its line": "{Text\n@article{x} more}",
+    "braced, closed lines later": "{Text\n@article{x,\nmore text}}",
+    "braced, nested": "{Text {nested\n@article{x, y} more} end}",
+    "braced, nested, closed with it": "{Text {nested\n@article{x, y}} end}",
+    "braced, at the start": "{\n@article{x, y}\n}",
+    "braced, parenthesised": "{Text\n@article(x, y) more}",
+    "quoted": '"Text\n@article{x, y} more"',
+    "quoted, closed lines later": '"Text\n@article{x,\n y} more"',
+    "joined": "{Text} # {\n@article{x, y} more}",
+}
+
+
+@pytest.mark.parametrize("value", PASTED.values(), ids=list(PASTED))
+@pytest.mark.parametrize(("opener", "closer"), [("{", "}"), ("(", ")")])
+def test_a_line_starting_like_an_entry_inside_any_value_is_text(value: str, opener: str, closer: str) -> None:
+    text = f"@article{opener}b, abstract = {value}, title = {{U}}{closer}\n@misc{{z, title = {{Z}}}}\n"
+    result = parse_text(text, "p.bib")
+    assert [entry.key for entry in result.entries] == ["b", "z"]
+    expected = value[1:-1].replace("} # {", "")
+    assert dict(result.entries[0].fields) == {"abstract": expected, "title": "U"}
+    assert result.diagnostics == ()
+    assert parse_text(text, "p.bib") == _careful(text)
+
+
+def _careful(text: str) -> Bibliography:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bibtex, "_FAST_FIELD", {"}": re.compile("(?!)"), ")": re.compile("(?!)")})
+        return parse_text(text, "p.bib")
+
+
+@pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
+@pytest.mark.parametrize("value", PASTED.values(), ids=list(PASTED))
+@pytest.mark.parametrize("across", [False, True], ids=["before the cut", "across the cut"])
+def test_a_line_starting_like_an_entry_inside_a_value_is_text_when_read_in_halves(
+    value: str, across: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The file is cut in two at the first line starting an entry after its
+    # middle. The value comes just before the middle or, made long, holds
+    # it: then the cut falls on the line inside the value, and the halves
+    # are not trusted with it.
+    if across:
+        value = value[0] + "x" * 3000 + value[1:]
+    entry = f"@article{{b, abstract = {value}, title = {{U}}}}\n"
+    text = "".join(f"@misc{{k{n}, title = {{T{n}}}, year = 2020}}\n" for n in range(40)).replace(
+        "@misc{k20,", entry + "@misc{k20,"
+    )
+    sources = [Source("p.bib", text)]
+    monkeypatch.setenv("BIB2PUBS_JOBS", "1")
+    alone = build_listing(sources)
+    assert alone.entries_read == 41 and alone.diagnostics == ()
+    monkeypatch.setenv("BIB2PUBS_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_TEXT", 0)
+    normalize = Normalizer((), "full", builtin_table()).chunk
+    assert (halves.read_in_halves(sources[0], normalize) is None) is across
+    assert build_listing(sources) == alone
+
+
+# A value broken in each way, and what is said of it. BibTeX 0.99d reads
+# the first as "Unbalanced braces---line 1", skips the rest of entry "a",
+# and reads "b" and "c"; so does bib2pubs, which skips "a" whole.
+BROKEN_VALUES = {
+    "'}' then '{' in quotes": ('"q } {"', "unbalanced braces in field 'title' (a '}' in quotes)"),
+    "'{' left open in quotes": ('"q { x"', "unterminated \"quoted\" value in field 'title'"),
+    "'\"' left open": ('"q x', "unbalanced braces in field 'title' (a '}' in quotes)"),
+    "'{' left open in braces": ("{q { x}", "unbalanced braces in field 'title'"),
+    "an extra '}' in braces": ("{q } x}", "expected '=' after field 'x'"),
+}
+
+
+@pytest.mark.parametrize(("value", "message"), BROKEN_VALUES.values(), ids=list(BROKEN_VALUES))
+@pytest.mark.parametrize("between", ["\n", " "], ids=["lines", "one line"])
+def test_a_broken_value_is_named_and_the_entries_after_it_are_read(value: str, message: str, between: str) -> None:
+    text = (
+        f"@misc{{a, title = {value}, year = 2001}}{between}"
+        f'@misc{{b, title = "B", year = 2002}}{between}'
+        f'@misc{{c, title = {{C}}, note = "n", year = 2003}}\n'
+    )
+    result = parse_text(text, "t.bib")
+    assert [(entry.key, dict(entry.fields)) for entry in result.entries] == [
+        ("b", {"title": "B", "year": "2002"}),
+        ("c", {"title": "C", "note": "n", "year": "2003"}),
+    ]
+    assert [str(d) for d in result.diagnostics] == [f"t.bib:1: error: a: {message}; entry skipped"]
+
+
+def test_a_brace_in_quotes_that_pairs_with_none_is_an_error_as_in_bibtex() -> None:
+    result = parse_text('@misc{k, title = "a}b", year = 2024}\n@misc{n, title = "a \\} b"}\n', "q.bib")
+    # "\\}" is a brace to BibTeX too; read again as a literal one, as in braces.
+    assert [(entry.key, dict(entry.fields)) for entry in result.entries] == [("n", {"title": "a \\textbraceright{} b"})]
+    assert [str(d) for d in result.diagnostics] == [
+        "q.bib:1: error: k: unbalanced braces in field 'title' (a '}' in quotes); entry skipped",
+        "q.bib:2: warning: n: unbalanced braces; read '\\{' and '\\}' as literal braces",
+    ]
+
+
+# A value that ends, by its quotes or braces, in a later entry, and the
+# entry found broken only after it: every entry it ran over is named.
+SWALLOWING = {
+    "an entry": ("@misc{a, title = ", "a: expected '=' after field 'c'; entry skipped", "the broken entry 'a'"),
+    "an entry without a key": (
+        "@misc{title = ",
+        "expected '=' after field 'c'; entry skipped (an entry without a key, from line 1)",
+        "a broken entry",
+    ),
+    "a macro": ("@string{s = ", "@string: expected '}'", "a broken @string"),
+}
+
+
+@pytest.mark.parametrize(("start", "error", "owner"), SWALLOWING.values(), ids=list(SWALLOWING))
+def test_every_entry_a_broken_one_runs_over_is_named(start: str, error: str, owner: str) -> None:
+    text = start + '"q\n@misc{b, title = {B}}\n@misc(c, title = "C")\n@misc{d, title = {D}}\n'
+    result = parse_text(text, "s.bib")
+    assert [entry.key for entry in result.entries] == ["d"]
+    assert [str(d) for d in result.diagnostics] == [
+        f"s.bib:3: error: {error}",
+        f"s.bib:2: error: b: entry skipped: it lies within {owner} (line 1)",
+        f"s.bib:3: error: c: entry skipped: it lies within {owner} (line 1)",
+    ]
 
 
 def test_a_value_left_open_across_many_entries_ends_at_the_first() -> None:
