@@ -65,25 +65,35 @@ def dropped_or_default(dropped: Set[str] | None) -> frozenset[str]:
 def entry_bibtex(publication: Publication, dropped: frozenset[str] = SITE_FIELDS) -> str:
     """One publication as a BibTeX entry (an empty string when the entry's
     fields were not kept: see ``Options.keep_fields``)."""
+    return _entry(publication, dropped)[0]
+
+
+def _entry(publication: Publication, dropped: frozenset[str]) -> tuple[str, list[str]]:
+    """The entry, and the fields written without a brace that paired with none."""
     fields = publication.fields
     if fields is None:
-        return ""
+        return "", []
     names = sorted(
         (name for name in fields if name not in dropped and name not in _REFERENCES),
         key=lambda name: (_RANK.get(name, len(_RANK)), name),
     )
     values = {**fields, **_people(publication)}
     lines = [f"@{publication.type}{{{publication.key},"]
-    lines += [f"  {name} = {{{_balanced(' '.join(values[name].split()))}}}," for name in names]
+    damaged = []
+    for name in names:
+        written, unpaired = _balanced(" ".join(values[name].split()))
+        if unpaired:
+            damaged.append(name)
+        lines.append(f"  {name} = {{{written}}},")
     lines.append("}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", damaged
 
 
 def to_bibtex(listing: Listing, dropped: frozenset[str] = SITE_FIELDS) -> tuple[str, list[Diagnostic]]:
     """Every listed entry but hidden ones, in the listing's order, as BibTeX,
     and a warning for each entry left out: a key already written (BibTeX
     keys are one entry each, whatever their case), or one that cannot be
-    written as a key."""
+    written as a key; and one for each value that lost a brace."""
     entries: list[str] = []
     problems: list[Diagnostic] = []
     written: set[str] = set()
@@ -92,10 +102,14 @@ def to_bibtex(listing: Listing, dropped: frozenset[str] = SITE_FIELDS) -> tuple[
             why = "duplicate key" if pub.key.lower() in written else "a key BibTeX cannot hold"
             problems.append(Diagnostic(pub.file, pub.line, pub.key, "warning", f"{why}; left out of the BibTeX"))
             continue
-        entry = entry_bibtex(pub, dropped)
+        entry, damaged = _entry(pub, dropped)
         if entry:
             written.add(pub.key.lower())
             entries.append(entry)
+        for name in damaged:
+            # BibTeX has no way to write a brace that pairs with none.
+            message = f"field '{name}': a brace that pairs with none left out of the BibTeX"
+            problems.append(Diagnostic(pub.file, pub.line, pub.key, "warning", message))
     return "\n".join(entries), problems
 
 
@@ -112,11 +126,13 @@ def _people(publication: Publication) -> dict[str, str]:
     return people
 
 
-def _balanced(value: str) -> str:
-    """The value with the braces that pair with none left out: a quoted
-    value may hold one ("a}b"), and inside {…} it would end the value early."""
+def _balanced(value: str) -> tuple[str, int]:
+    """The value with the braces that pair with none left out, and how many:
+    inside {…} one would end the value early, or never. Values read from a
+    file pair theirs; one cut short (see ``bibtex.MAX_VALUE``) or a name
+    taken out of its markup may not."""
     if "{" not in value and "}" not in value:
-        return value
+        return value, 0
     unpaired: list[int] = []
     opened: list[int] = []
     for index, char in enumerate(value):
@@ -128,4 +144,6 @@ def _balanced(value: str) -> str:
             else:
                 unpaired.append(index)
     dropped = set(unpaired) | set(opened)
-    return " ".join("".join(char for index, char in enumerate(value) if index not in dropped).split())
+    if not dropped:
+        return value, 0
+    return " ".join("".join(char for index, char in enumerate(value) if index not in dropped).split()), len(dropped)

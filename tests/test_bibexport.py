@@ -7,11 +7,16 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bib2pubs import bibtex
 from bib2pubs.bibexport import SITE_FIELDS, dropped_fields, entry_bibtex, to_bibtex
+from bib2pubs.bibtex import parse_text
 from bib2pubs.errors import NothingReadError
 from bib2pubs.model import Listing, Publication
-from bib2pubs.pipeline import Options, run
+from bib2pubs.pipeline import Options, build_listing, run
+from bib2pubs.reader import Source
 from tests.conftest import CORPUS, REFS, invoke
 
 HOMEPAGES = sorted((CORPUS / "homepages").rglob("*.bib"))
@@ -107,11 +112,87 @@ def test_hidden_entries_and_the_selection_are_respected(write_bib) -> None:  # t
     assert "@misc{a," not in invoke(str(bib), "-f", "bibtex", "--since", "2021", "--include-hidden").stdout
 
 
-def test_a_value_with_unpaired_braces_is_still_bibtex(write_bib) -> None:  # type: ignore[no-untyped-def]
-    bib = write_bib('@misc{k, title = "a}b", year = 2024}\n')  # read, as BibTeX reads it
-    shown = invoke(str(bib), "-f", "bibtex").stdout
-    assert "title = {ab}" in shown
-    assert bibtexparser.parse_string(shown).entries[0]["title"] == "ab"
+def test_a_value_cut_inside_braces_is_still_bibtex_and_the_lost_brace_reported(
+    write_bib,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A value macros build past the limit is cut, here inside "{y}": the
+    # brace left open cannot be written, and is not left out in silence.
+    monkeypatch.setattr(bibtex, "MAX_VALUE", 3)
+    bib = write_bib("@string{a = {x{y}z}}\n@misc{k, title = a#a, year = 2024}\n")
+    result = invoke(str(bib), "-f", "bibtex")
+    assert "title = {xy}" in result.stdout
+    assert bibtexparser.parse_string(result.stdout).entries[0]["title"] == "xy"
+    assert "k: field 'title': a brace that pairs with none left out of the BibTeX" in result.stderr
+
+
+# Text a value may hold, as it comes between braces: LaTeX, quotes, "@",
+# lines that start like entries (their braces come from the groups below),
+# characters that delimit fields.
+_TEXT = st.sampled_from(
+    [
+        "a",
+        " ",
+        "\n  ",
+        "\\",
+        "\\\\",
+        '\\"',
+        "@",
+        "\n@misc",
+        "@article",
+        "x, ",
+        "\n@Scale (",
+        "%",
+        "#",
+        ",",
+        "=",
+        "(",
+        ")",
+    ]
+)
+
+
+def _balanced_values(quoted: bool) -> st.SearchStrategy[str]:
+    """Values whose braces pair as BibTeX counts them ("\\{" is a brace too)."""
+    pairs = st.tuples(st.sampled_from(["{", "\\{"]), st.sampled_from(["}", "\\}"]))
+
+    def braced(inside: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.tuples(pairs, inside).map(lambda found: found[0][0] + found[1] + found[0][1])
+
+    text = st.one_of(_TEXT, st.just('"'))
+    inside = st.recursive(
+        st.lists(text, max_size=4).map("".join),
+        lambda nested: st.lists(st.one_of(text, braced(nested)), max_size=4).map("".join),
+        max_leaves=8,
+    )
+    # In quotes, a '"' outside braces would end the value, and a "\\" before
+    # the closing one makes it an umlaut.
+    top = st.lists(st.one_of(_TEXT if quoted else text, braced(inside)), max_size=6).map("".join)
+    return top.filter(lambda value: not value.endswith("\\")) if quoted else top
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(_balanced_values(False).map("{{{}}}".format), _balanced_values(True).map('"{}"'.format)))
+def test_every_value_read_is_written_back_whole(value: str) -> None:
+    text = f"@misc{{k, title = {value}, year = 2024}}\n@misc{{after, title = {{After}}}}\n"
+    read = parse_text(text, "x.bib")
+    assert [entry.key for entry in read.entries] == ["k", "after"]
+    assert read.entries[0].fields["title"] == value[1:-1]
+    exported, problems = to_bibtex(build_listing([Source("x.bib", text)], Options(keep_fields=True)))
+    assert problems == []
+    again = {entry.key: dict(entry.fields) for entry in parse_text(exported).entries}
+    assert again["k"] == {"title": " ".join(value[1:-1].split()), "year": "2024"}
+    assert again["after"] == {"title": "After"}
+
+
+def test_a_line_starting_like_an_entry_keeps_its_brace_in_the_export() -> None:
+    # The "{" of "@article{x," once went uncounted: the value ended early
+    # and lost a brace on its way to the export.
+    text = "@article{b, note = {Cite as:\n@article{x, title = {T}}}, title = {U}}\n"
+    exported, problems = to_bibtex(build_listing([Source("x.bib", text)], Options(keep_fields=True)))
+    assert problems == []
+    assert "note = {Cite as: @article{x, title = {T}}}," in exported
+    assert parse_text(exported).entries[0].fields["note"] == "Cite as: @article{x, title = {T}}"
 
 
 def test_templates_embed_the_entry_through_a_filter(tmp_path: Path) -> None:
