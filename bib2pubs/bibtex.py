@@ -746,8 +746,9 @@ class _Parser:
                 depth += 1
             elif token == "}":
                 if depth == 0:
+                    # Reading goes on at the first entry the value ran over, if any.
                     where = match.start()
-                    raise _Broken(f"unbalanced braces in {what} (a '}}' in quotes)", self._resume(where), where)
+                    raise _Broken(f"unbalanced braces in {what} (a '}}' in quotes)", self._resume(open_pos), where)
                 depth -= 1
             elif token == '"':
                 # ``\"`` at depth 0 is an umlaut written without braces.

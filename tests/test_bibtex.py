@@ -443,6 +443,15 @@ def test_a_brace_in_quotes_that_pairs_with_none_is_an_error_as_in_bibtex() -> No
     ]
 
 
+def test_a_quoted_value_found_broken_lines_later_gives_back_the_entries_it_ran_over() -> None:
+    text = '@misc{a, title = "q\n@misc{b, title = {B}}\n@misc{c, x = {y}}}, year = 1}\n@misc{d, title = {D}}\n'
+    result = parse_text(text, "q.bib")
+    assert [entry.key for entry in result.entries] == ["b", "c", "d"]
+    assert [str(d) for d in result.diagnostics] == [
+        "q.bib:3: error: a: unbalanced braces in field 'title' (a '}' in quotes); entry skipped"
+    ]
+
+
 # A value that ends, by its quotes or braces, in a later entry, and the
 # entry found broken only after it: every entry it ran over is named.
 SWALLOWING = {
