@@ -47,6 +47,9 @@ class Edit:
     hi: int
     new: bytes
     what: str
+    # The same text in other bytes (another encoding, other line endings):
+    # every entry is still there, none counts as touched.
+    same_text: bool = False
 
 
 def apply(original: bytes, edits: Sequence[Edit]) -> bytes:
@@ -273,11 +276,39 @@ MUTATIONS: list[tuple[Callable[[random.Random, bytes, bytes], Edit], int]] = [
 ]
 
 
+ENCODINGS = [
+    ("utf-16", b""),  # with a BOM, in this machine's byte order
+    ("utf-16-le", b"\xff\xfe"),
+    ("utf-16-be", b"\xfe\xff"),
+    ("utf-16-le", b""),
+    ("utf-16-be", b""),
+    ("utf-32", b""),
+    ("utf-8", b"\xef\xbb\xbf"),
+]
+
+
+def _transcode(rng: random.Random, data: bytes) -> Edit | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if rng.random() < 0.3:
+        ending = rng.choice(["\r\n", "\r"])
+        new = text.replace("\r\n", "\n").replace("\n", ending).encode()
+        return Edit(0, len(data), new, f"the whole file with {ending!r} line endings", same_text=True)
+    codec, bom = rng.choice(ENCODINGS)
+    return Edit(0, len(data), bom + text.encode(codec), f"the whole file in {codec}, BOM {bom!r}", same_text=True)
+
+
 def mutate(rng: random.Random, data: bytes, other: bytes) -> list[Edit]:
     """One to three edits of ``data`` that do not overlap; ``other`` is
     another corpus file for splicing."""
     if rng.random() < 0.004:
         return [_many_entries(rng, data, other)]
+    if rng.random() < 0.03:
+        whole = _transcode(rng, data)
+        if whole is not None:
+            return [whole]
     operators, weights = zip(*MUTATIONS, strict=True)
     edits: list[Edit] = []
     for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
@@ -455,7 +486,7 @@ def untouched(original: bytes, base: Baseline, edits: Sequence[Edit]) -> list[st
         lo, hi = spans[line]
         # Beside counts as touched: an edit ending where the entry starts
         # (or starting where it ends) may join with it.
-        if all(edit.hi < lo - 1 or edit.lo > hi for edit in edits):
+        if all(edit.same_text or edit.hi < lo - 1 or edit.lo > hi for edit in edits):
             keys.append(key)
     return keys
 
@@ -520,10 +551,11 @@ def check(outcome: Outcome, path: str, data: bytes, base: Baseline, keep: Sequen
     lines = stderr.split("\n")
     if lines[-1] == "":  # after the last line's "\n", or no output at all
         lines.pop()
+    last = last_line(data)
     for line in lines if outcome.status is not None else ():
         if pattern.fullmatch(line) and not CONTROL_CHARACTER.search(line):
             number = int(line[len(path) + 1 :].split(":", 1)[0])
-            if number > last_line(data):
+            if number > last:
                 problems.append(f"[line] a diagnostic past the end of the file: {line[:300]!r}")
                 break
             continue
