@@ -107,12 +107,12 @@ def test_a_fifo_that_never_ends_is_read_no_further_than_the_limit(tmp_path: Path
     written = [0]
 
     def write_forever() -> None:
-        with open(fifo, "wb") as pipe:
-            try:
+        try:  # closing the pipe flushes, and can meet the closed end too
+            with open(fifo, "wb") as pipe:
                 while True:
                     written[0] += pipe.write(b"@misc{a, title={A}}\n" * 1000)
-            except BrokenPipeError:
-                return  # the reader stopped, as it should
+        except BrokenPipeError:
+            return  # the reader stopped, as it should
 
     writer = threading.Thread(target=write_forever, daemon=True)
     writer.start()
