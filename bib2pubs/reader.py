@@ -142,6 +142,11 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, li
     wide = _wide_encoding(data)
     if wide is not None:
         return _cleaned(_decode_wide(data, name, *wide, diagnostics), name, diagnostics)
+    stray = next((mark for mark, _, _ in _BOMS if data.startswith(mark)), b"")
+    if stray:  # a mark pasted or left by a tool before 8-bit text
+        data = data[len(stray) :]
+        message = "a UTF-16/UTF-32 byte order mark before text that is neither; the mark is left out"
+        diagnostics.append(Diagnostic(name, 1, None, "warning", message))
     try:
         text = data.decode("utf-8")
         if not _may_hold_controls(data):
@@ -180,6 +185,11 @@ def _wide_encoding(data: bytes) -> tuple[str, str, int, bool] | None:
     so this costs nothing on a large file."""
     for mark, codec, label in _BOMS:
         if data.startswith(mark):
+            # .bib syntax is ASCII, a zero byte beside each character in
+            # UTF-16 or UTF-32: a mark before text without them is stray.
+            body = data[len(mark) : len(mark) + 4096]
+            if body and body.count(0) * 16 < len(body):
+                return None
             return codec, label, len(mark), False
     head = data[:4096]
     if len(head) < 8 or head.count(0) * 8 < len(head):

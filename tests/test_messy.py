@@ -103,6 +103,18 @@ def test_utf16_without_a_mark_is_told_by_its_zero_bytes(tmp_path: Path, codec: s
     assert result.stderr == guess + "\n" + stderr
 
 
+@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"])
+def test_a_stray_wide_mark_before_8bit_text_is_left_out(tmp_path: Path, bom: bytes) -> None:
+    # Read as UTF-16, the whole file became CJK: no entry, and no word of why.
+    stdout, stderr = _as_utf8(tmp_path)
+    path = _write(tmp_path, bom + WIDE.encode("utf-8"))
+    result = invoke(path, "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["groups"] == json.loads(stdout)["groups"]
+    stray = f"{path}:1: warning: a UTF-16/UTF-32 byte order mark before text that is neither; the mark is left out"
+    assert result.stderr == stray + "\n" + stderr
+
+
 def test_utf16_cut_short_keeps_what_it_holds(tmp_path: Path) -> None:
     data = b"\xff\xfe" + WIDE.encode("utf-16-le") + b"@"  # an odd byte at the end
     path = _write(tmp_path, data)
