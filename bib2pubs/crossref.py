@@ -63,7 +63,9 @@ def _parents(entry: RawEntry, by_key: dict[str, RawEntry], diagnostics: list[Dia
             if current is entry:
                 line = entry.field_lines.get("crossref", entry.line)
                 diagnostics.append(
-                    Diagnostic(entry.file, line, entry.key or None, "warning", f"crossref to unknown entry '{target}'")
+                    Diagnostic(
+                        entry.file, line, entry.key or None, "warning", f"crossref to unknown entry '{_shown(target)}'"
+                    )
                 )
             break
         if parent.key.lower() in {key.lower() for key in seen}:
@@ -86,3 +88,9 @@ def _inherit(entry: RawEntry, chain: list[RawEntry]) -> RawEntry:
         if entry.type in _BOOK_TYPES and "booktitle" not in fields and parent.fields.get("title"):
             fields["booktitle"] = parent.fields["title"]
     return replace(entry, fields=fields)
+
+
+def _shown(key: str) -> str:
+    """A key as a message quotes it: a value run long by a missing brace is
+    cut, so that the report stays one readable line."""
+    return key if len(key) <= 60 else key[:60] + "…"

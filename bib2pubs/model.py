@@ -42,7 +42,13 @@ class Diagnostic:
         line rather than a file (file "") reads ``bib2pubs: level: …``."""
         where = f"{self.file}:{self.line}" if self.line else self.file or "bib2pubs"
         entry = f"{self.key}: " if self.key else ""
-        return f"{where}: {self.level}: {entry}{self.message}"
+        # One line, whatever a quoted value held: a report is read line by
+        # line, and a control character from a file must not reach a terminal.
+        return f"{where}: {self.level}: {entry}{self.message}".translate(_ONE_LINE)
+
+
+#: Control characters and line breaks, each shown as a space.
+_ONE_LINE = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029], " ")
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,3 +222,26 @@ def test_a_month_that_is_no_month_is_reported(write_bib) -> None:  # type: ignor
     result = invoke(str(path), "-f", "text")
     assert result.exit_code == 0
     assert f"{path}:1: warning: a: month '14' is not a month; left out" in result.stderr
+
+
+def test_every_report_is_one_line_whatever_a_value_held(write_bib) -> None:  # type: ignore[no-untyped-def]
+    # A crossref value run over lines was quoted whole: the second line of
+    # the report named no file, and a long one filled the terminal.
+    path = write_bib(
+        "@misc{a, title = {A}, crossref = {miss\ning}}\n"
+        f"@misc{{b, title = {{B}}, crossref = {{{'x' * 500}}}}}\n"
+        "@misc{c, title = {C}}\n"
+    )
+    result = invoke(str(path), "-f", "json")
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{path}:1: warning: a: crossref to unknown entry 'miss ing'"
+    assert lines[1] == f"{path}:3: warning: b: crossref to unknown entry '{'x' * 60}…'"
+    assert len(lines) == 2
+
+
+def test_a_control_character_in_a_report_never_reaches_the_terminal() -> None:
+    from bib2pubs.model import Diagnostic
+
+    shown = str(Diagnostic("refs.bib", 3, "k\x1b[2J", "warning", "a\r\nb\x07c\u2028d\x85"))
+    assert shown == "refs.bib:3: warning: k [2J: a  b c d "
