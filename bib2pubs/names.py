@@ -31,16 +31,18 @@ SELF = "self"
 _MARK_SIGN = r"\*|†|‡|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b|\\ast\b|\\star\b"
 _MARK_TEXT = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$])|,|\s)+"
 _MARKS = re.compile(
-    r"\$\^\{?(?P<a>" + _MARK_TEXT + r")\}?\$"
+    # A brace after "^" is taken only with its partner: "{x$^*}$" keeps its "}".
+    r"\$\^(?P<open_a>\{)?(?P<a>" + _MARK_TEXT + r")(?(open_a)\})\$"
     r"|\$\s*(?P<f>(?:" + _MARK_SIGN + r")+)\s*\$"
     r"|\\textsuperscript\s*\{(?P<b>" + _MARK_TEXT + r")\}"
     # A bare "^" is a superscript; "\^" is the circumflex ("Beno{\^i}t").
-    r"|(?<!\\)\^\{?(?P<c>" + _MARK_TEXT + r")\}?"
+    r"|(?<!\\)\^(?P<open_c>\{)?(?P<c>" + _MARK_TEXT + r")(?(open_c)\})"
     r"|\{(?P<d>[*†‡])\}"
     r"|(?P<e>[*†‡]|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b)"
     # ORCID badges typed after a name: no part of it.
     r"|(?P<g>\\orcid(?:link|ID|iD)?\s*\{[^{}]*\})"
 )
+_MARK_GROUPS = ("a", "b", "c", "d", "e", "f", "g")
 # A whole name wrapped in a style, typed by hand; bold means "this is me".
 _WRAPPER = re.compile(
     r"^\s*(?:\\(?P<command>textbf|underline|uline|emph|textit|textsc)\s*\{(?P<a>.*)\}"
@@ -115,8 +117,11 @@ def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
         wrapped = _WRAPPER.match(raw)
         if wrapped is None:
             break
+        inner = wrapped.group("a") if wrapped.group("a") is not None else wrapped.group("b")
+        if not _paired(inner):
+            break  # "\textbf{Jin}, {Chao}": the braces close before the end, no wrapper
         bold = bold or (wrapped.group("command") or wrapped.group("switch")) in _BOLD
-        raw = wrapped.group("a") if wrapped.group("a") is not None else wrapped.group("b")
+        raw = inner
     name = " ".join(raw.split()).replace(" ,", ",")
     # DBLP tells namesakes apart by a number ("Wei Wang 0003"); it is no part
     # of the name a reader should see, nor of the one --highlight matches.
@@ -124,9 +129,22 @@ def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
     return name, tuple(dict.fromkeys(marks)), bold
 
 
+def _paired(text: str) -> bool:
+    """Whether every brace in ``text`` closes one opened in it."""
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def _collect(found: re.Match[str], marks: list[str]) -> str:
     """Records the marks in one superscript and removes it from the name."""
-    text = next(group for group in found.groups() if group is not None)
+    text = next(found[name] for name in _MARK_GROUPS if found[name] is not None)
     if "*" in text or "\\ast" in text or "\\star" in text:
         marks.append(EQUAL)
     if any(sign in text for sign in ("†", "‡", "\\dag")):

@@ -200,3 +200,27 @@ def test_a_circumflex_is_no_superscript_mark() -> None:
     people, _ = parse_people("Deveaud, Beno{\\^i}t and G{\\^o}t, A. and Smith$^a$, Jo")
     assert [person.display for person in people] == ["Benoît Deveaud", "A. Gôt", "Jo Smith"]
     assert [person.written for person in people] == ["Deveaud, Beno{\\^i}t", "G{\\^o}t, A.", "Smith, Jo"]
+
+
+@pytest.mark.parametrize(
+    ("field", "written"),
+    [
+        # A style wrapping part of the name is no wrapper of the whole: the
+        # greedy reading gave "Jin}, {Chao", braces that pair with none.
+        ("\\textbf{Jin}, {Chao}", "\\textbf{Jin}, {Chao}"),
+        ("{\\bf Jin} and {Chao}", "Jin"),  # a whole name wrapped: taken out
+        # A superscript's brace is taken only with its partner.
+        ("{x$^*}$, Ana", "{x$ }$, Ana"),
+        ("Zhu$^{*}$, Ruidong", "Zhu, Ruidong"),
+        ("\\textbf{Jin, Chao}$^{\\dagger}$", "Jin, Chao"),
+    ],
+)
+def test_taking_marks_and_wrappers_out_leaves_braces_paired(field: str, written: str) -> None:
+    people, _ = parse_people(field)
+    shown = people[0].written
+    assert shown == written
+    depth = 0
+    for char in shown:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth >= 0
+    assert depth == 0
