@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the system programs the tests drive, when this machine lets us:
 # Debian's jekyll builds the academicpages page exactly as the researcher's
-# site does; Debian's chromium opens the html-page output headless. Without
+# site does; Debian's chromium opens the html-page output headless; pdflatex
+# (texlive-latex-base) compiles the LaTeX output. Without
 # root or apt-get the tests that need them are skipped, and say so.
 set -u
 # With "bench", the peers `make bench` times instead: bibtex2html and the
@@ -13,6 +14,8 @@ if [ "${1:-}" = bench ]; then
 else
     command -v jekyll >/dev/null 2>&1 || need="$need jekyll"
     command -v chromium >/dev/null 2>&1 || need="$need chromium"
+    # pdflatex compiles the latex output, to check no data becomes markup.
+    command -v pdflatex >/dev/null 2>&1 || need="$need texlive-latex-base"
 fi
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
