@@ -101,7 +101,13 @@ def _finalize_for(format_name: str) -> Callable[[Any], Any]:
     def finalize(value: Any) -> Any:
         if value is None:
             return ""
-        if escape is None or isinstance(value, Markup):
+        if isinstance(value, Markup):
+            return value
+        if format_name == "html":
+            # Autoescape leaves braces, which Liquid reads in a page that
+            # includes the HTML: so in every HTML template, a user's too.
+            return filters.html_braces(value)
+        if escape is None:
             return value
         return escape(str(value))
 

@@ -417,3 +417,22 @@ def test_latex_compiles_with_no_item_label(write_bib, tmp_path: Path) -> None:  
     assert run.returncode == 0, log[-2000:]
     assert log.count("ITEM-WITHOUT-LABEL") == 2
     assert "ITEM-LABEL:" not in log
+
+
+def test_an_html_template_of_ones_own_writes_no_brace_from_data(write_bib, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Autoescape leaves braces; a page that includes the output would run
+    them as Liquid, in a template written from scratch too."""
+    bib = write_bib(
+        "@misc{k, title = {\\{\\{ site.title \\}\\} and \\{% include x %\\}}, author = {A \\{B\\}}, year = 2024}\n"
+    )
+    template = tmp_path / "mine.html.j2"
+    template.write_text(
+        "{% for group in groups %}{% for pub in group.entries %}"
+        "<p title='{{ pub.title }}'>{{ pub.title }} / {{ pub.authors[0].display }}</p>"
+        "{% endfor %}{% endfor %}\n",
+        encoding="utf-8",
+    )
+    result = invoke(str(bib), "-t", str(template), "--no-config")
+    assert result.exit_code == 0, result.stderr
+    assert "{" not in result.stdout and "}" not in result.stdout
+    assert "&#123;&#123; site.title &#125;&#125; and &#123;% include x %&#125;" in result.stdout
