@@ -85,6 +85,9 @@ _QUOTE_SCAN = lazy(r'[{}"]|' + _SCAN_HEAD)
 _ESCAPED_QUOTE_SCAN = lazy(r'\\[{}]|[{}"]|' + _SCAN_HEAD)
 _BRACES_ONLY = lazy(r"[{}]")
 _NEXT_ENTRY_RE = lazy(_HEAD_AT_LINE + "[{(]|" + _HEAD_IN_LINE + _KEYED)
+# A line that starts an entry's head, whatever follows it ("@article{good}"
+# has no comma): a broken command never reads past one.
+_LINE_HEAD = lazy(_HEAD_AT_LINE + "[{(]")
 # An entry's head in text a broken entry took with it, named in a report.
 _SKIPPED_HEAD = lazy(r"@[ \t]*(" + _TYPE + r")\s*[{(]\s*([^\s,{}=\"]+)\s*,")
 _COMMENT_OPEN = lazy(r"@\s*comment\s*\{", re.IGNORECASE)
@@ -370,7 +373,7 @@ class _Parser:
             return body(open_pos)
         except _Broken as broken:
             self.report(broken.pos, "error", broken.message)
-            resume = max(broken.resume, at + 1)
+            resume = self._first_line_head(at, max(broken.resume, at + 1))
             self._name_skipped(at, resume, what)
             return resume
 
@@ -440,7 +443,7 @@ class _Parser:
             if retried is None:
                 unnamed = "" if key else f" (an entry without a key, from line {line})"
                 self.report(attempt.pos, "error", f"{attempt.message}; entry skipped{unnamed}", key or None)
-                resume = max(attempt.resume, at + 1)
+                resume = self._first_line_head(at, max(attempt.resume, at + 1))
                 self._name_skipped(at, resume, f"the broken entry '{key}'" if key else "a broken entry")
                 return resume
             attempt = retried
@@ -613,6 +616,9 @@ class _Parser:
             elif char == '"':
                 end = self._quoted_end(pos, what)
                 part = self._literal(text[pos + 1 : end])
+            elif char == "@" and _ENTRY_HEAD.match(text, pos):
+                # Not a macro named "@article": the value is missing, and an entry starts here.
+                raise _Broken(f"{what}: value missing", pos, pos)
             else:
                 word = _BARE_WORD.match(text, pos)
                 if word is None:
@@ -777,6 +783,16 @@ class _Parser:
         if match is None:
             return self.n
         return match.start() + 1 if self.text[match.start()] == "\n" else match.start()
+
+    def _first_line_head(self, at: int, resume: int) -> int:
+        """Where to go on after the command at ``at``, found broken, was to
+        resume at ``resume``: at the first line between them that starts an
+        entry's head, if any. Where the break is found (a value read on to a
+        "{", a word taken for a field's name) may lie past such a line, and
+        an entry there without a comma after its key would be lost unnamed.
+        The search ends at the first head, where reading goes on: linear."""
+        found = _LINE_HEAD.search(self.text, at, resume)
+        return resume if found is None else found.start() + 1
 
     def _name_skipped(self, at: int, resume: int, owner: str) -> None:
         """Reports each entry whose head lies in the text from ``at`` to

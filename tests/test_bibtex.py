@@ -453,7 +453,9 @@ def test_a_quoted_value_found_broken_lines_later_gives_back_the_entries_it_ran_o
 
 
 # A value that ends, by its quotes or braces, in a later entry, and the
-# entry found broken only after it: every entry it ran over is named.
+# entry found broken only after it. Reading goes on at the first line it
+# ran over that starts an entry, so the entries there are read; entries it
+# ran over within a line are each named.
 SWALLOWING = {
     "an entry": ("@misc{a, title = ", "a: expected '=' after field 'c'; entry skipped", "the broken entry 'a'"),
     "an entry without a key": (
@@ -466,15 +468,63 @@ SWALLOWING = {
 
 
 @pytest.mark.parametrize(("start", "error", "owner"), SWALLOWING.values(), ids=list(SWALLOWING))
-def test_every_entry_a_broken_one_runs_over_is_named(start: str, error: str, owner: str) -> None:
-    text = start + '"q\n@misc{b, title = {B}}\n@misc(c, title = "C")\n@misc{d, title = {D}}\n'
-    result = parse_text(text, "s.bib")
-    assert [entry.key for entry in result.entries] == ["d"]
+def test_every_entry_a_broken_one_runs_over_is_read_or_named(start: str, error: str, owner: str) -> None:
+    lines = start + '"q\n@misc{b, title = {B}}\n@misc(c, title = "C")\n@misc{d, title = {D}}\n'
+    result = parse_text(lines, "s.bib")
+    assert [(entry.key, entry.line) for entry in result.entries] == [("b", 2), ("c", 3), ("d", 4)]
+    assert [str(d) for d in result.diagnostics] == [f"s.bib:3: error: {error}"]
+    one_line = start + '"q @misc{b, title = {B}} @misc(c, title = "C")\n@misc{d, title = {D}}\n'
+    result = parse_text(one_line, "s.bib")
+    assert [(entry.key, entry.line) for entry in result.entries] == [("d", 2)]
     assert [str(d) for d in result.diagnostics] == [
-        f"s.bib:3: error: {error}",
-        f"s.bib:2: error: b: entry skipped: it lies within {owner} (line 1)",
-        f"s.bib:3: error: c: entry skipped: it lies within {owner} (line 1)",
+        f"s.bib:1: error: {error}",
+        f"s.bib:1: error: b: entry skipped: it lies within {owner} (line 1)",
+        f"s.bib:1: error: c: entry skipped: it lies within {owner} (line 1)",
     ]
+
+
+# An entry left open and broken on its last line, then entries on lines of
+# their own, some with only a key (valid BibTeX): each of those is read.
+# Where the break is found lies past the next line's head ("@article" read
+# as a word, or as a field's name).
+BROKEN_LAST_LINES = {
+    "a stray word": ("@misc{a, title = {A} x", "a: expected '=' after field 'x'; entry skipped"),
+    "a field without a value": ("@misc{a, title = {A}, note =", "a: field 'note': value missing; entry skipped"),
+    "'#' with nothing after it": ("@misc{a, title = {A} #", "a: field 'title': value missing; entry skipped"),
+    "a word after the key": ("@misc{a x", "a: expected '=' after field 'x'; entry skipped"),
+    "a word after the key, in parentheses": ("@misc(a x", "a: expected '=' after field 'x'; entry skipped"),
+    "a macro without a value": ("@string{s =", "@string s: value missing"),
+}
+
+
+@pytest.mark.parametrize(("broken", "error"), BROKEN_LAST_LINES.values(), ids=list(BROKEN_LAST_LINES))
+@pytest.mark.parametrize(
+    "good", ["@article{good}", "@article{good,}", "  @article(good)", "@article{good,\n  title = {G}\n}"]
+)
+def test_an_entry_after_one_broken_on_its_last_line_is_read(broken: str, error: str, good: str) -> None:
+    text = f"{broken}\n{good}\n@article{{c, title = {{C}}}}\n"
+    result = parse_text(text, "refs.bib")
+    fields = {"title": "G"} if "title" in good else {}
+    assert [(entry.key, entry.line, dict(entry.fields)) for entry in result.entries] == [
+        ("good", 2, fields),
+        ("c", text.count("\n"), {"title": "C"}),
+    ]
+    assert [str(d) for d in result.diagnostics] == [f"refs.bib:2: error: {error}"]
+
+
+def test_a_value_missing_before_an_entry_on_its_line_gives_that_entry_back() -> None:
+    result = parse_text("@misc{a, title = {A}, note = @article{good}\n@misc{c}\n", "refs.bib")
+    assert [(entry.key, entry.line) for entry in result.entries] == [("good", 1), ("c", 2)]
+    assert [str(d) for d in result.diagnostics] == ["refs.bib:1: error: a: field 'note': value missing; entry skipped"]
+
+
+def test_the_fuzz_find_of_an_unclosed_entry_before_one_with_only_a_key() -> None:
+    result = parse_text("@misc{a, title = {A} x\n@article{good}\n@article{c, title = {C}}\n", "refs.bib")
+    assert [(entry.key, entry.line, dict(entry.fields)) for entry in result.entries] == [
+        ("good", 2, {}),
+        ("c", 3, {"title": "C"}),
+    ]
+    assert [str(d) for d in result.diagnostics] == ["refs.bib:2: error: a: expected '=' after field 'x'; entry skipped"]
 
 
 def test_a_value_left_open_across_many_entries_ends_at_the_first() -> None:
