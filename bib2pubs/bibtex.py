@@ -101,6 +101,7 @@ _STRAY_FIELDS = re.compile(r"[ \t]*,?\s*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\w]")
 _LITERAL_WORDS = frozenset({"true", "false", "yes", "no"})
 _SPACE = re.compile(r"\s*")
 _BLANKS = re.compile(r"[^\S\n]*")
+_COMMAS = lazy(r"[\s,]*")
 _FIELD_NAME = lazy(r"[^\s=,{}()\"#%@]+")
 _BARE_WORD = lazy(r"[^\s,#{}()\"=%]+")
 _KEY_BRACE = re.compile(r"[^\s,{}=\"]*")
@@ -565,7 +566,10 @@ class _Parser:
             if char == close:
                 return pos + 1
             if char == ",":
-                pos += 1
+                # A run of commas at once: the fast path, tried after each,
+                # would read the rest of the run each time.
+                commas = _COMMAS.match(text, pos)
+                pos = commas.end() if commas else pos + 1
                 continue
             name_match = _FIELD_NAME.match(text, pos)
             if name_match is None:
