@@ -85,6 +85,12 @@ _QUOTE_SCAN = lazy(r'[{}"]|' + _SCAN_HEAD)
 _ESCAPED_QUOTE_SCAN = lazy(r'\\[{}]|[{}"]|' + _SCAN_HEAD)
 _BRACES_ONLY = lazy(r"[{}]")
 _NEXT_ENTRY_RE = lazy(_HEAD_AT_LINE + "[{(]|" + _HEAD_IN_LINE + _KEYED)
+# An entry's head at the start of a line inside a value, named in a report:
+# its type, its opening delimiter and its key, which a "," or "}" follows
+# (not "@Scale (2019)", an event's name, which "(" and ")" around a word
+# would make an entry's head).
+_HEAD_IN_VALUE = lazy(r"\n[ \t]*@[ \t]*(" + _TYPE + r")\s*([{(])[ \t]*([^\s,{}()=\"]*)\s*[,}]")
+_READ_AS_TEXT = "a line inside "  # how the report on such a head begins
 # A line that starts an entry's head, whatever follows it ("@article{good}"
 # has no comma): a broken command never reads past one.
 _LINE_HEAD = lazy(_HEAD_AT_LINE + "[{(]")
@@ -370,9 +376,14 @@ class _Parser:
         return blanks.end() if blanks else line_start
 
     def _command(self, at: int, open_pos: int, body: Callable[[int], int], what: str) -> int:
+        mark = len(self.diagnostics)
         try:
             return body(open_pos)
         except _Broken as broken:
+            # Reading goes on at the first line starting an entry: each
+            # entry said to be read as text of a value of it is read after all.
+            said = self.diagnostics[mark:]
+            self.diagnostics[mark:] = [d for d in said if not d.message.startswith(_READ_AS_TEXT)]
             self.report(broken.pos, "error", broken.message)
             resume = self._first_line_head(at, max(broken.resume, at + 1))
             self._name_skipped(at, resume, what)
@@ -617,9 +628,13 @@ class _Parser:
                 if end is None:
                     raise _Broken(f"unbalanced braces in {what}", self._resume(pos), pos)
                 part = self._literal(text[pos + 1 : end])
+                if "@" in part:
+                    self._entries_read_as_text(pos, end, key, what)
             elif char == '"':
                 end = self._quoted_end(pos, what)
                 part = self._literal(text[pos + 1 : end])
+                if "@" in part:
+                    self._entries_read_as_text(pos, end, key, what)
             elif char == "@" and _ENTRY_HEAD.match(text, pos):
                 # Not a macro named "@article": the value is missing, and an entry starts here.
                 raise _Broken(f"{what}: value missing", pos, pos)
@@ -650,6 +665,20 @@ class _Parser:
                 self.report(after, "warning", f"{what} grows past {room:,} characters through macros{left}; cut", key)
             self.joiner.used += len(value)
             return value, after
+
+    def _entries_read_as_text(self, start: int, end: int, key: str | None, what: str) -> None:
+        """Names each entry whose head starts a line of the value between
+        ``start`` and ``end``: BibTeX reads it as text of the value (an
+        opening brace too many before it, one too few after), and so do
+        we, but not without a word."""
+        noun = "the field" if what.startswith("field") else "the value"
+        for head in _HEAD_IN_VALUE.finditer(self.text, start, end):
+            kind = head.group(1)
+            if kind.lower() in ("comment", "preamble", "string"):
+                continue
+            shown = f"@{kind}{head.group(2)}{head.group(3)[:60]}"
+            message = f"{_READ_AS_TEXT}{what} starts an entry ({shown}); read as text of {noun}, as BibTeX does"
+            self.report(head.start(1), "warning", message, key)
 
     def _literal(self, value: str) -> str:
         if self.escaped:

@@ -341,7 +341,71 @@ def test_a_line_starting_with_at_inside_a_value_is_text() -> None:
     assert [entry.key for entry in result.entries] == ["a", "b"]
     assert result.entries[0].fields["abstract"] == "Presented at Networking\n@Scale (2019) in Menlo Park."
     assert result.entries[1].fields["note"] == "Cite as:\n@misc{foo, title={Phantom}}"
+    # An event's name is not an entry; a pasted one is named.
+    assert [str(d) for d in result.diagnostics] == [
+        "a.bib:6: warning: b: a line inside field 'note' starts an entry (@misc{foo); read as text of the field, "
+        "as BibTeX does"
+    ]
+
+
+# An entry pasted inside a braced value that closes later (a "{" too many
+# before it, a "}" too few after): text of the value, as BibTeX reads it,
+# and named in a warning on its own line.
+INSIDE_A_VALUE = (
+    "@misc{a,\n  title = {A},\n  note = {\n@article{good,\n  title = {G}\n}\n}}\n@article{c,\n  title = {C}\n}\n"
+)
+
+
+def test_an_entry_read_as_text_of_a_value_is_named() -> None:
+    result = parse_text(INSIDE_A_VALUE, "refs.bib")
+    assert [(entry.key, entry.line, dict(entry.fields)) for entry in result.entries] == [
+        ("a", 1, {"title": "A", "note": "\n@article{good,\n  title = {G}\n}\n"}),
+        ("c", 8, {"title": "C"}),
+    ]
+    assert [str(d) for d in result.diagnostics] == [
+        "refs.bib:4: warning: a: a line inside field 'note' starts an entry (@article{good); read as text of the "
+        "field, as BibTeX does"
+    ]
+    # In a duplicate field, the value left out takes the entry with it.
+    duplicate = parse_text(INSIDE_A_VALUE.replace("note", "title"), "refs.bib")
+    assert [(entry.key, dict(entry.fields)) for entry in duplicate.entries] == [
+        ("a", {"title": "A"}),
+        ("c", {"title": "C"}),
+    ]
+    assert [str(d) for d in duplicate.diagnostics] == [
+        "refs.bib:4: warning: a: a line inside field 'title' starts an entry (@article{good); read as text of the "
+        "field, as BibTeX does",
+        "refs.bib:3: warning: a: duplicate field 'title'; the first value is kept",
+    ]
+
+
+def test_an_entry_read_as_text_of_a_macro_is_named_unless_the_macro_is_broken() -> None:
+    text = "@string{s = {x\n  @article(good, title = {G})\n}}\n@misc{c, title = s}\n"
+    result = parse_text(text, "refs.bib")
+    assert [(entry.key, dict(entry.fields)) for entry in result.entries] == [
+        ("c", {"title": "x\n  @article(good, title = {G})\n"})
+    ]
+    assert [str(d) for d in result.diagnostics] == [
+        "refs.bib:2: warning: a line inside @string s starts an entry (@article(good); read as text of the value, "
+        "as BibTeX does"
+    ]
+    # Broken after the value, the @string ends where the entry starts: it is read, not text.
+    broken = parse_text(text.replace("}}\n@misc", "} x}\n@misc"), "refs.bib")
+    assert [(entry.key, dict(entry.fields)) for entry in broken.entries] == [
+        ("good", {"title": "G"}),
+        ("c", {"title": "x\n  @article(good, title = {G})\n"}),
+    ]
+    assert [str(d) for d in broken.diagnostics] == ["refs.bib:3: error: @string: expected '}'"]
+
+
+def test_values_are_searched_for_entries_only_when_they_hold_an_at_sign() -> None:
+    calls: list[tuple[object, ...]] = []
+    text = "@misc{a, title = {T {{{deep}}}}, note = {n\n%c\n}, x = {e@mail}, year = 2020}\n"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bibtex._Parser, "_entries_read_as_text", lambda *args: calls.append(args))
+        result = parse_text(text, "refs.bib")
     assert result.diagnostics == ()
+    assert [args[1:] for args in calls] == [(text.index("{e@"), text.index("}, year"), "a", "field 'x'")]
 
 
 # A line starting "@Word{" inside a value, in every place it was found to
@@ -368,8 +432,17 @@ def test_a_line_starting_like_an_entry_inside_any_value_is_text(value: str, open
     assert [entry.key for entry in result.entries] == ["b", "z"]
     expected = value[1:-1].replace("} # {", "")
     assert dict(result.entries[0].fields) == {"abstract": expected, "title": "U"}
-    assert result.diagnostics == ()
+    assert [str(d) for d in result.diagnostics] == [_read_as_text("p.bib:2", value)]
     assert parse_text(text, "p.bib") == _careful(text)
+
+
+def _read_as_text(where: str, value: str) -> str:
+    """The warning on the entry "x" that a line of ``value``, in entry "b", starts."""
+    head = "@article(x" if "@article(x" in value else "@article{x"
+    return (
+        f"{where}: warning: b: a line inside field 'abstract' starts an entry ({head}); "
+        "read as text of the field, as BibTeX does"
+    )
 
 
 def _careful(text: str) -> Bibliography:
@@ -397,7 +470,8 @@ def test_a_line_starting_like_an_entry_inside_a_value_is_text_when_read_in_halve
     sources = [Source("p.bib", text)]
     monkeypatch.setenv("BIB2PUBS_JOBS", "1")
     alone = build_listing(sources)
-    assert alone.entries_read == 41 and alone.diagnostics == ()
+    assert alone.entries_read == 41
+    assert [str(d) for d in alone.diagnostics] == [_read_as_text("p.bib:22", value)]
     monkeypatch.setenv("BIB2PUBS_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_TEXT", 0)
     normalize = Normalizer((), "full", builtin_table()).chunk
