@@ -50,7 +50,9 @@ def cache_folder(name: str = "") -> str | None:
         except OSError:
             return None
         try:
-            info = os.stat(folder)
+            # lstat: a link is refused, not followed; someone who can write
+            # beside the folder could otherwise point it at one of the user's.
+            info = os.lstat(folder)
         except OSError:
             return None
         if not (stat.S_ISDIR(info.st_mode) and own(info)):

@@ -273,6 +273,26 @@ def test_a_link_in_the_cache_is_not_followed(cache: Path, tmp_path: Path, monkey
     assert not _reads_poisoned_cache(cache, marker, monkeypatch)
 
 
+@pytest.mark.parametrize("linked", ["cache folder", "templates folder"])
+def test_a_linked_cache_folder_is_not_followed(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: str
+) -> None:
+    """Whoever can write beside the cache folder could swap it for a link
+    to a folder of the user's: bib2pubs would write there, and read back
+    what it finds. A link is refused, as Jinja's own cache refuses it."""
+    marker = tmp_path / "ran"
+    render(LISTING, "text")
+    _poison(cache, marker)
+    (folder,) = [path for path in cache.iterdir() if path.is_dir()]
+    moved = folder if linked == "templates folder" else cache
+    target = tmp_path / "users-own-folder"
+    moved.rename(target)
+    moved.symlink_to(target)
+    before = sorted(target.rglob("*"))
+    assert not _reads_poisoned_cache(cache, marker, monkeypatch)
+    assert sorted(target.rglob("*")) == before  # nothing written through the link
+
+
 @pytest.mark.parametrize("whose", ["cache folder", "templates folder", "file"])
 def test_a_cache_of_someone_elses_is_passed_over(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, whose: str
