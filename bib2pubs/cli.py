@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import click
 
@@ -68,6 +69,30 @@ def _size(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
         return parse_size(value)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
+
+
+if TYPE_CHECKING:  # generic from click 8.2 on, which 8.1 cannot subscript at run time
+    _TextParam = click.ParamType[str]
+else:
+    _TextParam = click.ParamType
+
+
+class _Encoding(_TextParam):
+    """``--encoding``: a codec that decodes bytes to text, checked when the
+    option (or the settings file's value) is read, so the error names it."""
+
+    name = "encoding"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        import codecs
+
+        try:
+            codec = codecs.lookup(str(value))
+        except LookupError:
+            self.fail(f"{value}: no such encoding", param, ctx)
+        if not getattr(codec, "_is_text_encoding", True):  # rot13, base64, zlib: not text
+            self.fail(f"{value}: not an encoding of text", param, ctx)
+        return str(value)
 
 
 def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
@@ -530,6 +555,7 @@ def _explain(listing: Listing, options: Options) -> None:
 )
 @click.option(
     "--encoding",
+    type=_Encoding(),
     metavar="NAME",
     help="The .bib files' encoding (latin-1, gbk…), when not UTF-8; otherwise it is guessed, with a warning.",
 )

@@ -138,6 +138,8 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, li
             raise InputError(f"not valid {encoding} at line {line}", name, line) from None
         except LookupError:
             raise UsageError(f"--encoding {encoding}: no such encoding") from None
+        except (UnicodeError, ValueError) as error:  # codecs that give no position (punycode, undefined)
+            raise InputError(f"not valid {encoding}: {error}", name) from None
         return _cleaned(text.removeprefix("\ufeff"), name, diagnostics)
     wide = _wide_encoding(data)
     if wide is not None:

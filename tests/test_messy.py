@@ -45,9 +45,17 @@ def test_a_latin_file_is_read_as_windows_1252_or_as_told(tmp_path: Path) -> None
 def test_encoding_mistakes_are_clear(tmp_path: Path) -> None:
     path = _write(tmp_path, GBK.encode("gbk"))
     unknown = invoke(path, "--encoding", "klingon", "-f", "text")
-    assert unknown.exit_code == 2 and "--encoding klingon: no such encoding" in unknown.stderr
+    assert unknown.exit_code == 2 and "Invalid value for '--encoding': klingon: no such encoding" in unknown.stderr
+    for codec in ("rot13", "base64", "zlib"):  # codecs, but of bytes or of text to text
+        not_text = invoke(path, "--encoding", codec, "-f", "text")
+        assert not_text.exit_code == 2 and f"'--encoding': {codec}: not an encoding of text" in not_text.stderr
     wrong = invoke(path, "--encoding", "ascii", "-f", "text")
     assert wrong.exit_code == 2 and "refs.bib:1: error: not valid ascii at line 1" in wrong.stderr
+    # Codecs that fail without a position were an internal error (exit 70).
+    plain = _write(tmp_path, REFS.read_bytes())
+    for codec in ("punycode", "undefined"):
+        failed = invoke(plain, "--encoding", codec, "-f", "text")
+        assert failed.exit_code == 2 and f"error: not valid {codec}" in failed.stderr, failed.stderr
 
 
 #: refs.bib and an entry beyond ASCII, with a character outside the Basic
@@ -245,3 +253,12 @@ def test_a_control_character_in_a_report_never_reaches_the_terminal() -> None:
 
     shown = str(Diagnostic("refs.bib", 3, "k\x1b[2J", "warning", "a\r\nb\x07c\u2028d\x85"))
     assert shown == "refs.bib:3: warning: k [2J: a  b c d "
+
+
+def test_an_encoding_in_the_settings_file_is_checked_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, LATIN.encode("cp1252"))
+    (tmp_path / "bib2pubs.toml").write_text('encoding = "rot13"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke(path, "-f", "text")
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'bib2pubs.toml'}: encoding: rot13: not an encoding of text" in result.stderr
