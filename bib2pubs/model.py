@@ -47,8 +47,22 @@ class Diagnostic:
         return f"{where}: {self.level}: {entry}{self.message}".translate(_ONE_LINE)
 
 
-#: Control characters and line breaks, each shown as a space.
-_ONE_LINE = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029], " ")
+#: Control characters, line breaks and the marks that reorder text on a
+#: terminal (a key with U+202E could disguise its line), each shown as a space.
+_ONE_LINE = dict.fromkeys(
+    [
+        *range(0x20),
+        *range(0x7F, 0xA0),
+        0x2028,
+        0x2029,
+        0x061C,
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ],
+    " ",
+)
 
 
 @dataclass(frozen=True, slots=True)

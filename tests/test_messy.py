@@ -253,6 +253,8 @@ def test_a_control_character_in_a_report_never_reaches_the_terminal() -> None:
 
     shown = str(Diagnostic("refs.bib", 3, "k\x1b[2J", "warning", "a\r\nb\x07c\u2028d\x85"))
     assert shown == "refs.bib:3: warning: k [2J: a  b c d "
+    disguised = str(Diagnostic("refs.bib", 3, "a\u202eb\u2066c\u200f", "error", "x"))
+    assert disguised == "refs.bib:3: error: a b c : x"
 
 
 def test_an_encoding_in_the_settings_file_is_checked_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
