@@ -718,7 +718,7 @@ def _out_of_memory(bibfiles: Sequence[str]) -> None:
     """A run that ran out of memory ends with a message, not a traceback."""
     names = ["<stdin>" if name == "-" else name for name in bibfiles]
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    click.echo(f"bib2pubs: error: out of memory reading {shown}; free some memory, or list fewer entries", err=True)
+    click.echo(f"bib2pubs: error: out of memory listing {shown}; free some memory, or list fewer entries", err=True)
     sys.exit(1)
 
 

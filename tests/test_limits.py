@@ -190,7 +190,7 @@ def test_out_of_memory_is_a_clear_error_not_an_internal_one(tmp_path: Path, jobs
     result = _limited(120, str(bib), "-f", "json", jobs=jobs)
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
-    expected = f"bib2pubs: error: out of memory reading {bib}; free some memory, or list fewer entries"
+    expected = f"bib2pubs: error: out of memory listing {bib}; free some memory, or list fewer entries"
     assert result.stderr.splitlines()[-1] == expected
 
 
