@@ -134,7 +134,34 @@ def file_problem(path: str) -> str | None:
         real_folder = os.path.dirname(os.path.realpath(path))
         folder_problem = not_yours(real_folder)
         problem = folder_problem and f"its folder {real_folder} is {folder_problem}"
+        above = os.path.dirname(real_folder)
+        while problem is None and above != real_folder:
+            # Whoever may rename a folder above may swap the whole path.
+            folder_problem = _unsafe_above(above)
+            problem = folder_problem and f"a folder above it, {above}, is {folder_problem}"
+            real_folder, above = above, os.path.dirname(above)
     return problem
+
+
+def _unsafe_above(folder: str) -> str | None:
+    """Why someone else could replace what ``folder`` holds, for a folder
+    above the user's own: it must be the user's or the system's (root's),
+    and writable by others only when sticky (as /tmp, where nobody may
+    rename another's entries)."""
+    try:
+        info = os.stat(folder)
+    except OSError as error:
+        return f"not readable ({error.strerror})"
+    me = os.geteuid()
+    if info.st_uid not in (me, 0):
+        return f"owned by uid {info.st_uid}, not you (uid {me})"
+    if info.st_mode & stat.S_ISVTX:
+        return None
+    if info.st_mode & stat.S_IWOTH:
+        return "writable by everyone"
+    if info.st_mode & stat.S_IWGRP and not _own_group(info.st_gid, me):
+        return f"writable by group {info.st_gid}"
+    return None
 
 
 def _read(path: str) -> str:

@@ -126,6 +126,35 @@ def test_a_link_to_someone_elses_settings_file_is_ignored(cwd: Path) -> None:
 
 
 @needs_root
+def test_a_link_through_a_folder_of_someone_elses_is_ignored(cwd: Path) -> None:
+    """The file and its folder are the user's, but a folder above them is
+    not: its owner may swap the user's folder for one of their own."""
+    theirs = cwd / "theirs"
+    mine = theirs / "mine"
+    mine.mkdir(parents=True)
+    settings = plant(mine, cwd / "X")
+    os.chown(theirs, NOBODY, -1)
+    (cwd / "bib2pubs.toml").symlink_to(settings)
+    result = invoke("refs.bib")
+    assert_default_run(result, cwd, cwd / "X")
+    assert f"a folder above it, {theirs}, is owned by uid 65534" in result.stderr
+
+
+def test_a_link_through_a_sticky_shared_folder_to_the_users_own_is_read(cwd: Path) -> None:
+    """In a sticky folder (as /tmp) nobody may rename another's entry: the
+    user's own folder there is still the user's."""
+    shared = cwd / "shared"
+    mine = shared / "mine"
+    mine.mkdir(parents=True)
+    shared.chmod(0o1777)
+    (mine / "bib2pubs.toml").write_text('format = "json"\n', encoding="utf-8")
+    (cwd / "bib2pubs.toml").symlink_to(mine / "bib2pubs.toml")
+    result = invoke("refs.bib")
+    assert result.exit_code == 0 and result.stdout.startswith("{"), result.stderr
+    assert "ignored" not in result.stderr
+
+
+@needs_root
 def test_a_folder_writable_by_a_shared_group_is_not_searched(cwd: Path) -> None:
     shared = cwd / "group"
     shared.mkdir()
