@@ -220,14 +220,44 @@ def _decode_wide(
         message = f"no byte order mark; read as {label} ({order}) from its zero bytes; use --encoding to say otherwise"
         diagnostics.append(Diagnostic(name, 1, None, "warning", message))
     data = data[mark:]
+    data, tail = _narrow_tail(data, codec)
     try:
-        return data.decode(codec)
+        text = data.decode(codec)
     except UnicodeDecodeError as error:
         line = data[: error.start].decode(codec, "replace").count("\n") + 1
         text = data.decode(codec, "replace")
         message = f"not valid {label} from line {line}; what is not is shown as \ufffd"
         diagnostics.append(Diagnostic(name, line, None, "warning", message))
-        return text
+    if tail:
+        line = text.count("\n") + 1
+        rest, bad = _decode_lines(tail)
+        read_as = "UTF-8" if not bad else "UTF-8, lines that are not as Windows-1252"
+        message = f"{label} ends here and 8-bit text follows (files joined?); the rest read as {read_as}"
+        diagnostics.append(Diagnostic(name, line, None, "warning", message))
+        text += rest
+    return text
+
+
+#: Zero bytes in the last character of ASCII, by codec: where a wide text's
+#: last such character ends, counted from its last zero byte.
+_AFTER_LAST_ZERO = {"utf-16-le": 1, "utf-16-be": 2, "utf-32-le": 1, "utf-32-be": 2}
+
+
+def _narrow_tail(data: bytes, codec: str) -> tuple[bytes, bytes]:
+    """``data`` parted where its wide text ends, when 8-bit text follows it
+    (``cat wide.bib narrow.bib``): .bib syntax is ASCII, a zero byte in
+    each of its characters, so a wide file ends within a character or two
+    of its last zero byte. Read wide, the 8-bit rest would be CJK-looking
+    nonsense and its entries lost without a word."""
+    last = data.rfind(0)
+    if last < 0:
+        return data, b""
+    end = last + _AFTER_LAST_ZERO[codec]
+    width = 4 if codec.startswith("utf-32") else 2
+    end += -end % width  # a whole character
+    if len(data) - end <= 16 or b"\n" not in data[end:]:
+        return data, b""
+    return data[:end], data[end:]
 
 
 def _may_hold_controls(utf8: bytes) -> bool:

@@ -264,3 +264,29 @@ def test_an_encoding_in_the_settings_file_is_checked_there(tmp_path: Path, monke
     result = invoke(path, "-f", "text")
     assert result.exit_code == 2
     assert f"{tmp_path / 'bib2pubs.toml'}: encoding: rot13: not an encoding of text" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"", "utf-16-le"),
+    ],
+)
+def test_wide_text_joined_with_8bit_text_keeps_both(tmp_path: Path, bom: bytes, codec: str) -> None:
+    # `cat wide.bib narrow.bib`: the narrow part, read wide, was CJK-looking
+    # nonsense, and its entries were gone with no word naming them.
+    wide = "@misc{w1, title = {Wide über}, year = 2020}\n@misc{w2, title = {Two}, year = 2021}\n"
+    narrow = "@misc{n1, title = {Narrow é}, year = 2022}\n@misc{n2, title = {Eight}, year = 2023}\n"
+    path = _write(tmp_path, bom + wide.encode(codec) + narrow.encode("utf-8"))
+    result = invoke(path, "-f", "json")
+    assert result.exit_code == 0
+    keys = [pub["key"] for group in json.loads(result.stdout)["groups"] for pub in group["entries"]]
+    assert sorted(keys) == ["n1", "n2", "w1", "w2"]
+    label = "UTF-32" if "32" in codec else "UTF-16"
+    joined = f"{path}:3: warning: {label} ends here and 8-bit text follows (files joined?); the rest read as UTF-8"
+    assert joined in result.stderr.splitlines()
+    assert "Narrow é" in invoke(path, "-f", "text").stdout
