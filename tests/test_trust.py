@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,15 +30,11 @@ needs_root = pytest.mark.skipif(
 
 
 @pytest.fixture
-def cwd(tmp_path: Path) -> Iterator[Path]:
+def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch folder as the working directory, with a .bib in it."""
     (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 def plant(folder: Path, marker: Path) -> Path:
