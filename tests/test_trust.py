@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,94 @@ def test_the_users_cache_folder_permissions_are_only_the_users(tmp_path: Path, m
     assert folder is not None
     for path in (tmp_path / "c" / "bib2pubs", Path(folder)):
         assert stat.S_IMODE(path.stat().st_mode) == 0o700
+
+
+#: Runs bib2pubs with the test environment's packages (its .pth files too,
+#: which an editable install needs): a folder given first, then the options.
+_LAUNCH = (
+    "import runpy, site, sys; site.addsitedir(sys.argv.pop(1)); "
+    "runpy.run_module('bib2pubs', run_name='__main__', alter_sys=True)"
+)
+
+
+def _python_for_nobody() -> list[str] | None:
+    """A command that runs this checkout's bib2pubs as uid 65534: the
+    test environment's Python when that user may run it, else the system's
+    of the same version with the environment's packages."""
+    import subprocess
+    import sys
+    import sysconfig
+
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    for python in (sys.executable, f"/usr/bin/python{version}"):
+        command = [python, "-c", _LAUNCH, sysconfig.get_paths()["purelib"]]
+        try:
+            probe = subprocess.run(
+                [*command, "--version"],
+                env={"PATH": "/usr/bin:/bin"},
+                user=NOBODY,
+                group=NOBODY,
+                capture_output=True,
+                check=False,
+            )
+        except OSError:  # not there, or not for that user to run
+            continue
+        if probe.returncode == 0:
+            return command
+    return None
+
+
+@pytest.fixture
+def open_tmp() -> Iterator[Path]:
+    """A scratch folder that another user may enter (pytest's are the
+    owner's alone)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+@needs_root
+def test_replayed_as_a_user_who_is_not_root(open_tmp: Path) -> None:
+    """The red team's case as it happens: a user (uid 65534 here) works in
+    a folder of theirs inside a sticky shared one, where someone else (root)
+    has planted a settings file naming a template that escapes to Python."""
+    import subprocess
+
+    command = _python_for_nobody()
+    if command is None:
+        pytest.skip("no Python that uid 65534 may run with this checkout's packages")
+    shared = open_tmp / "shared"
+    home = shared / "user"
+    home.mkdir(parents=True)
+    shared.chmod(0o1777)
+    marker = shared / "ran"
+    plant(shared, marker)
+    (home / "refs.bib").write_text(BIB, encoding="utf-8")
+    (home / "mine.txt.j2").write_text(ESCAPE % marker, encoding="utf-8")
+    os.chown(home, NOBODY, NOBODY)
+    for path in home.iterdir():
+        os.chown(path, NOBODY, NOBODY)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "BIB2PUBS_NO_CACHE": "1",
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, *args], cwd=home, env=env, user=NOBODY, group=NOBODY, text=True, capture_output=True, check=False
+        )
+
+    planted = run("refs.bib")
+    assert planted.returncode == 0 and "Serving" in planted.stdout, planted.stderr
+    assert "warning: ignored:" in planted.stderr and str(shared / "bib2pubs.toml") in planted.stderr
+    assert not (shared / "planted.txt").exists() and not marker.exists()
+    own = run("refs.bib", "-t", "mine.txt.j2")
+    assert own.returncode == 1 and "Traceback" not in own.stderr and "unsafe" in own.stderr
+    assert not marker.exists()
