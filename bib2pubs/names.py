@@ -30,19 +30,22 @@ SELF = "self"
 # math, \textsuperscript or bare.
 _MARK_SIGN = r"\*|†|‡|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b|\\ast\b|\\star\b"
 _MARK_TEXT = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$])|,|\s)+"
+# Unbraced, a superscript ends at its last mark: "Li^1, Ana" keeps its comma.
+_MARK_TOKEN = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$]))"
+_BARE_MARKS = _MARK_TOKEN + r"(?:[,\s]*" + _MARK_TOKEN + r")*"
 _MARKS = re.compile(
     # A brace after "^" is taken only with its partner: "{x$^*}$" keeps its "}".
     r"\$\^(?P<open_a>\{)?(?P<a>" + _MARK_TEXT + r")(?(open_a)\})\$"
     r"|\$\s*(?P<f>(?:" + _MARK_SIGN + r")+)\s*\$"
     r"|\\textsuperscript\s*\{(?P<b>" + _MARK_TEXT + r")\}"
     # A bare "^" is a superscript; "\^" is the circumflex ("Beno{\^i}t").
-    r"|(?<!\\)\^(?P<open_c>\{)?(?P<c>" + _MARK_TEXT + r")(?(open_c)\})"
+    r"|(?<!\\)\^(?:\{(?P<c>" + _MARK_TEXT + r")\}|(?P<h>" + _BARE_MARKS + r"))"
     r"|\{(?P<d>[*†‡])\}"
     r"|(?P<e>[*†‡]|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b)"
     # ORCID badges typed after a name: no part of it.
     r"|(?P<g>\\orcid(?:link|ID|iD)?\s*\{[^{}]*\})"
 )
-_MARK_GROUPS = ("a", "b", "c", "d", "e", "f", "g")
+_MARK_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
 # A whole name wrapped in a style, typed by hand; bold means "this is me".
 _WRAPPER = re.compile(
     r"^\s*(?:\\(?P<command>textbf|underline|uline|emph|textit|textsc)\s*\{(?P<a>.*)\}"

@@ -224,3 +224,17 @@ def test_taking_marks_and_wrappers_out_leaves_braces_paired(field: str, written:
         depth += {"{": 1, "}": -1}.get(char, 0)
         assert depth >= 0
     assert depth == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "written"),
+    [
+        ("Li^1, Ana", "Li, Ana"),  # the comma after a bare mark was taken as part of it
+        ("Li^1,2, Ana", "Li, Ana"),
+        ("Li^a, Ana", "Li, Ana"),
+        ("Li^{1, 2}, Ana", "Li, Ana"),
+    ],
+)
+def test_a_bare_superscript_ends_at_its_last_mark(field: str, written: str) -> None:
+    people, _ = parse_people(field)
+    assert [(person.written, person.display) for person in people] == [(written, "Ana Li")]
