@@ -68,6 +68,20 @@ def entry_bibtex(publication: Publication, dropped: frozenset[str] = SITE_FIELDS
     return _entry(publication, dropped)[0]
 
 
+def entry_bibtex_checked(
+    publication: Publication, dropped: frozenset[str] = SITE_FIELDS
+) -> tuple[str, list[Diagnostic]]:
+    """``entry_bibtex``, and a warning for each value that lost a brace."""
+    entry, damaged = _entry(publication, dropped)
+    return entry, [_lost_brace(publication, name) for name in damaged]
+
+
+def _lost_brace(pub: Publication, name: str) -> Diagnostic:
+    # BibTeX has no way to write a brace that pairs with none.
+    message = f"field '{name}': a brace that pairs with none left out of the BibTeX"
+    return Diagnostic(pub.file, pub.line, pub.key, "warning", message)
+
+
 def _entry(publication: Publication, dropped: frozenset[str]) -> tuple[str, list[str]]:
     """The entry, and the fields written without a brace that paired with none."""
     fields = publication.fields
@@ -106,10 +120,7 @@ def to_bibtex(listing: Listing, dropped: frozenset[str] = SITE_FIELDS) -> tuple[
         if entry:
             written.add(pub.key.lower())
             entries.append(entry)
-        for name in damaged:
-            # BibTeX has no way to write a brace that pairs with none.
-            message = f"field '{name}': a brace that pairs with none left out of the BibTeX"
-            problems.append(Diagnostic(pub.file, pub.line, pub.key, "warning", message))
+        problems.extend(_lost_brace(pub, name) for name in damaged)
     return "\n".join(entries), problems
 
 

@@ -113,8 +113,9 @@ def split_files(
     """The files of ``--split``: relative path → text, one per listed entry
     (hidden ones aside) from a per-entry template (``academicpages-item``
     unless ``template`` names another), with ``cite.bib`` beside each where
-    the template asks for it; and notes about ``--set`` variables."""
-    from bib2pubs.bibexport import dropped_or_default, entry_bibtex
+    the template asks for it; and notes: ``--set`` variables no template
+    reads, names shortened, values that lost a brace in ``cite.bib``."""
+    from bib2pubs.bibexport import dropped_or_default, entry_bibtex_checked
     from bib2pubs.formats import SUFFIXES, format_of
     from bib2pubs.render import builtin_templates, render_items, resolve_template
 
@@ -138,9 +139,9 @@ def split_files(
             notes.append(_shortened(publication, page))
         names = {page: text}
         if cite:  # paths use "/" everywhere, so that the record reads alike on any system
-            names[posixpath.join(posixpath.dirname(page), "cite.bib")] = entry_bibtex(
-                publication, dropped_or_default(bibtex_dropped)
-            )
+            cite_bib, problems = entry_bibtex_checked(publication, dropped_or_default(bibtex_dropped))
+            names[posixpath.join(posixpath.dirname(page), "cite.bib")] = cite_bib
+            notes.extend(problems)
         for name, content in names.items():
             if name.lower() in owners:  # the same file where case does not count
                 raise UsageError(

@@ -126,6 +126,18 @@ def test_a_value_cut_inside_braces_is_still_bibtex_and_the_lost_brace_reported(
     assert "k: field 'title': a brace that pairs with none left out of the BibTeX" in result.stderr
 
 
+def test_a_lost_brace_in_a_hugo_bundles_cite_bib_is_reported_too(
+    write_bib,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bibtex, "MAX_VALUE", 3)
+    bib = write_bib("@string{a = {x{y}z}}\n@misc{k, title = a#a, year = 2024}\n")
+    result = invoke(str(bib), "--split", str(tmp_path / "out"), "-t", "hugo-bundle")
+    assert "title = {xy}" in (tmp_path / "out" / "k" / "cite.bib").read_text(encoding="utf-8")
+    assert "k: field 'title': a brace that pairs with none left out of the BibTeX" in result.stderr
+
+
 # Text a value may hold, as it comes between braces: LaTeX, quotes, "@",
 # lines that start like entries (their braces come from the groups below),
 # characters that delimit fields.
