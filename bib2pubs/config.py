@@ -96,6 +96,13 @@ def not_yours(path: str) -> str | None:
     not you"), or None when only the user can. A folder of the user's own
     group (``alice:alice``, as systems with a group per user make them)
     may be writable by that group."""
+    return _others_may_write(path)
+
+
+def _others_may_write(path: str, above: bool = False) -> str | None:
+    """``not_yours``; for a folder ``above`` the user's own, the system's
+    (root's) will do too, and a sticky one (as /tmp, where nobody may
+    rename another's entries) may be writable by others."""
     geteuid = getattr(os, "geteuid", None)
     if geteuid is None:  # pragma: no cover - no owners to compare (Windows)
         return None
@@ -104,8 +111,10 @@ def not_yours(path: str) -> str | None:
     except OSError as error:
         return f"not readable ({error.strerror})"
     me = geteuid()
-    if info.st_uid != me:
+    if info.st_uid != me and not (above and info.st_uid == 0):
         return f"owned by uid {info.st_uid}, not you (uid {me})"
+    if above and info.st_mode & stat.S_ISVTX:
+        return None
     if info.st_mode & stat.S_IWOTH:
         return "writable by everyone"
     if info.st_mode & stat.S_IWGRP and not _own_group(info.st_gid, me):
@@ -137,31 +146,10 @@ def file_problem(path: str) -> str | None:
         above = os.path.dirname(real_folder)
         while problem is None and above != real_folder:
             # Whoever may rename a folder above may swap the whole path.
-            folder_problem = _unsafe_above(above)
+            folder_problem = _others_may_write(above, above=True)
             problem = folder_problem and f"a folder above it, {above}, is {folder_problem}"
             real_folder, above = above, os.path.dirname(above)
     return problem
-
-
-def _unsafe_above(folder: str) -> str | None:
-    """Why someone else could replace what ``folder`` holds, for a folder
-    above the user's own: it must be the user's or the system's (root's),
-    and writable by others only when sticky (as /tmp, where nobody may
-    rename another's entries)."""
-    try:
-        info = os.stat(folder)
-    except OSError as error:
-        return f"not readable ({error.strerror})"
-    me = os.geteuid()
-    if info.st_uid not in (me, 0):
-        return f"owned by uid {info.st_uid}, not you (uid {me})"
-    if info.st_mode & stat.S_ISVTX:
-        return None
-    if info.st_mode & stat.S_IWOTH:
-        return "writable by everyone"
-    if info.st_mode & stat.S_IWGRP and not _own_group(info.st_gid, me):
-        return f"writable by group {info.st_gid}"
-    return None
 
 
 def _read(path: str) -> str:
