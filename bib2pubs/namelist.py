@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bib2pubs.lazyre import lazy
-from bib2pubs.names import clean_name
+from bib2pubs.names import braces_paired, clean_name
 from bib2pubs.namesplit import split_persons
 
 _INNER_GROUP = lazy(r"\{[^{}]*\}")
@@ -50,7 +50,7 @@ def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
     stripped = field.strip()
     if stripped.startswith("{") and stripped.endswith("}") and _outside_braces(stripped).strip() == "":
         inner = stripped[1:-1]
-        pieces = split_persons(inner) if _balanced(inner) else []
+        pieces = split_persons(inner) if braces_paired(inner) else []
         if len(pieces) >= 2 and all(_looks_like_person(piece) for piece in pieces):
             field = inner
             problems.append(f"the whole {role} list is in braces, which makes it one name; read as {len(pieces)} names")
@@ -113,15 +113,6 @@ def _looks_like_person(piece: str) -> bool:
     if not 2 <= len(words) <= 6:
         return False
     return not any(word.strip(".").lower() in _ORGANISATION_WORDS for word in words)
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += (char == "{") - (char == "}")
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def list_problems(field: str) -> list[str]:

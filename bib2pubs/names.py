@@ -121,7 +121,7 @@ def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
         if wrapped is None:
             break
         inner = wrapped.group("a") if wrapped.group("a") is not None else wrapped.group("b")
-        if not _paired(inner):
+        if not braces_paired(inner):
             break  # "\textbf{Jin}, {Chao}": the braces close before the end, no wrapper
         bold = bold or (wrapped.group("command") or wrapped.group("switch")) in _BOLD
         raw = inner
@@ -132,16 +132,13 @@ def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
     return name, tuple(dict.fromkeys(marks)), bold
 
 
-def _paired(text: str) -> bool:
+def braces_paired(text: str) -> bool:
     """Whether every brace in ``text`` closes one opened in it."""
     depth = 0
     for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
     return depth == 0
 
 
