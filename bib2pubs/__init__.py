@@ -1,3 +1,5 @@
 """bib2pubs: turn a BibTeX file into a researcher's publication list."""
 
-__version__ = "0.1.0"
+from bib2pubs.version import __version__
+
+__all__ = ["__version__"]

@@ -6,20 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from bib2pubs.bibtex import RawEntry
-from bib2pubs.dates import parse_iso_date, parse_month, parse_year
 from bib2pubs.errors import is_out_of_memory
-from bib2pubs.latex import latex_to_text
-from bib2pubs.links import extract_links, unsafe_scheme
-from bib2pubs.marks import MARK_FIELDS, Marks, merge, parse_annotations, parse_mark_fields
-from bib2pubs.matching import Pattern, make_pattern, person_matches
+from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.model import Diagnostic, Publication
-from bib2pubs.namelist import list_problems, repair_list
-from bib2pubs.names import clean_name, parse_people
-from bib2pubs.namesplit import is_others, split_persons
+from bib2pubs.names.author_list import list_problems, repair_list
+from bib2pubs.names.marks import MARK_FIELDS, Marks, merge, parse_annotations, parse_mark_fields
+from bib2pubs.names.match import Pattern, make_pattern, person_matches
+from bib2pubs.names.parts import is_others, split_persons
+from bib2pubs.names.people import clean_name, parse_people
 from bib2pubs.parallel import jobs, split_map
-from bib2pubs.venues import classify, extract_venue
-from bib2pubs.venuetable import VenueTable
+from bib2pubs.read.bibtex import RawEntry
+from bib2pubs.read.dates import parse_iso_date, parse_month, parse_year
+from bib2pubs.read.links import extract_links, unsafe_scheme
+from bib2pubs.venues.classify import classify, extract_venue
+from bib2pubs.venues.table import VenueTable
 
 _TRUE = frozenset({"true", "yes", "1", "y", "on"})
 

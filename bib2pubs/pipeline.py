@@ -10,11 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from bib2pubs import parallel
-from bib2pubs.bibtex import parse_sources
-from bib2pubs.crossref import resolve_crossrefs
 from bib2pubs.errors import NothingReadError, UsageError
-from bib2pubs.formats import DEFAULT_TEMPLATES, user_template
-from bib2pubs.matching import (
+from bib2pubs.model import Diagnostic, Listing, Publication
+from bib2pubs.names.match import (
     FAMILY_FIRST,
     Pattern,
     decoded,
@@ -24,16 +22,18 @@ from bib2pubs.matching import (
     match,
     person_matches,
 )
-from bib2pubs.model import Diagnostic, Listing, Publication
-from bib2pubs.namesplit import split_name
-from bib2pubs.namestyle import NAME_STYLES
+from bib2pubs.names.parts import split_name
+from bib2pubs.names.style import NAME_STYLES
 from bib2pubs.normalize import Normalizer
 from bib2pubs.parallel import allowed
 from bib2pubs.preprints import merge_preprints
-from bib2pubs.reader import DEFAULT_LIMITS, Limits, Source, read_source
+from bib2pubs.read.bibtex import parse_sources
+from bib2pubs.read.crossref import resolve_crossrefs
+from bib2pubs.read.source import DEFAULT_LIMITS, Limits, Source, read_source
+from bib2pubs.render.formats import DEFAULT_TEMPLATES, user_template
+from bib2pubs.report.strict import strict_problems
 from bib2pubs.select import Selection, select
-from bib2pubs.strict import strict_problems
-from bib2pubs.venuetable import builtin_table, load_user_venues
+from bib2pubs.venues.table import builtin_table, load_user_venues
 
 _STYLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
@@ -59,7 +59,7 @@ class Options:
     selection: Selection = field(default_factory=Selection)
     #: The inputs' encoding, when not UTF-8 (or a guess).
     encoding: str | None = None
-    #: Add the checks of ``strict`` to the warnings.
+    #: Add the checks of ``report.strict`` to the warnings.
     strict: bool = False
     #: Keep each entry's fields in the model, for BibTeX output.
     keep_fields: bool = False
@@ -180,11 +180,11 @@ def _read_at_once(sources: Sequence[Source], normalizer: Normalizer) -> _Read:
 
 def _read_in_halves(sources: Sequence[Source], normalizer: Normalizer) -> _Read | None:
     """A single large file read and normalized in two halves at once
-    (``halves``), or None to read it at once. A highlight that finds nobody
+    (``read.two_processes``), or None to read it at once. A highlight that finds nobody
     as typed is retried family name first on a single reading."""
     if len(sources) != 1 or len(sources[0].text) < parallel.MIN_TEXT or allowed() < 2:
         return None
-    from bib2pubs.halves import read_in_halves
+    from bib2pubs.read.two_processes import read_in_halves
 
     read = read_in_halves(sources[0], normalizer.chunk)
     if read is None:
@@ -285,18 +285,18 @@ def render_output(
     keeps every author); ``bibtex_dropped`` are the fields BibTeX leaves
     out (``bibexport.SITE_FIELDS`` when None)."""
     if format_name == "json":
-        from bib2pubs.serialize import to_json
+        from bib2pubs.render.json_model import to_json
 
         return to_json(listing), []
     if format_name == "bibtex":
-        from bib2pubs.bibexport import dropped_or_default, to_bibtex
+        from bib2pubs.render.clean_bibtex import dropped_or_default, to_bibtex
 
         return to_bibtex(listing, dropped_or_default(bibtex_dropped))
     if format_name == "text" and template in (None, "text") and user_template("text", template_dirs) is None:
-        from bib2pubs.plaintext import render_text
+        from bib2pubs.render.plain_text import render_text
 
         return render_text(listing, variables, max_authors)
-    from bib2pubs.render import render
+    from bib2pubs.render.jinja import render
 
     template_name = template or DEFAULT_TEMPLATES[format_name]
     return render(listing, template_name, variables, max_authors, template_dirs, bibtex_dropped)

@@ -16,9 +16,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bib2pubs.links import LINK_FIELDS
 from bib2pubs.model import Publication
-from bib2pubs.namefold import fold
+from bib2pubs.names.fold import fold
+from bib2pubs.read.links import LINK_FIELDS
 
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
 _DOI = re.compile(r"doi\.org/(.+)$", re.I)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from bib2pubs.model import KINDS, Group, Publication
-from bib2pubs.namefold import fold
+from bib2pubs.names.fold import fold
 
 UNDATED = "Undated"
 GROUPINGS = ("year", "kind", "kind,year", "none")

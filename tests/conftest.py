@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from bib2pubs.cli import cli
+from bib2pubs.cli.command import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 

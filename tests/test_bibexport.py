@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bib2pubs import bibtex
-from bib2pubs.bibexport import SITE_FIELDS, dropped_fields, entry_bibtex, to_bibtex
-from bib2pubs.bibtex import parse_text
 from bib2pubs.errors import NothingReadError
 from bib2pubs.model import Listing, Publication
 from bib2pubs.pipeline import Options, build_listing, run
-from bib2pubs.reader import Source
+from bib2pubs.read import bibtex
+from bib2pubs.read.bibtex import parse_text
+from bib2pubs.read.source import Source
+from bib2pubs.render.clean_bibtex import SITE_FIELDS, dropped_fields, entry_bibtex, to_bibtex
 from tests.conftest import CORPUS, REFS, invoke
 
 HOMEPAGES = sorted((CORPUS / "homepages").rglob("*.bib"))

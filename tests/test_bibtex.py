@@ -9,13 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bib2pubs import bibtex, halves, parallel
-from bib2pubs.bibtex import Bibliography, parse_sources, parse_text
-from bib2pubs.crossref import resolve_crossrefs
+from bib2pubs import parallel
 from bib2pubs.normalize import Normalizer
 from bib2pubs.pipeline import build_listing
-from bib2pubs.reader import Source, decode
-from bib2pubs.venuetable import builtin_table
+from bib2pubs.read import bibtex
+from bib2pubs.read import two_processes as halves
+from bib2pubs.read.bibtex import Bibliography, parse_sources, parse_text
+from bib2pubs.read.crossref import resolve_crossrefs
+from bib2pubs.read.source import Source, decode
+from bib2pubs.venues.table import builtin_table
 from tests.conftest import CORPUS
 
 

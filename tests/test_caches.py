@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bib2pubs.pipeline import Options, build_listing
-from bib2pubs.reader import Source
-from bib2pubs.render import environment, render
+from bib2pubs.read.source import Source
+from bib2pubs.render.jinja import environment, render
 from tests.conftest import REFS
 
 LISTING = build_listing([Source("refs.bib", REFS.read_text(encoding="utf-8"))], Options(highlights=("Chao Jin",)))
@@ -85,14 +85,14 @@ def test_the_cache_can_be_turned_off(cache: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def _fresh_table() -> object:
-    from bib2pubs.venuetable import builtin_table
+    from bib2pubs.venues.table import builtin_table
 
     builtin_table.cache_clear()
     return builtin_table()
 
 
 def test_the_venue_tables_keys_are_kept_and_read_back_the_same(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bib2pubs.venuetable import VenueTable
+    from bib2pubs.venues.table import VenueTable
 
     made = _fresh_table()
     kept = sorted(cache.glob("venues-*.marshal"))
@@ -119,7 +119,7 @@ NEEDS_ROOT = "giving a file to another user (uid 65534) needs root; run the test
 def _cli_run() -> tuple[int, str, str]:
     """A whole run (Markdown: a template with an include, and the venue
     table), with the templates and the table read anew from the cache."""
-    from bib2pubs.venuetable import builtin_table
+    from bib2pubs.venues.table import builtin_table
     from tests.conftest import invoke
 
     environment.cache_clear()
@@ -165,7 +165,7 @@ def test_a_damaged_cache_never_changes_or_fails_a_run(cache: Path, monkeypatch: 
 
 def _source_checksum(kept: Path) -> str:
     """Jinja's checksum of the template's source, as a kept file holds it."""
-    from bib2pubs.template_cache import _MAGIC
+    from bib2pubs.render.template_cache import _MAGIC
 
     return kept.read_bytes()[len(_MAGIC) + 32 :].split(b"\n", 1)[0].decode()
 
@@ -193,7 +193,7 @@ def test_kept_code_that_fails_is_dropped_and_compiled_afresh(
 ) -> None:
     # Sealed as bib2pubs seals its files, as if damaged before it was
     # sealed: the checksum holds, the code fails.
-    from bib2pubs.template_cache import sealed_template, template_code
+    from bib2pubs.render.template_cache import sealed_template, template_code
 
     expected = _uncached("markdown", monkeypatch)
     render(LISTING, "markdown")
@@ -224,7 +224,7 @@ def test_a_templates_own_error_is_still_reported_when_its_code_is_kept(cache: Pa
 def _poison(cache: Path, marker: Path) -> None:
     """Replaces every kept template with code that creates ``marker`` when
     it runs, sealed and matching its source: it runs if it is read."""
-    from bib2pubs.template_cache import sealed_template
+    from bib2pubs.render.template_cache import sealed_template
 
     for kept in cache.rglob("*.cache"):
         code = compile(f"open({str(marker)!r}, 'w').close()", "<planted>", "exec")
@@ -322,7 +322,7 @@ def test_a_venue_table_kept_where_others_may_write_is_not_read(cache: Path, monk
     import marshal
 
     from bib2pubs.cachedir import seal
-    from bib2pubs.venuetable import _crc32
+    from bib2pubs.venues.table import _crc32
 
     _fresh_table()
     (kept,) = cache.glob("venues-*.marshal")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bib2pubs import __version__
+from bib2pubs.version import __version__
 from tests.conftest import REFS, ROOT, invoke
 
 GOOD = """@inproceedings{first,
@@ -336,16 +336,16 @@ def test_a_broken_pipe_in_python_ends_with_the_status_of_sigpipe(monkeypatch: py
     def gone(_: str) -> None:
         raise BrokenPipeError
 
-    monkeypatch.setattr("bib2pubs.cli.write_stdout", gone)
+    monkeypatch.setattr("bib2pubs.cli.command.write_stdout", gone)
     result = invoke(str(REFS), "-f", "text")
     assert result.exit_code == 141 and result.stderr == ""
 
 
 def test_watch_stops_when_nobody_reads_its_output(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bib2pubs.watch
+    import bib2pubs.cli.watch
 
     polls: list[int] = []
-    watch = bib2pubs.watch.watch
+    watch = bib2pubs.cli.watch.watch
 
     def bounded(paths, run_once):  # type: ignore[no-untyped-def]
         # A few polls, not forever: a watch that went on returns after them.
@@ -354,8 +354,8 @@ def test_watch_stops_when_nobody_reads_its_output(monkeypatch: pytest.MonkeyPatc
     def gone(_: str) -> None:
         raise BrokenPipeError
 
-    monkeypatch.setattr("bib2pubs.cli.write_stdout", gone)
-    monkeypatch.setattr(bib2pubs.watch, "watch", bounded)
+    monkeypatch.setattr("bib2pubs.cli.command.write_stdout", gone)
+    monkeypatch.setattr(bib2pubs.cli.watch, "watch", bounded)
     result = invoke(str(REFS), "-f", "text", "--no-config", "--watch")
     assert result.exit_code == 141
     assert polls == []  # stopped at the first run
@@ -371,11 +371,13 @@ def _modules_after(code: str) -> list[str]:
 
 
 def test_importing_the_cli_loads_no_heavy_module() -> None:
-    assert _modules_after("import bib2pubs.cli") == []
+    assert _modules_after("import bib2pubs.cli.command") == []
 
 
 def test_each_format_loads_only_what_it_needs(tmp_path: Path) -> None:
-    run = "from bib2pubs.cli import cli\ncli.main([{bib!r}, '-f', {fmt!r}, '-o', {out!r}], standalone_mode=False)"
+    run = (
+        "from bib2pubs.cli.command import cli\ncli.main([{bib!r}, '-f', {fmt!r}, '-o', {out!r}], standalone_mode=False)"
+    )
     # Plain text, what pipes and Makefiles take, is written without Jinja.
     for fmt, expected in (("json", []), ("text", []), ("html", ["jinja2"]), ("markdown", ["jinja2"])):
         code = run.format(bib=str(REFS), fmt=fmt, out=str(tmp_path / f"out.{fmt}"))
@@ -402,7 +404,7 @@ def test_format_choice(
     tty: bool,
     chosen: str | None,
 ) -> None:
-    from bib2pubs import cli as cli_module
+    from bib2pubs.cli import command as cli_module
 
     monkeypatch.setattr(cli_module.sys.stdout, "isatty", lambda: tty)
     assert cli_module._choose_format(format_name, template, output) == chosen
@@ -474,7 +476,7 @@ def test_duplicate_keys_are_reported_and_both_listed(write_bib) -> None:  # type
 
 
 def test_every_option_is_documented_in_the_readme() -> None:
-    from bib2pubs.cli import cli as command
+    from bib2pubs.cli.command import cli as command
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     options = [opt for param in command.params for opt in param.opts if opt.startswith("--")]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from bib2pubs.cli import cli
+from bib2pubs.cli.command import cli
 from tests.conftest import REFS
 
 BIB = "@article{a, title={Serving}, author={Jin, Chao and Li, Ana and Shi, Haoyue}, journal={J}, year=2024}\n"
@@ -179,7 +179,7 @@ ODD_VALUES = ["5", "-1", "true", "1.5", "[]", "[[]]", "{}", "{ a = { b = 1 } }",
 def test_no_value_of_any_setting_gives_a_traceback(repo: Path) -> None:
     # Every setting with values of every TOML type: a usage error naming
     # the file, or a run; never an internal error.
-    from bib2pubs.cliconfig import ConfiguredCommand
+    from bib2pubs.cli.configured import ConfiguredCommand
 
     assert isinstance(cli, ConfiguredCommand)
     for setting in sorted(cli._settings()):

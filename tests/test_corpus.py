@@ -15,18 +15,18 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from bib2pubs.bibexport import to_bibtex
-from bib2pubs.bibtex import parse_text
-from bib2pubs.crossref import resolve_crossrefs
 from bib2pubs.errors import NothingReadError
-from bib2pubs.explain import explain
 from bib2pubs.model import KINDS, Listing
 from bib2pubs.normalize import CONTAINER_TYPES
 from bib2pubs.pipeline import Options, make_patterns, run
-from bib2pubs.preview import show
-from bib2pubs.reader import decode
-from bib2pubs.render import render
-from bib2pubs.serialize import to_json
+from bib2pubs.read.bibtex import parse_text
+from bib2pubs.read.crossref import resolve_crossrefs
+from bib2pubs.read.source import decode
+from bib2pubs.render.clean_bibtex import to_bibtex
+from bib2pubs.render.jinja import render
+from bib2pubs.render.json_model import to_json
+from bib2pubs.render.terminal import show
+from bib2pubs.report.explain import explain
 from tests.conftest import CORPUS, invoke
 
 FILES = sorted(CORPUS.rglob("*.bib"))

@@ -17,13 +17,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bib2pubs import bibtex
-from bib2pubs.bibtex import Bibliography, parse_text
-from bib2pubs.dates import parse_year
 from bib2pubs.errors import UsageError
-from bib2pubs.reader import decode
-from bib2pubs.venues import VENUE_FIELDS, classify, extract_venue, read_venue
-from bib2pubs.venuetable import builtin_table
+from bib2pubs.read import bibtex
+from bib2pubs.read.bibtex import Bibliography, parse_text
+from bib2pubs.read.dates import parse_year
+from bib2pubs.read.source import decode
+from bib2pubs.venues.classify import VENUE_FIELDS, classify, extract_venue, read_venue
+from bib2pubs.venues.table import builtin_table
 from tests.conftest import CORPUS
 
 FILES = sorted(CORPUS.rglob("*.bib"))
@@ -129,7 +129,7 @@ _LATEX_CHARS = st.sampled_from(list("ab {}}{ .,-'?!^_\n\t\r\"#&%@\\$~`é\u0301\u
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(_LATEX_CHARS, max_size=16).map("".join))
 def test_values_with_braces_alone_decode_as_the_decoder_would(value: str) -> None:
-    from bib2pubs.latex import _decode, _Decoder, _tidy
+    from bib2pubs.latex.decode import _decode, _Decoder, _tidy
 
     assert _decode(value) == _tidy(_Decoder(value).run())
 
@@ -151,7 +151,7 @@ def test_wordwrap_wraps_as_jinja_does(
     from jinja2.filters import do_wordwrap
     from markupsafe import Markup
 
-    from bib2pubs.render import environment, wordwrap
+    from bib2pubs.render.jinja import environment, wordwrap
 
     env = environment("text")
     value = Markup(text) if markup else text
@@ -169,7 +169,7 @@ _URL_PIECES = st.sampled_from(
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(_URL_PIECES, max_size=10).map("".join))
 def test_plain_urls_are_read_as_every_url_is(url: str) -> None:
-    from bib2pubs import links
+    from bib2pubs.read import links
 
     quick = (links.clean_url(url), links.unsafe_scheme(url))
     with pytest.MonkeyPatch.context() as patch:
@@ -181,7 +181,7 @@ def test_plain_urls_are_read_as_every_url_is(url: str) -> None:
 @settings(max_examples=2000, deadline=None)
 @given(st.text(alphabet=st.sampled_from("a\t\n\r\x00\x1f\x7f\x80\x9f\xa0é中\U0001f600\u0085"), max_size=12))
 def test_the_quick_control_test_misses_no_control_character(text: str) -> None:
-    from bib2pubs.reader import _CONTROL, _may_hold_controls
+    from bib2pubs.read.source import _CONTROL, _may_hold_controls
 
     if _CONTROL.search(text.replace("\r", "")):
         assert _may_hold_controls(text.encode("utf-8"))
@@ -202,7 +202,7 @@ def test_the_cycle_collector_is_paused_only_while_the_listing_is_built(monkeypat
     import gc
 
     from bib2pubs import pipeline
-    from bib2pubs.reader import Source
+    from bib2pubs.read.source import Source
 
     seen = []
     real = pipeline.select

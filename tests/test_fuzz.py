@@ -9,14 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bib2pubs.errors import NothingReadError
-from bib2pubs.explain import explain
-from bib2pubs.matching import make_pattern
 from bib2pubs.model import KINDS
+from bib2pubs.names.match import make_pattern
 from bib2pubs.pipeline import Options, build_listing
-from bib2pubs.reader import Source, decode
-from bib2pubs.render import render
-from bib2pubs.serialize import to_json
-from bib2pubs.stats import compute
+from bib2pubs.read.source import Source, decode
+from bib2pubs.render.jinja import render
+from bib2pubs.render.json_model import to_json
+from bib2pubs.report.explain import explain
+from bib2pubs.report.stats import compute
 
 # Pieces of real .bib syntax and of the content that trips parsers up.
 _PIECES = [

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from bib2pubs.matching import decoded, has_comma, make_pattern, match
-from bib2pubs.names import parse_people
-from bib2pubs.namesplit import split_name
+from bib2pubs.names.match import decoded, has_comma, make_pattern, match
+from bib2pubs.names.parts import split_name
+from bib2pubs.names.people import parse_people
 from tests.conftest import table_rows
 
 

@@ -23,9 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from bib2pubs.filters import html_braces, latex_escape, latex_text, markdownify_text
 from bib2pubs.model import Group, Listing, Person, Publication, Venue
-from bib2pubs.render import render, render_items
+from bib2pubs.render.filters import html_braces, latex_escape, latex_text, markdownify_text
+from bib2pubs.render.jinja import render, render_items
 from tests.conftest import FIXTURES, invoke
 
 # What a red team wrote into titles, venues and names.

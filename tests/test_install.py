@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from tests.conftest import GOLDEN, REFS, ROOT
@@ -73,3 +74,31 @@ def test_installed_module_is_the_installed_copy(installed: Path, tmp_path: Path)
         check=True,
     )
     assert result.stdout.startswith(str(installed))
+
+
+def test_module_runs_from_a_clone_without_installing(tmp_path: Path) -> None:
+    """``python -m bib2pubs`` inside a clone finds the built-in templates in
+    the clone's top-level ``templates/`` folder, as the package
+    ``bib2pubs.templates`` exists only in an install."""
+    clone = tmp_path / "clone"
+    for name in ("bib2pubs", "templates"):
+        shutil.copytree(ROOT / name, clone / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REFS, clone / "refs.bib")
+    # -S: no site-packages, so no editable install of bib2pubs is found; the
+    # dependencies come in on PYTHONPATH, and the clone is the working folder.
+    dependencies = str(Path(click.__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": dependencies, "BIB2PUBS_NO_CACHE": "1"}
+    probe = [sys.executable, "-S", "-c", "import bib2pubs.render.template_files as t; print(t.__file__)"]
+    where = subprocess.run(probe, capture_output=True, text=True, cwd=clone, env=env, timeout=60, check=True)
+    assert where.stdout.startswith(str(clone))
+    for fmt, golden in (("latex", "refs.tex"), ("html", "refs.html"), ("text", "refs.txt")):
+        result = subprocess.run(
+            [sys.executable, "-S", "-m", "bib2pubs", "refs.bib", "-H", "Chao Jin", "-f", fmt],
+            capture_output=True,
+            text=True,
+            cwd=clone,
+            env=env,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == (GOLDEN / golden).read_text(encoding="utf-8")

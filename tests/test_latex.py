@@ -1,4 +1,4 @@
-"""Tests for bib2pubs.latex: LaTeX field values to plain Unicode text."""
+"""Tests for bib2pubs.latex.decode: LaTeX field values to plain Unicode text."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bib2pubs import latex
-from bib2pubs.latex import has_latex, latex_to_text
+from bib2pubs.latex import decode as latex
+from bib2pubs.latex.decode import has_latex, latex_to_text
 from tests.conftest import FIXTURES, table_rows
 
 
@@ -228,7 +228,7 @@ def test_long_values_bypass_the_cache() -> None:
 def test_import_does_not_load_pylatexenc() -> None:
     code = (
         "import sys\n"
-        "import bib2pubs.latex as m\n"
+        "import bib2pubs.latex.decode as m\n"
         "assert 'pylatexenc' not in sys.modules, 'loaded on import'\n"
         "assert m.latex_to_text(r'{\\TeX} $\\alpha$ \\textbf{\\\"o} $x^2$') == 'TeX α ö x²'\n"
         "assert 'pylatexenc' not in sys.modules, 'loaded for known macros'\n"

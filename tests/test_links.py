@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bib2pubs.bibtex import parse_text
-from bib2pubs.links import extract_links
+from bib2pubs.read.bibtex import parse_text
+from bib2pubs.read.links import extract_links
 from tests.conftest import table_rows
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bib2pubs.model import Person, Publication, Venue
 from bib2pubs.pipeline import Options, run
-from bib2pubs.render import render
+from bib2pubs.render.jinja import render
 from tests.conftest import REFS, invoke
 
 GBK = "@article{a, title={深度学习的研究}, author={张三 and 李四}, journal={计算机学报}, year=2020}\n"

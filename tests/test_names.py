@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bib2pubs.marks import parse_annotations, parse_mark_fields
-from bib2pubs.matching import make_pattern, matches
 from bib2pubs.model import Person
-from bib2pubs.namefold import PARTICLES, fold
-from bib2pubs.namelist import repair_list
-from bib2pubs.names import parse_people
-from bib2pubs.namesplit import NameParts
-from bib2pubs.namestyle import NAME_STYLES, format_name, shorten
+from bib2pubs.names.author_list import repair_list
+from bib2pubs.names.fold import PARTICLES, fold
+from bib2pubs.names.marks import parse_annotations, parse_mark_fields
+from bib2pubs.names.match import make_pattern, matches
+from bib2pubs.names.parts import NameParts
+from bib2pubs.names.people import parse_people
+from bib2pubs.names.style import NAME_STYLES, format_name, shorten
 from tests.conftest import table_rows
 
 STYLE_ROWS = table_rows("name_styles.tsv")

@@ -1,4 +1,4 @@
-"""Tests for bib2pubs.namesplit: fixture tables, properties and scale."""
+"""Tests for bib2pubs.names.parts: fixture tables, properties and scale."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bib2pubs.namesplit import NameParts, is_others, split_name, split_persons
+from bib2pubs.names.parts import NameParts, is_others, split_name, split_persons
 from tests.conftest import table_rows
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bib2pubs.errors import Bib2PubsError
-from bib2pubs.output import write_file
+from bib2pubs.write.files import write_file
 from tests.conftest import REFS
 
 

@@ -15,9 +15,9 @@ from collections import defaultdict
 
 import pytest
 
-from bib2pubs.matching import decoded, fold, has_comma, make_pattern, match
 from bib2pubs.model import Listing
-from bib2pubs.namesplit import split_name
+from bib2pubs.names.match import decoded, fold, has_comma, make_pattern, match
+from bib2pubs.names.parts import split_name
 from bib2pubs.pipeline import Options, build_listing, read_sources
 from tests.conftest import CORPUS, table_rows
 

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bib2pubs import halves, parallel, pipeline
-from bib2pubs.bibtex import RawEntry
+from bib2pubs import parallel, pipeline
 from bib2pubs.errors import NothingReadError
 from bib2pubs.model import Listing
 from bib2pubs.normalize import Normalized, Normalizer
 from bib2pubs.pipeline import Options, build_listing
-from bib2pubs.reader import Source, decode
+from bib2pubs.read import two_processes as halves
+from bib2pubs.read.bibtex import RawEntry
+from bib2pubs.read.source import Source, decode
 from tests.conftest import CORPUS, REFS
 
 pytestmark = pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
@@ -176,7 +177,7 @@ def test_split_map_keeps_order_and_redoes_what_fails() -> None:
     ],
 )
 def test_reading_a_first_half_stops_cleanly_only_at_the_top_level(before: str, clean: bool) -> None:
-    from bib2pubs.bibtex import parse_part
+    from bib2pubs.read.bibtex import parse_part
 
     text = before + "@misc{c, title = {C}}\n}\n"
     assert parse_part(text, "x.bib", {}, stop=len(before)).clean_end is clean

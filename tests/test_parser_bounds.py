@@ -1,7 +1,7 @@
 """Reading stays bounded whatever a file holds. A long line costs what its
 length does (an "@" once cost a look back to the start of its line), and
 macros joined with "#" build at most ``bibtex.MAX_VALUE`` characters a
-value and ``bibtex.join_budget`` in all, read at once or in halves alike.
+value and ``bibtex.join_budget`` in all, read at once or in two processes alike.
 
 The pathological files run in a child process with a generous time limit
 and a memory limit: a slip back to quadratic time or unbounded memory ends
@@ -19,12 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from bib2pubs import bibtex, halves, parallel
-from bib2pubs.bibtex import Bibliography, Joiner, join_budget, parse_text
+from bib2pubs import parallel
 from bib2pubs.normalize import Normalizer
 from bib2pubs.pipeline import build_listing
-from bib2pubs.reader import Source
-from bib2pubs.venuetable import builtin_table
+from bib2pubs.read import bibtex
+from bib2pubs.read import two_processes as halves
+from bib2pubs.read.bibtex import Bibliography, Joiner, join_budget, parse_text
+from bib2pubs.read.source import Source
+from bib2pubs.venues.table import builtin_table
 from tests.conftest import ROOT
 
 TIME_LIMIT = 30  # seconds; each file takes a second or two (the 6 MB line took a minute)
@@ -35,7 +37,7 @@ MEMORY_LIMIT = 3 << 29  # 1.5 GiB of address space
 # diagnostics, how many and the first.
 _SUMMARY = """
 import json, sys
-from bib2pubs.bibtex import parse_text
+from bib2pubs.read.bibtex import parse_text
 text = {build}
 result = parse_text(text, "x.bib")
 entries, said = result.entries, result.diagnostics

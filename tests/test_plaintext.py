@@ -11,8 +11,8 @@ import pytest
 from bib2pubs.errors import NothingReadError, UsageError
 from bib2pubs.model import Listing
 from bib2pubs.pipeline import Options, render_output, run
-from bib2pubs.plaintext import render_text
-from bib2pubs.render import render
+from bib2pubs.render.jinja import render
+from bib2pubs.render.plain_text import render_text
 from tests.conftest import CORPUS, REFS, invoke
 
 FILES = [REFS, *sorted(CORPUS.rglob("*.bib"))]

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bib2pubs.filters import markdown_escape, markdown_url, venue_text, venue_when, yaml_scalar, yaml_string
 from bib2pubs.model import Group, Listing, Person, Publication, Venue
 from bib2pubs.pipeline import Options, run
-from bib2pubs.preview import show
-from bib2pubs.render import builtin_templates, render, template_format
+from bib2pubs.render.filters import markdown_escape, markdown_url, venue_text, venue_when, yaml_scalar, yaml_string
+from bib2pubs.render.jinja import builtin_templates, render, template_format
+from bib2pubs.render.terminal import show
 from tests.conftest import REFS
 
 MARKDOWN_SPECIALS = set("\\`*_[]<>$|~#{}")

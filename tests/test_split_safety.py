@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from bib2pubs.folder import LOCK, Folder
-from bib2pubs.output import temporary_name
-from bib2pubs.split import MANIFEST, sync
+from bib2pubs.render.page_names import MANIFEST
+from bib2pubs.write.files import temporary_name
+from bib2pubs.write.folder import LOCK, Folder
+from bib2pubs.write.sync import sync
 from tests.conftest import invoke
 from tests.test_split import THREE
 

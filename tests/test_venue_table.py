@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bib2pubs.bibtex import parse_text
-from bib2pubs.dates import parse_year
-from bib2pubs.latex import latex_to_text
+from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.model import KINDS as KINDS_OF_WORK
-from bib2pubs.venues import classify, extract_venue
-from bib2pubs.venuestring import parse_venue
-from bib2pubs.venuetable import KINDS, builtin_table, name_key
+from bib2pubs.read.bibtex import parse_text
+from bib2pubs.read.dates import parse_year
+from bib2pubs.venues.classify import classify, extract_venue
+from bib2pubs.venues.parse import parse_venue
+from bib2pubs.venues.table import KINDS, builtin_table, name_key
 from tests.conftest import ROOT, invoke, table_rows
 
 COLUMNS = ("kind", "name", "short", "label", "url", "location", "dates")
@@ -41,7 +41,7 @@ def test_the_fixture_has_150_real_strings_or_more() -> None:
 
 
 def _rows() -> list[list[str]]:
-    text = (ROOT / "bib2pubs" / "venues.tsv").read_text(encoding="utf-8")
+    text = (ROOT / "bib2pubs" / "venues" / "venues.tsv").read_text(encoding="utf-8")
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 

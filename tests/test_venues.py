@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bib2pubs.bibtex import parse_text
-from bib2pubs.dates import parse_year
 from bib2pubs.model import Venue
-from bib2pubs.venues import classify, extract_venue
+from bib2pubs.read.bibtex import parse_text
+from bib2pubs.read.dates import parse_year
+from bib2pubs.venues.classify import classify, extract_venue
 from tests.conftest import table_rows
 
 COLUMNS = ("kind", "name", "short", "label", "url", "location", "dates")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from bib2pubs.watch import files_in, stamp, watch
+from bib2pubs.cli.watch import files_in, stamp, watch
 from tests.conftest import invoke
 
 

@@ -1,0 +1,145 @@
+"""Name lists as people type them: slips repaired, mistakes reported.
+
+BibTeX separates names with "and" and reads anything else as part of a
+name. People write "et al.", commas, "and" glued to the next name, or brace
+the whole list; :func:`repair_list` reads what they meant (with a warning),
+and :func:`list_problems` reports what it cannot safely repair.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bib2pubs.lazyre import lazy
+from bib2pubs.names.parts import split_persons
+from bib2pubs.names.people import braces_paired, clean_name
+
+_INNER_GROUP = lazy(r"\{[^{}]*\}")
+_SUFFIX_WORD = lazy(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
+# "Rüegger et al." typed for "Rüegger and others".
+_ET_AL_END = re.compile(r"(?:\s*,\s*|\s+(?:and\s+)?)et\.?\s*al\b\.?\s*$", re.I)
+# "and" typed against the next name ("Hojatimalkeshah and\\textbf{…}"):
+# BibTeX reads one name; nobody means one.
+_GLUED_AND = re.compile(r"(?<=\s)(and)(?=\\[A-Za-z]|\{)", re.I)
+_TRAILING_AND = re.compile(r"\s(?:and|AND|And)\s*$")
+_ET_AL = re.compile(r"\bet\s+al\b\.?")
+
+
+def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
+    """A name list (``role`` "author" or "editor") with three slips undone
+    that BibTeX would misread: a final "et al." (a person named "al."),
+    "and" typed against the next name, and the whole list wrapped in braces
+    (``{Lievens, Hans and Brangers, Isis and …}``). A braced name that
+    could be an organisation (``{Barnes and Noble}``, ``{Department of
+    Health and Human Services}``) is left alone: the list is unwrapped only
+    when every piece reads as a person's name."""
+    problems: list[str] = []
+    field = field.rstrip()
+    if not field:
+        return field, problems  # most entries have no editors
+    et_al = _final_et_al(field)
+    if et_al and "{" not in et_al.group() and "}" not in field[et_al.end() :] and field[: et_al.start()].strip():
+        field = field[: et_al.start()] + " and others"
+        problems.append(f"'et al.' in the {role} list, read as 'and others' (which BibTeX understands)")
+    if _GLUED_AND.search(_outside_braces(field)):
+        field = _GLUED_AND.sub(r"\1 ", field)
+        problems.append(f"'and' typed against the next name in the {role} list; read as two names")
+    field, count = _comma_lists(field)
+    if count:
+        problems.append(f"names separated by commas in the {role} list; read as {count} names")
+    stripped = field.strip()
+    if stripped.startswith("{") and stripped.endswith("}") and _outside_braces(stripped).strip() == "":
+        inner = stripped[1:-1]
+        pieces = split_persons(inner) if braces_paired(inner) else []
+        if len(pieces) >= 2 and all(_looks_like_person(piece) for piece in pieces):
+            field = inner
+            problems.append(f"the whole {role} list is in braces, which makes it one name; read as {len(pieces)} names")
+    return field, problems
+
+
+def _comma_lists(field: str) -> tuple[str, int]:
+    """ "Changyeol Lee, Dahoon Lee, Jongseo Lee" typed for "… and …": a
+    name with two commas or more whose every piece has two words or more
+    (so not "Last, Jr., First") becomes that many names. Returns the field
+    and how many names the repaired pieces became (0 if none)."""
+    if "," not in field:
+        return field, 0
+    names, count = [], 0
+    for name in split_persons(field):
+        pieces = [piece.strip() for piece in _split_outside_braces(name, ",")]
+        pieces = [piece for piece in pieces if piece]
+        if len(pieces) >= 3 and all(len(piece.split()) >= 2 for piece in pieces):
+            names.extend(pieces)
+            count += len(pieces)
+        else:
+            names.append(name)
+    return (" and ".join(names), count) if count else (field, 0)
+
+
+def _split_outside_braces(text: str, separator: str) -> list[str]:
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == separator and depth == 0:
+            pieces.append(text[start:index])
+            start = index + 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def _final_et_al(field: str) -> re.Match[str] | None:
+    # Searched near the end only: the pattern's leading blanks would make a
+    # search from every position quadratic on a long run of spaces.
+    return _ET_AL_END.search(field, max(0, len(field) - 64))
+
+
+# Words of an organisation's name that no person's name has.
+_ORGANISATION_WORDS = frozenset(
+    {"of", "and", "for", "the", "on", "in", "at", "&", "institute", "department", "university", "group"}
+    | {"association", "society", "committee", "council", "team", "consortium", "inc", "ltd", "center", "centre"}
+)
+
+
+def _looks_like_person(piece: str) -> bool:
+    """ "Lievens, Hans", "\\textbf{Marshall, H.P.}", "Chris Timperley": one
+    comma at most, a few words, none an organisation's ("of", "Institute")."""
+    name = clean_name(piece)[0]
+    if _outside_braces(name).count(",") > 1:
+        return False
+    words = name.replace("{", "").replace("}", "").replace(",", " ").split()
+    if not 2 <= len(words) <= 6:
+        return False
+    return not any(word.strip(".").lower() in _ORGANISATION_WORDS for word in words)
+
+
+def list_problems(field: str) -> list[str]:
+    """Common mistakes in an author list that BibTeX reads without a word but
+    garbles: names joined by commas or semicolons, a trailing "and", "et al."."""
+    problems = []
+    depth0 = _outside_braces(field)
+    if ";" in depth0:
+        problems.append("authors separated by ';'? BibTeX separates them with 'and'")
+    if _TRAILING_AND.search(" " + depth0):
+        problems.append("the author list ends with 'and'")
+    if _ET_AL.search(depth0) and not _final_et_al(field.rstrip()):
+        problems.append("'et al.' inside the author list; write 'and others' at its end")
+    for name in split_persons(field):
+        if name.count(",") < 2:
+            continue
+        parts = _outside_braces(name).split(",")
+        if len(parts) > 3 or (len(parts) == 3 and not _SUFFIX_WORD.fullmatch(parts[1].strip())):
+            problems.append(f"'{name}' reads as 'Last, Jr., First'; separate authors with 'and'")
+    return problems
+
+
+def _outside_braces(text: str) -> str:
+    """The text with its brace groups blanked out (their commas do not count).
+    Deeper nesting than real names use is left as it is."""
+    for _ in range(8):
+        if "{" not in text:
+            break
+        text = _INNER_GROUP.sub(" ", text)
+    return text

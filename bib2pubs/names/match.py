@@ -1,0 +1,320 @@
+"""Is this author the person a ``--highlight`` names?
+
+Names are compared on folded parts (``names.fold``), never as strings, so
+"Leal-Taix{\\'e}, L." is "Laura Leal-Taixé" and "Xin Jin" is not "Chao
+Jin". A match is *certain* when the family names agree and the first given
+names agree in full; it is *uncertain* when it rests on less: an initial
+("C. Jin"), a short form ("Chris" for "Christopher"), a given name only one
+side has ("Jin, Chao Yi"), the family name written first without a comma
+("Jin Chao"), or a family name with a word more or less ("Fraga Dantas",
+"García López", "la Oliva", "Le Cun"). Both are highlighted; ``--explain``
+lists the uncertain ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.lazyre import lazy
+from bib2pubs.names.fold import (
+    PARTICLES,
+    comparable,
+    expand_initials,
+    fold,
+    is_particle,
+    is_shouting,
+    particle_flags,
+    units,
+)
+from bib2pubs.names.nicknames import are_nicknames
+from bib2pubs.names.parts import NameParts, split_name
+
+__all__ = ["Match", "Pattern", "decoded", "fold", "has_comma", "make_pattern", "match", "matches", "units"]
+
+# "Frank Bennett, Jr.": a suffix after a full name (two words or more before
+# the comma: "Smith, V." is an initial).
+_SUFFIX = lazy(r"^(?P<name>[^,\s]+\s[^,]+),\s*(?:jr|sr|ii|iii|iv|v)\.?$", re.I)
+
+INITIALS = "initials only"
+NICKNAME = "a short form of the given name"
+EXTRA_GIVEN = "a given name only one side has"
+FAMILY_FIRST = "family name first, without a comma"
+LONGER_FAMILY = "an extra word in the family name"
+SHORTER_FAMILY = "a word of the family name missing"
+PARTICLE_MISSING = "a particle missing from the family name"
+JOINED_FAMILY = "the family name joined or split differently"
+
+Units = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One way of writing a name, split and folded once: the family name's
+    parts and the given names, each a unit of parts ("Chao-Yi" is one unit
+    of two). A form derived from the name as typed carries its ``doubt``."""
+
+    family: tuple[str, ...]
+    given: Units
+    doubt: str = ""
+    #: Whether the family name is whole words ("García López"), not hyphenated.
+    spaced: bool = True
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Pattern:
+    """A person to highlight: the name as typed, its aliases, and the style
+    ("self" for the user, any other name for people set apart).
+
+    Compared by identity: a pattern is made once per run, and names read
+    with it are cached by it, which must not cost hashing every form."""
+
+    name: str
+    style: str
+    forms: tuple[Form, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """How a name matched: ``doubt`` is empty when certain, else the reason."""
+
+    doubt: str = ""
+
+    @property
+    def certain(self) -> bool:
+        return not self.doubt
+
+
+def decoded(parts: NameParts) -> NameParts:
+    """Each part of a split name decoded from LaTeX to text."""
+    return NameParts(
+        latex_to_text(parts.first),
+        latex_to_text(parts.von),
+        latex_to_text(parts.last),
+        latex_to_text(parts.jr),
+    )
+
+
+def make_pattern(name: str, style: str = "self", aliases: Sequence[str] = ()) -> Pattern:
+    """The pattern for ``name`` and the other names the person published under."""
+    return Pattern(name, style, tuple(form for each in (name, *aliases) for form in _forms(each)))
+
+
+def _forms(name: str) -> list[Form]:
+    """The forms of a name typed on the command line ("Chao Jin", "Jin,
+    Chao", "C. Jin"): as BibTeX splits it, with capitalised particles moved
+    to the family name ("Christopher De Sa" is "De Sa"); for "Laura Leal
+    Taixé" also the family name "Leal Taixé"; for "de la Oliva" also "la
+    Oliva" (exporters drop a leading particle), never the bare "Oliva",
+    which is another family."""
+    name = name.strip()
+    if not any(char.isupper() for char in name):
+        name = name.title()  # "chao jin": lower-case words would be read as particles
+    suffix = _SUFFIX.match(name)
+    parts = comparable(decoded(split_name(suffix.group("name") if suffix else name)))
+    given_words = parts.first.split()
+    while len(given_words) > 1 and is_particle(fold(given_words[-1]), given_words[-1][:1].islower(), 1):
+        parts = NameParts(" ".join(given_words[:-1]), f"{given_words[-1]} {parts.von}".strip(), parts.last, parts.jr)
+        given_words.pop()
+    family_units = units(f"{parts.von} {parts.last}")
+    family = tuple(part for unit in family_units for part in unit)
+    given = units(expand_initials(parts.first, is_shouting(parts)))
+    forms = [Form(family, given, spaced=all(len(unit) == 1 for unit in family_units))]
+    if len(given) > 1 and len(given[-1]) == 1 and len(given[-1][0]) > 1 and not parts.von:
+        forms.append(Form(given[-1] + family, given[:-1]))  # "Laura Leal Taixé"
+    for cut in range(1, len(family) - 1):
+        if not all(part in PARTICLES for part in family[: cut + 1]):
+            break
+        forms.append(Form(family[cut:], given, PARTICLE_MISSING))
+    return forms
+
+
+def family_first(pattern: Pattern) -> Pattern | None:
+    """For a highlight typed as two words without a comma ("Zhang
+    Chengyuan"), the pattern reading it family name first; else None."""
+    words = pattern.name.split()
+    if len(words) != 2 or has_comma(pattern.name) or "{" in pattern.name:
+        return None
+    return Pattern(pattern.name, pattern.style, tuple(_forms(f"{words[0]}, {words[1]}")))
+
+
+def _flat(groups: Sequence[tuple[str, ...]]) -> list[tuple[str, int]]:
+    """Each part with the index of its unit."""
+    return [(part, index) for index, unit in enumerate(groups) for part in unit]
+
+
+def _split_given(flat: Sequence[tuple[str, int]]) -> Units:
+    given: dict[int, tuple[str, ...]] = {}
+    for part, unit in flat:
+        given[unit] = (*given.get(unit, ()), part)
+    return tuple(given.values())
+
+
+def _given_doubt(wanted: Units, given: Units) -> str | None:
+    """Whether given names agree: None if not, else the doubt ("" for none).
+
+    Each part must agree in full, by initial, or as a short form. A middle
+    name one side lacks is no conflict (a doubt if it is a full name); a
+    different name is, and so is half of a hyphenated name ("Chao" is not
+    "Chao-Yi", though "C." may abbreviate it).
+    """
+    if not wanted or not given:
+        return "" if not wanted and not given else None  # one name only ("Sukarno") on both sides
+    a_parts, b_parts = _flat(wanted), _flat(given)
+    if "".join(p for p, _ in a_parts) == "".join(p for p, _ in b_parts):
+        return INITIALS if len(a_parts[0][0]) == 1 else ""  # "Liwen" and "Li-Wen"
+    # Only the first given name decides certainty: "Jitao D." is "Jitao
+    # David" for sure, "J. Zhang" might be any J.
+    doubt = INITIALS if min(len(a_parts[0][0]), len(b_parts[0][0])) == 1 else ""
+    for (a, _), (b, _) in zip(a_parts, b_parts, strict=False):
+        if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+            continue
+        if are_nicknames(a, b):
+            doubt = doubt or NICKNAME
+            continue
+        return None
+    shorter, longer = sorted((a_parts, b_parts), key=len)
+    cut = len(shorter)
+    if cut < len(longer) and longer[cut - 1][1] == longer[cut][1]:
+        # The shorter side ends inside a hyphenated name of the longer one:
+        # "C." may abbreviate "Chao-Yi", and "Jiyoung" be "J.-Y.", but "Chao"
+        # is not "Chao-Yi" nor "C.-Y.".
+        unit = longer[cut - 1][1]
+        rest = [part for part, index in longer[cut:] if index == unit]
+        word = shorter[-1][0]
+        if len(word) > 1 and not (all(len(part) == 1 for part in rest) and _spells(word, rest)):
+            return None
+        doubt = doubt or INITIALS
+        cut += len(rest)
+    if any(len(part) > 1 for part, _ in longer[cut:]):
+        return doubt or EXTRA_GIVEN
+    return doubt
+
+
+def _spells(word: str, initials: Sequence[str]) -> bool:
+    """Whether ``initials`` appear in order in ``word`` after its first
+    letter: "jiyoung" may be written "J.-Y.", "chao" not "C.-Y."."""
+    position = 1
+    for letter in initials:
+        position = word.find(letter, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def _match_tail(form: Form, first: str, parts: NameParts) -> str | None:
+    """The doubt of the family name ending the entry's name, or None.
+
+    It may start among the given names ("Laura Leal Taixé") but never cover
+    less than the entry's family name (von and last: "Smith-Jones" is not
+    "Jones", "van der Berg" not "Berg"), nor start inside a hyphenated word.
+    """
+    family = form.family
+    flat = _flat(units(f"{first} {parts.von} {parts.last}"))
+    start = len(flat) - len(family)
+    if not family or start < 0 or tuple(part for part, _ in flat[start:]) != family:
+        return None
+    if start > 0 and flat[start - 1][1] == flat[start][1]:
+        return None
+    flags = particle_flags(f"{first} {parts.von}")
+    if start > 0 and flags[start - 1 : start] == (True,):
+        return None  # "Di Caprio" is not "Caprio": the particle belongs to the family name
+    given_length = sum(len(unit) for unit in units(first))
+    if parts.von and start > given_length:
+        return None  # part of the von left out
+    if start <= given_length:  # the family name starts among the given names, or right after
+        return _given_doubt(form.given, _split_given(flat[:start]))
+    doubt = _given_doubt(form.given, _split_given(flat[:given_length]))
+    # The entry's family name has more words: "Fraga Dantas" for "Dantas".
+    # Whole leading words may be a first family name; a particle starts
+    # another family.
+    leading = flat[given_length:start]
+    spans = [unit for _, unit in leading]
+    if doubt is None or len(set(spans)) != len(spans) or any(part in PARTICLES for part, _ in leading):
+        return None
+    return doubt or LONGER_FAMILY
+
+
+def _match_family_words(form: Form, first: str, parts: NameParts) -> str | None:
+    """Family names that differ by a whole word at the end ("García López"
+    and "García"), or written joined and apart ("Le Cun", "LeCun")."""
+    family = units(f"{parts.von} {parts.last}")
+    wanted = form.family
+    flat = tuple(part for unit in family for part in unit)
+    if not flat or not wanted or flat == wanted or True in particle_flags(first)[-1:]:
+        return None  # equal family names are the tail's to judge; "Di" ends no given name
+    if "".join(flat) == "".join(wanted):
+        doubt = JOINED_FAMILY
+    elif len(family) > 1 and all(len(unit) == 1 for unit in family) and _starts(flat, wanted):
+        doubt = LONGER_FAMILY
+    elif form.spaced and _starts(wanted, flat) and flat[0] not in PARTICLES:
+        doubt = SHORTER_FAMILY
+    else:
+        return None
+    given = _given_doubt(form.given, units(first))
+    return None if given is None else given or doubt
+
+
+def _starts(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    return len(longer) > len(shorter) and longer[: len(shorter)] == shorter
+
+
+def _swapped(parts: NameParts) -> NameParts | None:
+    """ "Jin Chao" or "Marshall HP" read as family name first: only for a
+    two-word name without comma, von or jr, which BibTeX splits as
+    first "Jin", last "Chao"."""
+    if parts.von or parts.jr or len(units(parts.first)) != 1 or len(parts.last.split()) != 1:
+        return None
+    return NameParts(parts.last, "", parts.first, "")
+
+
+def match(pattern: Pattern, parts: NameParts, comma: bool = True) -> Match | None:
+    """How decoded ``parts`` name the person ``pattern`` describes, or None.
+
+    ``comma`` says whether the name was written with a comma; without one,
+    a two-word name may also be read family name first.
+    """
+    parts = comparable(parts)
+    shouting = is_shouting(parts)
+    first = expand_initials(parts.first, shouting)
+    best: Match | None = None
+    for strategy in (_match_tail, _match_family_words):
+        for form in pattern.forms:
+            doubt = strategy(form, first, parts)
+            if doubt is None:
+                continue
+            doubt = form.doubt or doubt
+            if not doubt:
+                return Match()
+            best = best or Match(doubt)
+    swapped = None if comma or best else _swapped(parts)
+    if swapped is not None:
+        given = expand_initials(swapped.first, shouting)
+        if any(_match_tail(form, given, swapped) is not None for form in pattern.forms):
+            return Match(FAMILY_FIRST)
+    return best
+
+
+def matches(pattern: Pattern, parts: NameParts, comma: bool = True) -> bool:
+    """Whether ``parts`` name the person, certainly or not."""
+    return match(pattern, parts, comma) is not None
+
+
+def person_matches(pattern: Pattern, written: str) -> bool:
+    """Whether a name as written in a .bib (no marks) names the person."""
+    return matches(pattern, decoded(split_name(written)), has_comma(written))
+
+
+def has_comma(name: str) -> bool:
+    """Whether a raw name is written "Last, First" (a comma outside braces)."""
+    depth = 0
+    for char in name:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == "," and depth == 0:
+            return True
+    return False

@@ -1,0 +1,152 @@
+"""People: from a raw author field to decoded, marked, highlighted persons.
+
+Splitting follows BibTeX (``names.parts``); LaTeX is decoded per part after
+splitting, so ``{Barnes and Noble}`` stays one name. What people type into
+names for the page's sake leaves the name and becomes data: stars for equal
+contribution ("Zhu*, Ruidong") and daggers become marks (``names.marks``), and a
+name bolded by hand (``\\textbf{Marshall, H.P.}``) is highlighted, since its
+owner asked for exactly that. Who is highlighted is ``names.match``'s
+decision; how a name is shown is ``names.style``'s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from functools import lru_cache
+
+from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.model import Person
+from bib2pubs.names.fold import is_shouting
+from bib2pubs.names.marks import DAGGER, EQUAL, HIGHLIGHT
+from bib2pubs.names.match import Pattern, decoded, has_comma, match
+from bib2pubs.names.parts import NameParts, is_others, split_name, split_persons
+from bib2pubs.names.style import format_name, relax_initials
+
+SELF = "self"
+
+# Superscript marks typed after a name: *, †, ‡ and affiliation numbers, in
+# math, \textsuperscript or bare.
+_MARK_SIGN = r"\*|†|‡|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b|\\ast\b|\\star\b"
+_MARK_TEXT = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$])|,|\s)+"
+# Unbraced, a superscript ends at its last mark: "Li^1, Ana" keeps its comma.
+_MARK_TOKEN = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$]))"
+_BARE_MARKS = _MARK_TOKEN + r"(?:[,\s]*" + _MARK_TOKEN + r")*"
+_MARKS = re.compile(
+    # A brace after "^" is taken only with its partner: "{x$^*}$" keeps its "}".
+    r"\$\^(?P<open_a>\{)?(?P<a>" + _MARK_TEXT + r")(?(open_a)\})\$"
+    r"|\$\s*(?P<f>(?:" + _MARK_SIGN + r")+)\s*\$"
+    r"|\\textsuperscript\s*\{(?P<b>" + _MARK_TEXT + r")\}"
+    # A bare "^" is a superscript; "\^" is the circumflex ("Beno{\^i}t").
+    r"|(?<!\\)\^(?:\{(?P<c>" + _MARK_TEXT + r")\}|(?P<h>" + _BARE_MARKS + r"))"
+    r"|\{(?P<d>[*†‡])\}"
+    r"|(?P<e>[*†‡]|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b)"
+    # ORCID badges typed after a name: no part of it.
+    r"|(?P<g>\\orcid(?:link|ID|iD)?\s*\{[^{}]*\})"
+)
+_MARK_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
+# A whole name wrapped in a style, typed by hand; bold means "this is me".
+_WRAPPER = re.compile(
+    r"^\s*(?:\\(?P<command>textbf|underline|uline|emph|textit|textsc)\s*\{(?P<a>.*)\}"
+    r"|\{\\(?P<switch>bf|bfseries|em|it|itshape|sc)\s+(?P<b>.*)\})\s*$",
+    re.S,
+)
+_BOLD = frozenset({"textbf", "bf", "bfseries"})
+_MAX_WRAPPERS = 8
+_DBLP_NUMBER = re.compile(r"(?<=\S)\s+\d{4}(?=\s*(?:,|$))")
+
+
+def parse_people(
+    field: str,
+    patterns: Sequence[Pattern] = (),
+    annotations: Mapping[int, tuple[str, ...]] | None = None,
+    name_style: str = "full",
+) -> tuple[tuple[Person, ...], bool]:
+    """The persons of an author field and whether it ended in "and others".
+
+    A person is highlighted with the style of the first pattern naming them,
+    else as "self" when the .bib asks for it (bold typed by hand, or the
+    annotation ``highlight``). ``annotations`` are marks by position.
+    """
+    if not field:
+        return (), False  # most entries have no editors
+    people: list[Person] = []
+    et_al = False
+    patterns = tuple(patterns)
+    for position, raw in enumerate(split_persons(field), 1):
+        if is_others(raw):
+            et_al = True
+            continue
+        person, bold = _read_person(raw, patterns, name_style)
+        annotated = annotations.get(position, ()) if annotations else ()
+        if annotated:
+            marks = person.marks + tuple(mark for mark in annotated if mark not in person.marks and mark != HIGHLIGHT)
+            person = replace(person, marks=marks)
+        if person.highlight is None and (bold or HIGHLIGHT in annotated):
+            person = replace(person, highlight=SELF)
+        people.append(person)
+    return tuple(people), et_al
+
+
+@lru_cache(maxsize=1 << 14)
+def _read_person(raw: str, patterns: tuple[Pattern, ...], name_style: str) -> tuple[Person, bool]:
+    """One name as written: the person, highlighted by ``patterns`` only,
+    and whether it was typed in bold. Cached: a researcher's own name and
+    their coauthors' come back in entry after entry."""
+    raw, marks, bold = clean_name(raw)
+    raw_parts = split_name(raw)
+    parts = decoded(raw_parts)
+    highlight = next((p.style for p in patterns if match(p, parts, has_comma(raw))), None)
+    display = _display(raw_parts, parts, name_style)
+    return Person(parts.first, parts.von, parts.last, parts.jr, display, highlight, marks, raw), bold
+
+
+def _display(raw: NameParts, parts: NameParts, name_style: str) -> str:
+    if name_style in ("initials", "family-first") and "relax" in raw.first:
+        parts = replace(parts, first=latex_to_text(relax_initials(raw.first)))
+    return format_name(parts, name_style, is_shouting(parts))
+
+
+def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
+    """A raw name without the marks and styles typed into it: the name, its
+    marks (equal for a star, dagger for † or ‡) and whether it was bold."""
+    marks: list[str] = []
+    bold = False
+    # Wrappers nest a few deep at most ("\\textbf{\\emph{…}}"); a bound keeps
+    # a pathological name linear.
+    for _ in range(_MAX_WRAPPERS):
+        raw = _MARKS.sub(lambda found: _collect(found, marks), raw)
+        wrapped = _WRAPPER.match(raw)
+        if wrapped is None:
+            break
+        inner = wrapped.group("a") if wrapped.group("a") is not None else wrapped.group("b")
+        if not braces_paired(inner):
+            break  # "\textbf{Jin}, {Chao}": the braces close before the end, no wrapper
+        bold = bold or (wrapped.group("command") or wrapped.group("switch")) in _BOLD
+        raw = inner
+    name = " ".join(raw.split()).replace(" ,", ",")
+    # DBLP tells namesakes apart by a number ("Wei Wang 0003"); it is no part
+    # of the name a reader should see, nor of the one --highlight matches.
+    name = _DBLP_NUMBER.sub("", name)
+    return name, tuple(dict.fromkeys(marks)), bold
+
+
+def braces_paired(text: str) -> bool:
+    """Whether every brace in ``text`` closes one opened in it."""
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _collect(found: re.Match[str], marks: list[str]) -> str:
+    """Records the marks in one superscript and removes it from the name."""
+    text = next(found[name] for name in _MARK_GROUPS if found[name] is not None)
+    if "*" in text or "\\ast" in text or "\\star" in text:
+        marks.append(EQUAL)
+    if any(sign in text for sign in ("†", "‡", "\\dag")):
+        marks.append(DAGGER)
+    return " "

@@ -1,0 +1,147 @@
+"""Links from an entry's fields: papers, slides, code, identifiers.
+
+Field names follow what users already write: al-folio (``pdf``, ``code``,
+``slides``…), Hugo Academic (``url_pdf``, ``url_code``…), BibTeX and biblatex
+(``url``, ``doi``, ``eprint`` with ``archivePrefix`` or ``eprinttype``).
+A field that is present but empty stays, as an empty link: a placeholder the
+user typed on purpose (a draft's "[PDF]()") is theirs to keep.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bib2pubs.lazyre import lazy
+from bib2pubs.model import Diagnostic
+from bib2pubs.read.bibtex import RawEntry
+
+#: Link kinds in the order pages list them, with the fields each is read from.
+LINK_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("pdf", ("pdf", "url_pdf", "paperurl")),
+    ("slides", ("slides", "url_slides")),
+    ("code", ("code", "url_code")),
+    ("video", ("video", "url_video")),
+    ("poster", ("poster", "url_poster")),
+    ("website", ("website", "url_project", "project")),
+    ("html", ("html",)),
+    ("supp", ("supp", "url_supp")),
+    ("blog", ("blog",)),
+    ("arxiv", ("arxiv",)),
+    ("doi", ("doi",)),
+    ("url", ("url",)),
+)
+
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+_LINE_BREAK = lazy(r"\s*\n\s*")
+_WEB_SCHEME = re.compile(r"^https?://(www\.)?", re.I)
+# A URL with nothing for clean_url to undo: no braces, backslash or blank.
+_PLAIN_URL = re.compile(r"[^\s{}\\]*")
+_WEB_LINK = re.compile(r"https?:", re.I)
+_URL_WRAPPER = lazy(r"^\\(?:url|href)\s*\{(.*?)\}", re.S)
+_TEX_ESCAPE = lazy(r"\\([_%&#~$])")
+_ARXIV_ID = lazy(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+_DOI_PREFIX = lazy(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+_ARXIV_PREFIX = re.compile(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", re.I)
+
+
+def clean_url(value: str) -> str:
+    """A URL as written in BibTeX (``\\url{…}``, ``\\_``, braces, broken
+    across lines) made plain; a space inside it becomes ``%20``."""
+    text = value.strip()
+    if _PLAIN_URL.fullmatch(text):
+        return text  # nothing to undo, as in most URLs
+    wrapped = _URL_WRAPPER.match(text)
+    if wrapped:
+        text = wrapped.group(1)
+    text = _TEX_ESCAPE.sub(r"\1", text.replace("{", "").replace("}", ""))
+    # A line break (and the indentation after it) is the editor's, not the URL's.
+    text = _LINE_BREAK.sub("", text).strip()
+    return text.replace(" ", "%20")
+
+
+def unsafe_scheme(url: str) -> str | None:
+    """The scheme of a URL no page should link to (``javascript:``,
+    ``data:``…), or None when the URL is http(s), mailto, ftp or relative.
+
+    Checked the way a browser reads the link: entities decoded, control
+    characters and blanks removed.
+    """
+    if _WEB_LINK.match(url):
+        return None  # what the browser reads starts as written: http(s)
+    if "&" in url:  # an entity ("&#106;avascript:") hides what a browser reads
+        import html
+
+        url = html.unescape(url)
+    seen = _INVISIBLE.sub("", url)
+    scheme = _SCHEME.match(seen)
+    # One letter is a Windows drive ("C:"), a path the user may rewrite.
+    if scheme and len(scheme.group(1)) > 1 and scheme.group(1).lower() not in _SAFE_SCHEMES:
+        return scheme.group(1)
+    return None
+
+
+def doi_url(value: str) -> str:
+    """``10.1145/x``, ``doi:10.1145/x`` or a doi.org URL as a doi.org URL."""
+    doi = _DOI_PREFIX.sub("", clean_url(value))
+    return f"https://doi.org/{doi}" if doi else ""
+
+
+def arxiv_id(fields: Mapping[str, str]) -> str:
+    """The arXiv identifier of an entry: al-folio's ``arxiv`` field, or an
+    ``eprint`` that is on arXiv (by its prefix, or by the look of its id)."""
+    if "arxiv" in fields:
+        return _ARXIV_PREFIX.sub("", clean_url(fields["arxiv"])).removesuffix(".pdf")
+    eprint = _ARXIV_PREFIX.sub("", clean_url(fields.get("eprint", "")))
+    if not eprint:
+        return ""
+    archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip("{} ").lower()
+    if archive == "arxiv" or (not archive and _ARXIV_ID.fullmatch(eprint)):
+        return eprint
+    return ""
+
+
+def _place(url: str) -> str:
+    """What a URL points at, for telling duplicates apart: the scheme
+    (http or https) and a trailing slash do not matter."""
+    return _WEB_SCHEME.sub("", url).rstrip("/").lower()
+
+
+def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
+    """The entry's links by kind, in page order, and any link refused."""
+    fields = entry.fields
+    links: dict[str, str] = {}
+    places: set[str] = set()  # where the links listed so far point
+    diagnostics: list[Diagnostic] = []
+    for kind, names in LINK_FIELDS:
+        source = None
+        for name in names:
+            if name in fields:
+                source = name
+                break
+        if kind == "arxiv":
+            identifier = arxiv_id(fields)
+            url = f"https://arxiv.org/abs/{identifier}" if identifier else None
+            source = "arxiv" if "arxiv" in fields else "eprint"
+        elif source is None:
+            continue
+        elif kind == "doi":
+            url = doi_url(fields[source])
+        else:
+            url = clean_url(fields[source])
+        if url is None:
+            continue
+        place = _place(url)
+        if url and place in places:
+            continue  # the same place as a link already listed
+        scheme = unsafe_scheme(url)
+        if scheme is not None:
+            line = entry.field_lines.get(source, entry.line)
+            message = f"{kind} link with a '{scheme}:' target dropped"
+            diagnostics.append(Diagnostic(entry.file, line, entry.key or None, "warning", message))
+            continue
+        links[kind] = url
+        places.add(place)
+    return links, diagnostics

@@ -1,0 +1,156 @@
+"""A large file read and normalized in two halves at once, on two cores.
+
+Reading is the one stage that cannot simply be shared out: an entry needs
+the ``@string`` macros defined before it. So the file is cut at the start
+of an entry near its middle; a forked worker reads and normalizes the
+second half, assuming the macros a quick scan finds in the first, while
+this process does the first half. The result counts only when everything
+assumed held; otherwise the second half is read here as well:
+
+- the first half defines exactly the macros the scan found;
+- reading it stops at the top level at the cut (no entry, value or comment
+  runs on past it), where reading the whole file passes too;
+- no key is in both halves (a duplicate would be reported across them);
+- the halves do not both have entries without a key (they are numbered);
+- no entry cross-references another (inheritance needs every entry).
+
+Every answer is then the one a single reading gives, diagnostics included,
+in the same order; a test holds the two together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from bib2pubs import parallel
+from bib2pubs.model import Diagnostic, Publication
+from bib2pubs.parallel import collect, start
+from bib2pubs.read.bibtex import _FIELD_NAME, STANDARD_MACROS, Joiner, Part, RawEntry, _nested, join_budget, parse_part
+from bib2pubs.read.source import Source
+
+_ENTRY_LINE = re.compile(r"\n[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)[A-Za-z_][^\s{}(),=\"#%'@]*\s*[{(]", re.I)
+# Spelled out rather than case-blind: a pattern that starts with a plain
+# character is searched for many times faster.
+_STRING = "[sS][tT][rR][iI][nN][gG]"
+_STRING_COMMAND = re.compile(r"@\s*" + _STRING + r"\s*[{(]")
+_STRING_DEFINITION = re.compile(r"@\s*" + _STRING + r"\s*\{\s*(" + _FIELD_NAME.pattern + r")\s*=\s*")
+_STRING_END = re.compile(r"\s*\}")
+# A part of a macro's value; unlike a field's, it may hold "@" (an address).
+_PART = re.compile(
+    r"\s*(?:\{(" + _nested("[^{}]", 3, "[^{}]") + r")\}"
+    r"|\"(" + _nested('[^"{}]', 3, "[^{}]") + r")(?<!\\)\""
+    r"|([^\s,#{}()\"=%]+))\s*#?"
+)
+
+Normalized = tuple[list[Publication], list[Diagnostic]]
+Normalize = Callable[[Sequence[RawEntry]], Normalized]
+
+
+def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part], Normalized] | None:
+    """How many entries the file has, its two parts (without their entries,
+    which stay where they were read) and the entries normalized; or None
+    when the file is better read in one go (too small, cross-references, a
+    part that did not hold what was assumed of it)."""
+    text = source.text
+    lowered = text.lower()  # for a yes or no: a changed length does not matter
+    if len(text) < parallel.MIN_TEXT or "crossref" in lowered or "xdata" in lowered:
+        return None
+    cut = _ENTRY_LINE.search(text, len(text) // 2)
+    if cut is None:
+        return None
+    split = cut.start() + 1
+    # Concatenation may build as much in all as in one reading of the file.
+    budget = join_budget(len(text))
+    macros = _scanned_macros(text, split, Joiner(budget))
+    if macros is None:
+        return None
+    second_line = text.count("\n", 0, split) + 1
+
+    def second_half() -> tuple[int, Part, Normalized]:
+        part = parse_part(text[split:], source.name, macros, second_line, budget=budget)
+        # Sending the entries back would cost more than reading them.
+        return len(part.entries), replace(part, entries=()), normalize(part.entries)
+
+    worker = start(second_half)
+    if worker is None:
+        return None
+    # The first half is read in the whole text, so that whatever it looks
+    # ahead at (a value or a comment running on, where to resume after an
+    # error) is what a single reading sees; it must stop at the cut.
+    first = parse_part(text, source.name, {}, stop=split, budget=budget)
+    first_normalized = normalize(first.entries)
+    done = collect(worker)
+    if done is None:
+        return None
+    second_count, second, second_normalized = done
+    if not _consistent(first, second, macros, budget):
+        return None
+    publications = first_normalized[0] + second_normalized[0]
+    count = len(first.entries) + second_count
+    return count, [first, second], (publications, first_normalized[1] + second_normalized[1])
+
+
+def _consistent(first: Part, second: Part, assumed: dict[str, str], budget: int) -> bool:
+    return (
+        first.clean_end
+        and first.macros == assumed
+        and not (first.unnamed and second.unnamed)
+        and not first.keys.keys() & second.keys.keys()
+        # Below the budget together, neither half was cut by it, nor would
+        # one reading be: each value joined is cut (or not) as there.
+        and first.joined + second.joined < budget
+    )
+
+
+def _scanned_macros(text: str, end: int, joiner: Joiner) -> dict[str, str] | None:
+    """The macros ``@string`` commands before ``end`` define, read the way
+    the parser reads them; None when one is written in a way this quick
+    reading does not follow, or would be cut (the parser reports it)."""
+    macros: dict[str, str] = {}
+    for command in _STRING_COMMAND.finditer(text, 0, end):
+        found = _STRING_DEFINITION.match(text, command.start())
+        if found is None:
+            return None
+        value, pos = _value(text, found.end(), end, macros, joiner)
+        closing = _STRING_END.match(text, pos) if value is not None else None
+        if closing is None or value is None:
+            return None
+        macros[found.group(1).lower()] = value
+    return macros
+
+
+def _value(text: str, pos: int, end: int, macros: dict[str, str], joiner: Joiner) -> tuple[str | None, int]:
+    """A value of parts joined by "#" from ``pos``, and where it ends."""
+    parts = []
+    size = 0
+    start = None  # where the value is written: from its first part to the end of its last
+    while True:
+        part = _PART.match(text, pos, end)
+        if part is None:
+            return None, pos
+        braced, quoted, word = part.groups()
+        if braced is not None or quoted is not None:
+            parts.append(braced if braced is not None else quoted)
+            written = part.span(1 if braced is not None else 2)
+            written = (written[0] - 1, written[1] + 1)  # with the braces or quotes
+        elif word.isdigit():
+            parts.append(word)
+            written = part.span(3)
+        else:
+            known = macros.get(word.lower(), STANDARD_MACROS.get(word.lower()))
+            if known is None:
+                return None, pos
+            parts.append(known)
+            written = part.span(3)
+        start = written[0] if start is None else start
+        size += len(parts[-1])
+        pos = part.end()
+        if not part.group().rstrip().endswith("#"):
+            if len(parts) == 1:
+                return parts[0], pos
+            if size > joiner.room(written[1] - start):
+                return None, pos  # cut where the parser reads it: a case for one reading
+            joiner.used += size
+            return "".join(parts), pos

@@ -1,0 +1,284 @@
+"""Jinja filters: per-format escaping, and the markup-free helpers of
+``text_pieces`` under the names templates use.
+
+Filters that produce markup return ``Markup`` so the Markdown finalizer in
+``jinja`` does not escape them a second time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from bib2pubs.read.links import unsafe_scheme
+from bib2pubs.render.text_pieces import (
+    LINK_LABELS,
+    MARK_SIGNS,
+    Footnote,
+    VenueLine,
+    footnotes,
+    highlight_look,
+    keep_together,
+    mark_sign,
+    mark_signs,
+    plain_name,
+    shorten_people,
+    venue_line,
+    venue_text,
+    venue_when,
+)
+
+# Characters Markdown (kramdown and CommonMark alike) may read as syntax.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|~#])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# At the start of a line: "- " "+ " ": " "=" (lists, definitions, headings,
+# rules) and "1. " / "1) " (numbered lists).
+_LINE_START = re.compile(r"^(\s*|\s*\d+)([-+=:]|(?<=\d)[.)])")
+# Braces become character references: Jekyll runs Liquid before Markdown,
+# and Liquid sees `{{` and `{%` even after a backslash.
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+_DOUBLE_HYPHEN = re.compile(r"-(?=-)")
+
+
+def markdown_escape(text: str) -> str:
+    """Escapes what Markdown or Jekyll's Liquid would interpret.
+
+    Text that may start a line (an author list) also has its leading list,
+    heading and rule markers escaped: "1. FC Köln" must not start a list.
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _ENTITY.sub("&amp;", text))
+    escaped = _LINE_START.sub(r"\1\\\2", escaped, count=1)
+    return escaped.translate(_BRACES)
+
+
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "^": r"\textasciicircum{}",
+    "_": r"\_",
+    "%": r"\%",
+    "~": r"\textasciitilde{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    # Braced, brackets are plain text wherever they land: "[" right after
+    # `\item` (an untitled entry whose first author starts with "[") or
+    # `\\` would otherwise be read as an optional argument, and "]" would
+    # end one a template opened (`\item[{{ label }}]`).
+    "[": "{[}",
+    "]": "{]}",
+}
+_LATEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _LATEX_SPECIALS))
+# In \href{…}: the characters TeX still reads inside a URL.
+_URL_SPECIAL = re.compile(r"([%#\\{}])")
+
+
+def latex_escape(text: str) -> str:
+    """Text LaTeX prints as it is (UTF-8 input assumed): specials escaped."""
+    return _LATEX_SPECIAL.sub(lambda match: _LATEX_SPECIALS[match.group()], text)
+
+
+def latex(text: object) -> Markup:
+    """``latex_escape`` as a filter, marked safe, for text templates join themselves."""
+    return text if isinstance(text, Markup) else Markup(latex_escape(str(text)))
+
+
+def latex_url(url: str) -> Markup:
+    """A URL for ``\\href{…}``: ``%``, ``#`` and braces escaped ("" for a
+    script or data URL)."""
+    if unsafe_scheme(url):
+        return Markup("")
+    return Markup(_URL_SPECIAL.sub(r"\\\1", url))
+
+
+def markdown(text: object) -> Markup:
+    """``markdown_escape`` as a filter, marked safe, for text that templates
+    join into larger Markdown strings themselves."""
+    return text if isinstance(text, Markup) else Markup(markdown_escape(str(text)))
+
+
+def markdown_url(url: str) -> Markup:
+    """A link destination that Markdown cannot misread ("" for a script
+    or data URL, which normalizing already drops: a second guard)."""
+    if unsafe_scheme(url):
+        return Markup("")
+    from urllib.parse import quote  # only for Markdown links
+
+    return Markup(quote(url, safe="/:?#[]@!$&'*+,;=%~-._"))
+
+
+def href(url: str) -> str:
+    """A URL for an HTML ``href`` ("" for a script or data URL; the
+    template's autoescape does the rest)."""
+    return "" if unsafe_scheme(url) else url
+
+
+def yaml_string(text: str) -> Markup:
+    """Contents of a double-quoted YAML scalar (for front matter); what YAML
+    does not allow in a document (control characters, U+FFFE…) escaped."""
+    # As str: Markup's replace would HTML-escape its arguments.
+    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"')
+    return Markup("".join(char if _YAML_PRINTABLE.match(char) else _yaml_escape(char) for char in escaped))
+
+
+# The characters YAML 1.1 and 1.2 allow as they are.
+_YAML_PRINTABLE = re.compile("[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _yaml_escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# Front matter a theme runs through `markdownify` (academicpages' title,
+# Hugo Blox's publication and abstract) is read as Markdown, and some layouts
+# print the same field into HTML as it is. Character references suit both:
+# Markdown (kramdown, CommonMark, Goldmark) shows them as the character and
+# never reads them as syntax, and HTML shows the character. Backslash escapes
+# would be printed as backslashes by the layouts that do not markdownify.
+_MARKDOWNIFY_REFERENCES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#x27;",
+        "\\": "&#92;",
+        "`": "&#96;",
+        "*": "&#42;",
+        "_": "&#95;",
+        "[": "&#91;",
+        "]": "&#93;",
+        "{": "&#123;",  # Liquid, kramdown's {::…} and {: …} too
+        "}": "&#125;",
+        "|": "&#124;",
+        "~": "&#126;",
+        "$": "&#36;",  # kramdown's math
+        "#": "&#35;",
+    }
+)
+# What Markdown reads only at the start of a line: lists ("- ", "+ ", "1. ",
+# "1) "), rules and setext underlines ("-", "="), kramdown's definitions (":")
+# and end-of-block marks ("^"), and indented code (a space or tab, which is
+# also dropped there); at its end, spaces are dropped or make a line break.
+# (Other whitespace at a line's ends is left alone: normalized fields have none.)
+_MARKDOWNIFY_LINE_EDGE = re.compile(r"^(?:([-+=:^ \t])|(\d+)([.)]))|([ \t])$", re.M)
+
+
+def markdownify_text(value: object) -> Markup:
+    """Text for a front-matter field that a theme may run through
+    ``markdownify`` or print into HTML as it is: HTML's specials and every
+    character Markdown or Liquid reads as syntax written as character
+    references, so either way the page shows the text and nothing else."""
+    text = str(value).translate(_MARKDOWNIFY_REFERENCES)
+    return Markup(_MARKDOWNIFY_LINE_EDGE.sub(_line_edge_reference, text))
+
+
+def _line_edge_reference(match: re.Match[str]) -> str:
+    if match.group(2) is not None:
+        return f"{match.group(2)}&#{ord(match.group(3))};"
+    return f"&#{ord(match.group(1) or match.group(4))};"
+
+
+def html_braces(value: object) -> Markup:
+    """HTML-escaped text (markup already made is kept) with its braces as
+    character references: a Jekyll page that includes the HTML runs Liquid
+    over it, and Liquid reads ``{{`` and ``{%`` wherever they are."""
+    text = str(escape(value))
+    if "{" in text or "}" in text:  # rare: "in" and replace cost a tenth of translate
+        text = text.replace("{", "&#123;").replace("}", "&#125;")
+    return Markup(text)
+
+
+def html_text(value: object) -> str:
+    """Text with ``<``, ``>``, ``&`` and quotes written as entities, for a
+    value that a layout puts into HTML as it is (a Jekyll front matter
+    field printed with ``{{ page.venue }}``)."""
+    import html
+
+    return html.escape(str(value), quote=True)
+
+
+_PLAIN_SCALAR = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_/.\-]*")
+
+
+def yaml_scalar(value: object) -> Markup:
+    """A YAML value: bare when that is unambiguous ("/publications/", "true"),
+    double-quoted otherwise."""
+    text = str(value)
+    if _PLAIN_SCALAR.fullmatch(text):
+        return Markup(text)
+    return Markup(f'"{yaml_string(text)}"')
+
+
+def html_comment(value: object) -> Markup:
+    """Markdown that can sit inside ``<!-- … -->`` without ending it early
+    (no "--" survives). Text not yet escaped is escaped first."""
+    text = value if isinstance(value, Markup) else markdown_escape(str(value))
+    return Markup(_DOUBLE_HYPHEN.sub("- ", str(text)))
+
+
+def file_safe(key: str) -> str:
+    """A key as a file name (see ``page_names.file_safe``)."""
+    from bib2pubs.render.page_names import file_safe as safe
+
+    return safe(key)
+
+
+def latex_text(value: str) -> str:
+    """A field's LaTeX as plain text ("Erd\\H{o}s" as "Erdős")."""
+    from bib2pubs.latex.decode import latex_to_text
+
+    return latex_to_text(value)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "md": markdown,
+    "tex": latex,
+    "tex_url": latex_url,
+    "md_url": markdown_url,
+    "href": href,
+    "yaml_string": yaml_string,
+    "yaml_scalar": yaml_scalar,
+    "html_comment": html_comment,
+    "venue_line": venue_line,
+    "venue_when": venue_when,
+    "venue_text": venue_text,
+    "mark_signs": mark_signs,
+    "look": highlight_look,
+    "footnotes": footnotes,
+    "mark_sign": mark_sign,
+    "shorten": shorten_people,
+    "keep_together": keep_together,
+    "file_safe": file_safe,
+    "html_text": html_text,
+    "markdownify_text": markdownify_text,
+    "html_braces": html_braces,
+    "latex_text": latex_text,
+    "plain_name": plain_name,
+}
+
+
+__all__ = [
+    "FILTERS",
+    "LINK_LABELS",
+    "MARK_SIGNS",
+    "Footnote",
+    "VenueLine",
+    "footnotes",
+    "highlight_look",
+    "keep_together",
+    "mark_sign",
+    "mark_signs",
+    "plain_name",
+    "shorten_people",
+    "venue_line",
+    "venue_text",
+    "venue_when",
+]

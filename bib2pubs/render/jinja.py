@@ -1,0 +1,331 @@
+"""Render a Listing through a Jinja2 template, escaping for its format.
+
+Built-in templates live in the ``bib2pubs.templates`` package; a template's
+file name says its format (``academicpages.md.j2`` is Markdown). Every
+``{{ … }}`` is escaped for that format unless a filter marked it safe:
+HTML by Jinja's autoescape, Markdown and text by our ``finalize``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from jinja2.runtime import LoopContext, Macro
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Namespace
+from markupsafe import Markup
+
+from bib2pubs.errors import TemplateError, UsageError, is_out_of_memory
+from bib2pubs.model import Diagnostic, Group, Listing, Person, Publication, Venue
+from bib2pubs.render import filters
+from bib2pubs.render.clean_bibtex import SITE_FIELDS, dropped_or_default, entry_bibtex
+from bib2pubs.render.formats import RESERVED, format_of, user_template
+from bib2pubs.render.template_cache import afresh_on_failure, bytecode_cache
+from bib2pubs.render.template_files import builtin_folder
+from bib2pubs.render.text_pieces import VenueLine
+from bib2pubs.render.wrapping import wrap_text
+
+
+def builtin_templates(per_entry: bool = False) -> dict[str, str]:
+    """Built-in template names mapped to their file names: the templates of
+    a whole list, or (``per_entry``) those of one entry, for ``--split``."""
+    from bib2pubs.render.formats import ITEM_TEMPLATES
+
+    names: dict[str, str] = {}
+    for item in builtin_folder().iterdir():
+        # Names starting with "_" are pieces the others import, not templates.
+        name = item.name.split(".", 1)[0]
+        if item.name.endswith(".j2") and not item.name.startswith("_") and (name in ITEM_TEMPLATES) == per_entry:
+            names[name] = item.name
+    return names
+
+
+def template_format(file_name: str) -> str:
+    """The output format a template file writes, from its name."""
+    format_name = format_of(file_name)
+    if format_name is None or format_name == "json":
+        raise UsageError(f"cannot tell the format of template '{file_name}': name it like mine.md.j2 or mine.html.j2")
+    return format_name
+
+
+class _BuiltinLoader(jinja2.BaseLoader):
+    """Loads the built-in templates (``template_files``)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+        resource = builtin_folder().joinpath(template)
+        if not template.endswith(".j2") or not resource.is_file():
+            raise jinja2.TemplateNotFound(template)
+        return resource.read_text(encoding="utf-8"), f"builtin/{template}", lambda: True
+
+
+@jinja2.pass_environment
+def wordwrap(
+    environment: jinja2.Environment,
+    text: str,
+    width: int = 79,
+    break_long_words: bool = True,
+    wrapstring: str | None = None,
+    break_on_hyphens: bool = True,
+) -> str:
+    """Jinja's ``wordwrap``, quick for a line that fits (``wrapping``)."""
+    if wrapstring is None:
+        wrapstring = environment.newline_sequence
+    return wrap_text(text, width, break_long_words, wrapstring, break_on_hyphens)
+
+
+@jinja2.pass_context
+def bibtex(context: jinja2.runtime.Context, publication: Publication) -> str:
+    """``pub|bibtex``: the entry as clean BibTeX, for a "cite" button (the
+    run's ``--bibtex-drop`` and ``--bibtex-keep`` apply)."""
+    return entry_bibtex(publication, context.get("bibtex_dropped", SITE_FIELDS))
+
+
+@jinja2.pass_context
+def bibtex_markdown(context: jinja2.runtime.Context, publication: Publication) -> Markup:
+    """``bibtex`` in Markdown, where it goes in HTML (``<pre>``): HTML-escaped,
+    and braces as entities so that Jekyll's Liquid never reads them."""
+    import html
+
+    text = html.escape(bibtex(context, publication), quote=False)
+    return Markup(text.replace("{", "&#123;").replace("}", "&#125;"))
+
+
+def _finalize_for(format_name: str) -> Callable[[Any], Any]:
+    escape = {"markdown": filters.markdown_escape, "latex": filters.latex_escape}.get(format_name)
+
+    def finalize(value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, Markup):
+            return value
+        if format_name == "html":
+            # Autoescape leaves braces, which Liquid reads in a page that
+            # includes the HTML: so in every HTML template, a user's too.
+            return filters.html_braces(value)
+        if escape is None:
+            return value
+        return escape(str(value))
+
+    return finalize
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, which keeps a template from reaching Python's
+    internals (``cycler.__init__.__globals__.os``) or changing what it is
+    given, with the fields of a few immutable types read at once: checking
+    every ``pub.title`` made a large list's rendering nearly twice as slow."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # For these types a name without "_" is a field, a property or a
+        # method that changes nothing; what it gives is checked when used.
+        kind = type(obj)
+        if (kind in _PLAIN_TYPES and attribute[:1] != "_") or (kind is dict and attribute in _DICT_READERS):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return super().getattr(obj, attribute)
+
+    def call(self, context: jinja2.runtime.Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        # A template's own macro runs in this sandbox too: nothing to check.
+        if type(obj) is Macro:
+            return context.call(obj, *args, **kwargs)
+        return super().call(context, obj, *args, **kwargs)
+
+
+#: The model's frozen dataclasses, the venue line's named tuple, Jinja's
+#: loop and a namespace's values (the template's own).
+_PLAIN_TYPES = frozenset({Listing, Group, Publication, Person, Venue, VenueLine, LoopContext, Namespace})
+_DICT_READERS = frozenset({"items", "keys", "values", "get"})
+_AUTOESCAPED = ("html", "htm", "html.j2", "htm.j2")
+_OPTIONS = {"keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}
+
+
+@lru_cache(maxsize=8)
+def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
+    """The Jinja environment for one output format (cached: compiled
+    templates are reused across renders)."""
+    builtin = _BuiltinLoader()
+    loader = jinja2.ChoiceLoader(
+        [
+            *(jinja2.FileSystemLoader(directory) for directory in user_dirs),
+            jinja2.PrefixLoader({"builtin": builtin}),
+            builtin,
+        ]
+    )
+    env = _Sandbox(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(enabled_extensions=_AUTOESCAPED, default=False),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize_for(format_name),
+        keep_trailing_newline=_OPTIONS["keep_trailing_newline"],
+        trim_blocks=_OPTIONS["trim_blocks"],
+        lstrip_blocks=_OPTIONS["lstrip_blocks"],
+    )
+    env.filters.update(filters.FILTERS)
+    env.filters["wordwrap"] = wordwrap
+    env.filters["bibtex"] = bibtex_markdown if format_name == "markdown" else bibtex
+    # Everything the compiled code depends on but the template's source
+    # names the folder of the compiled-template cache.
+    settings = f"{type(env).__name__}|{format_name}|{_AUTOESCAPED}|{sorted(_OPTIONS.items())}|{sorted(env.filters)}"
+    env.bytecode_cache = bytecode_cache(settings)
+    env.globals["link_labels"] = filters.LINK_LABELS
+    return env
+
+
+def resolve_template(name: str, template_dirs: Sequence[str] = ()) -> tuple[str, tuple[str, ...]]:
+    """A template name or a path → (template name for the loader, user dirs).
+
+    A name is looked for first in ``template_dirs`` (``NAME.FORMAT.j2``,
+    which may replace a built-in of that name), then among the built-ins.
+    """
+    dirs = tuple(os.path.abspath(directory) for directory in template_dirs)
+    found = user_template(name, dirs)
+    if found is not None:
+        return found[1], dirs
+    builtins = {**builtin_templates(), **builtin_templates(per_entry=True)}
+    if name in builtins:
+        return builtins[name], dirs
+    if os.path.isfile(name):
+        directory, file_name = os.path.split(os.path.abspath(name))
+        return file_name, (directory, *dirs)
+    known = ", ".join(sorted(builtin_templates()))
+    per_entry = ", ".join(sorted(builtin_templates(per_entry=True)))
+    raise UsageError(
+        f"no template '{name}': use a built-in ({known}), one per entry with --split ({per_entry}),"
+        " or the path of a .j2 file"
+    )
+
+
+def render(
+    listing: Listing,
+    template: str,
+    variables: Mapping[str, str] | None = None,
+    max_authors: int | None = None,
+    template_dirs: Sequence[str] = (),
+    bibtex_dropped: Set[str] | None = None,
+) -> tuple[str, list[Diagnostic]]:
+    """Renders ``listing`` with a built-in template name or a template path.
+    Templates see ``max_authors`` for the ``shorten`` filter, and
+    ``bibtex_dropped`` for the ``bibtex`` filter.
+
+    Returns the text and notes about ``--set`` variables the template ignores.
+    """
+    env, template_name, context, notes = _prepare(
+        listing, template, variables, max_authors, template_dirs, bibtex_dropped
+    )
+    with _template_errors(template, template_name):
+        text = afresh_on_failure(env, lambda: env.get_template(template_name).render(groups=listing.groups, **context))
+    return text, notes
+
+
+def render_items(
+    listing: Listing,
+    template: str,
+    variables: Mapping[str, str] | None = None,
+    max_authors: int | None = None,
+    template_dirs: Sequence[str] = (),
+    bibtex_dropped: Set[str] | None = None,
+) -> tuple[list[tuple[Publication, str]], list[Diagnostic]]:
+    """Each listed publication (hidden ones aside) rendered alone with a
+    per-entry template, which sees it as ``pub`` (and the whole ``listing``).
+    Returns the texts and notes about ``--set`` variables the template ignores."""
+    env, template_name, context, notes = _prepare(
+        listing, template, variables, max_authors, template_dirs, bibtex_dropped
+    )
+
+    def render_each() -> list[tuple[Publication, str]]:
+        compiled = env.get_template(template_name)
+        pubs = [pub for group in listing.groups for pub in group.entries if not pub.hidden]
+        return [(pub, compiled.render(pub=pub, **context)) for pub in pubs]
+
+    with _template_errors(template, template_name):
+        texts = afresh_on_failure(env, render_each)
+    return texts, notes
+
+
+def _prepare(
+    listing: Listing,
+    template: str,
+    variables: Mapping[str, str] | None,
+    max_authors: int | None,
+    template_dirs: Sequence[str],
+    bibtex_dropped: Set[str] | None,
+) -> tuple[jinja2.Environment, str, dict[str, Any], list[Diagnostic]]:
+    """The environment, the template's name, what every template sees (the
+    listing, ``max_authors``, ``bibtex_dropped`` and the ``--set``
+    variables, which may not take those names) and notes about variables
+    the template ignores."""
+    template_name, user_dirs = resolve_template(template, template_dirs)
+    env = environment(template_format(template_name), user_dirs)
+    variables = dict(variables or {})
+    taken = sorted(RESERVED.intersection(variables))
+    if taken:
+        raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
+    notes = _unused_variables(env, template_name, variables)
+    dropped = dropped_or_default(bibtex_dropped)
+    context = {"listing": listing, "max_authors": max_authors, "bibtex_dropped": dropped, **variables}
+    return env, template_name, context, notes
+
+
+@contextmanager
+def _template_errors(template: str, template_name: str) -> Iterator[None]:
+    """A template's errors as TemplateError, naming its file and line."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(error.message or "syntax error", error.filename or template, error.lineno) from None
+    except Exception as error:  # a template or a --set value gone wrong, not our crash
+        if is_out_of_memory(error):
+            raise  # the machine's limit, not the template's fault: reported as such
+        file, line = _template_position(error, template_name)
+        kind = (
+            "template error" if isinstance(error, jinja2.TemplateError) else f"template error ({type(error).__name__})"
+        )
+        raise TemplateError(f"{kind}: {error}", file, line) from None
+
+
+def _unused_variables(env: jinja2.Environment, template_name: str, variables: Mapping[str, str]) -> list[Diagnostic]:
+    """Warns about ``--set`` names that no template in the chain reads: a
+    typo would otherwise pass silently."""
+    if not variables or env.loader is None:
+        return []
+    from jinja2 import meta
+
+    used: set[str] = set()
+    pending, seen = [template_name], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+            tree = env.parse(source)
+        except jinja2.TemplateError:
+            continue  # reported when the template itself is rendered
+        used |= meta.find_undeclared_variables(tree)
+        pending.extend(ref for ref in meta.find_referenced_templates(tree) if ref)
+    return [
+        Diagnostic("", None, None, "warning", f"--set {name}: the template does not use '{name}'")
+        for name in variables
+        if name not in used
+    ]
+
+
+def _template_position(error: Exception, template_name: str) -> tuple[str, int | None]:
+    """The template file and line a render-time error came from (Jinja
+    rewrites tracebacks so template frames carry the template's name)."""
+    traceback = error.__traceback__
+    file, line = template_name, None
+    while traceback is not None:
+        name = traceback.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            file, line = name, traceback.tb_lineno
+        traceback = traceback.tb_next
+    return file, line

@@ -1,0 +1,67 @@
+"""Per-entry pages (``--split DIR``): each listed entry rendered by a
+template of one entry and named by a pattern (``page_names``); writing them
+is ``write.sync``'s work.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping, Sequence, Set
+
+from bib2pubs.errors import UsageError
+from bib2pubs.model import Diagnostic, Listing, Publication, Venue
+from bib2pubs.render.clean_bibtex import dropped_or_default, entry_bibtex_checked
+from bib2pubs.render.formats import ITEM_TEMPLATES, SUFFIXES, format_of
+from bib2pubs.render.jinja import builtin_templates, render_items, resolve_template
+from bib2pubs.render.page_names import file_name, filled, fitted, shortened
+
+
+def entry_pages(
+    listing: Listing,
+    template: str | None = None,
+    name_pattern: str | None = None,
+    variables: Mapping[str, str] | None = None,
+    max_authors: int | None = None,
+    template_dirs: Sequence[str] = (),
+    bibtex_dropped: Set[str] | None = None,
+) -> tuple[dict[str, str], list[Diagnostic]]:
+    """The files of ``--split``: relative path → text, one per listed entry
+    (hidden ones aside) from a per-entry template (``academicpages-item``
+    unless ``template`` names another), with ``cite.bib`` beside each where
+    the template asks for it; and notes: ``--set`` variables no template
+    reads, names shortened, values that lost a brace in ``cite.bib``."""
+    template = template or "academicpages-item"
+    if template in builtin_templates():
+        raise UsageError(f"{template} is a template of a whole list; with --split, use a template of one entry")
+    pattern, cite = ITEM_TEMPLATES.get(template, (None, False))
+    if pattern is None:  # a template of one's own: NAME.md.j2 writes {year}-{key}.md
+        file = resolve_template(template, template_dirs)[0]
+        suffix = {value: key for key, value in reversed(SUFFIXES.items())}.get(format_of(file) or "", "md")
+        pattern = "{year}-{key}." + suffix
+    pattern = name_pattern or pattern
+    file_name(pattern, _SAMPLE)  # a pattern that cannot work is reported before any file is written
+    items, notes = render_items(listing, template, variables, max_authors, template_dirs, bibtex_dropped)
+    files: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for publication, text in items:
+        full = filled(pattern, publication)
+        page = fitted(full, publication.key)
+        if page != full:
+            notes.append(shortened(publication, page))
+        names = {page: text}
+        if cite:  # paths use "/" everywhere, so that the record reads alike on any system
+            cite_bib, problems = entry_bibtex_checked(publication, dropped_or_default(bibtex_dropped))
+            names[posixpath.join(posixpath.dirname(page), "cite.bib")] = cite_bib
+            notes.extend(problems)
+        for name, content in names.items():
+            if name.lower() in owners:  # the same file where case does not count
+                raise UsageError(
+                    f"--split: entries '{owners[name.lower()]}' and '{publication.key}' would share the file {name};"
+                    " give --split-name a pattern that tells them apart"
+                )
+            owners[name.lower()] = publication.key
+            files[name] = content
+    return files, notes
+
+
+_SAMPLE = Publication("key", "misc", "other", "", 2024, 1, (), (), Venue(), {})

@@ -1,0 +1,108 @@
+"""The built-in plain-text list, written without a template engine.
+
+Plain text is what e-mails, forms and shell pipelines take, often from a
+Makefile or CI: it is written here directly, which spares each run loading
+Jinja (the slowest part of a small run). The output is the one the
+``text.txt.j2`` template gives, byte for byte; that template stays the
+starting point for a text list of one's own, and a test holds the two
+together on every corpus file.
+
+Variables (``--set``): ``title``, a heading on top; ``width``, the width
+lines are wrapped at (default 78). A width that is no width (not a number,
+or no wider than the indent) is a usage error here at once, where the
+template fails only once it wraps a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bib2pubs.errors import UsageError
+from bib2pubs.model import Diagnostic, Listing, Publication
+from bib2pubs.names.style import shorten
+from bib2pubs.render.formats import RESERVED
+from bib2pubs.render.text_pieces import LINK_LABELS, footnotes, plain_name, venue_text
+from bib2pubs.render.wrapping import wrap_text
+
+#: The variables the plain-text list reads.
+TEXT_VARIABLES = frozenset({"title", "width"})
+_INDENT = "    "
+_NO_BREAK = "\u00a0"
+
+
+def render_text(
+    listing: Listing, variables: Mapping[str, str] | None = None, max_authors: int | None = None
+) -> tuple[str, list[Diagnostic]]:
+    """The listing as plain text, and notes about ``--set`` names it ignores."""
+    variables = dict(variables or {})
+    taken = sorted(RESERVED.intersection(variables))
+    if taken:
+        raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
+    width = _width(variables.get("width"))
+    notes = [
+        Diagnostic("", None, None, "warning", f"--set {name}: the template does not use '{name}'")
+        for name in variables
+        if name not in TEXT_VARIABLES
+    ]
+    out: list[str] = []
+    title = variables.get("title")
+    if title:
+        out.append(f"{title}\n{'=' * len(title)}\n\n")
+    started = False
+    for group in listing.groups:
+        entries = [pub for pub in group.entries if not pub.hidden]
+        if not entries:
+            continue
+        if started:
+            out.append("\n")
+        started = True
+        if group.title:
+            out.append(f"{group.title}\n{'-' * len(group.title)}\n")
+        for pub in entries:
+            _entry(out, pub, width, max_authors)
+    return "".join(out), notes
+
+
+def _entry(out: list[str], pub: Publication, width: int, max_authors: int | None) -> None:
+    out.append("\n")
+    if pub.title:
+        out.append(wrap_text(pub.title, width, False, "\n", False) + "\n")
+    persons = pub.authors or pub.editors
+    if persons:
+        # Each name is kept on one line: wrapping breaks only between names.
+        names = ", ".join(plain_name(person) for person in shorten(persons, max_authors))
+        tail = ", et al." if pub.et_al else ""
+        if not pub.authors:
+            tail += " (eds.)" if len(persons) > 1 or pub.et_al else " (ed.)"
+        out.append(_INDENT + _hanging(names + tail, width) + "\n")
+    for note in footnotes(pub):
+        out.append(f"{_INDENT}({note.sign} {note.meaning})\n")
+    where = venue_text(pub)
+    if where:
+        out.append(_INDENT + _hanging(where if where[-1:] == "." else where + ".", width) + "\n")
+    for kind, url in pub.links.items():
+        if url:
+            out.append(f"{_INDENT}{LINK_LABELS[kind]}: {url}\n")
+
+
+def _hanging(text: str, width: int) -> str:
+    """An indented paragraph: wrapped within the indent, no-break spaces
+    (which kept names whole) turned back into spaces."""
+    inner = width - len(_INDENT)
+    return wrap_text(text, inner, False, "\n" + _INDENT, False).replace(_NO_BREAK, " ")
+
+
+def _width(value: str | None) -> int:
+    """``--set width=N``, read as the template's ``int`` filter reads it."""
+    if value is None:
+        return 78
+    try:
+        width = int(value)
+    except ValueError:
+        try:
+            width = int(float(value))
+        except (ValueError, OverflowError):
+            width = 0
+    if width <= len(_INDENT):
+        raise UsageError(f"--set width={value}: a number of columns above {len(_INDENT)}, e.g. 78")
+    return width

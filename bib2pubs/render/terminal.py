@@ -1,0 +1,75 @@
+"""The terminal preview: years as headings, the highlight in bold, live links.
+
+rich is imported here only, so other formats never pay for it. rich honours
+NO_COLOR and wraps to the terminal's width.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import IO
+
+from bib2pubs.model import Listing, Publication
+from bib2pubs.names.style import shorten
+from bib2pubs.render.text_pieces import LINK_LABELS, footnotes, highlight_look, mark_signs, venue_text
+
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def _entry(publication: Publication, max_authors: int | None) -> object:
+    from rich.style import Style
+    from rich.text import Text
+
+    text = Text()
+    if publication.title:
+        text.append(publication.title, style="bold")
+    persons = publication.authors or publication.editors
+    if persons:
+        text.append("\n" if publication.title else "")
+        for index, person in enumerate(shorten(persons, max_authors)):
+            if index:
+                text.append(", ")
+            if person is None:
+                text.append("…")
+                continue
+            text.append(person.display, style=highlight_look(person.highlight))
+            text.append(mark_signs(person))
+        if publication.et_al:
+            text.append(", et al.")
+        if not publication.authors:
+            text.append(" (eds.)" if len(persons) > 1 or publication.et_al else " (ed.)")
+        for note in footnotes(publication):
+            text.append(f"\n({note.sign} {note.meaning})", style="dim")
+    venue = venue_text(publication)
+    if venue:
+        text.append("\n")
+        text.append(venue, style="italic")
+    links = [(kind, url) for kind, url in publication.links.items() if url]
+    if links:
+        text.append("\n")
+        for index, (kind, url) in enumerate(links):
+            if index:
+                text.append(" ")
+            # Only a full URL is a link a terminal can open.
+            link_style = Style(color="cyan", link=url) if _ABSOLUTE.match(url) else Style(color="cyan")
+            text.append(f"[{LINK_LABELS.get(kind, kind)}]", style=link_style)
+            if not _ABSOLUTE.match(url):
+                text.append(f" {url}", style="dim")
+    return text
+
+
+def show(listing: Listing, file: IO[str] | None = None, max_authors: int | None = None) -> None:
+    """Prints ``listing`` to the terminal (or ``file``) with rich."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=file, highlight=False, emoji=False)
+    for group in listing.groups:
+        visible = [publication for publication in group.entries if not publication.hidden]
+        if not visible:
+            continue
+        if group.title:
+            console.rule(Text(group.title, style="bold"), align="left")
+        for publication in visible:
+            console.print(_entry(publication, max_authors))
+            console.print()

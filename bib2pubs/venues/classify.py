@@ -1,0 +1,338 @@
+"""The kind of a work and its venue, read from the entry's own fields.
+
+Field conventions: BibTeX (``journal``, ``booktitle``, ``howpublished``,
+``school``, ``institution``), biblatex (``journaltitle``, ``eventtitle``,
+``venue`` = the event's place, ``eventdate``, ``pubstate``), ACM DL
+(``location`` = the event's place), al-folio (``abbr``) and two fields of
+ours for what no convention covers: ``venueurl`` (the venue's site),
+``venuelabel`` (what the page shows instead of "ABBR YEAR") and
+``venuename`` (the name shown, as written, instead of the canonical one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.lazyre import lazy
+from bib2pubs.model import Venue
+from bib2pubs.names.fold import fold
+from bib2pubs.read.dates import format_event_dates
+from bib2pubs.read.links import arxiv_id, clean_url
+from bib2pubs.venues.parse import VenueString, parse_venue
+from bib2pubs.venues.table import KnownVenue, VenueTable, acronym_key, name_key
+
+_TYPE_KINDS: Mapping[str, str] = {
+    "article": "journal",
+    "periodical": "journal",
+    "suppperiodical": "journal",
+    "inproceedings": "conference",
+    "conference": "conference",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "bachelorsthesis": "thesis",
+    "thesis": "thesis",
+    "book": "book",
+    "mvbook": "book",
+    "booklet": "book",
+    "proceedings": "book",
+    "mvproceedings": "book",
+    "collection": "book",
+    "mvcollection": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "bookinbook": "chapter",
+    "suppbook": "chapter",
+    "suppcollection": "chapter",
+    "techreport": "report",
+    "report": "report",
+    "unpublished": "preprint",
+}
+_PREPRINT_SERVERS = re.compile(
+    r"\b(?:arxiv|corr|biorxiv|medrxiv|chemrxiv|techrxiv|psyarxiv|socarxiv|ssrn|"
+    r"research\s+square|osf\s+preprints|preprints?)\b",
+    re.I,
+)
+_UNDER_REVIEW = re.compile(r"(?:submitted\s+to|under\s+review\s+(?:at|for))\b", re.I)
+_PREPRINT_STATES = frozenset({"submitted", "preprint", "inpreparation", "underreview", "inreview"})
+_WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
+_TRAILING = re.compile(r"[\s,;:]+$")
+_LEADING = lazy(r"^[\s,;:]+")
+_CORR = lazy(r"corr", re.I)
+_GENERIC = frozenset({"conference", "symposium", "workshop", "journal", "transactions", "meeting", "congress"})
+_ARXIV_IN_NAME = re.compile(r"(?:arxiv\s+preprint\s+)?arxiv:\s*(\S+)", re.I)
+_EVENT = lazy(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
+_CORR_VOLUME = re.compile(r"abs/(\S+)")
+_HAS_YEAR = re.compile(r"(?<!\d)(?:\d{4}|'\d{2})(?!\d)")
+_THESIS_TYPES = {
+    "phdthesis": "PhD thesis",
+    "phd": "PhD thesis",
+    "mastersthesis": "Master's thesis",
+    "masterthesis": "Master's thesis",
+    "mathesis": "Master's thesis",
+    "bachelorsthesis": "Bachelor's thesis",
+    "bathesis": "Bachelor's thesis",
+    "candthesis": "Candidate thesis",
+}
+
+
+def _text(fields: Mapping[str, str], *names: str) -> str:
+    for name in names:
+        value = fields.get(name)
+        if value is not None:
+            text = _TRAILING.sub("", latex_to_text(value))
+            if text:
+                return text
+    return ""
+
+
+def classify(entry_type: str, fields: Mapping[str, str]) -> str:
+    """The kind of work: conference, workshop, journal, preprint, thesis,
+    book, chapter, report or other."""
+    pubstate = "".join(fields.get("pubstate", "").lower().split())
+    if pubstate in _PREPRINT_STATES:
+        return "preprint"
+    venue = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or ""
+    if _UNDER_REVIEW.match(venue.lstrip("{ ")):
+        return "preprint"  # OpenReview's "Submitted to The Twelfth International Conference …"
+    kind = _TYPE_KINDS.get(entry_type, "other")
+    if kind == "journal":
+        journal = fields.get("journaltitle") or fields.get("journal") or ""
+        return "preprint" if _PREPRINT_SERVERS.search(journal) else "journal"
+    if kind == "conference":
+        return "workshop" if _WORKSHOP.search(fields.get("booktitle") or fields.get("eventtitle") or "") else kind
+    if kind == "other":
+        hints = " ".join(fields.get(name, "") for name in ("howpublished", "publisher", "journal", "note"))
+        if arxiv_id(fields) or _PREPRINT_SERVERS.search(hints):
+            return "preprint"
+    return kind
+
+
+def _name(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
+    if kind == "journal":
+        return _text(fields, "journaltitle", "journal")
+    if kind in ("conference", "workshop"):
+        return _text(fields, "booktitle", "eventtitle", "journal")
+    if kind == "chapter":
+        return _text(fields, "booktitle", "maintitle", "publisher")
+    if kind == "thesis":
+        return _thesis(entry_type, fields)
+    if kind == "report":
+        return _text(fields, "institution", "organization", "publisher")
+    if kind == "book":
+        return _text(fields, "publisher", "organization")
+    if kind == "preprint":
+        name = _text(fields, "journaltitle", "journal", "howpublished", "publisher")
+        # A booktitle says where a submitted paper is not yet published,
+        # unless it says so itself ("Submitted to …", as OpenReview writes).
+        booktitle = _text(fields, "booktitle")
+        name = name or (booktitle if _UNDER_REVIEW.match(booktitle) else "")
+        return name or ("arXiv preprint" if arxiv_id(fields) else "")
+    return _text(fields, "howpublished", "journal", "booktitle", "publisher", "organization", "institution")
+
+
+def _thesis(entry_type: str, fields: Mapping[str, str]) -> str:
+    """ "PhD thesis, Peking University": the degree, then the school."""
+    school = _text(fields, "school", "institution", "organization")
+    written = _text(fields, "type")
+    degree = _THESIS_TYPES.get(written.lower().replace(" ", ""), written) or _THESIS_TYPES.get(entry_type, "")
+    return ", ".join(part for part in (degree, school) if part)
+
+
+def _label(kind: str, short: str, name: str, year: int | None) -> str:
+    """ "NSDI 2024" for a conference, "TPDS" for a journal; nothing when the
+    name already says it ("INTERSPEECH"), no second year ("ICCV 2025")."""
+    if not short or short.casefold() == name.casefold():
+        return ""
+    if kind in ("conference", "workshop") and year and not _HAS_YEAR.search(short):
+        return f"{short} {year}"
+    return short
+
+
+#: Every field ``extract_venue`` reads: its result depends on these alone,
+#: which lets entries of one venue share the work (a test keeps the list
+#: complete).
+VENUE_FIELDS: tuple[str, ...] = (
+    "journaltitle", "journal", "booktitle", "eventtitle", "maintitle", "publisher", "school", "institution",
+    "organization", "type", "howpublished", "venuename", "abbr", "shortjournal", "shortbooktitle", "venuelabel",
+    "venueurl", "volume", "arxiv", "eprint", "archiveprefix", "eprinttype", "venue", "location", "series",
+    "address", "eventdate",
+)  # fmt: skip
+
+
+def extract_venue(
+    kind: str,
+    entry_type: str,
+    fields: Mapping[str, str],
+    year: int | None,
+    table: VenueTable | None = None,
+) -> tuple[Venue, str]:
+    """The venue of an entry and its kind, refined by the venue table; see
+    ``read_venue``. Entries of the same venue and year share one reading."""
+    values = tuple(map(fields.get, VENUE_FIELDS))
+    return _cached_venue(kind, entry_type, year, table, values)
+
+
+@lru_cache(maxsize=1 << 12)
+def _cached_venue(
+    kind: str, entry_type: str, year: int | None, table: VenueTable | None, values: tuple[str | None, ...]
+) -> tuple[Venue, str]:
+    fields = {name: value for name, value in zip(VENUE_FIELDS, values, strict=True) if value is not None}
+    return read_venue(kind, entry_type, fields, year, table)
+
+
+def read_venue(
+    kind: str,
+    entry_type: str,
+    fields: Mapping[str, str],
+    year: int | None,
+    table: VenueTable | None = None,
+) -> tuple[Venue, str]:
+    """The venue of an entry and its kind, refined by the venue table.
+
+    The entry's own fields win (``venuename``, ``abbr``, ``venuelabel``,
+    ``venueurl``, ``venue``/``location``, ``eventdate``); then the table
+    (canonical name, acronym, URL); then what the venue string itself says
+    (DBLP's place and dates, an acronym in parentheses). An unknown venue
+    keeps its own name, cleaned: nothing is invented.
+    """
+    written = _name(kind, entry_type, fields)
+    event = kind in ("conference", "workshop")
+    # A journal's title is shown as written ("Proceedings of the IEEE"),
+    # but read like an event's for finding it in the table: Google Scholar
+    # files NeurIPS and ICCV papers under "journal".
+    parsed = parse_venue(written) if event or kind == "journal" else VenueString(written)
+    known = _recognise(kind, fields, written, parsed, table) if table is not None else None
+    if known is not None:
+        kind = known.kind
+        event = kind in ("conference", "workshop")
+    elif kind == "journal" and parsed.year and _EVENT.search(parsed.name):
+        # "IGARSS 2024 - 2024 IEEE International … Symposium" filed as a journal.
+        kind, event = ("workshop" if parsed.workshop else "conference"), True
+    if not event and known is None:
+        parsed = VenueString(written)
+    name = _text(fields, "venuename") or (known.name if known else parsed.name)
+    acronym = parsed.acronym
+    if known is None and table is not None and (parsed.qualified or parsed.workshop) and table.by_acronym(acronym):
+        acronym = ""  # the host's ("WWW" for its companion volume): not this venue's
+    short = _text(fields, "abbr", "shortjournal", "shortbooktitle") or (known.short if known else acronym)
+    year = year if year is not None else parsed.year
+    label = _text(fields, "venuelabel") or _label(kind, short, name, year)
+    url = clean_url(fields.get("venueurl", "")) or (known.url_for(year) if known else "")
+    if kind == "preprint":
+        name, label = _preprint(fields, written, name, label)
+    location = _text(fields, "venue")
+    if not location and event:
+        location = _event_location(fields) or parsed.location
+    dates = ""
+    if "eventdate" in fields:
+        raw = fields["eventdate"]
+        dates = format_event_dates(raw) or latex_to_text(raw)
+    elif event:
+        dates = parsed.dates
+    return Venue(name, short, label, url, location, dates), kind
+
+
+def _preprint(fields: Mapping[str, str], written: str, name: str, label: str) -> tuple[str, str]:
+    """An arXiv preprint's name and label ("arXiv preprint", "arXiv:2312.02228"),
+    from DBLP's ``journal = {CoRR}, volume = {abs/…}``, Scholar's "arXiv
+    preprint arXiv:…", or an arXiv ``eprint``; its link is the arXiv button."""
+    corr = _CORR_VOLUME.fullmatch(latex_to_text(fields.get("volume", "")).strip())
+    in_name = _ARXIV_IN_NAME.fullmatch(written)
+    if corr and _CORR.fullmatch(written):
+        return "arXiv preprint", f"arXiv:{corr.group(1)}"
+    if in_name and not _text(fields, "venuename"):
+        return "arXiv preprint", f"arXiv:{in_name.group(1)}"
+    if not label and arxiv_id(fields):
+        return name, f"arXiv:{arxiv_id(fields)}"
+    return name, label
+
+
+def _event_location(fields: Mapping[str, str]) -> str:
+    """ACM's ``location``, the event's place: only beside ``series`` or
+    ``address`` (the publisher's city), as ACM exports write them. In
+    biblatex, and so in Zotero's exports, ``location`` is the publisher's
+    city ("Cham", "New York, NY, USA"), no event's place."""
+    if "series" not in fields and "address" not in fields:
+        return ""
+    location = _LEADING.sub("", _text(fields, "location"))
+    return "" if location == _text(fields, "address") else location
+
+
+def _recognise(
+    kind: str, fields: Mapping[str, str], written: str, parsed: VenueString, table: VenueTable
+) -> KnownVenue | None:
+    """The table's row for an entry's venue, if the table has it.
+
+    Tried in turn: the entry's ``abbr``; the venue string as written (a
+    journal's abbreviation, "Proceedings of the VLDB Endowment"); its name
+    without "Proceedings of the 29th"; the acronym found in it; ACM's
+    ``series`` ("SOSP '23"). What is written decides against the table:
+    - a companion, poster, workshop… volume is found by its full name
+      only, never by its host's acronym or series ("SIGCOMM '22 Poster and
+      Demo Sessions" is not SIGCOMM);
+    - a name found in the table must not contradict an acronym written
+      beside it ("SIAM … Data Mining (SDM)" is not ICDM);
+    - an acronym must not contradict a name written beside it ("Fast
+      Software Encryption, FSE 2016" is not the software engineering FSE);
+    - an event is never taken for a journal, nor a workshop for a conference.
+    """
+    if kind not in ("conference", "workshop", "journal"):
+        return None
+    series = parse_venue(_text(fields, "series")) if "series" in fields else VenueString("")
+    acronyms = [acronym for acronym in (parsed.acronym, series.acronym) if acronym]
+    qualified = parsed.qualified or series.qualified
+    by_name = [table.by_name(written), table.by_name(parsed.name)]
+    by_acronym = [] if qualified else [table.by_acronym(acronym) for acronym in acronyms]
+    abbr = table.by_acronym(_text(fields, "abbr"))
+    workshop = kind == "workshop" or parsed.workshop
+    for known in (abbr, *by_name, *by_acronym):
+        if known is None or (workshop and known.kind != "workshop" and not _former_workshop(known, parsed.name)):
+            continue
+        if known is not abbr and kind != "journal" and known.kind == "journal" and not _titled(known, written):
+            continue
+        if known in by_name and known not in by_acronym and not all(_names_it(known, a) for a in acronyms):
+            continue
+        if known is not abbr and known not in by_name and not _agrees(known, parsed.name):
+            continue
+        return known
+    return None
+
+
+def _former_workshop(known: KnownVenue, name: str) -> bool:
+    """Whether ``name`` is a workshop the venue grew out of ("Internet
+    Measurement Workshop" for IMC)."""
+    key = name_key(name)
+    return any("workshop" in alias.lower() and name_key(alias) == key for alias in known.aliases)
+
+
+def _titled(known: KnownVenue, written: str) -> bool:
+    """Whether ``written`` is one of the venue's names, word for word."""
+    return any(fold(written) == fold(own) for own in (known.name, *known.aliases))
+
+
+def _names_it(known: KnownVenue, acronym: str) -> bool:
+    """Whether ``acronym`` is the venue's, or a longer or shorter form of
+    it ("NAACL-HLT" for NAACL, "IEEE INFOCOM" for INFOCOM)."""
+    written = acronym_key(acronym)
+    for own in (known.short, *known.aliases):
+        key = acronym_key(own)
+        if key and (written.startswith(key) or key.startswith(written) or written.endswith(key)):
+            return True
+    return False
+
+
+def _agrees(known: KnownVenue, name: str) -> bool:
+    """Whether a name written beside an acronym could be the venue's: a
+    name of three words or more shares half its words with one of the
+    venue's names ("Symposium on Operating System Design and
+    Implementation" for OSDI, not "Fast Software Encryption" for FSE),
+    words such as "Conference" aside."""
+    words = set(name_key(name, loose=True).split()) - _GENERIC
+    if len(name.split()) < 3 or not words:
+        return True
+    return any(
+        len(words & set(name_key(own, loose=True).split())) * 2 > len(words) for own in (known.name, *known.aliases)
+    )
