@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 import click
 
-from bib2pubs.cli.settings import file_problem, find_config, load_config
+from bib2pubs.cli.settings import find_config, load_config
 from bib2pubs.errors import UsageError, is_out_of_memory
+from bib2pubs.trust import file_problem
 
 #: Where the command keeps the settings file it read, and its arguments
 #: (for --watch, which runs the whole command again).

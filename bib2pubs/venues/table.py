@@ -266,7 +266,7 @@ def _read_kept(path: str) -> VenueTable | None:
 
 def load_user_venues(path: str) -> list[KnownVenue]:
     """The venues of a user's TOML file (``--venues FILE``)."""
-    from bib2pubs.cli.settings import read_toml
+    from bib2pubs.trust import read_toml
 
     if not os.path.isfile(path):
         raise UsageError(f"--venues {path}: no such file")
