@@ -56,7 +56,7 @@ def _can_fork() -> bool:
     alone = threading is None or threading.active_count() == 1
     if not (sys.platform.startswith("linux") and hasattr(os, "fork") and alone):
         return False
-    import signal
+    import signal  # only a run that may fork sets signals up: plain runs skip the import
 
     # Where SIGCHLD is ignored (a setting inherited from whatever started
     # us), workers are reaped by the system and their status is lost.
@@ -88,7 +88,8 @@ Worker = tuple[int, int]
 
 def start(task: Callable[[], Result]) -> Worker | None:
     """Forks a worker doing ``task``: (its pid, the pipe to read), or None."""
-    import pickle  # only when workers are used
+    # Only a run that forks workers needs these; a small run never loads them.
+    import pickle
     import signal
 
     # Ctrl-C is held back while forking: a worker must never unwind into
@@ -127,7 +128,7 @@ def collect(worker: Worker | None) -> Any:
     """A worker's result, or None when it failed (or was never started)."""
     if worker is None:
         return None
-    import pickle
+    import pickle  # only a run that forked workers reads their results
 
     pid, reader = worker
     try:
@@ -148,7 +149,7 @@ def abandon(worker: Worker | None) -> None:
     """Stops a worker whose result is no longer wanted, and reaps it."""
     if worker is None:
         return
-    import signal
+    import signal  # only a run that forked workers stops them
 
     pid, reader = worker
     os.close(reader)

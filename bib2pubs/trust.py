@@ -50,6 +50,7 @@ def others_may_write(path: str, above: bool = False) -> str | None:
 def _own_group(gid: int, uid: int) -> bool:
     """Whether ``gid`` is the user's private group: named as the user, with
     no other member."""
+    # Only a folder writable by its group asks who is in the group.
     import grp
     import pwd
 
@@ -85,6 +86,7 @@ def _read(path: str) -> str:
 def read_toml(path: str, what: str) -> dict[str, Any]:
     """A TOML file as a dict; a file that cannot be read or parsed is a
     UsageError naming it (``what`` says which file it is to the user)."""
+    # TOML is parsed only by a run with a settings file or a venue table.
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10 has the same parser as tomli

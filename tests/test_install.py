@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import GOLDEN, REFS, ROOT
 
-PACKAGING = ("bib2pubs", "templates", "setup.cfg", "pyproject.toml", "README.md")
+PACKAGING = ("bib2pubs", "templates", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
 
 
 @pytest.fixture(scope="module")

@@ -72,7 +72,7 @@ def unsafe_scheme(url: str) -> str | None:
     if _WEB_LINK.match(url):
         return None  # what the browser reads starts as written: http(s)
     if "&" in url:  # an entity ("&#106;avascript:") hides what a browser reads
-        import html
+        import html  # its entity table loads only for a link that holds an entity
 
         url = html.unescape(url)
     seen = _INVISIBLE.sub("", url)

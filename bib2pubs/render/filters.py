@@ -200,7 +200,7 @@ def html_text(value: object) -> str:
     """Text with ``<``, ``>``, ``&`` and quotes written as entities, for a
     value that a layout puts into HTML as it is (a Jekyll front matter
     field printed with ``{{ page.venue }}``)."""
-    import html
+    import html  # html.entities' table loads only for templates that print front matter
 
     return html.escape(str(value), quote=True)
 
@@ -226,14 +226,14 @@ def html_comment(value: object) -> Markup:
 
 def file_safe(key: str) -> str:
     """A key as a file name (see ``page_names.file_safe``)."""
-    from bib2pubs.render.page_names import file_safe as safe
+    from bib2pubs.render.page_names import file_safe as safe  # it loads hashlib, which few templates need
 
     return safe(key)
 
 
 def latex_text(value: str) -> str:
     """A field's LaTeX as plain text ("Erd\\H{o}s" as "Erdős")."""
-    from bib2pubs.latex.decode import latex_to_text
+    from bib2pubs.latex.decode import latex_to_text  # pylatexenc's tables load only when a template asks
 
     return latex_to_text(value)
 

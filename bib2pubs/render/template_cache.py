@@ -31,6 +31,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from bib2pubs.cachedir import cache_folder, read_own, seal, unseal, write_quietly
+from bib2pubs.version import __version__
 
 #: The first bytes of a kept template (a new layout gets a new number).
 _MAGIC = b"bib2pubs compiled template 1\n"
@@ -96,8 +97,6 @@ class KeptTemplates(jinja2.BytecodeCache):
 
 def bytecode_cache(settings: str) -> KeptTemplates | None:
     """The cache for an environment whose settings ``settings`` describes."""
-    from bib2pubs.version import __version__
-
     # Marshalled code is read back only by the Python that wrote it.
     stamp = f"{sys.version}|{__version__}|{jinja2.__version__}|{settings}"
     directory = cache_folder(f"templates-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}")

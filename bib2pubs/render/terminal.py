@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from typing import IO
 
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+
 from bib2pubs.model import Listing, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.render.text_pieces import LINK_LABELS, footnotes, highlight_look, mark_signs, venue_text
@@ -17,9 +21,6 @@ _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 def _entry(publication: Publication, max_authors: int | None) -> object:
-    from rich.style import Style
-    from rich.text import Text
-
     text = Text()
     if publication.title:
         text.append(publication.title, style="bold")
@@ -60,9 +61,6 @@ def _entry(publication: Publication, max_authors: int | None) -> object:
 
 def show(listing: Listing, file: IO[str] | None = None, max_authors: int | None = None) -> None:
     """Prints ``listing`` to the terminal (or ``file``) with rich."""
-    from rich.console import Console
-    from rich.text import Text
-
     console = Console(file=file, highlight=False, emoji=False)
     for group in listing.groups:
         visible = [publication for publication in group.entries if not publication.hidden]

@@ -28,7 +28,7 @@ def wrap_text(
     # takes the long way, which returns a plain str.
     if type(text) is str and 0 < len(text) <= width and not text[-1].isspace() and not _LINE_BOUNDARY.search(text):
         return text
-    import textwrap
+    import textwrap  # compiles its patterns on import; a line that fits never needs it
 
     return wrapstring.join(
         [

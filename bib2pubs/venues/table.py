@@ -22,14 +22,21 @@ societies' names ("ACM", "IEEE", "USENIX").
 from __future__ import annotations
 
 import functools
+import marshal
 import os
 import re
+import sys
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bib2pubs.cachedir import cache_folder, read_own, seal, unseal, write_quietly
 from bib2pubs.errors import UsageError
+from bib2pubs.names import fold as name_folding
 from bib2pubs.names.fold import fold
+from bib2pubs.trust import read_toml
+from bib2pubs.version import __version__
 
 KINDS = frozenset({"conference", "workshop", "journal"})
 # Words exporters add or drop; a name is looked up with them, then without.
@@ -185,7 +192,7 @@ def builtin_table() -> VenueTable:
     # (slow to import) only for an install that is zipped.
     here = os.path.join(os.path.dirname(__file__), "venues.tsv")
     if not os.path.isfile(here):
-        from importlib import resources
+        from importlib import resources  # slow to import; only a zipped install needs it
 
         text = resources.files("bib2pubs.venues").joinpath("venues.tsv").read_text(encoding="utf-8")
         return VenueTable(parse_tsv(text, "venues.tsv"))
@@ -197,10 +204,6 @@ def builtin_table() -> VenueTable:
     with open(here, encoding="utf-8") as file:
         table = VenueTable(parse_tsv(file.read(), "venues.tsv"))
     if kept is not None:
-        import marshal
-
-        from bib2pubs.cachedir import seal, write_quietly
-
         rows = [(v.short, v.kind, v.name, v.aliases, v.url, v.since) for v in table.by_short.values()]
         write_quietly(kept, seal(marshal.dumps((rows, table.index())), _crc32))
     return table
@@ -212,19 +215,11 @@ def _kept_path(table_file: str) -> str | None:
     None when caching is off. The name changes with the table's file, this
     module, the folding it uses, bib2pubs' version and Python's: nothing
     stale is ever read. The folder is the user's own (``cachedir``)."""
-    from bib2pubs.cachedir import cache_folder
-
     root = cache_folder()
     if root is None:
         return None
-    import sys
-    import zlib
-
-    from bib2pubs.names import fold as namefold
-    from bib2pubs.version import __version__
-
     stamp = [__version__, sys.version]
-    for path in (table_file, __file__, namefold.__file__):
+    for path in (table_file, __file__, name_folding.__file__):
         info = os.stat(path)
         stamp.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
     return os.path.join(root, f"venues-{__version__}-{zlib.crc32('|'.join(stamp).encode()):08x}.marshal")
@@ -233,10 +228,8 @@ def _kept_path(table_file: str) -> str | None:
 def _crc32(payload: bytes) -> bytes:
     """The kept table's checksum. CRC-32 finds the damage a disk or a copy
     does (every burst of up to 32 bits); the file is the user's own, so no
-    forgery is to be feared, and zlib, unlike hashlib (2.5 ms), is loaded
-    already."""
-    import zlib
-
+    forgery is to be feared, and zlib loads in a fraction of the time
+    hashlib takes (2.5 ms)."""
     return zlib.crc32(payload).to_bytes(4, "big")
 
 
@@ -244,10 +237,6 @@ def _read_kept(path: str) -> VenueTable | None:
     """The table kept at ``path``, or None when it is missing, damaged or
     not the user's own. Only plain values are read back (marshal builds
     them without running anything) and their shape is checked."""
-    import marshal
-
-    from bib2pubs.cachedir import read_own, unseal
-
     data = read_own(path)
     payload = None if data is None else unseal(data, _crc32)
     if payload is None:
@@ -266,8 +255,6 @@ def _read_kept(path: str) -> VenueTable | None:
 
 def load_user_venues(path: str) -> list[KnownVenue]:
     """The venues of a user's TOML file (``--venues FILE``)."""
-    from bib2pubs.trust import read_toml
-
     if not os.path.isfile(path):
         raise UsageError(f"--venues {path}: no such file")
     document = read_toml(path, "the venue table")

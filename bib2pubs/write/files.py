@@ -139,7 +139,7 @@ _DIFF_LINES = 20
 def check_file(path: str, text: str) -> None:
     """Raises StaleOutputError unless ``path`` holds exactly ``text``; the
     file is never touched."""
-    import difflib
+    import difflib  # only --check, only for a file out of date
 
     try:
         with open(path, encoding="utf-8", newline="") as handle:

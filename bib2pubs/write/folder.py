@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import stat
 from collections.abc import Iterator
@@ -206,8 +207,6 @@ class Folder:
 
 
 def _flock(descriptor: int, *, shared: bool) -> None:
-    import fcntl
-
     fcntl.flock(descriptor, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
 
 
