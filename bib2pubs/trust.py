@@ -86,9 +86,8 @@ def _read(path: str) -> str:
 def read_toml(path: str, what: str) -> dict[str, Any]:
     """A TOML file as a dict; a file that cannot be read or parsed is a
     UsageError naming it (``what`` says which file it is to the user)."""
-    # TOML is parsed only by a run with a settings file or a venue table.
     if sys.version_info >= (3, 11):
-        import tomllib
+        import tomllib  # only a run with a settings file or a venue table parses TOML
     else:  # pragma: no cover - Python 3.10 has the same parser as tomli
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
