@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bib2pubs.errors import NothingReadError
 from bib2pubs.model import Listing, Publication
 from bib2pubs.pipeline import Options, build_listing, run
-from bib2pubs.read import bibtex
+from bib2pubs.read import values
 from bib2pubs.read.bibtex import parse_text
 from bib2pubs.read.source import Source
 from bib2pubs.render.clean_bibtex import SITE_FIELDS, dropped_fields, entry_bibtex, to_bibtex
@@ -118,7 +118,7 @@ def test_a_value_cut_inside_braces_is_still_bibtex_and_the_lost_brace_reported(
 ) -> None:
     # A value macros build past the limit is cut, here inside "{y}": the
     # brace left open cannot be written, and is not left out in silence.
-    monkeypatch.setattr(bibtex, "MAX_VALUE", 3)
+    monkeypatch.setattr(values, "MAX_VALUE", 3)
     bib = write_bib("@string{a = {x{y}z}}\n@misc{k, title = a#a, year = 2024}\n")
     result = invoke(str(bib), "-f", "bibtex")
     assert "title = {xy}" in result.stdout
@@ -131,7 +131,7 @@ def test_a_lost_brace_in_a_hugo_bundles_cite_bib_is_reported_too(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(bibtex, "MAX_VALUE", 3)
+    monkeypatch.setattr(values, "MAX_VALUE", 3)
     bib = write_bib("@string{a = {x{y}z}}\n@misc{k, title = a#a, year = 2024}\n")
     result = invoke(str(bib), "--split", str(tmp_path / "out"), "-t", "hugo-bundle")
     assert "title = {xy}" in (tmp_path / "out" / "k" / "cite.bib").read_text(encoding="utf-8")

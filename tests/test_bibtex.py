@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 from bib2pubs import parallel
 from bib2pubs.normalize import Normalizer
 from bib2pubs.pipeline import build_listing
-from bib2pubs.read import bibtex
+from bib2pubs.read import entry_fields
 from bib2pubs.read import two_processes as halves
 from bib2pubs.read.bibtex import Bibliography, parse_sources, parse_text
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.read.source import Source, decode
+from bib2pubs.read.values import ValueReader
 from bib2pubs.venues.table import builtin_table
 from tests.conftest import CORPUS
 
@@ -404,7 +405,7 @@ def test_values_are_searched_for_entries_only_when_they_hold_an_at_sign() -> Non
     calls: list[tuple[object, ...]] = []
     text = "@misc{a, title = {T {{{deep}}}}, note = {n\n%c\n}, x = {e@mail}, year = 2020}\n"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(bibtex._Parser, "_entries_read_as_text", lambda *args: calls.append(args))
+        patch.setattr(ValueReader, "_entries_read_as_text", lambda *args: calls.append(args))
         result = parse_text(text, "refs.bib")
     assert result.diagnostics == ()
     assert [args[1:] for args in calls] == [(text.index("{e@"), text.index("}, year"), "a", "field 'x'")]
@@ -449,7 +450,7 @@ def _read_as_text(where: str, value: str) -> str:
 
 def _careful(text: str) -> Bibliography:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(bibtex, "_FAST_FIELD", {"}": re.compile("(?!)"), ")": re.compile("(?!)")})
+        patch.setattr(entry_fields, "_FAST_FIELD", {"}": re.compile("(?!)"), ")": re.compile("(?!)")})
         return parse_text(text, "p.bib")
 
 

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bib2pubs.errors import UsageError
-from bib2pubs.read import bibtex
+from bib2pubs.read import entry_fields, values
 from bib2pubs.read.bibtex import Bibliography, parse_text
 from bib2pubs.read.dates import parse_year
 from bib2pubs.read.source import decode
@@ -33,7 +33,7 @@ _NEVER = re.compile(r"(?!)")
 def _careful(text: str) -> Bibliography:
     """``text`` parsed with the one-match field reader switched off."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(bibtex, "_FAST_FIELD", {"}": _NEVER, ")": _NEVER})
+        patch.setattr(entry_fields, "_FAST_FIELD", {"}": _NEVER, ")": _NEVER})
         return parse_text(text, "x.bib")
 
 
@@ -188,7 +188,7 @@ def test_the_quick_control_test_misses_no_control_character(text: str) -> None:
 
 
 def test_a_value_joined_past_the_limit_is_cut_and_reported_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bibtex, "MAX_VALUE", 10)
+    monkeypatch.setattr(values, "MAX_VALUE", 10)
     text = "@string{a = {abcdef}}\n@misc{k, title = a # a # zz, note = {n}}\n"
     fast = parse_text(text, "x.bib")
     assert fast == _careful(text)
@@ -217,7 +217,7 @@ def test_the_cycle_collector_is_paused_only_while_the_listing_is_built(monkeypat
 
 @pytest.mark.parametrize("value", ["a:b # {x}", '"q?" # macro:name', "{a} # 2024"])
 def test_joined_values_take_the_fast_path(value: str) -> None:
-    found = bibtex._FAST_FIELD["}"].match(f"@misc{{k, title = {value}}}", 8)
+    found = entry_fields._FAST_FIELD["}"].match(f"@misc{{k, title = {value}}}", 8)
     assert found is not None and found.group(5) == value
 
 

@@ -1,7 +1,7 @@
 """Reading stays bounded whatever a file holds. A long line costs what its
 length does (an "@" once cost a look back to the start of its line), and
-macros joined with "#" build at most ``bibtex.MAX_VALUE`` characters a
-value and ``bibtex.join_budget`` in all, read at once or in two processes alike.
+macros joined with "#" build at most ``values.MAX_VALUE`` characters a
+value and ``values.join_budget`` in all, read at once or in two processes alike.
 
 The pathological files run in a child process with a generous time limit
 and a memory limit: a slip back to quadratic time or unbounded memory ends
@@ -22,10 +22,11 @@ import pytest
 from bib2pubs import parallel
 from bib2pubs.normalize import Normalizer
 from bib2pubs.pipeline import build_listing
-from bib2pubs.read import bibtex
+from bib2pubs.read import entry_fields, values
 from bib2pubs.read import two_processes as halves
-from bib2pubs.read.bibtex import Bibliography, Joiner, join_budget, parse_text
+from bib2pubs.read.bibtex import Bibliography, parse_text
 from bib2pubs.read.source import Source
+from bib2pubs.read.values import Joiner, join_budget
 from bib2pubs.venues.table import builtin_table
 from tests.conftest import ROOT
 
@@ -145,7 +146,7 @@ def _careful(text: str) -> Bibliography:
     """``text`` parsed with the one-match field reader switched off."""
     with pytest.MonkeyPatch.context() as patch:
         never = re.compile("(?!)")
-        patch.setattr(bibtex, "_FAST_FIELD", {"}": never, ")": never})
+        patch.setattr(entry_fields, "_FAST_FIELD", {"}": never, ")": never})
         return parse_text(text, "x.bib")
 
 
@@ -153,8 +154,8 @@ def _careful(text: str) -> Bibliography:
 def small_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     """Limits small files reach: 1,000 characters a value, and in all that
     and one more per character of the file."""
-    monkeypatch.setattr(bibtex, "MAX_VALUE", 1000)
-    monkeypatch.setattr(bibtex, "JOINED_PER_CHAR", 1)
+    monkeypatch.setattr(values, "MAX_VALUE", 1000)
+    monkeypatch.setattr(values, "JOINED_PER_CHAR", 1)
 
 
 def _entries(first: int, count: int, title: str = "{{Paper {n}}}") -> str:

@@ -27,20 +27,21 @@ from dataclasses import replace
 from bib2pubs import parallel
 from bib2pubs.model import Diagnostic, Publication
 from bib2pubs.parallel import collect, start
-from bib2pubs.read.bibtex import _FIELD_NAME, STANDARD_MACROS, Joiner, Part, RawEntry, _nested, join_budget, parse_part
+from bib2pubs.read.bibtex import Part, RawEntry, parse_part
 from bib2pubs.read.source import Source
+from bib2pubs.read.values import FIELD_NAME, STANDARD_MACROS, Joiner, join_budget, nested
 
 _ENTRY_LINE = re.compile(r"\n[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)[A-Za-z_][^\s{}(),=\"#%'@]*\s*[{(]", re.I)
 # Spelled out rather than case-blind: a pattern that starts with a plain
 # character is searched for many times faster.
 _STRING = "[sS][tT][rR][iI][nN][gG]"
 _STRING_COMMAND = re.compile(r"@\s*" + _STRING + r"\s*[{(]")
-_STRING_DEFINITION = re.compile(r"@\s*" + _STRING + r"\s*\{\s*(" + _FIELD_NAME.pattern + r")\s*=\s*")
+_STRING_DEFINITION = re.compile(r"@\s*" + _STRING + r"\s*\{\s*(" + FIELD_NAME.pattern + r")\s*=\s*")
 _STRING_END = re.compile(r"\s*\}")
 # A part of a macro's value; unlike a field's, it may hold "@" (an address).
 _PART = re.compile(
-    r"\s*(?:\{(" + _nested("[^{}]", 3, "[^{}]") + r")\}"
-    r"|\"(" + _nested('[^"{}]', 3, "[^{}]") + r")(?<!\\)\""
+    r"\s*(?:\{(" + nested("[^{}]", 3, "[^{}]") + r")\}"
+    r"|\"(" + nested('[^"{}]', 3, "[^{}]") + r")(?<!\\)\""
     r"|([^\s,#{}()\"=%]+))\s*#?"
 )
 
