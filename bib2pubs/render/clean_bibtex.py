@@ -140,7 +140,7 @@ def _people(publication: Publication) -> dict[str, str]:
 def _balanced(value: str) -> tuple[str, int]:
     """The value with the braces that pair with none left out, and how many:
     inside {…} one would end the value early, or never. Values read from a
-    file pair theirs; one cut short (see ``bibtex.MAX_VALUE``) or a name
+    file pair theirs; one cut short (see ``values.MAX_VALUE``) or a name
     taken out of its markup may not."""
     if "{" not in value and "}" not in value:
         return value, 0
