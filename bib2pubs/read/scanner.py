@@ -66,7 +66,7 @@ class Lines:
 
 
 class Broken(Exception):
-    """An entry cannot be read; parsing resumes at ``resume``."""
+    """A command (an entry, an @string, an @preamble) cannot be read; parsing resumes at ``resume``."""
 
     def __init__(self, message: str, resume: int, pos: int) -> None:
         super().__init__(message)

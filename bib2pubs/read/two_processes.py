@@ -28,10 +28,11 @@ from bib2pubs import parallel
 from bib2pubs.model import Diagnostic, Publication
 from bib2pubs.parallel import collect, start
 from bib2pubs.read.bibtex import Part, RawEntry, parse_part
+from bib2pubs.read.scanner import TYPE
 from bib2pubs.read.source import Source
 from bib2pubs.read.values import FIELD_NAME, STANDARD_MACROS, Joiner, join_budget, nested
 
-_ENTRY_LINE = re.compile(r"\n[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)[A-Za-z_][^\s{}(),=\"#%'@]*\s*[{(]", re.I)
+_ENTRY_LINE = re.compile(r"\n[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)" + TYPE + r"\s*[{(]", re.I)
 # Spelled out rather than case-blind: a pattern that starts with a plain
 # character is searched for many times faster.
 _STRING = "[sS][tT][rR][iI][nN][gG]"
