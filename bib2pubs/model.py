@@ -135,9 +135,26 @@ class Group:
 
 
 @dataclass(frozen=True, slots=True)
+class Highlight:
+    """A person the run highlighted, as it read them: the name as given, its
+    style ("self" for the user), the other names the person published under,
+    and whether the name was read family name first (it found nobody as
+    typed). Plain data, so that the listing says what was matched without
+    this layer knowing how names are matched (``names.highlight`` makes the
+    matching patterns from it again)."""
+
+    name: str
+    style: str = "self"
+    aliases: tuple[str, ...] = ()
+    family_first: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Listing:
-    """The whole result of a run: the groups to render and what went wrong."""
+    """The whole result of a run: the groups to render, what went wrong,
+    how many entries were read and whom the run highlighted."""
 
     groups: tuple[Group, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     entries_read: int = 0
+    highlights: tuple[Highlight, ...] = ()

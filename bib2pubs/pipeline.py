@@ -1,28 +1,24 @@
-"""The pipeline as one call: read → parse → normalize → select."""
+"""The pipeline as calls: read → parse → normalize → select, then render.
+
+``load`` and ``render_listing`` are the library's face (``bib2pubs.load``,
+``bib2pubs.render_listing``); the command line runs through them too
+(``app``).
+"""
 
 from __future__ import annotations
 
 import gc
 import os
-import re
-from collections.abc import Iterator, Mapping, Sequence, Set
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from bib2pubs import parallel
 from bib2pubs.errors import NothingReadError, UsageError
-from bib2pubs.model import Diagnostic, Listing, Publication
-from bib2pubs.names.match import (
-    FAMILY_FIRST,
-    Pattern,
-    decoded,
-    family_first,
-    has_comma,
-    make_pattern,
-    match,
-    person_matches,
-)
-from bib2pubs.names.parts import split_name
+from bib2pubs.model import Diagnostic, Highlight, Listing, Publication
+from bib2pubs.names.highlight import patterns_of, read_family_first, requested, unmatched
 from bib2pubs.names.style import NAME_STYLES
 from bib2pubs.normalize import Normalizer
 from bib2pubs.parallel import allowed
@@ -30,12 +26,13 @@ from bib2pubs.preprints import merge_preprints
 from bib2pubs.read.bibtex import parse_sources
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.read.source import DEFAULT_LIMITS, Limits, Source, read_source
-from bib2pubs.render.formats import DEFAULT_TEMPLATES, user_template
+from bib2pubs.render.formats import DEFAULT_TEMPLATES, FORMATS, user_template
 from bib2pubs.report.strict import strict_problems
 from bib2pubs.select import Selection, select
 from bib2pubs.venues.table import builtin_table, load_user_venues
 
-_STYLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+if TYPE_CHECKING:
+    from bib2pubs.render.jinja import Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,28 +62,6 @@ class Options:
     keep_fields: bool = False
     #: The most one input may hold (bytes, entries); more is refused when read.
     limits: Limits = DEFAULT_LIMITS
-
-
-def make_patterns(options: Options) -> list[Pattern]:
-    """The patterns to highlight, each with the aliases of its person."""
-    wanted = [("self", name) for name in options.highlights] + list(options.highlights_as)
-    patterns = []
-    for style, name in wanted:
-        if not name.strip():
-            raise UsageError("--highlight needs a name, e.g. --highlight 'Chao Jin'")
-        if not _STYLE_NAME.fullmatch(style):
-            raise UsageError(f"highlight style '{style}': use a name of letters, digits, '-' or '_'")
-        plain = make_pattern(name, style)
-        if not plain.forms[0].family:
-            raise UsageError(f"highlight '{name}' has no name in it, e.g. --highlight 'Chao Jin'")
-        aliases = [
-            other
-            for group in options.aliases
-            if any(person_matches(plain, alias) for alias in group)
-            for other in group
-        ]
-        patterns.append(make_pattern(name, style, aliases))
-    return patterns
 
 
 def read_sources(
@@ -142,131 +117,192 @@ def _build_listing(sources: Sequence[Source], options: Options) -> Listing:
     table = builtin_table()
     if options.venues:
         table = table.extended(load_user_venues(options.venues))
-    normalizer = Normalizer(tuple(make_patterns(options)), options.name_style, table, keep_fields=options.keep_fields)
-    read = _read_in_halves(sources, normalizer) or _read_at_once(sources, normalizer)
+    highlights = requested(options)
+    normalizer = Normalizer(patterns_of(highlights), options.name_style, table, keep_fields=options.keep_fields)
+    read = _read_in_halves(sources, normalizer, highlights) or _read_at_once(sources, normalizer, highlights)
     publications = read.publications
-    diagnostics = [*read.diagnostics, *_unmatched(read.patterns, publications)]
+    diagnostics = [*read.diagnostics, *unmatched(read.highlights, publications)]
     if options.strict:
         diagnostics.extend(strict_problems(publications, table, options.selection.only_highlighted))
     if not options.keep_preprints:
         publications = merge_preprints(publications)
-    return Listing(select(publications, options.selection), tuple(diagnostics), read.entries)
+    return Listing(select(publications, options.selection), tuple(diagnostics), read.entries, read.highlights)
 
 
 @dataclass(frozen=True)
 class _Read:
     """What reading and normalizing found: how many entries, the problems
-    (reading's, then normalizing's), the publications, and the highlight
-    patterns they were matched with."""
+    (reading's, then normalizing's), the publications, and the highlights
+    they were matched with."""
 
     entries: int
     diagnostics: list[Diagnostic]
     publications: list[Publication]
-    patterns: tuple[Pattern, ...]
+    highlights: tuple[Highlight, ...]
 
 
-def _read_at_once(sources: Sequence[Source], normalizer: Normalizer) -> _Read:
+def _read_at_once(sources: Sequence[Source], normalizer: Normalizer, highlights: tuple[Highlight, ...]) -> _Read:
     bibliography = parse_sources([(source.name, source.text) for source in sources])
     entries, containers, crossref_problems = resolve_crossrefs(bibliography.entries)
     normalizer = replace(normalizer, containers=containers)
     publications, problems = normalizer.all(entries)
-    retried, notes = _read_family_first(normalizer.patterns, publications)
+    retried, notes = read_family_first(highlights, publications)
     if notes:
-        normalizer = replace(normalizer, patterns=tuple(retried))
+        highlights = retried
+        normalizer = replace(normalizer, patterns=patterns_of(highlights))
         publications, problems = normalizer.all(entries)
     diagnostics = [*bibliography.diagnostics, *crossref_problems, *problems, *notes]
-    return _Read(len(bibliography.entries), diagnostics, publications, normalizer.patterns)
+    return _Read(len(bibliography.entries), diagnostics, publications, highlights)
 
 
-def _read_in_halves(sources: Sequence[Source], normalizer: Normalizer) -> _Read | None:
+def _read_in_halves(
+    sources: Sequence[Source], normalizer: Normalizer, highlights: tuple[Highlight, ...]
+) -> _Read | None:
     """A single large file read and normalized in two halves at once
-    (``read.two_processes``), or None to read it at once. A highlight that finds nobody
-    as typed is retried family name first on a single reading."""
+    (``read.two_processes``), or None to read it at once. A highlight that
+    finds nobody as typed is read again family name first on a single
+    reading, so that both readings record the same highlights."""
     if len(sources) != 1 or len(sources[0].text) < parallel.MIN_TEXT or allowed() < 2:
         return None
-    from bib2pubs.read.two_processes import read_in_halves
+    from bib2pubs.read.two_processes import read_in_halves  # only for a large file
 
     read = read_in_halves(sources[0], normalizer.chunk)
     if read is None:
         return None
     count, parts, (publications, problems) = read
-    if _read_family_first(normalizer.patterns, publications)[1]:
+    if read_family_first(highlights, publications)[1]:
         return None
     diagnostics = [*(problem for part in parts for problem in part.diagnostics), *problems]
-    return _Read(count, diagnostics, publications, normalizer.patterns)
+    return _Read(count, diagnostics, publications, highlights)
 
 
-def listing_patterns(listing: Listing, options: Options) -> list[Pattern]:
-    """The patterns ``build_listing`` highlighted ``listing`` with (a
-    highlight may have been read family name first), for ``--explain``."""
-    publications = [pub for group in listing.groups for pub in group.entries]
-    return _read_family_first(make_patterns(options), publications)[0]
+def load(paths: Sequence[str], options: Options = Options()) -> Listing:
+    """Reads ``paths`` (``-`` is standard input) and builds the listing,
+    with every problem found on the way in its ``diagnostics``.
 
-
-def _read_family_first(
-    patterns: Sequence[Pattern], publications: Sequence[Publication]
-) -> tuple[list[Pattern], list[Diagnostic]]:
-    """A highlight such as "Zhang Chengyuan" that finds nobody as typed but
-    finds someone read family name first is read that way, with a note:
-    both orders are common, and reading both always would mistake "Wang Li"
-    for "Li Wang"."""
-    people = [person.written for pub in publications for person in (*pub.authors, *pub.editors)]
-    retried, notes = list(patterns), []
-    for index, pattern in enumerate(patterns):
-        swapped = family_first(pattern)
-        if swapped is None or any(_read_as_typed(pattern, written) for written in people):
-            continue
-        if any(person_matches(swapped, written) for written in people):
-            retried[index] = swapped
-            first, last = pattern.name.split()
-            message = f"{_option(pattern)} finds nobody as written; read family name first, as '{last} {first}'"
-            notes.append(Diagnostic("", None, None, "warning", message))
-    return retried, notes
-
-
-def _read_as_typed(pattern: Pattern, written: str) -> bool:
-    """Whether a name matches the highlight in the order it was typed: a
-    match that itself reads the name family name first does not count."""
-    result = match(pattern, decoded(split_name(written)), has_comma(written))
-    return result is not None and result.doubt != FAMILY_FIRST
-
-
-def _unmatched(patterns: Sequence[Pattern], publications: Sequence[Publication]) -> list[Diagnostic]:
-    """A warning for each highlight that names nobody: a typo would
-    otherwise pass unnoticed, and the page would lose its bold name."""
-    highlighted = [p for pub in publications for p in (*pub.authors, *pub.editors) if p.highlight]
-
-    def named(pattern: Pattern) -> bool:
-        # A pattern that matched someone gave them its style, or an earlier
-        # pattern with that style got there first: only they need checking.
-        return any(person_matches(pattern, p.written) for p in highlighted if p.highlight == pattern.style)
-
-    return [
-        Diagnostic("", None, None, "warning", f"{_option(pattern)} matches nobody in the listing")
-        for pattern in patterns
-        if publications and not named(pattern)
-    ]
-
-
-def _option(pattern: Pattern) -> str:
-    """The option as the user gave it, for messages."""
-    if pattern.style == "self":
-        return f"--highlight '{pattern.name}'"
-    return f"--highlight-as {pattern.style}='{pattern.name}'"
-
-
-def run(paths: Sequence[str], options: Options = Options()) -> Listing:
-    """Reads ``paths`` (``-`` is standard input) and builds the listing.
-
-    Raises NothingReadError when no entry at all could be read: an emptied
-    or broken .bib must not turn into an empty page.
+    Raises InputError for an input that cannot be read (or is larger than
+    ``options.limits`` allow), UsageError for options that cannot work (a
+    highlight with no name in it, an unknown name style, a venue table that
+    cannot be read), and NothingReadError, carrying the diagnostics, when
+    no entry at all could be read: an emptied or broken .bib must not turn
+    into an empty page.
     """
     sources, read_problems = read_sources(paths, options.encoding, options.limits)
     listing = build_listing(sources, options)
     diagnostics = (*read_problems, *listing.diagnostics)
     if listing.entries_read == 0:
         raise NothingReadError(f"no entry could be read from {', '.join(paths)}", diagnostics)
-    return Listing(listing.groups, diagnostics, listing.entries_read)
+    return replace(listing, diagnostics=diagnostics)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderSpec:
+    """How to render a listing; every field has a default.
+
+    ``format`` is one of ``render.formats.FORMATS`` (None: the template's,
+    else Markdown); ``template`` a built-in template's name, a template
+    file's path, or a template already found (``render.jinja.Template``),
+    None for the format's own; ``variables`` what ``--set`` gives the
+    template; ``max_authors`` shortens author lists (JSON keeps every
+    author); ``template_dirs`` are searched for a template by name before
+    the built-ins; ``bibtex_dropped`` are the fields BibTeX leaves out
+    (``render.clean_bibtex.SITE_FIELDS`` when None).
+    """
+
+    format: str | None = None
+    template: str | Template | None = None
+    variables: Mapping[str, str] = field(default_factory=dict)
+    max_authors: int | None = None
+    template_dirs: tuple[str, ...] = ()
+    bibtex_dropped: frozenset[str] | None = None
+
+
+class RenderWarning(UserWarning):
+    """A note about rendering (``render_listing``), issued as a warning when
+    the caller keeps no list of notes; ``diagnostic`` is the note."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def render_listing(listing: Listing, spec: RenderSpec = RenderSpec(), notes: list[Diagnostic] | None = None) -> str:
+    """The listing as text: the JSON model, the entries as BibTeX, or a
+    template's page.
+
+    Notes about the rendering (a variable no template reads, a value that
+    lost a brace in BibTeX) are added to ``notes`` when it is given, and
+    issued as ``RenderWarning`` warnings when not. Raises UsageError for a
+    spec that cannot work (an unknown format or template, a format its
+    template does not write) and TemplateError for a template that fails.
+    """
+    template = spec.template
+    if isinstance(template, str):
+        # Jinja is the slowest import of a run: only a run with a template loads it.
+        from bib2pubs.render.jinja import list_template
+
+        template = list_template(template, spec.template_dirs)
+    format_name = format_for(spec.format, template) or "markdown"
+    if format_name not in FORMATS:
+        raise UsageError(f"no format '{format_name}': use one of {', '.join(FORMATS)}")
+    text, found = _rendered(listing, format_name, template, spec)
+    if notes is not None:
+        notes.extend(found)
+    else:
+        for note in found:
+            warnings.warn(RenderWarning(note), stacklevel=2)
+    return text
+
+
+def format_for(format_name: str | None, template: Template | None) -> str | None:
+    """The format to render in: ``format_name``, which must be one
+    ``template`` writes, else the template's; None when neither says."""
+    if template is None:
+        return format_name
+    template_format = template.format
+    if format_name == "json":
+        raise UsageError("--format json prints the model; it takes no --template")
+    if format_name == "bibtex":
+        raise UsageError("--format bibtex prints the entries; it takes no --template")
+    if format_name and format_name != template_format:
+        raise UsageError(f"template '{template.asked}' writes {template_format}, not {format_name}")
+    return template_format
+
+
+def _rendered(
+    listing: Listing, format_name: str, template: Template | None, spec: RenderSpec
+) -> tuple[str, list[Diagnostic]]:
+    if format_name == "json":
+        from bib2pubs.render.json_model import to_json  # each format loads only what it needs
+
+        return to_json(listing), []
+    if format_name == "bibtex":
+        from bib2pubs.render.clean_bibtex import dropped_or_default, to_bibtex  # as above
+
+        return to_bibtex(listing, dropped_or_default(spec.bibtex_dropped))
+    if format_name == "text" and _plain_text(template, spec.template_dirs):
+        from bib2pubs.render.plain_text import render_text  # as above
+
+        return render_text(listing, spec.variables, spec.max_authors)
+    from bib2pubs.render.jinja import render  # Jinja, the slowest import of a run, for templates only
+
+    chosen = template or DEFAULT_TEMPLATES[format_name]
+    return render(listing, chosen, spec.variables, spec.max_authors, spec.template_dirs, spec.bibtex_dropped)
+
+
+def _plain_text(template: Template | None, template_dirs: Sequence[str]) -> bool:
+    """Whether the built-in text list is asked for, which is written
+    without Jinja (``render.plain_text``): no template, or the built-in
+    ``text`` one, and no ``text.txt.j2`` of the user's in its place."""
+    if template is None:
+        return user_template("text", template_dirs) is None
+    return template.builtin and template.asked == "text"
+
+
+# The former names, until the tests that use them are moved to the new ones.
+from bib2pubs.names.highlight import make_patterns as make_patterns  # noqa: E402
+
+run = load
 
 
 def render_output(
@@ -276,27 +312,8 @@ def render_output(
     variables: Mapping[str, str] | None = None,
     max_authors: int | None = None,
     template_dirs: Sequence[str] = (),
-    bibtex_dropped: Set[str] | None = None,
+    bibtex_dropped: frozenset[str] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
-    """The listing as text in ``format_name``: the JSON model, the entries
-    as BibTeX, or a template (the format's default one unless ``template``
-    names another). Returns the text and notes about the template's
-    variables. ``max_authors`` shortens author lists in templates (JSON
-    keeps every author); ``bibtex_dropped`` are the fields BibTeX leaves
-    out (``bibexport.SITE_FIELDS`` when None)."""
-    if format_name == "json":
-        from bib2pubs.render.json_model import to_json
-
-        return to_json(listing), []
-    if format_name == "bibtex":
-        from bib2pubs.render.clean_bibtex import dropped_or_default, to_bibtex
-
-        return to_bibtex(listing, dropped_or_default(bibtex_dropped))
-    if format_name == "text" and template in (None, "text") and user_template("text", template_dirs) is None:
-        from bib2pubs.render.plain_text import render_text
-
-        return render_text(listing, variables, max_authors)
-    from bib2pubs.render.jinja import render
-
-    template_name = template or DEFAULT_TEMPLATES[format_name]
-    return render(listing, template_name, variables, max_authors, template_dirs, bibtex_dropped)
+    notes: list[Diagnostic] = []
+    spec = RenderSpec(format_name, template, variables or {}, max_authors, tuple(template_dirs), bibtex_dropped)
+    return render_listing(listing, spec, notes), notes

@@ -404,10 +404,10 @@ def test_format_choice(
     tty: bool,
     chosen: str | None,
 ) -> None:
-    from bib2pubs.cli import command as cli_module
+    from bib2pubs import app
 
-    monkeypatch.setattr(cli_module.sys.stdout, "isatty", lambda: tty)
-    assert cli_module._choose_format(format_name, template, output) == chosen
+    monkeypatch.setattr(app.sys.stdout, "isatty", lambda: tty)
+    assert app._choose_format(format_name, template, output)[0] == chosen
 
 
 def test_output_named_like_another_format_is_warned_about(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import bib2pubs
 from bib2pubs.model import Group, Listing, Person, Publication, Venue
-from bib2pubs.pipeline import Options, run
 from bib2pubs.render.filters import markdown_escape, markdown_url, venue_text, venue_when, yaml_scalar, yaml_string
 from bib2pubs.render.jinja import builtin_templates, render, template_format
 from bib2pubs.render.terminal import show
@@ -160,7 +160,7 @@ def _preview(monkeypatch: pytest.MonkeyPatch, color: bool) -> str:
     monkeypatch.setenv("FORCE_COLOR" if color else "NO_COLOR", "1")
     monkeypatch.delenv("NO_COLOR" if color else "FORCE_COLOR", raising=False)
     out = io.StringIO()
-    show(run([str(REFS)], Options(highlights=("Chao Jin",))), file=out)
+    show(bib2pubs.load([str(REFS)], bib2pubs.Options(highlights=("Chao Jin",))), file=out)
     return out.getvalue()
 
 
@@ -189,8 +189,8 @@ def test_preview_underlines_a_second_style_and_shortens_lists(monkeypatch: pytes
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     out = io.StringIO()
-    options = Options(highlights=("Chao Jin",), highlights_as=(("student", "Zili Zhang"),))
-    show(run([str(REFS)], options), file=out, max_authors=4)
+    options = bib2pubs.Options(highlights=("Chao Jin",), highlights_as=(("student", "Zili Zhang"),))
+    show(bib2pubs.load([str(REFS)], options), file=out, max_authors=4)
     text = out.getvalue()
     assert "\x1b[4mZili Zhang\x1b[0m" in text  # underlined
     assert "\x1b[1mChao Jin\x1b[0m" in text  # bold

@@ -1,7 +1,9 @@
-"""The command line: parse options, call the library, map errors to exit codes.
+"""The command line: options in, the run's outcome out, errors as exit codes.
 
-Exit codes: 0 success (warnings allowed); 1 the run failed (no entry read,
-a template error, an output that cannot be written, out of memory) or
+What a run does is decided in ``app``; this module turns the options into
+``Options`` and a ``Request``, and the ``Outcome`` into output and an exit
+code. Exit codes: 0 success (warnings allowed); 1 the run failed (no entry
+read, a template error, an output that cannot be written, out of memory) or
 ``--check`` found the output out of date; 2 usage errors and unreadable or
 refused input (larger than ``--max-size`` or ``--max-entries``); 70 an
 internal error (a bug: please report it); 130 interrupted; 141 the reader
@@ -14,22 +16,25 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from bib2pubs import app
+from bib2pubs.cli import watch as polling
 from bib2pubs.cli.configured import ARGUMENTS, CONFIG_PATH, ConfiguredCommand
-from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError, is_out_of_memory
-from bib2pubs.model import KINDS, Diagnostic, Listing
+from bib2pubs.errors import Bib2PubsError, is_out_of_memory
+from bib2pubs.model import KINDS
 from bib2pubs.names.style import NAME_STYLES
-from bib2pubs.pipeline import Options, listing_patterns, render_output, run
-from bib2pubs.read.source import DEFAULT_LIMITS, MAX_ENTRIES, MAX_SIZE, Limits, parse_size
-from bib2pubs.render.formats import FORMATS, SUFFIXES, format_of
-from bib2pubs.select import GROUPINGS, ORDERS, Selection
+from bib2pubs.pipeline import Options
+from bib2pubs.read.source import MAX_ENTRIES, MAX_SIZE, Limits, parse_size
+from bib2pubs.render.clean_bibtex import dropped_fields
+from bib2pubs.render.formats import FORMATS
+from bib2pubs.report.stats import show as show_stats
+from bib2pubs.select import GROUPINGS, ORDERS
 from bib2pubs.version import __version__
-from bib2pubs.write.files import check_file, same_file, write_file, write_stdout
+from bib2pubs.write.files import write_stdout
 
 EPILOG = """
 \b
@@ -84,7 +89,7 @@ class _Encoding(_TextParam):
     name = "encoding"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        import codecs
+        import codecs  # only when an encoding is given
 
         try:
             codec = codecs.lookup(str(value))
@@ -93,322 +98,6 @@ class _Encoding(_TextParam):
         if not getattr(codec, "_is_text_encoding", True):  # rot13, base64, zlib: not text
             self.fail(f"{value}: not an encoding of text", param, ctx)
         return str(value)
-
-
-def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
-    variables: dict[str, str] = {}
-    for pair in pairs:
-        name, equals, value = pair.partition("=")
-        if not equals or not name.strip().isidentifier():
-            raise UsageError(f"--set wants KEY=VALUE with KEY a name, got '{pair}'")
-        variables[name.strip()] = value
-    return variables
-
-
-def _choose_format(
-    format_name: str | None, template: str | None, output: str | None, template_dirs: Sequence[str] = ()
-) -> str | None:
-    """The output format, or None for the terminal preview."""
-    template_fmt = None
-    if template:
-        from bib2pubs.render.formats import ITEM_TEMPLATES
-        from bib2pubs.render.jinja import resolve_template, template_format
-
-        if template in ITEM_TEMPLATES:
-            raise UsageError(f"{template} is a template of one entry: use it with --split DIR")
-        template_fmt = template_format(resolve_template(template, template_dirs)[0])
-    if format_name == "json" and template:
-        raise UsageError("--format json prints the model; it takes no --template")
-    if format_name == "bibtex" and template:
-        raise UsageError("--format bibtex prints the entries; it takes no --template")
-    if format_name and template_fmt and format_name != template_fmt:
-        raise UsageError(f"template '{template}' writes {template_fmt}, not {format_name}")
-    if format_name:
-        return format_name
-    if template_fmt:
-        return template_fmt
-    if output and output != "-":
-        from_suffix = format_of(os.path.basename(output))
-        if from_suffix is None:
-            known = ", ".join(f".{suffix}" for suffix in SUFFIXES)
-            raise UsageError(f"cannot tell the format from '{output}' ({known}); add --format")
-        return from_suffix
-    if output == "-" or sys.stdout is None or not sys.stdout.isatty():
-        return "text"
-    return None
-
-
-def _report(diagnostics: Sequence[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
-        click.echo(str(diagnostic), err=True)
-
-
-def _pairs(values: Sequence[str], option: str, example: str) -> list[tuple[str, str]]:
-    """``LEFT=RIGHT`` values, both sides non-empty."""
-    pairs = []
-    for value in values:
-        left, equals, right = value.partition("=")
-        if not equals or not left.strip() or not right.strip():
-            raise UsageError(f"{option} wants {example}, got '{value}'")
-        pairs.append((left.strip(), right.strip()))
-    return pairs
-
-
-def _options(
-    highlights: Sequence[str],
-    highlights_as: Sequence[str],
-    aliases: Sequence[str],
-    name_style: str,
-    venues: str | None,
-    keep_preprints: bool,
-    selection: Selection,
-    encoding: str | None = None,
-    strict: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
-) -> Options:
-    alias_groups = []
-    for value in aliases:
-        names = tuple(name.strip() for name in value.split("="))
-        if len(names) < 2 or not all(names):
-            raise UsageError(f"--alias wants 'NAME=OTHER NAME', got '{value}'")
-        alias_groups.append(names)
-    return Options(
-        highlights=tuple(highlights),
-        highlights_as=tuple(_pairs(highlights_as, "--highlight-as", "STYLE=NAME, e.g. student='Ana Li'")),
-        aliases=tuple(alias_groups),
-        name_style=name_style,
-        venues=venues,
-        keep_preprints=keep_preprints,
-        selection=selection,
-        encoding=encoding,
-        strict=strict,
-        limits=limits,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    """What to make of the listing and where it goes: the output side of
-    the command line (``Options`` holds what the pipeline reads)."""
-
-    format_name: str | None = None
-    template: str | None = None
-    template_dirs: tuple[str, ...] = ()
-    sets: tuple[str, ...] = ()
-    output: str | None = None
-    max_authors: int | None = None
-    explain: bool = False
-    check: bool = False
-    stats: bool = False
-    #: The fields BibTeX output leaves out (``--bibtex-drop``, ``--bibtex-keep``).
-    bibtex_dropped: frozenset[str] | None = None
-    #: ``--split DIR``: one file per entry in DIR, named by ``split_name``.
-    split: str | None = None
-    split_name: str | None = None
-    prune: bool = False
-    force: bool = False
-
-
-#: Formats that may show an entry's fields as BibTeX (the templates' filter).
-_SHOWS_FIELDS = frozenset({"bibtex", "markdown", "html", "latex", "split"})
-
-
-def _check_split(request: Request) -> None:
-    if request.output is not None or request.stats:
-        raise UsageError("--split writes a folder of files: it takes no -o or --stats")
-    if request.format_name is not None:
-        raise UsageError("--split: the per-entry template says the format; leave out --format")
-    if not request.split:
-        raise UsageError("--split needs a folder, e.g. --split _publications")
-    if os.path.exists(request.split) and not os.path.isdir(request.split):
-        raise UsageError(f"--split {request.split}: not a folder")
-
-
-def _split(bibfiles: Sequence[str], listing: Listing, request: Request, variables: dict[str, str]) -> None:
-    """``--split DIR``: the folder brought in step with the listing."""
-    from bib2pubs.render.pages import entry_pages
-    from bib2pubs.write.sync import SyncError, sync
-
-    assert request.split is not None
-    files, notes = entry_pages(
-        listing,
-        request.template,
-        request.split_name,
-        variables,
-        request.max_authors,
-        request.template_dirs,
-        request.bibtex_dropped,
-    )
-    _report(notes)
-    folder = request.split
-    for name in files:
-        target = os.path.join(folder, name)
-        if os.path.exists(target) and any(bib != "-" and same_file(target, bib) for bib in bibfiles):
-            raise UsageError(f"--split {folder} would overwrite the input {target}")
-    failure: SyncError | None = None
-    try:
-        report = sync(folder, files, listing.diagnostics, prune=request.prune, force=request.force, check=request.check)
-    except SyncError as error:  # the rest was done: say what, then fail
-        report, failure = error.report, error
-    kept = "changed since bib2pubs wrote it, or not written by it (a link, a folder); kept (--force overwrites)"
-    gone = "its entry is no longer listed; kept (--prune removes it)"
-    kept_gone = "its entry is no longer listed, but it was changed since bib2pubs wrote it; kept (--force removes it)"
-    for names, message in ((report.kept, kept), (report.orphaned, gone), (report.kept_orphans, kept_gone)):
-        for name in names:
-            click.echo(f"{os.path.join(folder, name)}: {message}", err=True)
-    counts = [
-        f"{len(report.written)} {'to write' if request.check else 'written'}",
-        f"{len(report.unchanged)} unchanged",
-    ]
-    if report.removed:
-        counts.append(f"{len(report.removed)} {'to remove' if request.check else 'removed'}")
-    click.echo(f"{folder}: {', '.join(counts)}", err=True)
-    if failure is not None:
-        raise failure
-    if request.check and (report.written or report.removed):
-        raise Bib2PubsError(f"{folder} is out of date")
-
-
-def _produce(bibfiles: Sequence[str], options: Options, request: Request) -> None:
-    output = request.output
-    variables = _parse_sets(request.sets)
-    for directory in request.template_dirs:
-        if not os.path.isdir(directory):
-            raise UsageError(f"--template-dir {directory}: no such folder")
-    if request.check and request.split is None and (output is None or output in ("", "-")):
-        raise UsageError("--check compares with a file: add -o FILE")
-    if request.split is None and (request.prune or request.force or request.split_name):
-        raise UsageError("--prune, --force and --split-name go with --split DIR")
-    if request.split is not None:
-        _check_split(request)
-        chosen: str | None = "split"
-    else:
-        chosen = _choose_format(request.format_name, request.template, output, request.template_dirs)
-    _check_stdout(request)
-    if chosen in _SHOWS_FIELDS:
-        options = replace(options, keep_fields=True)
-    if request.explain and not (options.highlights or options.highlights_as):
-        raise UsageError("--explain reports on highlighted people: add --highlight NAME")
-    if output == "":
-        raise UsageError("-o needs a file name ('-' for standard output)")
-    to_file = output is not None and output != "-"
-    if to_file and output and os.path.exists(output):
-        for bibfile in bibfiles:
-            if bibfile != "-" and same_file(output, bibfile):
-                raise UsageError(f"-o {output} would overwrite the input {bibfile}")
-    try:
-        listing = run(bibfiles, options)
-    except NothingReadError as error:
-        _report(error.diagnostics)
-        if to_file and output and os.path.exists(output):
-            error.message += f"; {output} left as it was"
-        raise
-    _report(listing.diagnostics)
-    if options.strict and listing.diagnostics:
-        count = len(listing.diagnostics)
-        kept = f"; {output} left as it was" if to_file and output and os.path.exists(output) else ""
-        raise Bib2PubsError(f"{count} problem{'s' if count > 1 else ''} above; --strict fails the run{kept}")
-    if not any(group.entries for group in listing.groups):
-        if request.split is not None:  # an empty folder is never the answer: --prune would empty it
-            raise Bib2PubsError(f"no entry is left after the selection; {request.split} left as it was")
-        if to_file and output:
-            raise Bib2PubsError(f"no entry is left after the selection; {output} left as it was")
-        click.echo("bib2pubs: warning: no entry is left after the selection", err=True)
-    if request.explain:
-        _explain(listing, options)
-    if request.stats:
-        _stats(listing, options, chosen, output if to_file else None, request.check)
-        return
-    if request.split is not None:
-        _split(bibfiles, listing, request, variables)
-        return
-    if chosen is None:
-        from bib2pubs.render.terminal import show
-
-        show(listing, max_authors=request.max_authors)
-        return
-    text, notes = render_output(
-        listing, chosen, request.template, variables, request.max_authors, request.template_dirs, request.bibtex_dropped
-    )
-    _report(notes)
-    if request.check and output:
-        check_file(output, text)
-        click.echo(f"{output}: up to date", err=True)
-        return
-    if to_file and output:
-        if format_of(os.path.basename(output)) not in (None, chosen):
-            click.echo(f"{output}: warning: writing {chosen} into a file named like another format", err=True)
-        changed = write_file(output, text)
-        click.echo(f"{output}: {'written' if changed else 'unchanged'}", err=True)
-    else:
-        write_stdout(text)
-
-
-def _check_stdout(request: Request) -> None:
-    """A closed standard output (``>&-``) where the output would go is
-    said at once, before any work (and before each run of ``--watch``)."""
-    if sys.stdout is None and request.split is None and request.output in (None, "-"):
-        raise Bib2PubsError("standard output is closed; use -o FILE")
-
-
-def _watch(bibfiles: Sequence[str], options: Options, request: Request) -> None:
-    """Runs, then runs again on every change, reporting (not stopping at) failures."""
-    from bib2pubs.cli.watch import watch
-
-    if "-" in bibfiles:
-        raise UsageError("--watch reads files, not standard input")
-    if request.check or request.stats:
-        raise UsageError("--watch rebuilds an output: it takes no --check or --stats")
-    _check_stdout(request)
-    paths = [*bibfiles, *request.template_dirs]
-    for extra in (click.get_current_context().meta.get(CONFIG_PATH), options.venues, request.template):
-        if extra and os.path.exists(extra):
-            paths.append(extra)
-
-    context = click.get_current_context()
-    arguments = [argument for argument in context.meta.get(ARGUMENTS, []) if argument != "--watch"]
-
-    def run_once() -> None:
-        # The whole command again, so that a changed settings file counts.
-        try:
-            cli.main(arguments, prog_name=context.info_name, standalone_mode=False)
-        except SystemExit as stop:
-            if stop.code == 130:
-                raise KeyboardInterrupt from None
-            if stop.code == BROKEN_PIPE:  # nobody reads what the next run writes
-                raise BrokenPipeError from None
-        except click.ClickException as error:
-            error.show()
-
-    click.echo(f"bib2pubs: watching {len(paths)} file{'' if len(paths) == 1 else 's'}; Ctrl-C stops", err=True)
-    watch(paths, run_once)
-
-
-def _stats(listing: Listing, options: Options, chosen: str | None, output: str | None, check: bool) -> None:
-    """``--stats``: JSON with ``-f json`` (or ``-o FILE.json``), else tables."""
-    from bib2pubs.report.stats import compute, show, to_json
-
-    counts = compute(listing, listing_patterns(listing, options))
-    if chosen == "json":
-        if output and check:
-            check_file(output, to_json(counts))
-            click.echo(f"{output}: up to date", err=True)
-        elif output:
-            changed = write_file(output, to_json(counts))
-            click.echo(f"{output}: {'written' if changed else 'unchanged'}", err=True)
-        else:
-            write_stdout(to_json(counts))
-        return
-    if output:
-        raise UsageError("--stats writes JSON to a file (-f json or -o FILE.json), or tables to the terminal")
-    show(counts)
-
-
-def _explain(listing: Listing, options: Options) -> None:
-    from bib2pubs.report.explain import explain, format_reports
-
-    for line in format_reports(explain(listing, listing_patterns(listing, options))):
-        click.echo(line, err=True)
 
 
 @click.command(
@@ -595,94 +284,133 @@ def _explain(listing: Listing, options: Options) -> None:
 )
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.version_option(__version__, "--version", prog_name="bib2pubs")
-def cli(
-    bibfiles: tuple[str, ...],
-    highlights: tuple[str, ...],
-    highlights_as: tuple[str, ...],
-    aliases: tuple[str, ...],
-    name_style: str,
-    max_authors: int | None,
-    explain: bool,
-    venues: str | None,
-    keep_preprints: bool,
-    group_by: str,
-    group_titles: tuple[str, ...],
-    order: str,
-    since: int | None,
-    until: int | None,
-    kinds: tuple[str, ...],
-    keys: tuple[str, ...],
-    selected: bool,
-    only_highlighted: bool,
-    include_hidden: bool,
-    format_name: str | None,
-    template: str | None,
-    template_dirs: tuple[str, ...],
-    sets: tuple[str, ...],
-    output: str | None,
-    config: str | None,
-    no_config: bool,
-    check: bool,
-    stats: bool,
-    split: str | None,
-    split_name: str | None,
-    prune: bool,
-    force: bool,
-    bibtex_drop: tuple[str, ...],
-    bibtex_keep: tuple[str, ...],
-    encoding: str | None,
-    max_size: int,
-    max_entries: int,
-    strict: bool,
-    watch: bool,
-    debug: bool,
-) -> None:
+def cli(**params: Any) -> None:
     """Turn BibTeX files into a publication list grouped by year.
 
     BIBFILE may be '-' for standard input. With no --format, --template or
     --output, the list is previewed in the terminal (plain text when piped).
     """
+    code = _guarded(lambda: _command(params), params["bibfiles"], params["debug"])
+    if code:
+        sys.exit(code)
+
+
+def _command(params: Mapping[str, Any]) -> None:
+    options, request = _translated(params)
+    if params["watch"]:
+        _watch(params["bibfiles"], options, request)
+    else:
+        _show(app.run(params["bibfiles"], options, request), request)
+
+
+def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
+    """The command's options (``cli``'s parameters) as ``Options`` and a ``Request``."""
+    selection = app.make_selection(
+        group_by=params["group_by"],
+        order=params["order"],
+        since=params["since"],
+        until=params["until"],
+        kinds=params["kinds"],
+        keys=params["keys"],
+        selected=params["selected"],
+        only_highlighted=params["only_highlighted"],
+        include_hidden=params["include_hidden"],
+        group_titles=params["group_titles"],
+    )
+    options = app.make_options(
+        highlights=params["highlights"],
+        highlights_as=params["highlights_as"],
+        aliases=params["aliases"],
+        name_style=params["name_style"],
+        venues=params["venues"],
+        keep_preprints=params["keep_preprints"],
+        selection=selection,
+        encoding=params["encoding"],
+        strict=params["strict"],
+        limits=Limits(params["max_size"], params["max_entries"]),
+    )
+    request = app.Request(
+        format_name=params["format_name"],
+        template=params["template"],
+        template_dirs=params["template_dirs"],
+        sets=params["sets"],
+        output=params["output"],
+        max_authors=params["max_authors"],
+        explain=params["explain"],
+        check=params["check"],
+        stats=params["stats"],
+        bibtex_dropped=dropped_fields(params["bibtex_drop"], params["bibtex_keep"]),
+        split=params["split"],
+        split_name=params["split_name"],
+        prune=params["prune"],
+        force=params["force"],
+    )
+    return options, request
+
+
+def _show(outcome: app.Outcome, request: app.Request) -> None:
+    """The outcome on the standard streams: its lines on standard error,
+    then its failure raised, or its output shown."""
+    for line in outcome.stderr:
+        click.echo(line, err=True)
+    if outcome.failure is not None:
+        raise outcome.failure
+    if outcome.stdout is not None:
+        write_stdout(outcome.stdout)
+    elif outcome.preview is not None:
+        # rich, slow to import, is loaded only for the terminal.
+        from bib2pubs.render.terminal import show
+
+        show(outcome.preview, max_authors=request.max_authors)
+    elif outcome.stats is not None:
+        show_stats(outcome.stats)
+
+
+def _watch(bibfiles: Sequence[str], options: Options, request: app.Request) -> None:
+    """Runs, then runs again on every change, reporting (not stopping at) failures."""
+    paths = app.watched_paths(bibfiles, options, request)
+    context = click.get_current_context()
+    config = context.meta.get(CONFIG_PATH)
+    if config and os.path.exists(config):
+        paths.append(config)
+    arguments = [argument for argument in context.meta.get(ARGUMENTS, []) if argument != "--watch"]
+    debug = bool(context.params["debug"])
+
+    def run_once() -> None:
+        code = _guarded(lambda: _run_again(context.info_name, arguments), bibfiles, debug)
+        if code == 130:
+            raise KeyboardInterrupt
+        if code == BROKEN_PIPE:  # nobody reads what the next run writes
+            raise BrokenPipeError
+
+    click.echo(f"bib2pubs: watching {len(paths)} file{'' if len(paths) == 1 else 's'}; Ctrl-C stops", err=True)
+    polling.watch(paths, run_once)
+
+
+def _run_again(name: str | None, arguments: Sequence[str]) -> None:
+    """One run of ``--watch``: the arguments read again, with the settings
+    file as it is now, so that a change to it counts."""
+    try:
+        with cli.make_context(name, list(arguments)) as context:
+            params = context.params
+    except click.exceptions.Exit:
+        return  # the settings file could not be read, which was said
+    except click.ClickException as error:
+        error.show()
+        return
+    options, request = _translated(params)
+    _show(app.run(params["bibfiles"], options, request), request)
+
+
+def _guarded(action: Callable[[], None], bibfiles: Sequence[str], debug: bool) -> int:
+    """Runs ``action``, every error said as such: returns the exit code."""
     out_of_memory = False
     try:
-        titles = dict(_pairs(group_titles, "--group-title", "KIND=TITLE, e.g. journal='Journal Papers'"))
-        unknown = sorted(set(titles) - set(KINDS))
-        if unknown:
-            raise UsageError(f"--group-title {unknown[0]}: use a kind ({', '.join(KINDS)})")
-        if titles and group_by not in ("kind", "kind,year"):
-            click.echo("bib2pubs: warning: --group-title names sections of --group-by kind; ignored", err=True)
-        selection = Selection(
-            group_by, order, since, until, kinds, keys, selected, only_highlighted, include_hidden, titles
-        )
-        limits = Limits(max_size, max_entries)
-        options = _options(
-            highlights, highlights_as, aliases, name_style, venues, keep_preprints, selection, encoding, strict, limits
-        )
-        from bib2pubs.render.clean_bibtex import dropped_fields
-
-        dropped = dropped_fields(bibtex_drop, bibtex_keep)
-        request = Request(
-            format_name,
-            template,
-            template_dirs,
-            sets,
-            output,
-            max_authors,
-            explain,
-            check,
-            stats,
-            dropped,
-            split,
-            split_name,
-            prune,
-            force,
-        )
-        if watch:
-            _watch(bibfiles, options, request)
-        else:
-            _produce(bibfiles, options, request)
+        action()
+        return 0
     except Bib2PubsError as error:
         click.echo(str(error), err=True)
-        sys.exit(error.exit_code)
+        return error.exit_code
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly. The command itself
         # ends by SIGPIPE before this (see main); this is for callers in
@@ -692,27 +420,28 @@ def cli(
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, descriptor)  # so that no later flush fails again
             os.close(devnull)
-        sys.exit(BROKEN_PIPE)
+        return BROKEN_PIPE
     except KeyboardInterrupt:
-        sys.exit(130)
+        return 130
     except Exception as error:  # noqa: BLE001 - no traceback reaches a user
         out_of_memory = is_out_of_memory(error)
         if not out_of_memory:
             _internal_error(error, debug)
-    if out_of_memory:  # said here, once the frames holding the memory are let go
-        _out_of_memory(bibfiles)
+            return 70
+    # Said here, once the frames holding the memory are let go.
+    _out_of_memory(bibfiles)
+    return 1
 
 
 def _internal_error(error: Exception, debug: bool) -> None:
-    """A bug of ours: one line (a traceback with --debug), exit 70."""
+    """A bug of ours: one line (a traceback with --debug); the exit code is 70."""
     if debug:
-        import traceback
+        import traceback  # only with --debug
 
         traceback.print_exception(error)
     detail = repr(error)
     detail = detail if len(detail) <= 200 else detail[:200] + "…"
     click.echo(f"bib2pubs: error: internal error: {detail} (run with --debug for a traceback)", err=True)
-    sys.exit(70)
 
 
 def _out_of_memory(bibfiles: Sequence[str]) -> None:
@@ -720,7 +449,6 @@ def _out_of_memory(bibfiles: Sequence[str]) -> None:
     names = ["<stdin>" if name == "-" else name for name in bibfiles]
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     click.echo(f"bib2pubs: error: out of memory listing {shown}; free some memory, or list fewer entries", err=True)
-    sys.exit(1)
 
 
 def main() -> None:
@@ -763,7 +491,7 @@ def _standard_streams() -> None:
     file or pipe this run opens takes its number and is written to as if
     it were the output; ``sys.stdout`` stays None, which says it was closed.
     """
-    import signal
+    import signal  # only the console entry point changes how signals end the process
 
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -24,7 +25,7 @@ from bib2pubs.errors import TemplateError, UsageError, is_out_of_memory
 from bib2pubs.model import Diagnostic, Group, Listing, Person, Publication, Venue
 from bib2pubs.render import filters
 from bib2pubs.render.clean_bibtex import SITE_FIELDS, dropped_or_default, entry_bibtex
-from bib2pubs.render.formats import RESERVED, format_of, user_template
+from bib2pubs.render.formats import ITEM_TEMPLATES, RESERVED, format_of, user_template
 from bib2pubs.render.template_cache import afresh_on_failure, bytecode_cache
 from bib2pubs.render.template_files import builtin_folder
 from bib2pubs.render.text_pieces import VenueLine
@@ -34,8 +35,6 @@ from bib2pubs.render.wrapping import wrap_text
 def builtin_templates(per_entry: bool = False) -> dict[str, str]:
     """Built-in template names mapped to their file names: the templates of
     a whole list, or (``per_entry``) those of one entry, for ``--split``."""
-    from bib2pubs.render.formats import ITEM_TEMPLATES
-
     names: dict[str, str] = {}
     for item in builtin_folder().iterdir():
         # Names starting with "_" are pieces the others import, not templates.
@@ -89,7 +88,7 @@ def bibtex(context: jinja2.runtime.Context, publication: Publication) -> str:
 def bibtex_markdown(context: jinja2.runtime.Context, publication: Publication) -> Markup:
     """``bibtex`` in Markdown, where it goes in HTML (``<pre>``): HTML-escaped,
     and braces as entities so that Jekyll's Liquid never reads them."""
-    import html
+    import html  # only templates that show BibTeX in Markdown
 
     text = html.escape(bibtex(context, publication), quote=False)
     return Markup(text.replace("{", "&#123;").replace("}", "&#125;"))
@@ -178,8 +177,26 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
     return env
 
 
-def resolve_template(name: str, template_dirs: Sequence[str] = ()) -> tuple[str, tuple[str, ...]]:
-    """A template name or a path → (template name for the loader, user dirs).
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A template found: the name or path it was asked for by, its file name
+    for the loader, the folders searched before the built-ins, and whether
+    it is a built-in one. Found once per run and passed on, so that every
+    step uses the same file."""
+
+    asked: str
+    file: str
+    folders: tuple[str, ...] = ()
+    builtin: bool = False
+
+    @property
+    def format(self) -> str:
+        """The output format it writes (a UsageError when its name does not say)."""
+        return template_format(self.file)
+
+
+def resolve_template(name: str, template_dirs: Sequence[str] = ()) -> Template:
+    """The template a name or a path names.
 
     A name is looked for first in ``template_dirs`` (``NAME.FORMAT.j2``,
     which may replace a built-in of that name), then among the built-ins.
@@ -187,13 +204,13 @@ def resolve_template(name: str, template_dirs: Sequence[str] = ()) -> tuple[str,
     dirs = tuple(os.path.abspath(directory) for directory in template_dirs)
     found = user_template(name, dirs)
     if found is not None:
-        return found[1], dirs
+        return Template(name, found[1], dirs)
     builtins = {**builtin_templates(), **builtin_templates(per_entry=True)}
     if name in builtins:
-        return builtins[name], dirs
+        return Template(name, builtins[name], dirs, builtin=True)
     if os.path.isfile(name):
         directory, file_name = os.path.split(os.path.abspath(name))
-        return file_name, (directory, *dirs)
+        return Template(name, file_name, (directory, *dirs))
     known = ", ".join(sorted(builtin_templates()))
     per_entry = ", ".join(sorted(builtin_templates(per_entry=True)))
     raise UsageError(
@@ -202,31 +219,37 @@ def resolve_template(name: str, template_dirs: Sequence[str] = ()) -> tuple[str,
     )
 
 
+def list_template(name: str, template_dirs: Sequence[str] = ()) -> Template:
+    """The template of a whole list ``name`` names: one of a single entry
+    is refused (it is for ``--split``)."""
+    if name in ITEM_TEMPLATES:
+        raise UsageError(f"{name} is a template of one entry: use it with --split DIR")
+    return resolve_template(name, template_dirs)
+
+
 def render(
     listing: Listing,
-    template: str,
+    template: str | Template,
     variables: Mapping[str, str] | None = None,
     max_authors: int | None = None,
     template_dirs: Sequence[str] = (),
     bibtex_dropped: Set[str] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
-    """Renders ``listing`` with a built-in template name or a template path.
-    Templates see ``max_authors`` for the ``shorten`` filter, and
+    """Renders ``listing`` with a template, found or still to be found by
+    name or path (in ``template_dirs`` first). Templates see ``max_authors`` for the ``shorten`` filter, and
     ``bibtex_dropped`` for the ``bibtex`` filter.
 
     Returns the text and notes about ``--set`` variables the template ignores.
     """
-    env, template_name, context, notes = _prepare(
-        listing, template, variables, max_authors, template_dirs, bibtex_dropped
-    )
-    with _template_errors(template, template_name):
-        text = afresh_on_failure(env, lambda: env.get_template(template_name).render(groups=listing.groups, **context))
+    found, env, context, notes = _prepare(listing, template, variables, max_authors, template_dirs, bibtex_dropped)
+    with _template_errors(found.asked, found.file):
+        text = afresh_on_failure(env, lambda: env.get_template(found.file).render(groups=listing.groups, **context))
     return text, notes
 
 
 def render_items(
     listing: Listing,
-    template: str,
+    template: str | Template,
     variables: Mapping[str, str] | None = None,
     max_authors: int | None = None,
     template_dirs: Sequence[str] = (),
@@ -235,42 +258,40 @@ def render_items(
     """Each listed publication (hidden ones aside) rendered alone with a
     per-entry template, which sees it as ``pub`` (and the whole ``listing``).
     Returns the texts and notes about ``--set`` variables the template ignores."""
-    env, template_name, context, notes = _prepare(
-        listing, template, variables, max_authors, template_dirs, bibtex_dropped
-    )
+    found, env, context, notes = _prepare(listing, template, variables, max_authors, template_dirs, bibtex_dropped)
 
     def render_each() -> list[tuple[Publication, str]]:
-        compiled = env.get_template(template_name)
+        compiled = env.get_template(found.file)
         pubs = [pub for group in listing.groups for pub in group.entries if not pub.hidden]
         return [(pub, compiled.render(pub=pub, **context)) for pub in pubs]
 
-    with _template_errors(template, template_name):
+    with _template_errors(found.asked, found.file):
         texts = afresh_on_failure(env, render_each)
     return texts, notes
 
 
 def _prepare(
     listing: Listing,
-    template: str,
+    template: str | Template,
     variables: Mapping[str, str] | None,
     max_authors: int | None,
     template_dirs: Sequence[str],
     bibtex_dropped: Set[str] | None,
-) -> tuple[jinja2.Environment, str, dict[str, Any], list[Diagnostic]]:
-    """The environment, the template's name, what every template sees (the
-    listing, ``max_authors``, ``bibtex_dropped`` and the ``--set``
-    variables, which may not take those names) and notes about variables
-    the template ignores."""
-    template_name, user_dirs = resolve_template(template, template_dirs)
-    env = environment(template_format(template_name), user_dirs)
+) -> tuple[Template, jinja2.Environment, dict[str, Any], list[Diagnostic]]:
+    """The template (found now if named), its environment, what every
+    template sees (the listing, ``max_authors``, ``bibtex_dropped`` and the
+    ``--set`` variables, which may not take those names) and notes about
+    variables the template ignores."""
+    found = resolve_template(template, template_dirs) if isinstance(template, str) else template
+    env = environment(found.format, found.folders)
     variables = dict(variables or {})
     taken = sorted(RESERVED.intersection(variables))
     if taken:
         raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
-    notes = _unused_variables(env, template_name, variables)
+    notes = _unused_variables(env, found.file, variables)
     dropped = dropped_or_default(bibtex_dropped)
     context = {"listing": listing, "max_authors": max_authors, "bibtex_dropped": dropped, **variables}
-    return env, template_name, context, notes
+    return found, env, context, notes
 
 
 @contextmanager
@@ -295,7 +316,7 @@ def _unused_variables(env: jinja2.Environment, template_name: str, variables: Ma
     typo would otherwise pass silently."""
     if not variables or env.loader is None:
         return []
-    from jinja2 import meta
+    from jinja2 import meta  # only a run with --set
 
     used: set[str] = set()
     pending, seen = [template_name], set()

@@ -12,35 +12,39 @@ from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Listing, Publication, Venue
 from bib2pubs.render.clean_bibtex import dropped_or_default, entry_bibtex_checked
 from bib2pubs.render.formats import ITEM_TEMPLATES, SUFFIXES, format_of
-from bib2pubs.render.jinja import builtin_templates, render_items, resolve_template
+from bib2pubs.render.jinja import Template, builtin_templates, render_items, resolve_template
 from bib2pubs.render.page_names import file_name, filled, fitted, shortened
+
+
+def entry_template(name: str | None = None, template_dirs: Sequence[str] = ()) -> Template:
+    """The template of one entry ``name`` names (``academicpages-item`` by
+    default): one of a whole list is refused."""
+    name = name or "academicpages-item"
+    if name in builtin_templates():
+        raise UsageError(f"{name} is a template of a whole list; with --split, use a template of one entry")
+    return resolve_template(name, template_dirs)
 
 
 def entry_pages(
     listing: Listing,
-    template: str | None = None,
+    template: Template,
     name_pattern: str | None = None,
     variables: Mapping[str, str] | None = None,
     max_authors: int | None = None,
-    template_dirs: Sequence[str] = (),
     bibtex_dropped: Set[str] | None = None,
 ) -> tuple[dict[str, str], list[Diagnostic]]:
     """The files of ``--split``: relative path → text, one per listed entry
-    (hidden ones aside) from a per-entry template (``academicpages-item``
-    unless ``template`` names another), with ``cite.bib`` beside each where
-    the template asks for it; and notes: ``--set`` variables no template
-    reads, names shortened, values that lost a brace in ``cite.bib``."""
-    template = template or "academicpages-item"
-    if template in builtin_templates():
-        raise UsageError(f"{template} is a template of a whole list; with --split, use a template of one entry")
-    pattern, cite = ITEM_TEMPLATES.get(template, (None, False))
+    (hidden ones aside) from a template of one entry (``entry_template``),
+    with ``cite.bib`` beside each where the template asks for it; and notes:
+    ``--set`` variables no template reads, names shortened, values that
+    lost a brace in ``cite.bib``."""
+    pattern, cite = ITEM_TEMPLATES.get(template.asked, (None, False))
     if pattern is None:  # a template of one's own: NAME.md.j2 writes {year}-{key}.md
-        file = resolve_template(template, template_dirs)[0]
-        suffix = {value: key for key, value in reversed(SUFFIXES.items())}.get(format_of(file) or "", "md")
+        suffix = {value: key for key, value in reversed(SUFFIXES.items())}.get(format_of(template.file) or "", "md")
         pattern = "{year}-{key}." + suffix
     pattern = name_pattern or pattern
     file_name(pattern, _SAMPLE)  # a pattern that cannot work is reported before any file is written
-    items, notes = render_items(listing, template, variables, max_authors, template_dirs, bibtex_dropped)
+    items, notes = render_items(listing, template, variables, max_authors, bibtex_dropped=bibtex_dropped)
     files: dict[str, str] = {}
     owners: dict[str, str] = {}
     for publication, text in items:

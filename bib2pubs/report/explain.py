@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.names.fold import PARTICLES, fold, units
+from bib2pubs.names.highlight import patterns_of
 from bib2pubs.names.match import Pattern, decoded, has_comma, match
 from bib2pubs.names.parts import split_name
 
@@ -44,10 +45,12 @@ class PersonReport:
     bold_in_bib: tuple[Sighting, ...]
 
 
-def explain(listing: Listing, patterns: Sequence[Pattern]) -> list[PersonReport]:
-    """One report per pattern, over every entry of the listing."""
+def explain(listing: Listing, patterns: Sequence[Pattern] | None = None) -> list[PersonReport]:
+    """One report per pattern (by default, per highlight the listing was
+    made with, as it was read), over every entry of the listing."""
     publications = [pub for group in listing.groups for pub in group.entries]
-    return [_report(pattern, publications) for pattern in patterns]
+    chosen = patterns_of(listing.highlights) if patterns is None else patterns
+    return [_report(pattern, publications) for pattern in chosen]
 
 
 def _family(person: Person) -> tuple[str, ...]:

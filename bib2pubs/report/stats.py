@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from bib2pubs.model import KINDS, Listing, Person, Publication
+from bib2pubs.names.highlight import patterns_of
 from bib2pubs.names.match import Pattern, person_matches
 
 UNDATED = "undated"
@@ -39,9 +40,12 @@ class Stats:
     people: tuple[PersonStats, ...]
 
 
-def compute(listing: Listing, patterns: Sequence[Pattern] = ()) -> Stats:
+def compute(listing: Listing, patterns: Sequence[Pattern] | None = None) -> Stats:
     """The counts over the listing's visible entries; one row per person
-    highlighted (per pattern), else per highlight style."""
+    highlighted (per pattern: by default, per highlight the listing was made
+    with), else per highlight style (names bold in the .bib)."""
+    if patterns is None:
+        patterns = patterns_of(listing.highlights)
     publications = [pub for group in listing.groups for pub in group.entries if not pub.hidden]
     years = Counter(str(pub.year) if pub.year is not None else UNDATED for pub in publications)
     kinds = Counter(pub.kind for pub in publications)
@@ -99,6 +103,7 @@ def to_json(stats: Stats) -> str:
 
 def show(stats: Stats, file: IO[str] | None = None) -> None:
     """The counts as tables in the terminal (rich; plain when piped)."""
+    # rich, slow to import, is loaded only for the terminal.
     from rich.console import Console
     from rich.table import Table
 
