@@ -206,7 +206,9 @@ class RenderSpec:
     template; ``max_authors`` shortens author lists (JSON keeps every
     author); ``template_dirs`` are searched for a template by name before
     the built-ins; ``bibtex_dropped`` are the fields BibTeX leaves out
-    (``render.clean_bibtex.SITE_FIELDS`` when None).
+    (``render.clean_bibtex.SITE_FIELDS`` when None). BibTeX, the format or
+    a template's ``bibtex`` filter, is written from the entries' fields,
+    which ``load`` keeps with ``Options(keep_fields=True)``.
     """
 
     format: str | None = None
@@ -279,6 +281,9 @@ def _rendered(
     if format_name == "bibtex":
         from bib2pubs.render.clean_bibtex import dropped_or_default, to_bibtex  # as above
 
+        if any(pub.fields is None for group in listing.groups for pub in group.entries):
+            # Else every entry would be written as nothing, and no one told.
+            raise UsageError("BibTeX is written from the entries' fields: load with Options(keep_fields=True)")
         return to_bibtex(listing, dropped_or_default(spec.bibtex_dropped))
     if format_name == "text" and _plain_text(template, spec.template_dirs):
         from bib2pubs.render.plain_text import render_text  # as above

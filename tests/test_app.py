@@ -1,0 +1,168 @@
+"""What a run does, as the Outcome says it (``app.run``), apart from how
+the command line prints it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bib2pubs import app
+from bib2pubs.errors import Bib2PubsError, NothingReadError, StaleOutputError, UsageError
+from bib2pubs.pipeline import Options
+from bib2pubs.select import Selection
+from tests.conftest import REFS
+
+ME = Options(highlights=("Chao Jin",))
+THREE = (
+    "@inproceedings{a2024, title = {Alpha}, author = {Jin, Chao}, booktitle = {NSDI}, year = 2024}\n"
+    "@article{b2023, title = {Beta}, author = {Li, Ana and Jin, Chao}, journal = {TPDS}, year = 2023}\n"
+    "@misc{c2022, title = {Gamma}, author = {Jin, Chao}, year = 2022}\n"
+)
+
+
+def run(*bibfiles: Path | str, options: Options = ME, **request: object) -> app.Outcome:
+    return app.run([str(bib) for bib in bibfiles], options, app.Request(**request))  # type: ignore[arg-type]
+
+
+def test_a_file_is_written_then_left_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "pubs.md"
+    written = run(REFS, output=str(out))
+    assert written == app.Outcome((f"{out}: written",))
+    assert written.exit_code == 0
+    assert run(REFS, output=str(out)) == app.Outcome((f"{out}: unchanged",))
+    assert out.read_text(encoding="utf-8").startswith("## 2025\n")
+    assert capsys.readouterr() == ("", "")  # the outcome is said by its caller
+
+
+def test_check_compares_with_the_file_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "pubs.md"
+    missing = run(REFS, output=str(out), check=True)
+    assert isinstance(missing.failure, StaleOutputError) and missing.exit_code == 1
+    assert not out.exists()
+    run(REFS, output=str(out))
+    assert run(REFS, output=str(out), check=True) == app.Outcome((f"{out}: up to date",))
+    stale = run(REFS, options=Options(highlights=("Ana Li",)), output=str(out), check=True)
+    assert isinstance(stale.failure, StaleOutputError)
+    assert "**Chao Jin**" in stale.failure.diff
+
+
+def test_an_empty_selection_keeps_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "pubs.md"
+    out.write_text("the page as it was\n", encoding="utf-8")
+    outcome = run(REFS, options=Options(selection=Selection(since=2100)), output=str(out))
+    assert type(outcome.failure) is Bib2PubsError
+    assert outcome.failure.message == f"no entry is left after the selection; {out} left as it was"
+    assert out.read_text(encoding="utf-8") == "the page as it was\n"
+    # To standard output, an empty list with a warning.
+    shown = run(REFS, options=Options(selection=Selection(since=2100)), format_name="text")
+    assert shown == app.Outcome(("bib2pubs: warning: no entry is left after the selection",), stdout="")
+
+
+def test_nothing_read_keeps_the_file_and_says_why_first(tmp_path: Path) -> None:
+    out = tmp_path / "pubs.md"
+    out.write_text("the page as it was\n", encoding="utf-8")
+    broken = tmp_path / "broken.bib"
+    broken.write_text("@misc{b, title={Unbalanced {x}, year=2020}\n", encoding="utf-8")
+    outcome = run(broken, output=str(out))
+    assert isinstance(outcome.failure, NothingReadError)
+    assert outcome.failure.message == f"no entry could be read from {broken}; {out} left as it was"
+    assert outcome.stderr == (f"{broken}:1: error: b: unbalanced braces in field 'title'; entry skipped",)
+    assert out.read_text(encoding="utf-8") == "the page as it was\n"
+
+
+def test_an_input_is_never_overwritten(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(THREE, encoding="utf-8")
+    link = tmp_path / "pubs.md"
+    link.symlink_to(bib)
+    for target in (bib, link):
+        outcome = run(bib, output=str(target), template="academicpages")
+        assert isinstance(outcome.failure, UsageError) and outcome.exit_code == 2
+        assert outcome.failure.message == f"-o {target} would overwrite the input {bib}"
+    assert bib.read_text(encoding="utf-8") == THREE
+
+
+def test_the_split_folder_is_summed_up(tmp_path: Path) -> None:
+    bib, folder = tmp_path / "refs.bib", tmp_path / "pages"
+    bib.write_text(THREE, encoding="utf-8")
+    assert run(bib, split=str(folder)) == app.Outcome((f"{folder}: 3 written, 0 unchanged",))
+    (folder / "2022-c2022.md").write_text("edited by hand\n", encoding="utf-8")
+    bib.write_text(THREE.replace("Gamma", "Gamma 2").replace("Alpha", "Alpha 2"), encoding="utf-8")
+    kept = "changed since bib2pubs wrote it, or not written by it (a link, a folder); kept (--force overwrites)"
+    assert run(bib, split=str(folder)).stderr == (
+        f"{folder / '2022-c2022.md'}: {kept}",
+        f"{folder}: 1 written, 1 unchanged",
+    )
+    stale = run(bib, split=str(folder), check=True, force=True)
+    assert stale.stderr == (f"{folder}: 1 to write, 2 unchanged",)
+    assert stale.failure is not None and stale.failure.message == f"{folder} is out of date"
+
+
+def test_what_goes_to_standard_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = run(REFS, format_name="text")
+    assert text.stdout is not None and text.stdout.startswith("2025\n----\n")
+    counts = run(REFS, stats=True, format_name="json")
+    assert counts.stdout is not None and json.loads(counts.stdout)["highlighted"][0]["name"] == "Chao Jin"
+    monkeypatch.setattr(app.sys.stdout, "isatty", lambda: True)
+    preview = run(REFS)
+    assert preview.preview is not None and preview.stdout is None
+    tables = run(REFS, stats=True)
+    assert tables.stats is not None and tables.stats.people[0].name == "Chao Jin"
+
+
+def test_explain_and_notes_come_in_order() -> None:
+    outcome = run(REFS, options=Options(highlights=("Chao Jn",)), explain=True, format_name="text", sets=("x=1",))
+    assert outcome.stderr == (
+        "bib2pubs: warning: --highlight 'Chao Jn' matches nobody in the listing",
+        "--highlight 'Chao Jn': found in 0 of 11 entries",
+        *outcome.stderr[2:-1],
+        "bib2pubs: warning: --set x: the template does not use 'x'",
+    )
+
+
+def test_the_template_is_found_once_per_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bib2pubs.render import jinja, pages
+
+    found: list[str] = []
+    resolve = jinja.resolve_template
+
+    def counted(name: str, template_dirs: tuple[str, ...] = ()) -> jinja.Template:
+        found.append(name)
+        return resolve(name, template_dirs)
+
+    monkeypatch.setattr(jinja, "resolve_template", counted)
+    monkeypatch.setattr(pages, "resolve_template", counted)
+    assert run(REFS, template="academicpages").failure is None
+    assert run(REFS, format_name="html").failure is None
+    assert run(REFS, split=str(tmp_path / "pages"), template="hugo-bundle").failure is None
+    assert found == ["academicpages", "html", "hugo-bundle"]
+
+
+def test_what_a_watch_reads(tmp_path: Path) -> None:
+    template = tmp_path / "mine.md.j2"
+    template.write_text("x\n", encoding="utf-8")
+    request = app.Request(template=str(template), template_dirs=(str(tmp_path),))
+    assert app.watched_paths([str(REFS)], ME, request) == [str(REFS), str(tmp_path), str(template)]
+    with pytest.raises(UsageError, match="not standard input"):
+        app.watched_paths(["-"], ME, request)
+    with pytest.raises(UsageError, match="no --check or --stats"):
+        app.watched_paths([str(REFS)], ME, app.Request(stats=True))
+
+
+def test_options_from_the_command_line_words() -> None:
+    selection = app.make_selection(group_by="kind", group_titles=("journal=Journals",))
+    assert selection.titles == {"journal": "Journals"}
+    options = app.make_options(["Chao Jin"], ["student=Ana Li"], ["Ana Li=Li Ana"], "full", None, False, selection)
+    assert options.highlights_as == (("student", "Ana Li"),) and options.aliases == (("Ana Li", "Li Ana"),)
+    for words, message in (
+        ({"group_titles": ("poster=P",)}, "--group-title poster: use a kind"),
+        ({"group_titles": ("journal",)}, "--group-title wants KIND=TITLE"),
+    ):
+        with pytest.raises(UsageError, match=message):
+            app.make_selection(**words)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="--alias wants"):
+        app.make_options([], [], ["alone"], "full", None, False, selection)
+    ignored = run(REFS, options=Options(selection=Selection(titles={"journal": "J"})), format_name="json")
+    assert ignored.stderr == ("bib2pubs: warning: --group-title names sections of --group-by kind; ignored",)

@@ -1,0 +1,165 @@
+"""bib2pubs from Python: ``load`` and ``render_listing`` give what the
+command gives, ``import bib2pubs`` stays light, notes and errors reach the
+caller."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bib2pubs
+from bib2pubs import parallel
+from bib2pubs.errors import InputError, NothingReadError, TemplateError, UsageError
+from bib2pubs.model import Diagnostic, Highlight
+from bib2pubs.read import two_processes as halves
+from bib2pubs.report.explain import explain
+from bib2pubs.report.stats import compute
+from tests.conftest import CORPUS, GOLDEN, REFS, ROOT
+from tests.golden import CASES
+
+ME = bib2pubs.Options(highlights=("Chao Jin",))
+NAMES = bib2pubs.Options(highlights=("Chao Jin",), highlights_as=(("student", "Zili Zhang"),), name_style="initials")
+LEAL_TAIXE = CORPUS / "homepages" / "laura-leal-taixe" / "mypubs.bib"
+
+#: golden file → how to make it from Python.
+FROM_PYTHON = {
+    "refs.academicpages.md": (
+        REFS,
+        ME,
+        bib2pubs.RenderSpec(template="academicpages", variables={"title": "Full Publications"}),
+    ),
+    "refs.json": (REFS, ME, bib2pubs.RenderSpec(format="json")),
+    "refs.txt": (REFS, ME, bib2pubs.RenderSpec(format="text")),
+    "refs.page.html": (
+        REFS,
+        ME,
+        bib2pubs.RenderSpec(template="html-page", variables={"title": "Chao Jin: Publications"}),
+    ),
+    "refs-names.html": (REFS, NAMES, bib2pubs.RenderSpec(format="html", max_authors=6)),
+    "leal-taixe.export.bib": (
+        LEAL_TAIXE,
+        bib2pubs.Options(highlights=("Laura Leal-Taixé",), keep_fields=True),
+        bib2pubs.RenderSpec(format="bibtex"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FROM_PYTHON))
+def test_load_and_render_give_the_golden_file(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert name in CASES  # the command's own case
+    monkeypatch.chdir(ROOT)  # paths in the output are the command's, relative to the root
+    path, options, spec = FROM_PYTHON[name]
+    listing = bib2pubs.load([str(path.relative_to(ROOT))], options)
+    assert bib2pubs.render_listing(listing, spec) == (GOLDEN / name).read_text(encoding="utf-8")
+
+
+HEAVY = ("click", "jinja2", "rich", "pylatexenc")
+
+
+def test_importing_the_package_loads_nothing_heavy() -> None:
+    probe = f"import sys, bib2pubs\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.strip() == "[]"
+
+
+def test_every_name_of_the_face_is_reachable() -> None:
+    for name in bib2pubs.__all__:
+        assert getattr(bib2pubs, name) is not None
+        assert name in dir(bib2pubs)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        bib2pubs.nothing  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_the_listing_records_whom_it_highlighted() -> None:
+    listing = bib2pubs.load([str(REFS)], NAMES)
+    assert listing.highlights == (Highlight("Chao Jin"), Highlight("Zili Zhang", "student"))
+    assert [person.name for person in compute(listing).people] == ["Chao Jin", "Zili Zhang"]
+
+
+def test_a_name_read_family_name_first_is_recorded_so(tmp_path: Path) -> None:
+    bib = tmp_path / "ff.bib"
+    bib.write_text("@misc{a, title={A}, author={Zhang, Chengyuan and Doe, Jane}, year=2021}\n", encoding="utf-8")
+    listing = bib2pubs.load([str(bib)], bib2pubs.Options(highlights=("Zhang Chengyuan",)))
+    assert listing.highlights == (Highlight("Zhang Chengyuan", family_first=True),)
+    # The reports use what the run matched, without reading the names again.
+    (report,) = explain(listing)
+    assert (report.found, report.entries) == (1, 1)
+    assert compute(listing).people[0].works == 1
+
+
+@pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
+@pytest.mark.parametrize("name", ["Jin Chao", "Chao Jin"])
+def test_reading_in_halves_records_the_same_highlights(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    options = bib2pubs.Options(highlights=(name,), aliases=((name, "Ana Li"),))
+    monkeypatch.setenv("BIB2PUBS_JOBS", "1")
+    alone = bib2pubs.load([str(REFS)], options)
+    monkeypatch.setenv("BIB2PUBS_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_TEXT", 0)
+    taken: list[bool] = []
+    read_in_halves = halves.read_in_halves
+
+    def spied(*args: Any) -> Any:
+        read = read_in_halves(*args)
+        taken.append(read is not None)
+        return read
+
+    monkeypatch.setattr(halves, "read_in_halves", spied)
+    shared = bib2pubs.load([str(REFS)], options)
+    assert taken == [True]  # read in halves, then again at once for a name read family name first
+    assert shared.highlights == alone.highlights
+    assert alone.highlights[0].family_first == (name == "Jin Chao")
+    assert alone.highlights[0].aliases == (name, "Ana Li")
+
+
+def test_notes_are_warnings_unless_a_list_keeps_them() -> None:
+    listing = bib2pubs.load([str(REFS)])
+    spec = bib2pubs.RenderSpec(format="text", variables={"titel": "Typo"})
+    with pytest.warns(bib2pubs.RenderWarning, match="--set titel: the template does not use 'titel'") as caught:
+        bib2pubs.render_listing(listing, spec)
+    assert [warning.filename for warning in caught] == [__file__]  # the caller's line
+    notes: list[Diagnostic] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bib2pubs.render_listing(listing, spec, notes)
+    assert [note.message for note in notes] == ["--set titel: the template does not use 'titel'"]
+
+
+def test_load_raises_what_the_command_reports(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        bib2pubs.load([str(tmp_path / "nope.bib")])
+    broken = tmp_path / "broken.bib"
+    broken.write_text("@misc{b, title={Unbalanced {x}, year=2020}\n", encoding="utf-8")
+    with pytest.raises(NothingReadError) as nothing:
+        bib2pubs.load([str(broken)])
+    assert [diagnostic.level for diagnostic in nothing.value.diagnostics] == ["error"]
+    with pytest.raises(UsageError, match="--highlight needs a name"):
+        bib2pubs.load([str(REFS)], bib2pubs.Options(highlights=(" ",)))
+
+
+def test_render_refuses_what_cannot_work(tmp_path: Path) -> None:
+    listing = bib2pubs.load([str(REFS)])
+    refused = {
+        "academicpages-item is a template of one entry": bib2pubs.RenderSpec(template="academicpages-item"),
+        "writes markdown, not html": bib2pubs.RenderSpec(format="html", template="academicpages"),
+        "no format 'docx'": bib2pubs.RenderSpec(format="docx"),
+        "keep_fields=True": bib2pubs.RenderSpec(format="bibtex"),
+    }
+    for message, spec in refused.items():
+        with pytest.raises(UsageError, match=message):
+            bib2pubs.render_listing(listing, spec)
+    broken = tmp_path / "broken.md.j2"
+    broken.write_text("{{ nothing_here }}\n", encoding="utf-8")
+    with pytest.raises(TemplateError):
+        bib2pubs.render_listing(listing, bib2pubs.RenderSpec(template=str(broken)))
+
+
+def test_the_template_says_the_format_when_the_spec_does_not() -> None:
+    listing = bib2pubs.load([str(REFS)], ME)
+    page = bib2pubs.render_listing(listing, bib2pubs.RenderSpec(template="html"))
+    assert page == bib2pubs.render_listing(listing, bib2pubs.RenderSpec(format="html"))
+    assert bib2pubs.render_listing(listing).startswith("## 2025\n")  # Markdown by default
