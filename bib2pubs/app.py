@@ -155,54 +155,14 @@ def run(bibfiles: Sequence[str], options: Options, request: Request) -> Outcome:
 
 
 def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list[str]) -> Outcome:
-    chosen: str | None
-    template: Template | None = None
     selection = options.selection
     if selection.titles and selection.group_by not in ("kind", "kind,year"):
         said.append("bib2pubs: warning: --group-title names sections of --group-by kind; ignored")
-    output = request.output
     variables = _parse_sets(request.sets)
-    for directory in request.template_dirs:
-        if not os.path.isdir(directory):
-            raise UsageError(f"--template-dir {directory}: no such folder")
-    if request.check and request.split is None and (output is None or output in ("", "-")):
-        raise UsageError("--check compares with a file: add -o FILE")
-    if request.split is None and (request.prune or request.force or request.split_name):
-        raise UsageError("--prune, --force and --split-name go with --split DIR")
-    if request.split is not None:
-        _check_split(request)
-        chosen = "split"
-    else:
-        chosen, template = _choose_format(request.format_name, request.template, output, request.template_dirs)
-    _check_stdout(request)
+    chosen, template, to_file = _checked(bibfiles, options, request)
     if chosen in _SHOWS_FIELDS:
         options = replace(options, keep_fields=True)
-    if request.explain and not (options.highlights or options.highlights_as):
-        raise UsageError("--explain reports on highlighted people: add --highlight NAME")
-    if output == "":
-        raise UsageError("-o needs a file name ('-' for standard output)")
-    to_file = output if output is not None and output != "-" else None
-    if to_file and os.path.exists(to_file):
-        for bibfile in bibfiles:
-            if bibfile != "-" and same_file(to_file, bibfile):
-                raise UsageError(f"-o {to_file} would overwrite the input {bibfile}")
-    try:
-        listing = load(bibfiles, options)
-    except NothingReadError as error:
-        said.extend(map(str, error.diagnostics))
-        error.message += _left_alone(to_file)
-        raise
-    said.extend(map(str, listing.diagnostics))
-    if options.strict and listing.diagnostics:
-        count = len(listing.diagnostics)
-        failed = f"{count} problem{'s' if count > 1 else ''} above; --strict fails the run"
-        raise Bib2PubsError(failed + _left_alone(to_file))
-    if not any(group.entries for group in listing.groups):
-        if request.split is not None:  # an empty folder is never the answer: --prune would empty it
-            raise Bib2PubsError(f"no entry is left after the selection; {request.split} left as it was")
-        if to_file:
-            raise Bib2PubsError(f"no entry is left after the selection; {to_file} left as it was")
-        said.append("bib2pubs: warning: no entry is left after the selection")
+    listing = _listing(bibfiles, options, request, to_file, said)
     if request.explain:
         said.extend(format_reports(explain(listing)))
     if request.stats:
@@ -222,6 +182,65 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
         said.append(f"{to_file}: warning: writing {chosen} into a file named like another format")
     _write(to_file, text, request.check, said)
     return Outcome(tuple(said))
+
+
+def _checked(
+    bibfiles: Sequence[str], options: Options, request: Request
+) -> tuple[str | None, Template | None, str | None]:
+    """What the run writes, found before any reading, and every request
+    that cannot work refused: the format ("split" for ``--split``, None for
+    the terminal preview), the template and the output file, if any."""
+    output = request.output
+    template: Template | None = None
+    for directory in request.template_dirs:
+        if not os.path.isdir(directory):
+            raise UsageError(f"--template-dir {directory}: no such folder")
+    if request.check and request.split is None and (output is None or output in ("", "-")):
+        raise UsageError("--check compares with a file: add -o FILE")
+    if request.split is None and (request.prune or request.force or request.split_name):
+        raise UsageError("--prune, --force and --split-name go with --split DIR")
+    if request.split is not None:
+        _check_split(request)
+        chosen: str | None = "split"
+    else:
+        chosen, template = _choose_format(request.format_name, request.template, output, request.template_dirs)
+    _check_stdout(request)
+    if request.explain and not (options.highlights or options.highlights_as):
+        raise UsageError("--explain reports on highlighted people: add --highlight NAME")
+    if output == "":
+        raise UsageError("-o needs a file name ('-' for standard output)")
+    to_file = output if output != "-" else None
+    if to_file and os.path.exists(to_file):
+        for bibfile in bibfiles:
+            if bibfile != "-" and same_file(to_file, bibfile):
+                raise UsageError(f"-o {to_file} would overwrite the input {bibfile}")
+    return chosen, template, to_file
+
+
+def _listing(
+    bibfiles: Sequence[str], options: Options, request: Request, to_file: str | None, said: list[str]
+) -> Listing:
+    """The listing read, its diagnostics said; a failure when nothing was
+    read, when ``--strict`` finds a problem, or when nothing is left to
+    write to a file or a folder."""
+    try:
+        listing = load(bibfiles, options)
+    except NothingReadError as error:
+        said.extend(map(str, error.diagnostics))
+        error.message += _left_alone(to_file)
+        raise
+    said.extend(map(str, listing.diagnostics))
+    if options.strict and listing.diagnostics:
+        count = len(listing.diagnostics)
+        failed = f"{count} problem{'s' if count > 1 else ''} above; --strict fails the run"
+        raise Bib2PubsError(failed + _left_alone(to_file))
+    if not any(group.entries for group in listing.groups):
+        if request.split is not None:  # an empty folder is never the answer: --prune would empty it
+            raise Bib2PubsError(f"no entry is left after the selection; {request.split} left as it was")
+        if to_file:
+            raise Bib2PubsError(f"no entry is left after the selection; {to_file} left as it was")
+        said.append("bib2pubs: warning: no entry is left after the selection")
+    return listing
 
 
 def _left_alone(path: str | None) -> str:

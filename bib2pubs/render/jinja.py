@@ -235,9 +235,10 @@ def render(
     template_dirs: Sequence[str] = (),
     bibtex_dropped: Set[str] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
-    """Renders ``listing`` with a template, found or still to be found by
-    name or path (in ``template_dirs`` first). Templates see ``max_authors`` for the ``shorten`` filter, and
-    ``bibtex_dropped`` for the ``bibtex`` filter.
+    """Renders ``listing`` with a template, found already or named by a
+    name or a path (looked for in ``template_dirs`` first). Templates see
+    ``max_authors`` for the ``shorten`` filter, and ``bibtex_dropped`` for
+    the ``bibtex`` filter.
 
     Returns the text and notes about ``--set`` variables the template ignores.
     """
