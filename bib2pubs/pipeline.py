@@ -302,23 +302,3 @@ def _plain_text(template: Template | None, template_dirs: Sequence[str]) -> bool
     if template is None:
         return user_template("text", template_dirs) is None
     return template.builtin and template.asked == "text"
-
-
-# The former names, until the tests that use them are moved to the new ones.
-from bib2pubs.names.highlight import make_patterns as make_patterns  # noqa: E402
-
-run = load
-
-
-def render_output(
-    listing: Listing,
-    format_name: str,
-    template: str | None = None,
-    variables: Mapping[str, str] | None = None,
-    max_authors: int | None = None,
-    template_dirs: Sequence[str] = (),
-    bibtex_dropped: frozenset[str] | None = None,
-) -> tuple[str, list[Diagnostic]]:
-    notes: list[Diagnostic] = []
-    spec = RenderSpec(format_name, template, variables or {}, max_authors, tuple(template_dirs), bibtex_dropped)
-    return render_listing(listing, spec, notes), notes
