@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bib2pubs.errors import NothingReadError
 from bib2pubs.model import Listing, Publication
-from bib2pubs.pipeline import Options, build_listing, run
+from bib2pubs.pipeline import Options, build_listing, load
 from bib2pubs.read import values
 from bib2pubs.read.bibtex import parse_text
 from bib2pubs.read.source import Source
@@ -25,7 +25,7 @@ _REFERENCES = {"crossref", "xref", "xdata"}
 
 def _listing(path: Path) -> Listing | None:
     try:
-        return run([str(path)], Options(keep_fields=True))
+        return load([str(path)], Options(keep_fields=True))
     except NothingReadError:
         return None
 
@@ -214,7 +214,7 @@ def test_templates_embed_the_entry_through_a_filter(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     shown = invoke(str(REFS), "-t", str(template), "--bibtex-keep", "pdf").stdout
-    listing = run([str(REFS)], Options(keep_fields=True))
+    listing = load([str(REFS)], Options(keep_fields=True))
     first = listing.groups[0].entries[0]
     expected = entry_bibtex(first, SITE_FIELDS - {"pdf"})
     assert expected and "pdf = " in expected
@@ -233,7 +233,7 @@ def test_bibtex_takes_no_template_and_is_chosen_by_suffix(tmp_path: Path) -> Non
 
 
 def test_the_json_model_and_plain_text_keep_no_fields() -> None:
-    listing = run([str(REFS)])
+    listing = load([str(REFS)])
     assert all(pub.fields is None for group in listing.groups for pub in group.entries)
     assert '"fields"' not in invoke(str(REFS), "-f", "json").stdout
 

@@ -10,7 +10,7 @@ import pytest
 
 from bib2pubs.errors import NothingReadError, UsageError
 from bib2pubs.model import Listing
-from bib2pubs.pipeline import Options, render_output, run
+from bib2pubs.pipeline import Options, RenderSpec, load, render_listing
 from bib2pubs.render.jinja import render
 from bib2pubs.render.plain_text import render_text
 from tests.conftest import CORPUS, REFS, invoke
@@ -27,7 +27,7 @@ VARIANTS = [
 
 def _listing(path: Path, options: Options) -> Listing | None:
     try:
-        return run([str(path)], options)
+        return load([str(path)], options)
     except NothingReadError:
         return None
 
@@ -40,11 +40,11 @@ def test_the_text_list_is_the_templates_output(path: Path) -> None:
             return
         ours = render_text(listing, variables, max_authors)[0]
         assert ours == render(listing, "text", variables, max_authors)[0]
-        assert render_output(listing, "text", None, variables, max_authors)[0] == ours
+        assert render_listing(listing, RenderSpec("text", None, variables, max_authors)) == ours
 
 
 def test_unknown_variables_are_reported_as_the_template_reports_them() -> None:
-    listing = run([str(REFS)])
+    listing = load([str(REFS)])
     for name in ("titel", "names", "tail", "persons", "width2"):
         assert render_text(listing, {name: "x"})[1] == render(listing, "text", {name: "x"})[1], name
     with pytest.raises(UsageError, match="--set groups"):
@@ -60,7 +60,7 @@ def test_a_width_that_is_no_width_is_a_usage_error(width: str) -> None:
 
 def test_a_text_template_of_ones_own_replaces_the_built_in(tmp_path: Path) -> None:
     (tmp_path / "text.txt.j2").write_text("{{ groups|length }} years\n", encoding="utf-8")
-    listing = run([str(REFS)])
-    text, _ = render_output(listing, "text", None, None, None, [str(tmp_path)])
+    listing = load([str(REFS)])
+    text = render_listing(listing, RenderSpec("text", template_dirs=(str(tmp_path),)))
     assert text == f"{len(listing.groups)} years\n"
-    assert render_output(listing, "text", "text", None, None, [str(tmp_path)])[0] == text
+    assert render_listing(listing, RenderSpec("text", "text", template_dirs=(str(tmp_path),))) == text
