@@ -4,7 +4,8 @@
 ``Request`` (what to make of the listing, and where it goes), and returns
 the ``Outcome``: the lines for standard error in order, the text for
 standard output, a listing to preview or counts to show, and the failure
-if the run failed. It prints nothing: ``cli.command`` shows the outcome,
+if the run failed (or the interruption or error that cut it short, for the
+caller to raise once the lines before it are said). It prints nothing: ``cli.command`` shows the outcome,
 and ``--watch`` calls ``run`` again on every change.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError
+from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError, is_out_of_memory
 from bib2pubs.model import KINDS, Diagnostic, Listing
 from bib2pubs.pipeline import Options, RenderSpec, format_for, load, render_listing
 from bib2pubs.read.source import DEFAULT_LIMITS, Limits
@@ -60,13 +61,15 @@ class Outcome:
     at most one of ``stdout`` (text for standard output), ``preview`` (a
     listing to show in the terminal) and ``stats`` (counts to show as
     tables); or ``failure``, the error that ended the run, said after
-    ``stderr``."""
+    ``stderr``. ``cut_short`` is what no run expects and the caller
+    raises after ``stderr``: Ctrl-C, running out of memory, a bug."""
 
     stderr: tuple[str, ...] = ()
     stdout: str | None = None
     preview: Listing | None = None
     stats: Stats | None = None
     failure: Bib2PubsError | None = None
+    cut_short: BaseException | None = None
 
     @property
     def exit_code(self) -> int:
@@ -146,12 +149,18 @@ def _pairs(values: Sequence[str], option: str, example: str) -> list[tuple[str, 
 
 def run(bibfiles: Sequence[str], options: Options, request: Request) -> Outcome:
     """Reads ``bibfiles`` and does what ``request`` asks; a Bib2PubsError
-    ends the run as the outcome's failure, after the lines said before it."""
+    ends the run as the outcome's failure, after the lines said before it,
+    and so does anything else that cuts it short (``cut_short``): the
+    diagnostics found before Ctrl-C or a bug are not lost."""
     said: list[str] = []
     try:
         return _run(bibfiles, options, request, said)
     except Bib2PubsError as error:
         return Outcome(tuple(said), failure=error)
+    except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - the caller raises it again
+        if is_out_of_memory(error):  # its frames hold the memory: let them go
+            error = error.with_traceback(None)
+        return Outcome(tuple(said), cut_short=error)
 
 
 def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list[str]) -> Outcome:

@@ -12,7 +12,7 @@ from bib2pubs import app
 from bib2pubs.errors import Bib2PubsError, NothingReadError, StaleOutputError, UsageError
 from bib2pubs.pipeline import Options
 from bib2pubs.select import Selection
-from tests.conftest import REFS
+from tests.conftest import REFS, invoke
 
 ME = Options(highlights=("Chao Jin",))
 THREE = (
@@ -166,3 +166,34 @@ def test_options_from_the_command_line_words() -> None:
         app.make_options([], [], ["alone"], "full", None, False, selection)
     ignored = run(REFS, options=Options(selection=Selection(titles={"journal": "J"})), format_name="json")
     assert ignored.stderr == ("bib2pubs: warning: --group-title names sections of --group-by kind; ignored",)
+
+
+@pytest.mark.parametrize(
+    ("cut", "code", "last"),
+    [
+        (RuntimeError("a bug"), 70, "bib2pubs: error: internal error: RuntimeError('a bug')"),
+        (KeyboardInterrupt(), 130, None),
+        (MemoryError(), 1, "bib2pubs: error: out of memory listing"),
+    ],
+)
+def test_what_was_found_before_a_run_is_cut_short_is_still_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut: BaseException, code: int, last: str | None
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(THREE + "@misc{broken, title = {Delta}\n", encoding="utf-8")
+
+    def render_listing(*_: object) -> str:
+        raise cut
+
+    monkeypatch.setattr(app, "render_listing", render_listing)
+    outcome = run(bib, format_name="text")
+    assert outcome.cut_short is cut and outcome.failure is None
+    assert any("broken" in line for line in outcome.stderr)
+    # The command says those lines, then ends as it ends for that error.
+    result = invoke(str(bib), "-H", "Chao Jin", "-f", "text")
+    assert result.exit_code == code
+    lines = result.stderr.splitlines()
+    assert any("broken" in line for line in lines)
+    if last is not None:
+        assert lines[-1].startswith(last)
+        assert next(index for index, line in enumerate(lines) if "broken" in line) < len(lines) - 1

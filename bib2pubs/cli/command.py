@@ -353,6 +353,8 @@ def _show(outcome: app.Outcome, request: app.Request) -> None:
     then its failure raised, or its output shown."""
     for line in outcome.stderr:
         click.echo(line, err=True)
+    if outcome.cut_short is not None:
+        raise outcome.cut_short
     if outcome.failure is not None:
         raise outcome.failure
     if outcome.stdout is not None:
