@@ -10,24 +10,20 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
 
 import bibtexparser
 import pytest
 
+from bib2pubs import Listing, Options
 from bib2pubs.errors import NothingReadError
-from bib2pubs.model import KINDS, Listing
+from bib2pubs.model import KINDS
+from bib2pubs.names.highlight import make_patterns
 from bib2pubs.normalize import CONTAINER_TYPES
-from bib2pubs.pipeline import Options, make_patterns, run
-from bib2pubs.read.bibtex import parse_text
 from bib2pubs.read.crossref import resolve_crossrefs
-from bib2pubs.read.source import decode
-from bib2pubs.render.clean_bibtex import to_bibtex
-from bib2pubs.render.jinja import render
-from bib2pubs.render.json_model import to_json
 from bib2pubs.render.terminal import show
 from bib2pubs.report.explain import explain
 from tests.conftest import CORPUS, invoke
+from tests.corpus_support import Parsed, load, parse_file, render_format, render_template
 
 FILES = sorted(CORPUS.rglob("*.bib"))
 TEMPLATES = ("academicpages", "markdown", "html", "text")
@@ -41,12 +37,19 @@ def test_the_corpus_is_there() -> None:
     assert len(FILES) >= 140
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
-def test_file_renders_in_every_format(path: Path) -> None:
-    text, _ = decode(path.read_bytes(), str(path))
-    if not parse_text(text).entries:
+@pytest.fixture(scope="module", params=FILES, ids=lambda path: str(path.relative_to(CORPUS)))
+def corpus_file(request: pytest.FixtureRequest) -> Parsed:
+    """A corpus file decoded and parsed once for all of its checks below.
+    Module scope makes pytest run a file's checks one after the other, so
+    that only one file's reading is held at a time."""
+    return parse_file(request.param)
+
+
+def test_file_renders_in_every_format(corpus_file: Parsed) -> None:
+    path = corpus_file.path
+    if not corpus_file.bibliography.entries:
         with pytest.raises(NothingReadError):  # an empty page is never written
-            run([str(path)])
+            load([path])
         return
     # Preprints are kept apart, so that every entry read reaches the listing.
     options = Options(
@@ -56,7 +59,7 @@ def test_file_renders_in_every_format(path: Path) -> None:
         keep_preprints=True,
         keep_fields=True,
     )
-    listing = run([str(path)], options)
+    listing = load([path], options)
     for diagnostic in listing.diagnostics:
         assert diagnostic.file in (str(path), "")  # "" for the command line (--highlight)
         assert diagnostic.line is None or diagnostic.line >= 1
@@ -65,19 +68,19 @@ def test_file_renders_in_every_format(path: Path) -> None:
     errors = sum(1 for diagnostic in listing.diagnostics if diagnostic.level == "error")
     # Entries read either reach the listing, or an error says why not, or
     # they are proceedings volumes that only serve crossrefs.
-    assert _all_entries(listing) + errors >= listing.entries_read - _containers(path)
+    assert _all_entries(listing) + errors >= listing.entries_read - _containers(corpus_file)
     assert all(pub.kind in KINDS for group in listing.groups for pub in group.entries)
     for template in TEMPLATES:
-        text, _ = render(listing, template, max_authors=3)
+        text, _ = render_template(listing, template, max_authors=3)
         assert isinstance(text, str)
     # The BibTeX export reads back in another parser, entry for entry (but
     # types BibTeX allows and bibtexparser does not, such as "@t+{…}").
-    text, _ = to_bibtex(listing)
+    text, _ = render_format(listing, "bibtex")
     exported = bibtexparser.parse_string(text)
     read = {entry.key.lower() for entry in exported.entries}
     shown = [pub for group in listing.groups for pub in group.entries if not pub.hidden]
     assert {pub.key.lower() for pub in shown if re.fullmatch(r"[a-z][a-z0-9_-]*", pub.type)} <= read
-    model = json.loads(to_json(listing))
+    model = json.loads(render_format(listing, "json")[0])
     assert len(model["groups"]) == len(listing.groups)
     show(listing, file=io.StringIO(), max_authors=3)
     reports = explain(listing, make_patterns(options))
@@ -85,11 +88,10 @@ def test_file_renders_in_every_format(path: Path) -> None:
     assert all(report.found + len(report.missing) == report.entries for report in reports)
 
 
-def _containers(path: Path) -> int:
+def _containers(corpus_file: Parsed) -> int:
     """Entries that hold data for others rather than being works: crossref
     targets without authors, biblatex @set and @xdata."""
-    text, _ = decode(path.read_bytes(), str(path))
-    entries, targets, _ = resolve_crossrefs(parse_text(text, str(path)).entries)
+    entries, targets, _ = resolve_crossrefs(corpus_file.bibliography.entries)
     return sum(
         1
         for entry in entries
@@ -99,7 +101,7 @@ def _containers(path: Path) -> int:
 
 def test_files_read_together_share_macros() -> None:
     cases = CORPUS / "pybtex" / "parser-cases"
-    listing = run([str(cases / "CrossFileMacrosTest_1.bib"), str(cases / "CrossFileMacrosTest_2.bib")])
+    listing = load([cases / "CrossFileMacrosTest_1.bib", cases / "CrossFileMacrosTest_2.bib"])
     (entry,) = listing.groups[0].entries
     assert entry.title == "I Am Jackie Chan: My Life in Action"
     assert entry.authors[0].display == "Jackie Chan"
@@ -147,14 +149,11 @@ def _commented_out(text: str, key: str) -> bool:
     return re.search(r"^[ \t]*%[^\n]*@\w+[ \t]*[{(][ \t]*" + re.escape(key) + r"\s*,", text, re.M) is not None
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
-def test_we_read_every_entry_bibtexparser_reads(path: Path) -> None:
+def test_we_read_every_entry_bibtexparser_reads(corpus_file: Parsed) -> None:
     # A cross-check against another parser: an entry it can read and we
     # cannot would be a regression in our recovery.
-    import bibtexparser
-
-    text, _ = decode(path.read_bytes(), str(path))
-    ours = {entry.key for entry in parse_text(text, str(path)).entries}
+    text = corpus_file.text
+    ours = {entry.key for entry in corpus_file.bibliography.entries}
     theirs = {entry.key for entry in bibtexparser.parse_string(text).entries}
     missing = {key for key in theirs - ours if not _commented_out(text, key)}
-    assert missing == NOT_READ_ON_PURPOSE.get(str(path.relative_to(CORPUS)), set())
+    assert missing == NOT_READ_ON_PURPOSE.get(str(corpus_file.path.relative_to(CORPUS)), set())

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bib2pubs import Options
 from bib2pubs.model import Person, Publication, Venue
-from bib2pubs.pipeline import Options, run
-from bib2pubs.render.jinja import render
 from tests.conftest import REFS, invoke
+from tests.corpus_support import load, render_template
 
 GBK = "@article{a, title={深度学习的研究}, author={张三 and 李四}, journal={计算机学报}, year=2020}\n"
 LATIN = "@article{a, title={Über Müller}, author={Müller, Jürgen}, journal={Zeitschrift}, year=2020}\n"
@@ -179,10 +179,10 @@ def test_pathological_files_end_with_a_listing(tmp_path: Path, name: str) -> Non
     # made other tools run out of time or memory, and must end with a list.
     path = tmp_path / "refs.bib"
     path.write_text(PATHOLOGICAL[name], encoding="utf-8")
-    listing = run([str(path)], Options())
+    listing = load([path], Options())
     assert listing.entries_read >= 1, name
     for format_name in ("markdown", "html", "text", "latex"):  # each format's own template
-        output, _ = render(
+        output, _ = render_template(
             listing, {"markdown": "markdown", "html": "html", "text": "text", "latex": "latex"}[format_name]
         )
         assert output, name
@@ -208,19 +208,19 @@ def test_no_format_lets_field_text_become_markup(text: str, url: str) -> None:
     from bib2pubs.model import Group, Listing
 
     listing = Listing((Group("2020", (_publication(text, url),)),))
-    html, _ = render(listing, "html")
+    html, _ = render_template(listing, "html")
     assert "<script" not in html.lower()
     assert not re.search(r"href=\"\s*(?:javascript|data):", html, re.I)
-    page, _ = render(listing, "html-page")
+    page, _ = render_template(listing, "html-page")
     assert page.lower().count("<script") == 0
     for template in ("markdown", "academicpages"):
-        markdown, _ = render(listing, template)
+        markdown, _ = render_template(listing, template)
         assert not re.search(r"(?<!\\)<script", markdown, re.I)  # "\<script>" is text to kramdown
         # A "]" after an even number of backslashes (none included) ends a link text; "\]" is text.
         assert not re.search(r"(?<!\\)(?:\\\\)*\]\(\s*(?:javascript|data):", markdown, re.I)
         data = markdown.replace("{% include base_path %}", "")  # academicpages' own Liquid
         assert "{{" not in data and "{%" not in data  # Jekyll's Liquid never sees template syntax
-    latex, _ = render(listing, "latex")
+    latex, _ = render_template(listing, "latex")
     body = latex.split("\\begin{enumerate}", 1)[-1]
     assert not re.search(r"(?<!\\)[#$%&_]", body.replace("\\href", "")), body
 

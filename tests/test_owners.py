@@ -15,11 +15,11 @@ from collections import defaultdict
 
 import pytest
 
-from bib2pubs.model import Listing
+from bib2pubs import Listing, Options
 from bib2pubs.names.match import decoded, fold, has_comma, make_pattern, match
 from bib2pubs.names.parts import split_name
-from bib2pubs.pipeline import Options, build_listing, read_sources
 from tests.conftest import CORPUS, table_rows
+from tests.corpus_support import load
 
 HOMEPAGES = CORPUS / "homepages"
 OWNERS = {file: (owner, int(entries), int(naming)) for _, (file, owner, entries, naming) in table_rows("owners.tsv")}
@@ -29,9 +29,8 @@ for _line, (_file, _written, _highlighted, _certainty, _why) in table_rows("owne
 
 
 def _listing(file: str, owner: str) -> Listing:
-    sources, _ = read_sources([str(HOMEPAGES / file)])
     # Preprints kept apart: every entry is checked, also those the page would merge.
-    return build_listing(sources, Options(highlights=(owner,), keep_preprints=True))
+    return load([HOMEPAGES / file], Options(highlights=(owner,), keep_preprints=True))
 
 
 def test_every_homepage_file_is_in_the_table() -> None:
