@@ -5,7 +5,7 @@ From Python::
     import bib2pubs
 
     listing = bib2pubs.load(["refs.bib"], bib2pubs.Options(highlights=("Chao Jin",)))
-    page = bib2pubs.render_listing(listing, bib2pubs.RenderSpec(template="academicpages"))
+    page = bib2pubs.render(listing, bib2pubs.RenderSpec(template="academicpages"))
 
 The names below are imported when first used, so that ``import bib2pubs``
 (and ``bib2pubs --version``) loads nothing else.
@@ -20,7 +20,7 @@ from bib2pubs.version import __version__
 
 if TYPE_CHECKING:
     from bib2pubs.model import Listing
-    from bib2pubs.pipeline import Options, RenderSpec, RenderWarning, load, render_listing
+    from bib2pubs.pipeline import Options, RenderSpec, RenderWarning, load, render
     from bib2pubs.select import Selection
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
     "Selection",
     "__version__",
     "load",
-    "render_listing",
+    "render",
 ]
 
 #: Where each name of the library's face is defined.
@@ -42,7 +42,7 @@ _HOMES = {
     "RenderWarning": "bib2pubs.pipeline",
     "Selection": "bib2pubs.select",
     "load": "bib2pubs.pipeline",
-    "render_listing": "bib2pubs.pipeline",
+    "render": "bib2pubs.pipeline",
 }
 
 

@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING
 
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError, is_out_of_memory
 from bib2pubs.model import KINDS, Diagnostic, Listing
-from bib2pubs.pipeline import Options, RenderSpec, format_for, load, render_listing
+from bib2pubs.pipeline import Options, RenderSpec, format_for, load, render
 from bib2pubs.read.source import DEFAULT_LIMITS, Limits
-from bib2pubs.render.formats import SUFFIXES, format_of
+from bib2pubs.rendering.formats import SUFFIXES, format_of
 from bib2pubs.report.explain import explain, format_reports
 from bib2pubs.report.stats import Stats, compute, to_json
 from bib2pubs.select import Selection
 from bib2pubs.write.files import check_file, same_file, write_file
 
 if TYPE_CHECKING:
-    from bib2pubs.render.jinja import Template
+    from bib2pubs.rendering.jinja import Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +183,7 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
         return Outcome(tuple(said), preview=listing)
     spec = RenderSpec(chosen, template, variables, request.max_authors, request.template_dirs, request.bibtex_dropped)
     notes: list[Diagnostic] = []
-    text = render_listing(listing, spec, notes)
+    text = render(listing, spec, notes)
     said.extend(map(str, notes))
     if to_file is None:
         return Outcome(tuple(said), stdout=text)
@@ -285,7 +285,7 @@ def _choose_format(
     template = None
     if template_name:
         # Jinja is the slowest import of a run: only a run with a template loads it.
-        from bib2pubs.render.jinja import list_template
+        from bib2pubs.rendering.jinja import list_template
 
         template = list_template(template_name, template_dirs)
     chosen = format_for(format_name, template)
@@ -344,7 +344,7 @@ def _split(
 ) -> None:
     """``--split DIR``: the folder brought in step with the listing."""
     # Rendered by Jinja, the slowest import of a run: loaded for --split only.
-    from bib2pubs.render.pages import entry_pages, entry_template
+    from bib2pubs.rendering.pages import entry_pages, entry_template
     from bib2pubs.write.sync import SyncError, sync
 
     folder = request.split

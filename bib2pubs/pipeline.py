@@ -1,7 +1,7 @@
 """The pipeline as calls: read → parse → normalize → select, then render.
 
-``load`` and ``render_listing`` are the library's face (``bib2pubs.load``,
-``bib2pubs.render_listing``); the command line runs through them too
+``load`` and ``render`` are the library's face (``bib2pubs.load``,
+``bib2pubs.render``); the command line runs through them too
 (``app``).
 """
 
@@ -26,13 +26,13 @@ from bib2pubs.preprints import merge_preprints
 from bib2pubs.read.bibtex import parse_sources
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.read.source import DEFAULT_LIMITS, Limits, Source, read_source
-from bib2pubs.render.formats import DEFAULT_TEMPLATES, FORMATS, user_template
+from bib2pubs.rendering.formats import DEFAULT_TEMPLATES, FORMATS, user_template
 from bib2pubs.report.strict import strict_problems
 from bib2pubs.select import Selection, select
 from bib2pubs.venues.table import builtin_table, load_user_venues
 
 if TYPE_CHECKING:
-    from bib2pubs.render.jinja import Template
+    from bib2pubs.rendering.jinja import Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +220,7 @@ class RenderSpec:
 
 
 class RenderWarning(UserWarning):
-    """A note about rendering (``render_listing``), issued as a warning when
+    """A note about rendering (``render``), issued as a warning when
     the caller keeps no list of notes; ``diagnostic`` is the note."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:
@@ -228,7 +228,7 @@ class RenderWarning(UserWarning):
         self.diagnostic = diagnostic
 
 
-def render_listing(listing: Listing, spec: RenderSpec = RenderSpec(), notes: list[Diagnostic] | None = None) -> str:
+def render(listing: Listing, spec: RenderSpec = RenderSpec(), notes: list[Diagnostic] | None = None) -> str:
     """The listing as text: the JSON model, the entries as BibTeX, or a
     template's page.
 
@@ -241,7 +241,7 @@ def render_listing(listing: Listing, spec: RenderSpec = RenderSpec(), notes: lis
     template = spec.template
     if isinstance(template, str):
         # Jinja is the slowest import of a run: only a run with a template loads it.
-        from bib2pubs.render.jinja import list_template
+        from bib2pubs.rendering.jinja import list_template
 
         template = list_template(template, spec.template_dirs)
     format_name = format_for(spec.format, template) or "markdown"
@@ -275,24 +275,24 @@ def _rendered(
     listing: Listing, format_name: str, template: Template | None, spec: RenderSpec
 ) -> tuple[str, list[Diagnostic]]:
     if format_name == "json":
-        from bib2pubs.render.json_model import to_json  # each format loads only what it needs
+        from bib2pubs.rendering.json_model import to_json  # each format loads only what it needs
 
         return to_json(listing), []
     if format_name == "bibtex":
-        from bib2pubs.render.clean_bibtex import dropped_or_default, to_bibtex  # as above
+        from bib2pubs.rendering.clean_bibtex import dropped_or_default, to_bibtex  # as above
 
         if any(pub.fields is None for group in listing.groups for pub in group.entries):
             # Else every entry would be written as nothing, and no one told.
             raise UsageError("BibTeX is written from the entries' fields: load with Options(keep_fields=True)")
         return to_bibtex(listing, dropped_or_default(spec.bibtex_dropped))
     if format_name == "text" and _plain_text(template, spec.template_dirs):
-        from bib2pubs.render.plain_text import render_text  # as above
+        from bib2pubs.rendering.plain_text import render_text  # as above
 
         return render_text(listing, spec.variables, spec.max_authors)
-    from bib2pubs.render.jinja import render  # Jinja, the slowest import of a run, for templates only
+    from bib2pubs.rendering.jinja import render_template  # Jinja, the slowest import of a run, for templates only
 
     chosen = template or DEFAULT_TEMPLATES[format_name]
-    return render(listing, chosen, spec.variables, spec.max_authors, spec.template_dirs, spec.bibtex_dropped)
+    return render_template(listing, chosen, spec.variables, spec.max_authors, spec.template_dirs, spec.bibtex_dropped)
 
 
 def _plain_text(template: Template | None, template_dirs: Sequence[str]) -> bool:

@@ -3,7 +3,7 @@
 The corpus sweeps (tests/test_corpus.py, tests/test_owners.py) and the
 tests of bad input (tests/test_messy.py) load and render through these
 functions: the library's face (``bib2pubs.load``,
-``bib2pubs.render_listing``) where a test means what a user of the
+``bib2pubs.render``) where a test means what a user of the
 library gets, and a built-in template through Jinja where a test means the
 template itself (the face writes the built-in text list without Jinja).
 ``parse_file`` is a file as the parser reads it, for the checks that compare a
@@ -20,7 +20,7 @@ import bib2pubs
 from bib2pubs.model import Diagnostic, Listing
 from bib2pubs.read.bibtex import Bibliography, parse_text
 from bib2pubs.read.source import decode
-from bib2pubs.render.jinja import render
+from bib2pubs.rendering import jinja
 
 
 def load(paths: Iterable[str | Path], options: bib2pubs.Options | None = None) -> Listing:
@@ -31,9 +31,9 @@ def load(paths: Iterable[str | Path], options: bib2pubs.Options | None = None) -
 
 def render_format(listing: Listing, format_name: str, max_authors: int | None = None) -> tuple[str, list[Diagnostic]]:
     """``listing`` in ``format_name`` with that format's own template or
-    writer (``bib2pubs.render_listing``), and the notes of the rendering."""
+    writer (``bib2pubs.render``), and the notes of the rendering."""
     notes: list[Diagnostic] = []
-    text = bib2pubs.render_listing(listing, bib2pubs.RenderSpec(format=format_name, max_authors=max_authors), notes)
+    text = bib2pubs.render(listing, bib2pubs.RenderSpec(format=format_name, max_authors=max_authors), notes)
     return text, notes
 
 
@@ -45,7 +45,7 @@ def render_template(
 ) -> tuple[str, list[Diagnostic]]:
     """``listing`` through the built-in template ``name`` itself, with
     Jinja, and the notes about ``variables`` it ignores."""
-    return render(listing, name, variables, max_authors)
+    return jinja.render_template(listing, name, variables, max_authors)
 
 
 @dataclass(frozen=True)

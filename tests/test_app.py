@@ -123,7 +123,7 @@ def test_explain_and_notes_come_in_order() -> None:
 
 
 def test_the_template_is_found_once_per_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from bib2pubs.render import jinja, pages
+    from bib2pubs.rendering import jinja, pages
 
     found: list[str] = []
     resolve = jinja.resolve_template
@@ -182,10 +182,10 @@ def test_what_was_found_before_a_run_is_cut_short_is_still_said(
     bib = tmp_path / "refs.bib"
     bib.write_text(THREE + "@misc{broken, title = {Delta}\n", encoding="utf-8")
 
-    def render_listing(*_: object) -> str:
+    def render(*_: object) -> str:
         raise cut
 
-    monkeypatch.setattr(app, "render_listing", render_listing)
+    monkeypatch.setattr(app, "render", render)
     outcome = run(bib, format_name="text")
     assert outcome.cut_short is cut and outcome.failure is None
     assert any("broken" in line for line in outcome.stderr)

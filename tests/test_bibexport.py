@@ -16,7 +16,7 @@ from bib2pubs.pipeline import Options, build_listing, load
 from bib2pubs.read import values
 from bib2pubs.read.bibtex import parse_text
 from bib2pubs.read.source import Source
-from bib2pubs.render.clean_bibtex import SITE_FIELDS, dropped_fields, entry_bibtex, to_bibtex
+from bib2pubs.rendering.clean_bibtex import SITE_FIELDS, dropped_fields, entry_bibtex, to_bibtex
 from tests.conftest import CORPUS, REFS, invoke
 
 HOMEPAGES = sorted((CORPUS / "homepages").rglob("*.bib"))

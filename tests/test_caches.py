@@ -10,7 +10,7 @@ import pytest
 
 from bib2pubs.pipeline import Options, build_listing
 from bib2pubs.read.source import Source
-from bib2pubs.render.jinja import environment, render
+from bib2pubs.rendering.jinja import environment, render_template
 from tests.conftest import REFS
 
 LISTING = build_listing([Source("refs.bib", REFS.read_text(encoding="utf-8"))], Options(highlights=("Chao Jin",)))
@@ -30,7 +30,7 @@ def _uncached(template: str, monkeypatch: pytest.MonkeyPatch) -> str:
     with monkeypatch.context() as patch:
         patch.setenv("BIB2PUBS_NO_CACHE", "1")
         environment.cache_clear()
-        text = render(LISTING, template)[0]
+        text = render_template(LISTING, template)[0]
     environment.cache_clear()
     return text
 
@@ -39,12 +39,12 @@ def _uncached(template: str, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_a_second_run_reads_the_compiled_template_and_writes_the_same(
     template: str, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = render(LISTING, template)[0]
+    first = render_template(LISTING, template)[0]
     compiled = sorted(cache.rglob("*.cache"))
     assert compiled, "nothing was kept"
     stamps = [path.stat().st_mtime_ns for path in compiled]
     environment.cache_clear()
-    second = render(LISTING, template)[0]
+    second = render_template(LISTING, template)[0]
     assert first == second == _uncached(template, monkeypatch)
     assert [path.stat().st_mtime_ns for path in compiled] == stamps  # read, not written again
 
@@ -52,18 +52,18 @@ def test_a_second_run_reads_the_compiled_template_and_writes_the_same(
 def test_an_edited_template_is_compiled_again(cache: Path, tmp_path: Path) -> None:
     template = tmp_path / "mine.txt.j2"
     template.write_text("{{ groups|length }} groups\n", encoding="utf-8")
-    assert render(LISTING, str(template))[0] == f"{len(LISTING.groups)} groups\n"
+    assert render_template(LISTING, str(template))[0] == f"{len(LISTING.groups)} groups\n"
     environment.cache_clear()
     template.write_text("{{ groups|length }} years\n", encoding="utf-8")
-    assert render(LISTING, str(template))[0] == f"{len(LISTING.groups)} years\n"
+    assert render_template(LISTING, str(template))[0] == f"{len(LISTING.groups)} years\n"
 
 
 def test_a_damaged_cache_file_is_passed_over(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    render(LISTING, "text")
+    render_template(LISTING, "text")
     for path in cache.rglob("*.cache"):
         path.write_bytes(b"\x00garbage")
     environment.cache_clear()
-    assert render(LISTING, "text")[0] == _uncached("text", monkeypatch)
+    assert render_template(LISTING, "text")[0] == _uncached("text", monkeypatch)
 
 
 def test_a_cache_that_cannot_be_written_costs_nothing_but_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,14 +73,14 @@ def test_a_cache_that_cannot_be_written_costs_nothing_but_time(tmp_path: Path, m
     expected = _uncached("markdown", monkeypatch)
     environment.cache_clear()
     try:
-        assert render(LISTING, "markdown")[0] == expected
+        assert render_template(LISTING, "markdown")[0] == expected
     finally:
         environment.cache_clear()
 
 
 def test_the_cache_can_be_turned_off(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BIB2PUBS_NO_CACHE", "1")
-    render(LISTING, "text")
+    render_template(LISTING, "text")
     assert not cache.exists()
 
 
@@ -165,7 +165,7 @@ def test_a_damaged_cache_never_changes_or_fails_a_run(cache: Path, monkeypatch: 
 
 def _source_checksum(kept: Path) -> str:
     """Jinja's checksum of the template's source, as a kept file holds it."""
-    from bib2pubs.render.template_cache import _MAGIC
+    from bib2pubs.rendering.template_cache import _MAGIC
 
     return kept.read_bytes()[len(_MAGIC) + 32 :].split(b"\n", 1)[0].decode()
 
@@ -193,20 +193,20 @@ def test_kept_code_that_fails_is_dropped_and_compiled_afresh(
 ) -> None:
     # Sealed as bib2pubs seals its files, as if damaged before it was
     # sealed: the checksum holds, the code fails.
-    from bib2pubs.render.template_cache import sealed_template, template_code
+    from bib2pubs.rendering.template_cache import sealed_template, template_code
 
     expected = _uncached("markdown", monkeypatch)
-    render(LISTING, "markdown")
+    render_template(LISTING, "markdown")
     for kept in sorted(cache.rglob("*.cache")):
         checksum = _source_checksum(kept)
         planted = sealed_template(checksum, compile(code, "<kept>", "exec"))
         kept.write_bytes(planted)
         environment.cache_clear()
-        assert render(LISTING, "markdown")[0] == expected, kept.name
+        assert render_template(LISTING, "markdown")[0] == expected, kept.name
         fresh = template_code(kept.read_bytes(), checksum)
         assert fresh is not None and fresh.co_filename != "<kept>", kept.name  # written again, sound
         environment.cache_clear()
-        assert render(LISTING, "markdown")[0] == expected  # and read back
+        assert render_template(LISTING, "markdown")[0] == expected  # and read back
 
 
 def test_a_templates_own_error_is_still_reported_when_its_code_is_kept(cache: Path, tmp_path: Path) -> None:
@@ -217,14 +217,14 @@ def test_a_templates_own_error_is_still_reported_when_its_code_is_kept(cache: Pa
     for _ in range(2):  # compiled, then read back from the cache
         environment.cache_clear()
         with pytest.raises(TemplateError, match="'titel' is undefined"):
-            render(LISTING, str(template))
+            render_template(LISTING, str(template))
     assert list(cache.rglob("*.cache"))
 
 
 def _poison(cache: Path, marker: Path) -> None:
     """Replaces every kept template with code that creates ``marker`` when
     it runs, sealed and matching its source: it runs if it is read."""
-    from bib2pubs.render.template_cache import sealed_template
+    from bib2pubs.rendering.template_cache import sealed_template
 
     for kept in cache.rglob("*.cache"):
         code = compile(f"open({str(marker)!r}, 'w').close()", "<planted>", "exec")
@@ -233,7 +233,7 @@ def _poison(cache: Path, marker: Path) -> None:
 
 def _reads_poisoned_cache(cache: Path, marker: Path, monkeypatch: pytest.MonkeyPatch) -> bool:
     environment.cache_clear()
-    assert render(LISTING, "text")[0] == _uncached("text", monkeypatch)
+    assert render_template(LISTING, "text")[0] == _uncached("text", monkeypatch)
     ran = marker.exists()
     marker.unlink(missing_ok=True)
     return ran
@@ -243,7 +243,7 @@ def test_planted_code_runs_only_from_the_users_own_folder(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     marker = tmp_path / "ran"
-    render(LISTING, "text")
+    render_template(LISTING, "text")
     (folder,) = [path for path in cache.iterdir() if path.is_dir()]
     # The control: from the user's own folder, kept code runs (so it must
     # be the user's).
@@ -264,7 +264,7 @@ def test_planted_code_runs_only_from_the_users_own_folder(
 
 def test_a_link_in_the_cache_is_not_followed(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     marker = tmp_path / "ran"
-    render(LISTING, "text")
+    render_template(LISTING, "text")
     _poison(cache, marker)
     for kept in cache.rglob("*.cache"):
         elsewhere = tmp_path / kept.name
@@ -281,7 +281,7 @@ def test_a_linked_cache_folder_is_not_followed(
     to a folder of the user's: bib2pubs would write there, and read back
     what it finds. A link is refused, as Jinja's own cache refuses it."""
     marker = tmp_path / "ran"
-    render(LISTING, "text")
+    render_template(LISTING, "text")
     _poison(cache, marker)
     (folder,) = [path for path in cache.iterdir() if path.is_dir()]
     moved = folder if linked == "templates folder" else cache
@@ -302,7 +302,7 @@ def test_a_cache_of_someone_elses_is_passed_over(
     if os.geteuid() != 0:
         pytest.skip(NEEDS_ROOT)
     marker = tmp_path / "ran"
-    render(LISTING, "text")
+    render_template(LISTING, "text")
     _poison(cache, marker)
     (folder,) = [path for path in cache.iterdir() if path.is_dir()]
     given = {"cache folder": [cache], "templates folder": [folder], "file": list(folder.glob("*.cache"))}[whose]

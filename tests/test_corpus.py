@@ -20,7 +20,7 @@ from bib2pubs.model import KINDS
 from bib2pubs.names.highlight import make_patterns
 from bib2pubs.normalize import CONTAINER_TYPES
 from bib2pubs.read.crossref import resolve_crossrefs
-from bib2pubs.render.terminal import show
+from bib2pubs.rendering.terminal import show
 from bib2pubs.report.explain import explain
 from tests.conftest import CORPUS, invoke
 from tests.corpus_support import Parsed, load, parse_file, render_format, render_template

@@ -151,7 +151,7 @@ def test_wordwrap_wraps_as_jinja_does(
     from jinja2.filters import do_wordwrap
     from markupsafe import Markup
 
-    from bib2pubs.render.jinja import environment, wordwrap
+    from bib2pubs.rendering.jinja import environment, wordwrap
 
     env = environment("text")
     value = Markup(text) if markup else text

@@ -13,8 +13,8 @@ from bib2pubs.model import KINDS
 from bib2pubs.names.match import make_pattern
 from bib2pubs.pipeline import Options, build_listing
 from bib2pubs.read.source import Source, decode
-from bib2pubs.render.jinja import render
-from bib2pubs.render.json_model import to_json
+from bib2pubs.rendering.jinja import render_template
+from bib2pubs.rendering.json_model import to_json
 from bib2pubs.report.explain import explain
 from bib2pubs.report.stats import compute
 
@@ -51,7 +51,7 @@ def test_any_bytes_reach_every_format_or_a_clear_refusal(data: bytes) -> None:
     publications = [pub for group in listing.groups for pub in group.entries]
     assert all(pub.kind in KINDS for pub in publications)
     for template in ("academicpages", "markdown", "html", "html-page", "text", "latex"):
-        output, _ = render(listing, template, max_authors=3)
+        output, _ = render_template(listing, template, max_authors=3)
         assert isinstance(output, str)
     to_json(listing)
     compute(listing)

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from bib2pubs.model import Group, Listing, Person, Publication, Venue
-from bib2pubs.render.filters import html_braces, latex_escape, latex_text, markdownify_text
-from bib2pubs.render.jinja import render, render_items
+from bib2pubs.rendering.filters import html_braces, latex_escape, latex_text, markdownify_text
+from bib2pubs.rendering.jinja import render_items, render_template
 from tests.conftest import FIXTURES, invoke
 
 # What a red team wrote into titles, venues and names.
@@ -145,7 +145,7 @@ def test_html_outputs_write_every_brace_as_a_reference(attack: str) -> None:
     listing = listing_of(hostile(attack, key=f"k{{{{{attack}}}}}"))
     variables = {"title": attack, "lang": "{{ site.lang }}"}
     for template, given_variables in (("html", {"title": attack}), ("html-page", variables)):
-        page, _ = render(listing, template, given_variables)
+        page, _ = render_template(listing, template, given_variables)
         body = STYLE.sub("", page)  # the page's own CSS, not data
         assert "{" not in body and "}" not in body, template
         # The data is all there, as text: titles, names, venues, notes,
@@ -161,7 +161,7 @@ def test_html_outputs_write_every_brace_as_a_reference(attack: str) -> None:
 @given(st.text(min_size=1))
 @settings(max_examples=150, deadline=None)
 def test_html_fragment_never_carries_a_brace(text: str) -> None:
-    page, _ = render(listing_of(hostile(text)), "html", {"title": text})
+    page, _ = render_template(listing_of(hostile(text)), "html", {"title": text})
     assert "{" not in page and "}" not in page
 
 
@@ -170,7 +170,7 @@ def test_a_template_extending_the_fragment_keeps_braces_out(tmp_path: Path) -> N
         '{% extends "builtin/html.html.j2" %}{% block list %}<p>{{ groups[0].entries[0].title }}</p>{% endblock %}\n',
         encoding="utf-8",
     )
-    page, _ = render(listing_of(hostile("{{ site.title }}")), "mine", template_dirs=[str(tmp_path)])
+    page, _ = render_template(listing_of(hostile("{{ site.title }}")), "mine", template_dirs=[str(tmp_path)])
     assert page == "<p>&#123;&#123; site.title &#125;&#125;</p>"
 
 
@@ -187,7 +187,7 @@ def test_markdown_outputs_hold_no_liquid(attack: str) -> None:
     # A hidden entry stays in the Markdown lists as a comment.
     listing = listing_of(hostile(attack), replace(hostile(attack, key="k2"), hidden=True))
     for template in ("markdown", "academicpages"):
-        page, _ = render(listing, template)
+        page, _ = render_template(listing, template)
         # academicpages' own include, written by the template, is the only Liquid.
         assert LIQUID.findall(page.replace("{% include base_path %}", "")) == [], template
     for template in ("academicpages-item", "hugo-bundle"):
@@ -380,7 +380,7 @@ def test_latex_an_untitled_entry_starting_with_a_bracket_gets_no_label(write_bib
 @settings(max_examples=200, deadline=None)
 def test_latex_data_after_item_never_opens_an_argument(text: str) -> None:
     untitled = replace(hostile(text), title="")
-    page, _ = render(listing_of(untitled), "latex")
+    page, _ = render_template(listing_of(untitled), "latex")
     for line in page.splitlines():
         if line.lstrip().startswith("\\item"):
             assert not line.lstrip().removeprefix("\\item").lstrip().startswith("[")

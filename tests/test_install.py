@@ -88,7 +88,7 @@ def test_module_runs_from_a_clone_without_installing(tmp_path: Path) -> None:
     # dependencies come in on PYTHONPATH, and the clone is the working folder.
     dependencies = str(Path(click.__file__).parents[1])
     env = {**os.environ, "PYTHONPATH": dependencies, "BIB2PUBS_NO_CACHE": "1"}
-    probe = [sys.executable, "-S", "-c", "import bib2pubs.render.template_files as t; print(t.__file__)"]
+    probe = [sys.executable, "-S", "-c", "import bib2pubs.rendering.template_files as t; print(t.__file__)"]
     where = subprocess.run(probe, capture_output=True, text=True, cwd=clone, env=env, timeout=60, check=True)
     assert where.stdout.startswith(str(clone))
     for fmt, golden in (("latex", "refs.tex"), ("html", "refs.html"), ("text", "refs.txt")):

@@ -1,4 +1,4 @@
-"""bib2pubs from Python: ``load`` and ``render_listing`` give what the
+"""bib2pubs from Python: ``load`` and ``render`` give what the
 command gives, ``import bib2pubs`` stays light, notes and errors reach the
 caller."""
 
@@ -55,7 +55,7 @@ def test_load_and_render_give_the_golden_file(name: str, monkeypatch: pytest.Mon
     monkeypatch.chdir(ROOT)  # paths in the output are the command's, relative to the root
     path, options, spec = FROM_PYTHON[name]
     listing = bib2pubs.load([str(path.relative_to(ROOT))], options)
-    assert bib2pubs.render_listing(listing, spec) == (GOLDEN / name).read_text(encoding="utf-8")
+    assert bib2pubs.render(listing, spec) == (GOLDEN / name).read_text(encoding="utf-8")
 
 
 HEAVY = ("click", "jinja2", "rich", "pylatexenc")
@@ -120,12 +120,12 @@ def test_notes_are_warnings_unless_a_list_keeps_them() -> None:
     listing = bib2pubs.load([str(REFS)])
     spec = bib2pubs.RenderSpec(format="text", variables={"titel": "Typo"})
     with pytest.warns(bib2pubs.RenderWarning, match="--set titel: the template does not use 'titel'") as caught:
-        bib2pubs.render_listing(listing, spec)
+        bib2pubs.render(listing, spec)
     assert [warning.filename for warning in caught] == [__file__]  # the caller's line
     notes: list[Diagnostic] = []
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        bib2pubs.render_listing(listing, spec, notes)
+        bib2pubs.render(listing, spec, notes)
     assert [note.message for note in notes] == ["--set titel: the template does not use 'titel'"]
 
 
@@ -151,15 +151,27 @@ def test_render_refuses_what_cannot_work(tmp_path: Path) -> None:
     }
     for message, spec in refused.items():
         with pytest.raises(UsageError, match=message):
-            bib2pubs.render_listing(listing, spec)
+            bib2pubs.render(listing, spec)
     broken = tmp_path / "broken.md.j2"
     broken.write_text("{{ nothing_here }}\n", encoding="utf-8")
     with pytest.raises(TemplateError):
-        bib2pubs.render_listing(listing, bib2pubs.RenderSpec(template=str(broken)))
+        bib2pubs.render(listing, bib2pubs.RenderSpec(template=str(broken)))
 
 
 def test_the_template_says_the_format_when_the_spec_does_not() -> None:
     listing = bib2pubs.load([str(REFS)], ME)
-    page = bib2pubs.render_listing(listing, bib2pubs.RenderSpec(template="html"))
-    assert page == bib2pubs.render_listing(listing, bib2pubs.RenderSpec(format="html"))
-    assert bib2pubs.render_listing(listing).startswith("## 2025\n")  # Markdown by default
+    page = bib2pubs.render(listing, bib2pubs.RenderSpec(template="html"))
+    assert page == bib2pubs.render(listing, bib2pubs.RenderSpec(format="html"))
+    assert bib2pubs.render(listing).startswith("## 2025\n")  # Markdown by default
+
+
+def test_the_readme_example_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## From Python") :]
+    example = section[section.index("```python\n") + len("```python\n") : section.index("\n```\n")]
+    example += "\nassert page.startswith('---\\nlayout: archive\\ntitle: \"Publications\"')\n"
+    example += "assert '**Chao Jin**' in page and '## 2023' not in page\n"
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", example], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr

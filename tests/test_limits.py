@@ -240,7 +240,7 @@ def test_memory_running_out_while_rendering_is_no_template_error() -> None:
     """A template's own errors are reported as its errors, with its file and
     line; running out of memory is not one, and says so."""
     from bib2pubs.errors import TemplateError
-    from bib2pubs.render.jinja import _template_errors
+    from bib2pubs.rendering.jinja import _template_errors
 
     with pytest.raises(MemoryError), _template_errors("list.md.j2", "list.md.j2"):
         raise MemoryError

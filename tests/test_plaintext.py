@@ -10,9 +10,9 @@ import pytest
 
 from bib2pubs.errors import NothingReadError, UsageError
 from bib2pubs.model import Listing
-from bib2pubs.pipeline import Options, RenderSpec, load, render_listing
-from bib2pubs.render.jinja import render
-from bib2pubs.render.plain_text import render_text
+from bib2pubs.pipeline import Options, RenderSpec, load, render
+from bib2pubs.rendering.jinja import render_template
+from bib2pubs.rendering.plain_text import render_text
 from tests.conftest import CORPUS, REFS, invoke
 
 FILES = [REFS, *sorted(CORPUS.rglob("*.bib"))]
@@ -39,14 +39,14 @@ def test_the_text_list_is_the_templates_output(path: Path) -> None:
         if listing is None:
             return
         ours = render_text(listing, variables, max_authors)[0]
-        assert ours == render(listing, "text", variables, max_authors)[0]
-        assert render_listing(listing, RenderSpec("text", None, variables, max_authors)) == ours
+        assert ours == render_template(listing, "text", variables, max_authors)[0]
+        assert render(listing, RenderSpec("text", None, variables, max_authors)) == ours
 
 
 def test_unknown_variables_are_reported_as_the_template_reports_them() -> None:
     listing = load([str(REFS)])
     for name in ("titel", "names", "tail", "persons", "width2"):
-        assert render_text(listing, {name: "x"})[1] == render(listing, "text", {name: "x"})[1], name
+        assert render_text(listing, {name: "x"})[1] == render_template(listing, "text", {name: "x"})[1], name
     with pytest.raises(UsageError, match="--set groups"):
         render_text(listing, {"groups": "x"})
 
@@ -61,6 +61,6 @@ def test_a_width_that_is_no_width_is_a_usage_error(width: str) -> None:
 def test_a_text_template_of_ones_own_replaces_the_built_in(tmp_path: Path) -> None:
     (tmp_path / "text.txt.j2").write_text("{{ groups|length }} years\n", encoding="utf-8")
     listing = load([str(REFS)])
-    text = render_listing(listing, RenderSpec("text", template_dirs=(str(tmp_path),)))
+    text = render(listing, RenderSpec("text", template_dirs=(str(tmp_path),)))
     assert text == f"{len(listing.groups)} years\n"
-    assert render_listing(listing, RenderSpec("text", "text", template_dirs=(str(tmp_path),))) == text
+    assert render(listing, RenderSpec("text", "text", template_dirs=(str(tmp_path),))) == text

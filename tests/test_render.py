@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 import bib2pubs
 from bib2pubs.model import Group, Listing, Person, Publication, Venue
-from bib2pubs.render.filters import markdown_escape, markdown_url, venue_text, venue_when, yaml_scalar, yaml_string
-from bib2pubs.render.jinja import builtin_templates, render, template_format
-from bib2pubs.render.terminal import show
+from bib2pubs.rendering.filters import markdown_escape, markdown_url, venue_text, venue_when, yaml_scalar, yaml_string
+from bib2pubs.rendering.jinja import builtin_templates, render_template, template_format
+from bib2pubs.rendering.terminal import show
 from tests.conftest import REFS
 
 MARKDOWN_SPECIALS = set("\\`*_[]<>$|~#{}")
@@ -93,7 +93,7 @@ TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s+[a-z-]+=\"[^\"<>]*\")*\s*>")
 @given(st.text(min_size=1))
 @settings(max_examples=200, deadline=None)
 def test_html_output_never_carries_data_as_markup(text: str) -> None:
-    html, _ = render(listing_of(publication(text)), "html")
+    html, _ = render_template(listing_of(publication(text)), "html")
     without_template_tags = TAG.sub("", html)
     assert "<" not in without_template_tags
     assert ">" not in without_template_tags
@@ -103,13 +103,13 @@ def test_html_output_never_carries_data_as_markup(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 def test_markdown_templates_escape_every_field(text: str) -> None:
     for template in ("academicpages", "markdown"):
-        page, _ = render(listing_of(publication(text)), template)
+        page, _ = render_template(listing_of(publication(text)), template)
         assert markdown_escape(text) in page
 
 
 @pytest.mark.parametrize("name", sorted(builtin_templates()))
 def test_every_builtin_renders_an_empty_listing(name: str) -> None:
-    text, _ = render(Listing((), (), 0), name)
+    text, _ = render_template(Listing((), (), 0), name)
     assert "Title" not in text
 
 
@@ -143,15 +143,15 @@ def test_hidden_entries_are_comments_in_markdown_and_absent_elsewhere() -> None:
     hidden = publication("Secret draft", hidden=True, key="hidden")
     shown = publication("Public paper")
     listing = listing_of(hidden, shown)
-    page, _ = render(listing, "academicpages")
+    page, _ = render_template(listing, "academicpages")
     assert "<!-- **Secret draft**" in page
     for template in ("html", "text"):
-        text, _ = render(listing, template)
+        text, _ = render_template(listing, template)
         assert "Secret draft" not in text and "Public paper" in text
 
 
 def test_hidden_entry_cannot_close_its_comment_early() -> None:
-    page, _ = render(listing_of(publication("A --> B", hidden=True)), "academicpages")
+    page, _ = render_template(listing_of(publication("A --> B", hidden=True)), "academicpages")
     comment = page[page.index("<!--") + 4 :]
     assert comment.index("-->") == len(comment.rstrip()) - 3
 
@@ -180,7 +180,7 @@ def test_preview_honours_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_text_that_starts_a_line_cannot_start_a_list() -> None:
     person = Person("", "", "1. FC Köln", "", "1. FC Köln")
-    page, _ = render(listing_of(publication("T", authors=(person,))), "academicpages")
+    page, _ = render_template(listing_of(publication("T", authors=(person,))), "academicpages")
     assert "\n1\\. FC Köln" in page
     assert markdown_escape("- - -") == "\\- - -" and markdown_escape("===") == "\\==="
 

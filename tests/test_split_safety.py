@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bib2pubs.render.page_names import MANIFEST
+from bib2pubs.rendering.page_names import MANIFEST
 from bib2pubs.write.files import temporary_name
 from bib2pubs.write.folder import LOCK, Folder
 from bib2pubs.write.sync import sync

@@ -28,7 +28,7 @@ from bib2pubs.cli.options import EPILOG, command_options
 from bib2pubs.errors import Bib2PubsError, is_out_of_memory
 from bib2pubs.pipeline import Options
 from bib2pubs.read.source import Limits
-from bib2pubs.render.clean_bibtex import dropped_fields
+from bib2pubs.rendering.clean_bibtex import dropped_fields
 from bib2pubs.report.stats import show as show_stats
 from bib2pubs.write.files import write_stdout
 
@@ -120,7 +120,7 @@ def _show(outcome: app.Outcome, request: app.Request) -> None:
         write_stdout(outcome.stdout)
     elif outcome.preview is not None:
         # rich, slow to import, is loaded only for the terminal.
-        from bib2pubs.render.terminal import show
+        from bib2pubs.rendering.terminal import show
 
         show(outcome.preview, max_authors=request.max_authors)
     elif outcome.stats is not None:

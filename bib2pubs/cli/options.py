@@ -11,7 +11,7 @@ import click
 from bib2pubs.model import KINDS
 from bib2pubs.names.style import NAME_STYLES
 from bib2pubs.read.source import MAX_ENTRIES, MAX_SIZE, parse_size
-from bib2pubs.render.formats import FORMATS
+from bib2pubs.rendering.formats import FORMATS
 from bib2pubs.select import GROUPINGS, ORDERS
 from bib2pubs.version import __version__
 

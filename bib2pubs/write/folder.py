@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from types import TracebackType
 
 from bib2pubs.errors import Bib2PubsError
-from bib2pubs.render.page_names import LOCK
+from bib2pubs.rendering.page_names import LOCK
 from bib2pubs.write.files import temporary_name
 
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC

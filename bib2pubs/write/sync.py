@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from bib2pubs.errors import Bib2PubsError
 from bib2pubs.model import Diagnostic
-from bib2pubs.render.page_names import MANIFEST, inside
+from bib2pubs.rendering.page_names import MANIFEST, inside
 from bib2pubs.write.folder import Folder, Foreign, open_folder
 
 

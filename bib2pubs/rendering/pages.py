@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence, Set
 
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Listing, Publication, Venue
-from bib2pubs.render.clean_bibtex import dropped_or_default, entry_bibtex_checked
-from bib2pubs.render.formats import ITEM_TEMPLATES, SUFFIXES, format_of
-from bib2pubs.render.jinja import Template, builtin_templates, render_items, resolve_template
-from bib2pubs.render.page_names import file_name, filled, fitted, shortened
+from bib2pubs.rendering.clean_bibtex import dropped_or_default, entry_bibtex_checked
+from bib2pubs.rendering.formats import ITEM_TEMPLATES, SUFFIXES, format_of
+from bib2pubs.rendering.jinja import Template, builtin_templates, render_items, resolve_template
+from bib2pubs.rendering.page_names import file_name, filled, fitted, shortened
 
 
 def entry_template(name: str | None = None, template_dirs: Sequence[str] = ()) -> Template:

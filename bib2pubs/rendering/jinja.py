@@ -23,13 +23,13 @@ from markupsafe import Markup
 
 from bib2pubs.errors import TemplateError, UsageError, is_out_of_memory
 from bib2pubs.model import Diagnostic, Group, Listing, Person, Publication, Venue
-from bib2pubs.render import filters
-from bib2pubs.render.clean_bibtex import SITE_FIELDS, dropped_or_default, entry_bibtex
-from bib2pubs.render.formats import ITEM_TEMPLATES, RESERVED, format_of, user_template
-from bib2pubs.render.template_cache import afresh_on_failure, bytecode_cache
-from bib2pubs.render.template_files import builtin_folder
-from bib2pubs.render.text_pieces import VenueLine
-from bib2pubs.render.wrapping import wrap_text
+from bib2pubs.rendering import filters
+from bib2pubs.rendering.clean_bibtex import SITE_FIELDS, dropped_or_default, entry_bibtex
+from bib2pubs.rendering.formats import ITEM_TEMPLATES, RESERVED, format_of, user_template
+from bib2pubs.rendering.template_cache import afresh_on_failure, bytecode_cache
+from bib2pubs.rendering.template_files import builtin_folder
+from bib2pubs.rendering.text_pieces import VenueLine
+from bib2pubs.rendering.wrapping import wrap_text
 
 
 def builtin_templates(per_entry: bool = False) -> dict[str, str]:
@@ -227,7 +227,7 @@ def list_template(name: str, template_dirs: Sequence[str] = ()) -> Template:
     return resolve_template(name, template_dirs)
 
 
-def render(
+def render_template(
     listing: Listing,
     template: str | Template,
     variables: Mapping[str, str] | None = None,

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.names.style import shorten
-from bib2pubs.render.formats import RESERVED
-from bib2pubs.render.text_pieces import LINK_LABELS, footnotes, plain_name, venue_text
-from bib2pubs.render.wrapping import wrap_text
+from bib2pubs.rendering.formats import RESERVED
+from bib2pubs.rendering.text_pieces import LINK_LABELS, footnotes, plain_name, venue_text
+from bib2pubs.rendering.wrapping import wrap_text
 
 #: The variables the plain-text list reads.
 TEXT_VARIABLES = frozenset({"title", "width"})

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from bib2pubs.model import Listing, Publication
 from bib2pubs.names.style import shorten
-from bib2pubs.render.text_pieces import LINK_LABELS, footnotes, highlight_look, mark_signs, venue_text
+from bib2pubs.rendering.text_pieces import LINK_LABELS, footnotes, highlight_look, mark_signs, venue_text
 
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 

@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from bib2pubs.read.links import unsafe_scheme
-from bib2pubs.render.text_pieces import (
+from bib2pubs.rendering.text_pieces import (
     LINK_LABELS,
     MARK_SIGNS,
     Footnote,
@@ -226,7 +226,7 @@ def html_comment(value: object) -> Markup:
 
 def file_safe(key: str) -> str:
     """A key as a file name (see ``page_names.file_safe``)."""
-    from bib2pubs.render.page_names import file_safe as safe  # it loads hashlib, which few templates need
+    from bib2pubs.rendering.page_names import file_safe as safe  # it loads hashlib, which few templates need
 
     return safe(key)
 
