@@ -199,14 +199,14 @@ def load(paths: Sequence[str], options: Options = Options()) -> Listing:
 class RenderSpec:
     """How to render a listing; every field has a default.
 
-    ``format`` is one of ``render.formats.FORMATS`` (None: the template's,
+    ``format`` is one of ``rendering.formats.FORMATS`` (None: the template's,
     else Markdown); ``template`` a built-in template's name, a template
-    file's path, or a template already found (``render.jinja.Template``),
+    file's path, or a template already found (``rendering.jinja.Template``),
     None for the format's own; ``variables`` what ``--set`` gives the
     template; ``max_authors`` shortens author lists (JSON keeps every
     author); ``template_dirs`` are searched for a template by name before
     the built-ins; ``bibtex_dropped`` are the fields BibTeX leaves out
-    (``render.clean_bibtex.SITE_FIELDS`` when None). BibTeX, the format or
+    (``rendering.clean_bibtex.SITE_FIELDS`` when None). BibTeX, the format or
     a template's ``bibtex`` filter, is written from the entries' fields,
     which ``load`` keeps with ``Options(keep_fields=True)``.
     """
@@ -297,7 +297,7 @@ def _rendered(
 
 def _plain_text(template: Template | None, template_dirs: Sequence[str]) -> bool:
     """Whether the built-in text list is asked for, which is written
-    without Jinja (``render.plain_text``): no template, or the built-in
+    without Jinja (``rendering.plain_text``): no template, or the built-in
     ``text`` one, and no ``text.txt.j2`` of the user's in its place."""
     if template is None:
         return user_template("text", template_dirs) is None
