@@ -20,13 +20,14 @@ from bib2pubs.model import KINDS
 from bib2pubs.names.highlight import make_patterns
 from bib2pubs.normalize import CONTAINER_TYPES
 from bib2pubs.read.crossref import resolve_crossrefs
+from bib2pubs.rendering.plain_text import render_text
 from bib2pubs.rendering.terminal import show
 from bib2pubs.report.explain import explain
 from tests.conftest import CORPUS, invoke
 from tests.corpus_support import Parsed, load, parse_file, render_format, render_template
 
 FILES = sorted(CORPUS.rglob("*.bib"))
-TEMPLATES = ("academicpages", "markdown", "html", "text")
+TEMPLATES = ("academicpages", "markdown", "html", "text")  # text last: compared below
 
 
 def _all_entries(listing: Listing) -> int:
@@ -73,6 +74,9 @@ def test_file_renders_in_every_format(corpus_file: Parsed) -> None:
     for template in TEMPLATES:
         text, _ = render_template(listing, template, max_authors=3)
         assert isinstance(text, str)
+    # The plain-text writer is the text template, byte for byte (the files
+    # too large for tests/test_plaintext.py's variants are checked here).
+    assert render_text(listing, {}, 3)[0] == text
     # The BibTeX export reads back in another parser, entry for entry (but
     # types BibTeX allows and bibtexparser does not, such as "@t+{…}").
     text, _ = render_format(listing, "bibtex")
