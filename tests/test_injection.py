@@ -23,8 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.model import Group, Listing, Person, Publication, Venue
-from bib2pubs.rendering.filters import html_braces, latex_escape, latex_text, markdownify_text
+from bib2pubs.rendering.filters import html_braces, latex_escape, markdownify_text
 from bib2pubs.rendering.jinja import render_items, render_template
 from tests.conftest import FIXTURES, invoke
 
@@ -126,7 +127,7 @@ def test_split_front_matter_is_text_for_markdownify() -> None:
     hugo = dict(line.split(": ", 1) for line in bundle.split("---\n")[1].splitlines() if ": " in line)
     # The abstract is the raw field, read as LaTeX first ("`" a quote).
     expected = {"publication": publication.title, "publication_short": publication.title}
-    expected["abstract"] = latex_text(publication.title)
+    expected["abstract"] = latex_to_text(publication.title)
     for name, text in expected.items():
         shown = markdownified(hugo[name][1:-1])
         assert "<" not in shown, name

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
+from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.read.links import unsafe_scheme
+from bib2pubs.rendering.page_names import file_safe
 from bib2pubs.rendering.text_pieces import (
     LINK_LABELS,
     MARK_SIGNS,
@@ -108,8 +111,6 @@ def markdown_url(url: str) -> Markup:
     or data URL, which normalizing already drops: a second guard)."""
     if unsafe_scheme(url):
         return Markup("")
-    from urllib.parse import quote  # only for Markdown links
-
     return Markup(quote(url, safe="/:?#[]@!$&'*+,;=%~-._"))
 
 
@@ -224,20 +225,6 @@ def html_comment(value: object) -> Markup:
     return Markup(_DOUBLE_HYPHEN.sub("- ", str(text)))
 
 
-def file_safe(key: str) -> str:
-    """A key as a file name (see ``page_names.file_safe``)."""
-    from bib2pubs.rendering.page_names import file_safe as safe  # it loads hashlib, which few templates need
-
-    return safe(key)
-
-
-def latex_text(value: str) -> str:
-    """A field's LaTeX as plain text ("Erd\\H{o}s" as "Erdős")."""
-    from bib2pubs.latex.decode import latex_to_text  # pylatexenc's tables load only when a template asks
-
-    return latex_to_text(value)
-
-
 FILTERS: dict[str, Callable[..., Any]] = {
     "md": markdown,
     "tex": latex,
@@ -260,7 +247,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "html_text": html_text,
     "markdownify_text": markdownify_text,
     "html_braces": html_braces,
-    "latex_text": latex_text,
+    "latex_text": latex_to_text,
     "plain_name": plain_name,
 }
 
