@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bib2pubs import app
+from bib2pubs.cli.arguments import make_options, make_selection
 from bib2pubs.errors import Bib2PubsError, NothingReadError, StaleOutputError, UsageError
 from bib2pubs.pipeline import Options
 from bib2pubs.select import Selection
@@ -152,18 +153,18 @@ def test_what_a_watch_reads(tmp_path: Path) -> None:
 
 
 def test_options_from_the_command_line_words() -> None:
-    selection = app.make_selection(group_by="kind", group_titles=("journal=Journals",))
+    selection = make_selection(group_by="kind", group_titles=("journal=Journals",))
     assert selection.titles == {"journal": "Journals"}
-    options = app.make_options(["Chao Jin"], ["student=Ana Li"], ["Ana Li=Li Ana"], "full", None, False, selection)
+    options = make_options(["Chao Jin"], ["student=Ana Li"], ["Ana Li=Li Ana"], "full", None, False, selection)
     assert options.highlights_as == (("student", "Ana Li"),) and options.aliases == (("Ana Li", "Li Ana"),)
     for words, message in (
         ({"group_titles": ("poster=P",)}, "--group-title poster: use a kind"),
         ({"group_titles": ("journal",)}, "--group-title wants KIND=TITLE"),
     ):
         with pytest.raises(UsageError, match=message):
-            app.make_selection(**words)  # type: ignore[arg-type]
+            make_selection(**words)  # type: ignore[arg-type]
     with pytest.raises(UsageError, match="--alias wants"):
-        app.make_options([], [], ["alone"], "full", None, False, selection)
+        make_options([], [], ["alone"], "full", None, False, selection)
     ignored = run(REFS, options=Options(selection=Selection(titles={"journal": "J"})), format_name="json")
     assert ignored.stderr == ("bib2pubs: warning: --group-title names sections of --group-by kind; ignored",)
 

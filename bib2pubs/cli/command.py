@@ -23,6 +23,7 @@ import click
 
 from bib2pubs import app
 from bib2pubs.cli import watch as polling
+from bib2pubs.cli.arguments import make_options, make_selection
 from bib2pubs.cli.configured import ARGUMENTS, CONFIG_PATH, ConfiguredCommand
 from bib2pubs.cli.options import EPILOG, command_options
 from bib2pubs.errors import Bib2PubsError, is_out_of_memory
@@ -64,7 +65,7 @@ def _command(params: Mapping[str, Any]) -> None:
 
 def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
     """The command's options (``cli``'s parameters) as ``Options`` and a ``Request``."""
-    selection = app.make_selection(
+    selection = make_selection(
         group_by=params["group_by"],
         order=params["order"],
         since=params["since"],
@@ -76,7 +77,7 @@ def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
         include_hidden=params["include_hidden"],
         group_titles=params["group_titles"],
     )
-    options = app.make_options(
+    options = make_options(
         highlights=params["highlights"],
         highlights_as=params["highlights_as"],
         aliases=params["aliases"],
