@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -78,12 +78,35 @@ class Outcome:
 _SHOWS_FIELDS = frozenset({"bibtex", "markdown", "html", "latex", "split"})
 
 
-def run(bibfiles: Sequence[str], options: Options, request: Request) -> Outcome:
+class _Lines(list[str]):
+    """The lines for standard error, each handed to ``say`` as soon as it
+    is found: a long run (a large file, a --split folder) shows its
+    diagnostics before it renders and writes, and a run killed part way
+    has shown what it found."""
+
+    def __init__(self, say: Callable[[str], object] | None) -> None:
+        super().__init__()
+        self.say = say
+
+    def append(self, line: str) -> None:
+        super().append(line)
+        if self.say is not None:
+            self.say(line)
+
+    def extend(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.append(line)
+
+
+def run(
+    bibfiles: Sequence[str], options: Options, request: Request, say: Callable[[str], object] | None = None
+) -> Outcome:
     """Reads ``bibfiles`` and does what ``request`` asks; a Bib2PubsError
     ends the run as the outcome's failure, after the lines said before it,
     and so does anything else that cuts it short (``cut_short``): the
-    diagnostics found before Ctrl-C or a bug are not lost."""
-    said: list[str] = []
+    diagnostics found before Ctrl-C or a bug are not lost. ``say``, when
+    given, receives each line of ``stderr`` as soon as it is found."""
+    said = _Lines(say)
     try:
         return _run(bibfiles, options, request, said)
     except Bib2PubsError as error:

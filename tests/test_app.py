@@ -4,7 +4,9 @@ the command line prints it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,8 +25,10 @@ THREE = (
 )
 
 
-def run(*bibfiles: Path | str, options: Options = ME, **request: object) -> app.Outcome:
-    return app.run([str(bib) for bib in bibfiles], options, app.Request(**request))  # type: ignore[arg-type]
+def run(
+    *bibfiles: Path | str, options: Options = ME, say: Callable[[str], object] | None = None, **request: object
+) -> app.Outcome:
+    return app.run([str(bib) for bib in bibfiles], options, app.Request(**request), say)  # type: ignore[arg-type]
 
 
 def test_a_file_is_written_then_left_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -198,3 +202,21 @@ def test_what_was_found_before_a_run_is_cut_short_is_still_said(
     if last is not None:
         assert lines[-1].startswith(last)
         assert next(index for index, line in enumerate(lines) if "broken" in line) < len(lines) - 1
+
+
+def test_each_line_is_said_as_soon_as_it_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(THREE + "@misc{broken, title = {Delta}\n", encoding="utf-8")
+    seen: list[str] = []
+    seen_when_rendering: list[str] = []
+    real_render = app.render
+
+    def render(*args: Any) -> str:
+        seen_when_rendering.extend(seen)
+        return real_render(*args)
+
+    monkeypatch.setattr(app, "render", render)
+    outcome = run(bib, format_name="text", output=str(tmp_path / "out.txt"), say=seen.append)
+    # The reading's diagnostics before the rendering, then what was written; all of them in the outcome too.
+    assert any("broken" in line for line in seen_when_rendering)
+    assert seen == list(outcome.stderr) and seen[-1] == f"{tmp_path / 'out.txt'}: written"

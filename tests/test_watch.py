@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,9 +71,9 @@ def test_each_run_reads_the_settings_again_and_goes_on_after_a_failure(
     runs: list[app.Request] = []
     real_run = app.run
 
-    def spied(bibfiles: list[str], options: Options, request: app.Request) -> app.Outcome:
+    def spied(bibfiles: list[str], options: Options, request: app.Request, say: Any = None) -> app.Outcome:
         runs.append(request)
-        return real_run(bibfiles, options, request)
+        return real_run(bibfiles, options, request, say)
 
     loop = bib2pubs.cli.watch.watch
     monkeypatch.setattr(

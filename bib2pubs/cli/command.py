@@ -60,7 +60,7 @@ def _command(params: Mapping[str, Any]) -> None:
     if params["watch"]:
         _watch(params["bibfiles"], options, request)
     else:
-        _show(app.run(params["bibfiles"], options, request), request)
+        _run(params["bibfiles"], options, request)
 
 
 def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
@@ -108,11 +108,10 @@ def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
     return options, request
 
 
-def _show(outcome: app.Outcome, request: app.Request) -> None:
-    """The outcome on the standard streams: its lines on standard error,
-    then its failure raised, or its output shown."""
-    for line in outcome.stderr:
-        click.echo(line, err=True)
+def _run(bibfiles: Sequence[str], options: Options, request: app.Request) -> None:
+    """One run: its lines on standard error as they are found, then its
+    failure raised, or its output shown."""
+    outcome = app.run(bibfiles, options, request, say=_say)
     if outcome.cut_short is not None:
         raise outcome.cut_short
     if outcome.failure is not None:
@@ -126,6 +125,10 @@ def _show(outcome: app.Outcome, request: app.Request) -> None:
         show(outcome.preview, max_authors=request.max_authors)
     elif outcome.stats is not None:
         show_stats(outcome.stats)
+
+
+def _say(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def _watch(bibfiles: Sequence[str], options: Options, request: app.Request) -> None:
@@ -161,7 +164,7 @@ def _run_again(name: str | None, arguments: Sequence[str]) -> None:
         error.show()
         return
     options, request = _translated(params)
-    _show(app.run(params["bibfiles"], options, request), request)
+    _run(params["bibfiles"], options, request)
 
 
 def _guarded(action: Callable[[], None], bibfiles: Sequence[str], debug: bool) -> int:
