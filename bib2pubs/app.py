@@ -21,12 +21,11 @@ from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError, is_out_
 from bib2pubs.model import Diagnostic, Listing
 from bib2pubs.pipeline import Options, RenderSpec, format_for, load, render
 from bib2pubs.rendering.formats import SUFFIXES, format_of
-from bib2pubs.report.explain import explain, format_reports
-from bib2pubs.report.stats import Stats, compute, to_json
 from bib2pubs.write.files import check_file, same_file, write_file
 
 if TYPE_CHECKING:
     from bib2pubs.rendering.jinja import Template
+    from bib2pubs.report.stats import Stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +126,8 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
         options = replace(options, keep_fields=True)
     listing = _listing(bibfiles, options, request, to_file, said)
     if request.explain:
+        from bib2pubs.report.explain import explain, format_reports  # only --explain reports
+
         said.extend(format_reports(explain(listing)))
     if request.stats:
         return _stats(listing, chosen, to_file, request.check, said)
@@ -276,6 +277,8 @@ def _check_split(request: Request) -> None:
 
 def _stats(listing: Listing, chosen: str | None, to_file: str | None, check: bool, said: list[str]) -> Outcome:
     """``--stats``: JSON with ``-f json`` (or ``-o FILE.json``), else tables."""
+    from bib2pubs.report.stats import compute, to_json  # only --stats counts (and loads json)
+
     counts = compute(listing)
     if chosen == "json":
         if to_file is None:

@@ -61,8 +61,12 @@ def test_load_and_render_give_the_golden_file(name: str, monkeypatch: pytest.Mon
 HEAVY = ("click", "jinja2", "rich", "pylatexenc")
 
 
-def test_importing_the_package_loads_nothing_heavy() -> None:
-    probe = f"import sys, bib2pubs\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+def test_importing_the_package_loads_nothing_else() -> None:
+    # Not even typing: a script that only asks for __version__ pays for nothing more.
+    probe = "import sys\nbefore = set(sys.modules)\nimport bib2pubs\nprint(sorted(set(sys.modules) - before))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.strip() == "['bib2pubs', 'bib2pubs.version']"
+    probe = f"import sys, bib2pubs\nbib2pubs.Options\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip() == "[]"
 
@@ -71,6 +75,7 @@ def test_every_name_of_the_face_is_reachable() -> None:
     for name in bib2pubs.__all__:
         assert getattr(bib2pubs, name) is not None
         assert name in dir(bib2pubs)
+    assert sorted(bib2pubs.__all__) == sorted([*bib2pubs._HOMES, "__version__"])
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         bib2pubs.nothing  # type: ignore[attr-defined]  # noqa: B018
 

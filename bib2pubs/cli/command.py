@@ -17,21 +17,19 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from bib2pubs import app
 from bib2pubs.cli import watch as polling
-from bib2pubs.cli.arguments import make_options, make_selection
 from bib2pubs.cli.configured import ARGUMENTS, CONFIG_PATH, ConfiguredCommand
 from bib2pubs.cli.options import EPILOG, command_options
 from bib2pubs.errors import Bib2PubsError, is_out_of_memory
-from bib2pubs.pipeline import Options
-from bib2pubs.read.source import Limits
-from bib2pubs.rendering.clean_bibtex import dropped_fields
-from bib2pubs.report.stats import show as show_stats
 from bib2pubs.write.files import write_stdout
+
+if TYPE_CHECKING:
+    from bib2pubs import app
+    from bib2pubs.pipeline import Options
 
 #: The exit status of a run whose reader went away: 128 + SIGPIPE, what a
 #: shell reports for a command the signal ended.
@@ -65,6 +63,12 @@ def _command(params: Mapping[str, Any]) -> None:
 
 def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
     """The command's options (``cli``'s parameters) as ``Options`` and a ``Request``."""
+    # The pipeline, every stage of it, is loaded for a run only: --help and --version skip it.
+    from bib2pubs import app
+    from bib2pubs.cli.arguments import make_options, make_selection
+    from bib2pubs.read.source import Limits
+    from bib2pubs.rendering.clean_bibtex import dropped_fields
+
     selection = make_selection(
         group_by=params["group_by"],
         order=params["order"],
@@ -111,6 +115,8 @@ def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
 def _run(bibfiles: Sequence[str], options: Options, request: app.Request) -> None:
     """One run: its lines on standard error as they are found, then its
     failure raised, or its output shown."""
+    from bib2pubs import app  # loaded by _translated already
+
     outcome = app.run(bibfiles, options, request, say=_say)
     if outcome.cut_short is not None:
         raise outcome.cut_short
@@ -124,6 +130,8 @@ def _run(bibfiles: Sequence[str], options: Options, request: app.Request) -> Non
 
         show(outcome.preview, max_authors=request.max_authors)
     elif outcome.stats is not None:
+        from bib2pubs.report.stats import show as show_stats  # rich, as above
+
         show_stats(outcome.stats)
 
 
@@ -133,6 +141,8 @@ def _say(line: str) -> None:
 
 def _watch(bibfiles: Sequence[str], options: Options, request: app.Request) -> None:
     """Runs, then runs again on every change, reporting (not stopping at) failures."""
+    from bib2pubs import app  # loaded by _translated already
+
     paths = app.watched_paths(bibfiles, options, request)
     context = click.get_current_context()
     config = context.meta.get(CONFIG_PATH)
