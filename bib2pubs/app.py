@@ -70,6 +70,11 @@ class Outcome:
 
     @property
     def exit_code(self) -> int:
+        """The command's exit status for this outcome."""
+        if self.cut_short is not None:
+            if isinstance(self.cut_short, KeyboardInterrupt):
+                return 130
+            return 1 if is_out_of_memory(self.cut_short) else 70
         return 0 if self.failure is None else self.failure.exit_code
 
 
@@ -122,7 +127,8 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
         said.append("bib2pubs: warning: --group-title names sections of --group-by kind; ignored")
     variables = _parse_sets(request.sets)
     chosen, template, to_file = _checked(bibfiles, options, request)
-    if chosen in _SHOWS_FIELDS:
+    # A template of the user's own may show any entry as BibTeX (the bibtex filter).
+    if chosen in _SHOWS_FIELDS or request.template_dirs or (template is not None and not template.builtin):
         options = replace(options, keep_fields=True)
     listing = _listing(bibfiles, options, request, to_file, said)
     if request.explain:

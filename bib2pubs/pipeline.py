@@ -176,9 +176,10 @@ def _read_in_halves(
     return _Read(count, diagnostics, publications, highlights)
 
 
-def load(paths: Sequence[str], options: Options = Options()) -> Listing:
-    """Reads ``paths`` (``-`` is standard input) and builds the listing,
-    with every problem found on the way in its ``diagnostics``.
+def load(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], options: Options = Options()) -> Listing:
+    """Reads ``paths``, a file or a list of files (``-`` is standard
+    input), and builds the listing, with every problem found on the way in
+    its ``diagnostics``.
 
     Raises InputError for an input that cannot be read (or is larger than
     ``options.limits`` allow), UsageError for options that cannot work (a
@@ -187,11 +188,12 @@ def load(paths: Sequence[str], options: Options = Options()) -> Listing:
     no entry at all could be read: an emptied or broken .bib must not turn
     into an empty page.
     """
-    sources, read_problems = read_sources(paths, options.encoding, options.limits)
+    names = [os.fspath(paths)] if isinstance(paths, str | os.PathLike) else [os.fspath(path) for path in paths]
+    sources, read_problems = read_sources(names, options.encoding, options.limits)
     listing = build_listing(sources, options)
     diagnostics = (*read_problems, *listing.diagnostics)
     if listing.entries_read == 0:
-        raise NothingReadError(f"no entry could be read from {', '.join(paths)}", diagnostics)
+        raise NothingReadError(f"no entry could be read from {', '.join(names)}", diagnostics)
     return replace(listing, diagnostics=diagnostics)
 
 

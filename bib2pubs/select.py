@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from bib2pubs.errors import UsageError
 from bib2pubs.model import KINDS, Group, Publication
 from bib2pubs.names.fold import fold
 
@@ -48,6 +49,15 @@ class Selection:
     only_highlighted: bool = False
     include_hidden: bool = False
     titles: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A misspelt choice would otherwise list the default, or nothing, without a word.
+        for what, value, choices in (("grouping", self.group_by, GROUPINGS), ("order", self.order, ORDERS)):
+            if value not in choices:
+                raise UsageError(f"no {what} '{value}': use one of {', '.join(choices)}")
+        for kind in (*self.kinds, *self.titles):
+            if kind not in KINDS:
+                raise UsageError(f"no kind of work '{kind}': use one of {', '.join(KINDS)}")
 
 
 def select(publications: Iterable[Publication], selection: Selection = Selection()) -> tuple[Group, ...]:

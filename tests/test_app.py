@@ -192,7 +192,7 @@ def test_what_was_found_before_a_run_is_cut_short_is_still_said(
 
     monkeypatch.setattr(app, "render", render)
     outcome = run(bib, format_name="text")
-    assert outcome.cut_short is cut and outcome.failure is None
+    assert outcome.cut_short is cut and outcome.failure is None and outcome.exit_code == code
     assert any("broken" in line for line in outcome.stderr)
     # The command says those lines, then ends as it ends for that error.
     result = invoke(str(bib), "-H", "Chao Jin", "-f", "text")

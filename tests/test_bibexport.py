@@ -3,6 +3,7 @@ bibtexparser as the same entries without the site-only fields."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import bibtexparser
@@ -248,3 +249,13 @@ def test_a_key_met_again_is_written_once_with_a_warning(write_bib) -> None:  # t
 def test_names_with_accents_are_written_as_read(write_bib) -> None:  # type: ignore[no-untyped-def]
     bib = write_bib("@article{d, title = {T}, year = 1991, author = {Deveaud, Beno{\\^i}t and Cl{\\'e}rot, F.}}\n")
     assert "author = {Deveaud, Beno{\\^i}t and Cl{\\'e}rot, F.}," in invoke(str(bib), "-f", "bibtex").stdout
+
+
+def test_a_text_template_of_ones_own_shows_entries_as_bibtex(tmp_path: Path) -> None:
+    # Plain text keeps no fields for its built-in list; a template of one's own may still ask for them.
+    template = tmp_path / "cite.txt.j2"
+    template.write_text("{% for g in groups %}{% for e in g.entries %}{{ e | bibtex }}{% endfor %}{% endfor %}\n")
+    shown = invoke(str(REFS), "-t", str(template))
+    assert shown.exit_code == 0, shown.stderr
+    entries = sum(len(group.entries) for group in load([str(REFS)]).groups)
+    assert len(re.findall(r"^@\w+\{", shown.stdout, re.MULTILINE)) == entries > 0

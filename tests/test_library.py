@@ -180,3 +180,20 @@ def test_the_readme_example_runs() -> None:
         [sys.executable, "-W", "error", "-c", example], capture_output=True, text=True, cwd=ROOT, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_face_refuses_what_it_cannot_do_rather_than_guess(tmp_path: Path) -> None:
+    for wrong in ({"group_by": "years"}, {"order": "newest"}, {"kinds": ("journals",)}, {"titles": {"paper": "P"}}):
+        with pytest.raises(UsageError, match="use one of"):
+            bib2pubs.Selection(**wrong)  # type: ignore[arg-type]
+    # One file, as a str or a path, is a list of one.
+    assert bib2pubs.load(str(REFS)) == bib2pubs.load([REFS]) == bib2pubs.load(REFS)
+    # The bibtex filter needs the entries' fields: an error, never an empty cite block.
+    template = tmp_path / "cite.txt.j2"
+    template.write_text("{% for g in groups %}{% for e in g.entries %}{{ e | bibtex }}{% endfor %}{% endfor %}\n")
+    with pytest.raises(TemplateError, match=r"cite.txt.j2:1: error: the bibtex filter .*\(keep_fields=True\)$"):
+        bib2pubs.render(bib2pubs.load(REFS), bib2pubs.RenderSpec(template=str(template)))
+    kept = bib2pubs.render(
+        bib2pubs.load(REFS, bib2pubs.Options(keep_fields=True)), bib2pubs.RenderSpec(template=str(template))
+    )
+    assert kept.count("@") == sum(len(group.entries) for group in bib2pubs.load(REFS).groups)

@@ -21,7 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 from markupsafe import Markup
 
-from bib2pubs.errors import TemplateError, UsageError, is_out_of_memory
+from bib2pubs.errors import Bib2PubsError, TemplateError, UsageError, is_out_of_memory
 from bib2pubs.model import Diagnostic, Group, Listing, Person, Publication, Venue
 from bib2pubs.rendering import filters
 from bib2pubs.rendering.clean_bibtex import SITE_FIELDS, dropped_or_default, entry_bibtex
@@ -81,6 +81,8 @@ def wordwrap(
 def bibtex(context: jinja2.runtime.Context, publication: Publication) -> str:
     """``pub|bibtex``: the entry as clean BibTeX, for a "cite" button (the
     run's ``--bibtex-drop`` and ``--bibtex-keep`` apply)."""
+    if publication.fields is None:  # else every entry would be shown as nothing, and no one told
+        raise UsageError("the bibtex filter writes an entry's fields: load with Options(keep_fields=True)")
     return entry_bibtex(publication, context.get("bibtex_dropped", SITE_FIELDS))
 
 
@@ -306,6 +308,8 @@ def _template_errors(template: str, template_name: str) -> Iterator[None]:
         if is_out_of_memory(error):
             raise  # the machine's limit, not the template's fault: reported as such
         file, line = _template_position(error, template_name)
+        if isinstance(error, Bib2PubsError):  # one of our filters refused: its own words, at the template's line
+            raise TemplateError(error.message, file, line) from None
         kind = (
             "template error" if isinstance(error, jinja2.TemplateError) else f"template error ({type(error).__name__})"
         )
