@@ -88,7 +88,8 @@ def read_toml(path: str, what: str) -> dict[str, Any]:
     UsageError naming it (``what`` says which file it is to the user)."""
     if sys.version_info >= (3, 11):
         import tomllib  # only a run with a settings file or a venue table parses TOML
-    else:  # pragma: no cover - Python 3.10 has the same parser as tomli
+    else:  # pragma: no cover - only Python 3.10 runs this
+        # tomllib's own parser, published for Python 3.10 as tomli.
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
     try:

@@ -9,7 +9,7 @@ import configparser
 import itertools
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -26,26 +26,52 @@ def _modules() -> dict[str, Path]:
     return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
-def _imported(path: Path, module: str, modules: dict[str, Path]) -> Iterator[tuple[str, int]]:
-    """The package's modules ``path`` imports, anywhere in it, with the line."""
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+def _run_time_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree`` but those under ``if TYPE_CHECKING:``, which
+    never runs."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for orelse in node.orelse:
+                yield orelse
+                yield from _run_time_nodes(orelse)
+            continue
+        yield node
+        yield from _run_time_nodes(node)
+
+
+def _by_name(node: ast.AST) -> str | None:
+    """The module of ``import_module("…")`` or ``__import__("…")`` called with a constant."""
+    if not isinstance(node, ast.Call) or not node.args or not isinstance(node.args[0], ast.Constant):
+        return None
+    called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+    return str(node.args[0].value) if called in ("import_module", "__import__") else None
+
+
+def _imported(source: str, module: str, is_package: bool, modules: Iterable[str]) -> Iterator[tuple[str, int]]:
+    """The package's modules that running ``source`` (the module ``module``)
+    imports, anywhere in it, with the line; importing ``a.b.c`` runs
+    ``a`` and ``a.b`` too."""
+    known = set(modules)
+    package = module if is_package else module.rpartition(".")[0]
+    for node in _run_time_nodes(ast.parse(source)):
+        found: list[str] = []
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name in modules:
-                    yield alias.name, node.lineno
+            found = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                source = ".".join([*base, node.module] if node.module else base)
+                origin = ".".join([*base, node.module] if node.module else base)
             else:
-                source = node.module or ""
-            for alias in node.names:
-                submodule = f"{source}.{alias.name}"
-                if submodule in modules:
-                    yield submodule, node.lineno
-                elif source in modules:
-                    yield source, node.lineno
+                origin = node.module or ""
+            found = [origin, *(f"{origin}.{alias.name}" for alias in node.names)]
+        elif _by_name(node):
+            found = [str(_by_name(node))]
+        for name in found:
+            parts = name.split(".")
+            for end in range(1, len(parts) + 1):
+                target = ".".join(parts[:end])
+                if target in known and target != module:
+                    yield target, getattr(node, "lineno", 0)
 
 
 def _graph() -> dict[str, dict[str, int]]:
@@ -53,9 +79,9 @@ def _graph() -> dict[str, dict[str, int]]:
     graph: dict[str, dict[str, int]] = {}
     for name, path in modules.items():
         graph[name] = {}
-        for target, line in _imported(path, name, modules):
-            if target != name:
-                graph[name].setdefault(target, line)
+        source = path.read_text(encoding="utf-8")
+        for target, line in _imported(source, name, path.name == "__init__.py", modules):
+            graph[name].setdefault(target, line)
     return graph
 
 
@@ -99,11 +125,62 @@ def test_no_import_cycle_even_inside_functions() -> None:
     )
 
 
-def test_the_graph_sees_function_level_and_relative_imports() -> None:
+def test_the_graph_sees_every_way_a_module_is_imported() -> None:
     # The test above is only as good as the imports it sees.
     graph = _graph()
     assert "bib2pubs.read.two_processes" in graph["bib2pubs.pipeline"]  # imported inside a function
     assert "bib2pubs.latex.tables" in graph["bib2pubs.latex.decode"]  # "from bib2pubs.latex import tables"
+    assert "bib2pubs.read" in graph["bib2pubs.pipeline"]  # a package's __init__ runs too
+    assert "bib2pubs.pipeline" not in graph["bib2pubs"]  # under TYPE_CHECKING: never run
+    modules = ["p", "p.a", "p.b", "p.c", "p.d", "p.sub", "p.sub.e"]
+    source = (
+        "from . import a\n"
+        "from .b import thing\n"
+        "def f():\n"
+        "    from .. import c\n"
+        "    importlib.import_module('p.d')\n"
+        "    __import__('p.sub.e')\n"
+    )
+    found = {target for target, _ in _imported(source, "p.sub.x", False, modules)}
+    assert found == {"p", "p.c", "p.d", "p.sub", "p.sub.e"}
+    found = {target for target, _ in _imported(source, "p", True, modules)}
+    assert found >= {"p.a", "p.b"}
+
+
+#: The stages in pipeline order: a module may import its own stage and the
+#: stages before it, never one after it. The first is what every stage shares.
+STAGES = (
+    ("version", "errors", "model", "lazyre", "cachedir", "trust", "parallel"),
+    ("latex",),
+    ("read",),
+    ("names",),
+    ("venues",),
+    ("normalize", "preprints", "select"),
+    ("rendering",),
+    ("write",),
+    ("report",),
+    ("pipeline",),
+    ("app",),
+    ("cli", "__main__"),
+)
+
+
+def _stage(module: str) -> int:
+    if module == "bib2pubs":  # the package itself runs only version; its face loads the rest when asked
+        return 0
+    part = module.split(".")[1]
+    (stage,) = [index for index, names in enumerate(STAGES) if part in names]
+    return stage
+
+
+def test_imports_point_down_the_pipeline() -> None:
+    upward = [
+        f"{module}:{line} imports {target}"
+        for module, targets in _graph().items()
+        for target, line in targets.items()
+        if _stage(target) > _stage(module)
+    ]
+    assert upward == []
 
 
 def test_the_top_level_holds_at_most_fifteen_modules() -> None:
@@ -124,19 +201,34 @@ def _function_level_imports(path: Path) -> Iterator[tuple[int, list[str]]]:
                 yield node.lineno, lines[function.lineno - 1 : node.lineno]
 
 
+def _is_reason(comment: str) -> bool:
+    """A comment that says something: not only a linter's or a type
+    checker's instruction."""
+    words = re.sub(r"(noqa|type: ?ignore|pragma)(\[[^\]]*\]|: ?[\w, -]+)?", "", comment.lstrip("#"))
+    return bool(re.search(r"[A-Za-z]{3}", words))
+
+
 def _has_reason(block: list[str]) -> bool:
     """A comment on the import's line, on the line above it, or above the
     block of imports it belongs to."""
     *above, line = block
-    if "#" in line:
+    if "#" in line and _is_reason(line[line.index("#") :]):
         return True
     for previous in reversed(above):
         stripped = previous.strip()
         if stripped.startswith("#"):
-            return True
+            return _is_reason(stripped)
         if not (stripped.startswith(("import ", "from ")) or not stripped):
             return False
     return False
+
+
+def test_a_reason_is_more_than_a_linters_instruction() -> None:
+    assert not _has_reason(["def f():", "    import json  # noqa: PLC0415"])
+    assert not _has_reason(["def f():", "    import json  # type: ignore[import-untyped]"])
+    assert _has_reason(["def f():", "    import json  # only --stats writes JSON"])
+    assert _has_reason(["def f():", "    # Only --stats writes JSON.", "    import json", "    import csv"])
+    assert not _has_reason(["def f():", "    x = 1", "    import json"])
 
 
 def test_every_function_level_import_says_why() -> None:
