@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -266,8 +267,6 @@ def _standard_streams() -> None:
     file or pipe this run opens takes its number and is written to as if
     it were the output; ``sys.stdout`` stays None, which says it was closed.
     """
-    import signal  # only the console entry point changes how signals end the process
-
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     for descriptor in (0, 1, 2):

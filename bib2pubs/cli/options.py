@@ -3,6 +3,7 @@ defaults, and the checks click makes of their values."""
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -64,8 +65,6 @@ class _Encoding(_TextParam):
     name = "encoding"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        import codecs  # only when an encoding is given
-
         try:
             codec = codecs.lookup(str(value))
         except LookupError:
