@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from bib2pubs import parallel
 from bib2pubs.normalize import Normalizer
 from bib2pubs.pipeline import build_listing
-from bib2pubs.read import entry_fields
-from bib2pubs.read import two_processes as halves
+from bib2pubs.read import entry_fields, two_processes
 from bib2pubs.read.bibtex import Bibliography, parse_sources, parse_text
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.read.source import Source, decode
@@ -478,7 +477,7 @@ def test_a_line_starting_like_an_entry_inside_a_value_is_text_when_read_in_halve
     monkeypatch.setenv("BIB2PUBS_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_TEXT", 0)
     normalize = Normalizer((), "full", builtin_table()).chunk
-    assert (halves.read_in_halves(sources[0], normalize) is None) is across
+    assert (two_processes.read_in_halves(sources[0], normalize) is None) is across
     assert build_listing(sources) == alone
 
 

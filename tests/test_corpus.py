@@ -17,7 +17,6 @@ import pytest
 from bib2pubs import Listing, Options
 from bib2pubs.errors import NothingReadError
 from bib2pubs.model import KINDS
-from bib2pubs.names.highlight import make_patterns
 from bib2pubs.normalize import CONTAINER_TYPES
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.rendering.plain_text import render_text
@@ -75,7 +74,7 @@ def test_file_renders_in_every_format(corpus_file: Parsed) -> None:
         text, _ = render_template(listing, template, max_authors=3)
         assert isinstance(text, str)
     # The plain-text writer is the text template, byte for byte (the files
-    # too large for tests/test_plaintext.py's variants are checked here).
+    # too large for tests/test_plain_text.py's variants are checked here).
     assert render_text(listing, {}, 3)[0] == text
     # The BibTeX export reads back in another parser, entry for entry (but
     # types BibTeX allows and bibtexparser does not, such as "@t+{…}").
@@ -87,7 +86,7 @@ def test_file_renders_in_every_format(corpus_file: Parsed) -> None:
     model = json.loads(render_format(listing, "json")[0])
     assert len(model["groups"]) == len(listing.groups)
     show(listing, file=io.StringIO(), max_authors=3)
-    reports = explain(listing, make_patterns(options))
+    reports = explain(listing)  # the highlights the listing recorded
     assert [report.entries for report in reports] == [_all_entries(listing)] * 2
     assert all(report.found + len(report.missing) == report.entries for report in reports)
 

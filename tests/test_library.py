@@ -16,7 +16,7 @@ import bib2pubs
 from bib2pubs import parallel
 from bib2pubs.errors import InputError, NothingReadError, TemplateError, UsageError
 from bib2pubs.model import Diagnostic, Highlight
-from bib2pubs.read import two_processes as halves
+from bib2pubs.read import two_processes
 from bib2pubs.report.explain import explain
 from bib2pubs.report.stats import compute
 from tests.conftest import CORPUS, GOLDEN, REFS, ROOT
@@ -106,14 +106,14 @@ def test_reading_in_halves_records_the_same_highlights(name: str, monkeypatch: p
     monkeypatch.setenv("BIB2PUBS_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_TEXT", 0)
     taken: list[bool] = []
-    read_in_halves = halves.read_in_halves
+    read_in_halves = two_processes.read_in_halves
 
     def spied(*args: Any) -> Any:
         read = read_in_halves(*args)
         taken.append(read is not None)
         return read
 
-    monkeypatch.setattr(halves, "read_in_halves", spied)
+    monkeypatch.setattr(two_processes, "read_in_halves", spied)
     shared = bib2pubs.load([str(REFS)], options)
     assert taken == [True]  # read in halves, then again at once for a name read family name first
     assert shared.highlights == alone.highlights

@@ -16,7 +16,7 @@ from bib2pubs.errors import NothingReadError
 from bib2pubs.model import Listing
 from bib2pubs.normalize import Normalized, Normalizer
 from bib2pubs.pipeline import Options, build_listing
-from bib2pubs.read import two_processes as halves
+from bib2pubs.read import two_processes
 from bib2pubs.read.bibtex import RawEntry
 from bib2pubs.read.source import Source, decode
 from tests.conftest import CORPUS, REFS
@@ -60,7 +60,7 @@ def test_a_file_read_in_halves_gives_what_one_reading_gives(
 
 def _taken(text: str) -> bool:
     normalizer = Normalizer((), "full", pipeline.builtin_table())
-    return halves.read_in_halves(Source("x.bib", text), normalizer.chunk) is not None
+    return two_processes.read_in_halves(Source("x.bib", text), normalizer.chunk) is not None
 
 
 ENTRY = (

@@ -22,8 +22,7 @@ import pytest
 from bib2pubs import parallel
 from bib2pubs.normalize import Normalizer
 from bib2pubs.pipeline import build_listing
-from bib2pubs.read import entry_fields, values
-from bib2pubs.read import two_processes as halves
+from bib2pubs.read import entry_fields, two_processes, values
 from bib2pubs.read.bibtex import Bibliography, parse_text
 from bib2pubs.read.source import Source
 from bib2pubs.read.values import Joiner, join_budget
@@ -214,16 +213,16 @@ def test_values_are_cut_alike_at_once_and_in_halves(
     monkeypatch.setenv("BIB2PUBS_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_TEXT", 0)
     normalize = Normalizer((), "full", builtin_table()).chunk
-    assert (halves.read_in_halves(sources[0], normalize) is not None) is trusted
+    assert (two_processes.read_in_halves(sources[0], normalize) is not None) is trusted
     assert build_listing(sources) == alone
 
 
 def test_the_quick_reading_of_macros_stops_at_the_limit(small_limits: None) -> None:
     # It once built them whole: 2**31 characters for 30 doublings.
     text = _doubling(30) + _entries(0, 40)
-    assert halves._scanned_macros(text, len(text), Joiner(join_budget(len(text)))) is None
+    assert two_processes._scanned_macros(text, len(text), Joiner(join_budget(len(text)))) is None
     fitting = _doubling(3) + _entries(0, 40)
-    assert halves._scanned_macros(fitting, len(fitting), Joiner(join_budget(len(fitting)))) == {
+    assert two_processes._scanned_macros(fitting, len(fitting), Joiner(join_budget(len(fitting)))) == {
         f"m{n}": "x" * 2 ** (n + 1) for n in range(4)
     }
 

@@ -83,11 +83,6 @@ def patterns_of(highlights: Iterable[Highlight]) -> tuple[Pattern, ...]:
     return tuple(pattern_of(highlight) for highlight in highlights)
 
 
-def make_patterns(options: Wanted) -> list[Pattern]:
-    """The patterns of the highlights ``options`` ask for, as typed."""
-    return list(patterns_of(requested(options)))
-
-
 def read_family_first(
     highlights: Sequence[Highlight], publications: Sequence[Publication]
 ) -> tuple[tuple[Highlight, ...], list[Diagnostic]]:
