@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bib2pubs
-from bib2pubs.model import Diagnostic, Listing
+from bib2pubs import Diagnostic, Listing
 from bib2pubs.read.bibtex import Bibliography, parse_text
 from bib2pubs.read.source import decode
 from bib2pubs.rendering import jinja

@@ -10,11 +10,9 @@ from typing import Any
 
 import pytest
 
-from bib2pubs import app
+from bib2pubs import Bib2PubsError, NothingReadError, Options, Selection, UsageError, app
 from bib2pubs.cli.arguments import make_options, make_selection
-from bib2pubs.errors import Bib2PubsError, NothingReadError, StaleOutputError, UsageError
-from bib2pubs.pipeline import Options
-from bib2pubs.select import Selection
+from bib2pubs.errors import StaleOutputError
 from tests.conftest import REFS, invoke
 
 ME = Options(highlights=("Chao Jin",))

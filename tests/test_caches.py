@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bib2pubs.pipeline import Options, build_listing
+from bib2pubs import Options
+from bib2pubs.pipeline import build_listing
 from bib2pubs.read.source import Source
 from bib2pubs.rendering.jinja import environment, render_template
 from tests.conftest import REFS
@@ -210,7 +211,7 @@ def test_kept_code_that_fails_is_dropped_and_compiled_afresh(
 
 
 def test_a_templates_own_error_is_still_reported_when_its_code_is_kept(cache: Path, tmp_path: Path) -> None:
-    from bib2pubs.errors import TemplateError
+    from bib2pubs import TemplateError
 
     template = tmp_path / "typo.txt.j2"
     template.write_text("{{ groups|length }} {{ titel }}\n", encoding="utf-8")

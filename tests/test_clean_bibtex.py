@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bib2pubs.errors import NothingReadError
-from bib2pubs.model import Listing, Publication
-from bib2pubs.pipeline import Options, build_listing, load
+from bib2pubs import Listing, NothingReadError, Options, load
+from bib2pubs.model import Publication
+from bib2pubs.pipeline import build_listing
 from bib2pubs.read import values
 from bib2pubs.read.bibtex import parse_text
 from bib2pubs.read.source import Source

@@ -14,8 +14,7 @@ import re
 import bibtexparser
 import pytest
 
-from bib2pubs import Listing, Options
-from bib2pubs.errors import NothingReadError
+from bib2pubs import Listing, NothingReadError, Options
 from bib2pubs.model import KINDS
 from bib2pubs.normalize import CONTAINER_TYPES
 from bib2pubs.read.crossref import resolve_crossrefs

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bib2pubs.errors import UsageError
+from bib2pubs import UsageError
 from bib2pubs.read import entry_fields, values
 from bib2pubs.read.bibtex import Bibliography, parse_text
 from bib2pubs.read.dates import parse_year

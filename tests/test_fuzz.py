@@ -8,10 +8,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bib2pubs.errors import NothingReadError
+from bib2pubs import NothingReadError, Options
 from bib2pubs.model import KINDS
 from bib2pubs.names.match import make_pattern
-from bib2pubs.pipeline import Options, build_listing
+from bib2pubs.pipeline import build_listing
 from bib2pubs.read.source import Source, decode
 from bib2pubs.rendering.jinja import render_template
 from bib2pubs.rendering.json_model import to_json

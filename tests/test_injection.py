@@ -23,8 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from bib2pubs import Listing
 from bib2pubs.latex.decode import latex_to_text
-from bib2pubs.model import Group, Listing, Person, Publication, Venue
+from bib2pubs.model import Group, Person, Publication, Venue
 from bib2pubs.rendering.filters import html_braces, latex_escape, markdownify_text
 from bib2pubs.rendering.jinja import render_items, render_template
 from tests.conftest import FIXTURES, invoke

@@ -13,9 +13,7 @@ from typing import Any
 import pytest
 
 import bib2pubs
-from bib2pubs import parallel
-from bib2pubs.errors import InputError, NothingReadError, TemplateError, UsageError
-from bib2pubs.model import Diagnostic, Highlight
+from bib2pubs import Diagnostic, Highlight, InputError, NothingReadError, TemplateError, UsageError, parallel
 from bib2pubs.read import two_processes
 from bib2pubs.report.explain import explain
 from bib2pubs.report.stats import compute

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bib2pubs import InputError, Limits
 from bib2pubs.cli.command import cli
-from bib2pubs.errors import InputError, is_out_of_memory
-from bib2pubs.read.source import MAX_ENTRIES, MAX_SIZE, Limits, parse_size, read_source, size_text
+from bib2pubs.errors import is_out_of_memory
+from bib2pubs.read.source import MAX_ENTRIES, MAX_SIZE, parse_size, read_source, size_text
 from tests.conftest import REFS, ROOT, invoke
 
 ENTRY = "@misc{k%d, title = {T}, year = 2020}\n"
@@ -239,7 +240,7 @@ def test_memory_running_out_while_building_the_macro_table_is_not_an_empty_table
 def test_memory_running_out_while_rendering_is_no_template_error() -> None:
     """A template's own errors are reported as its errors, with its file and
     line; running out of memory is not one, and says so."""
-    from bib2pubs.errors import TemplateError
+    from bib2pubs import TemplateError
     from bib2pubs.rendering.jinja import _template_errors
 
     with pytest.raises(MemoryError), _template_errors("list.md.j2", "list.md.j2"):

@@ -205,7 +205,8 @@ def _publication(text: str, url: str) -> Publication:
     _NASTY, st.sampled_from(["javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,<script>", "https://x.org/?a=<b>"])
 )
 def test_no_format_lets_field_text_become_markup(text: str, url: str) -> None:
-    from bib2pubs.model import Group, Listing
+    from bib2pubs import Listing
+    from bib2pubs.model import Group
 
     listing = Listing((Group("2020", (_publication(text, url),)),))
     html, _ = render_template(listing, "html")
@@ -249,7 +250,7 @@ def test_every_report_is_one_line_whatever_a_value_held(write_bib) -> None:  # t
 
 
 def test_a_control_character_in_a_report_never_reaches_the_terminal() -> None:
-    from bib2pubs.model import Diagnostic
+    from bib2pubs import Diagnostic
 
     shown = str(Diagnostic("refs.bib", 3, "k\x1b[2J", "warning", "a\r\nb\x07c\u2028d\x85"))
     assert shown == "refs.bib:3: warning: k [2J: a  b c d "

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bib2pubs import parallel, pipeline
-from bib2pubs.errors import NothingReadError
-from bib2pubs.model import Listing
+from bib2pubs import Listing, NothingReadError, Options, parallel, pipeline
 from bib2pubs.normalize import Normalized, Normalizer
-from bib2pubs.pipeline import Options, build_listing
+from bib2pubs.pipeline import build_listing
 from bib2pubs.read import two_processes
 from bib2pubs.read.bibtex import RawEntry
 from bib2pubs.read.source import Source, decode

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bib2pubs.errors import NothingReadError, UsageError
-from bib2pubs.model import Listing
-from bib2pubs.pipeline import Options, RenderSpec, load, render
+from bib2pubs import Listing, NothingReadError, Options, RenderSpec, UsageError, load, render
 from bib2pubs.rendering.jinja import render_template
 from bib2pubs.rendering.plain_text import render_text
 from tests.conftest import CORPUS, REFS, invoke

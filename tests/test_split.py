@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bib2pubs.errors import UsageError
+from bib2pubs import UsageError
 from bib2pubs.model import Publication, Venue
 from bib2pubs.rendering.page_names import MANIFEST, file_name, file_safe
 from tests.conftest import REFS, invoke

@@ -52,8 +52,7 @@ def test_each_run_reads_the_settings_again_and_goes_on_after_a_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import bib2pubs.cli.watch
-    from bib2pubs import app
-    from bib2pubs.pipeline import Options
+    from bib2pubs import Options, app
 
     (tmp_path / ".git").mkdir()  # the repository's root: the settings file is looked for up to here
     (tmp_path / "refs.bib").write_text(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bib2pubs.errors import Bib2PubsError
+from bib2pubs import Bib2PubsError
 from bib2pubs.write.files import write_file
 from tests.conftest import REFS
 
