@@ -12,6 +12,8 @@ The names below are imported when first used, so that ``import bib2pubs``
 imported here.
 """
 
+import sys as _sys  # built in, loaded with the interpreter: costs nothing
+
 from bib2pubs.version import __version__
 
 # Not typing.TYPE_CHECKING: importing typing would double the time
@@ -78,9 +80,17 @@ if not TYPE_CHECKING:  # type checkers see the imports above, and flag a misspel
         home = _HOMES.get(name)
         if home is None:
             raise AttributeError(f"module 'bib2pubs' has no attribute '{name}'")
+        # Each name's module loads when the name is first asked for, not with the package.
         value = getattr(__import__(home, fromlist=[name]), name)
         globals()[name] = value  # found directly from now on
         return value
 
     def __dir__() -> list[str]:
-        return sorted(__all__)
+        # The face and what every module has (__file__, __doc__…), and the
+        # subpackages loaded so far; not the helpers of this file.
+        shown = {
+            name
+            for name, value in globals().items()
+            if name.startswith("__") or (not name.startswith("_") and type(value) is type(_sys))
+        }
+        return sorted({*__all__, *shown})

@@ -74,6 +74,8 @@ class Outcome:
         if self.cut_short is not None:
             if isinstance(self.cut_short, KeyboardInterrupt):
                 return 130
+            if isinstance(self.cut_short, BrokenPipeError):  # the reader went away: as SIGPIPE ends a command
+                return 141
             return 1 if is_out_of_memory(self.cut_short) else 70
         return 0 if self.failure is None else self.failure.exit_code
 

@@ -27,7 +27,6 @@ from bib2pubs.read.bibtex import parse_sources
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.read.source import DEFAULT_LIMITS, Limits, Source, read_source
 from bib2pubs.rendering.formats import DEFAULT_TEMPLATES, FORMATS, user_template
-from bib2pubs.report.strict import strict_problems
 from bib2pubs.select import Selection, select
 from bib2pubs.venues.table import builtin_table, load_user_venues
 
@@ -123,6 +122,8 @@ def _build_listing(sources: Sequence[Source], options: Options) -> Listing:
     publications = read.publications
     diagnostics = [*read.diagnostics, *unmatched(read.highlights, publications)]
     if options.strict:
+        from bib2pubs.report.strict import strict_problems  # only --strict checks more
+
         diagnostics.extend(strict_problems(publications, table, options.selection.only_highlighted))
     if not options.keep_preprints:
         publications = merge_preprints(publications)

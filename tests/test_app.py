@@ -177,6 +177,7 @@ def test_options_from_the_command_line_words() -> None:
         (RuntimeError("a bug"), 70, "bib2pubs: error: internal error: RuntimeError('a bug')"),
         (KeyboardInterrupt(), 130, None),
         (MemoryError(), 1, "bib2pubs: error: out of memory listing"),
+        (BrokenPipeError(), 141, None),
     ],
 )
 def test_what_was_found_before_a_run_is_cut_short_is_still_said(

@@ -26,34 +26,81 @@ def _modules() -> dict[str, Path]:
     return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
-def _run_time_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+def _type_checking_only(tree: ast.AST) -> bool:
+    """Whether ``if TYPE_CHECKING:`` in this module never runs: the name is
+    typing's, or set to False and never to anything else."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign):
+            continue
+        names = {target.id for target in node.targets if isinstance(target, ast.Name)}
+        if "TYPE_CHECKING" in names and not (isinstance(node.value, ast.Constant) and node.value.value is False):
+            return False
+    return True
+
+
+def _run_time_nodes(tree: ast.AST, skip_type_checking: bool = True) -> Iterator[ast.AST]:
     """Every node of ``tree`` but those under ``if TYPE_CHECKING:``, which
     never runs."""
     for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+        if (
+            skip_type_checking
+            and isinstance(node, ast.If)
+            and isinstance(node.test, ast.Name)
+            and node.test.id == "TYPE_CHECKING"
+        ):
             for orelse in node.orelse:
                 yield orelse
-                yield from _run_time_nodes(orelse)
+                yield from _run_time_nodes(orelse, skip_type_checking)
             continue
         yield node
-        yield from _run_time_nodes(node)
+        yield from _run_time_nodes(node, skip_type_checking)
+
+
+def _dynamic_import(node: ast.AST) -> ast.expr | None:
+    """The module argument of a call to ``import_module`` or ``__import__``."""
+    if not isinstance(node, ast.Call):
+        return None
+    called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+    if called not in ("import_module", "__import__"):
+        return None
+    named = [keyword.value for keyword in node.keywords if keyword.arg == "name"]
+    return node.args[0] if node.args else (named[0] if named else None)
 
 
 def _by_name(node: ast.AST) -> str | None:
     """The module of ``import_module("…")`` or ``__import__("…")`` called with a constant."""
-    if not isinstance(node, ast.Call) or not node.args or not isinstance(node.args[0], ast.Constant):
-        return None
-    called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-    return str(node.args[0].value) if called in ("import_module", "__import__") else None
+    argument = _dynamic_import(node)
+    return str(argument.value) if isinstance(argument, ast.Constant) else None
+
+
+def _dotted(node: ast.AST) -> str | None:
+    """``bib2pubs.a.b`` of an attribute chain such as ``bib2pubs.a.b.c``."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name) and node.id == "bib2pubs" and parts:
+        return ".".join(["bib2pubs", *reversed(parts)])
+    return None
+
+
+def _face() -> dict[str, str]:
+    """The names ``bib2pubs`` itself offers, each with the module it comes from."""
+    import bib2pubs
+
+    return dict(bib2pubs._HOMES)
 
 
 def _imported(source: str, module: str, is_package: bool, modules: Iterable[str]) -> Iterator[tuple[str, int]]:
     """The package's modules that running ``source`` (the module ``module``)
     imports, anywhere in it, with the line; importing ``a.b.c`` runs
-    ``a`` and ``a.b`` too."""
+    ``a`` and ``a.b`` too, and a name of the face (``from bib2pubs import
+    load``) runs its home module."""
     known = set(modules)
+    face = _face()
     package = module if is_package else module.rpartition(".")[0]
-    for node in _run_time_nodes(ast.parse(source)):
+    tree = ast.parse(source)
+    for node in _run_time_nodes(tree, _type_checking_only(tree)):
         found: list[str] = []
         if isinstance(node, ast.Import):
             found = [alias.name for alias in node.names]
@@ -64,8 +111,12 @@ def _imported(source: str, module: str, is_package: bool, modules: Iterable[str]
             else:
                 origin = node.module or ""
             found = [origin, *(f"{origin}.{alias.name}" for alias in node.names)]
+            if origin == "bib2pubs":
+                found += [face[alias.name] for alias in node.names if alias.name in face]
         elif _by_name(node):
             found = [str(_by_name(node))]
+        elif _dotted(node):
+            found = [str(_dotted(node))]
         for name in found:
             parts = name.split(".")
             for end in range(1, len(parts) + 1):
@@ -145,6 +196,32 @@ def test_the_graph_sees_every_way_a_module_is_imported() -> None:
     assert found == {"p", "p.c", "p.d", "p.sub", "p.sub.e"}
     found = {target for target, _ in _imported(source, "p", True, modules)}
     assert found >= {"p.a", "p.b"}
+    # The face's names lead to their homes; a chain of attributes is an import; a
+    # TYPE_CHECKING of one's own that is true runs.
+    source = (
+        "import bib2pubs\n"
+        "from bib2pubs import load\n"
+        "TYPE_CHECKING = True\n"
+        "if TYPE_CHECKING:\n"
+        "    from bib2pubs.rendering import jinja\n"
+        "def f():\n"
+        "    return bib2pubs.report.stats.compute\n"
+    )
+    found = {target for target, _ in _imported(source, "bib2pubs.read.dates", False, graph)}
+    assert {"bib2pubs.pipeline", "bib2pubs.rendering.jinja", "bib2pubs.report.stats"} <= found
+
+
+def test_no_module_imports_by_a_name_it_computes() -> None:
+    # Such an import cannot be followed; only the face's own lazy loading
+    # (bib2pubs/__init__.py, whose homes the graph follows) may.
+    computed = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != PACKAGE / "__init__.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if _dynamic_import(node) is not None and _by_name(node) is None
+    ]
+    assert computed == []
 
 
 #: The stages in pipeline order: a module may import its own stage and the
@@ -197,15 +274,21 @@ def _function_level_imports(path: Path) -> Iterator[tuple[int, list[str]]]:
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         for node in ast.walk(function):
-            if isinstance(node, ast.Import | ast.ImportFrom):
+            if isinstance(node, ast.Import | ast.ImportFrom) or _dynamic_import(node) is not None:
                 yield node.lineno, lines[function.lineno - 1 : node.lineno]
 
 
+#: What tools read in a comment: it says nothing to a reader.
+_DIRECTIVE = re.compile(r"\b(noqa|type: ?ignore|pragma|pylint|fmt|isort|nosec|ruff|mypy)\b[^#]*", re.IGNORECASE)
+
+
 def _is_reason(comment: str) -> bool:
-    """A comment that says something: not only a linter's or a type
-    checker's instruction."""
-    words = re.sub(r"(noqa|type: ?ignore|pragma)(\[[^\]]*\]|: ?[\w, -]+)?", "", comment.lstrip("#"))
-    return bool(re.search(r"[A-Za-z]{3}", words))
+    """A comment that says something in words: not a tool's instruction,
+    a reminder, or code left commented out."""
+    text = _DIRECTIVE.sub("", comment.lstrip("#")).strip()
+    if re.match(r"(import|from)\s+[\w.]+", text) or re.match(r"(TODO|FIXME|XXX)\b", text):
+        return False
+    return len(re.findall(r"[A-Za-z]{2,}", text)) >= 2
 
 
 def _has_reason(block: list[str]) -> bool:
@@ -218,7 +301,10 @@ def _has_reason(block: list[str]) -> bool:
         stripped = previous.strip()
         if stripped.startswith("#"):
             return _is_reason(stripped)
-        if not (stripped.startswith(("import ", "from ")) or not stripped):
+        importing = (
+            stripped.startswith(("import ", "from ")) or "import_module(" in stripped or "__import__(" in stripped
+        )
+        if not (importing or not stripped):
             return False
     return False
 
@@ -229,6 +315,9 @@ def test_a_reason_is_more_than_a_linters_instruction() -> None:
     assert _has_reason(["def f():", "    import json  # only --stats writes JSON"])
     assert _has_reason(["def f():", "    # Only --stats writes JSON.", "    import json", "    import csv"])
     assert not _has_reason(["def f():", "    x = 1", "    import json"])
+    for silent in ("# pylint: disable=import-outside-toplevel", "# fmt: skip", "# isort: skip", "# nosec", "# TODO"):
+        assert not _has_reason(["def f():", f"    import json  {silent}"]), silent
+    assert not _has_reason(["def f():", "    # import csv", "    import json"])
 
 
 def test_every_function_level_import_says_why() -> None:
@@ -263,20 +352,9 @@ def _third_party_imports() -> set[str]:
                 found.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
                 found.add(node.module.split(".")[0])
-            elif _imports_by_name(node):  # importlib.import_module("pylatexenc.latex2text")
-                assert isinstance(node, ast.Call) and isinstance(node.args[0], ast.Constant)
-                found.add(str(node.args[0].value).split(".")[0])
+            elif _by_name(node):  # importlib.import_module("pylatexenc.latex2text"), __import__("…")
+                found.add(str(_by_name(node)).split(".")[0])
     return {name for name in found if name != "bib2pubs" and name not in sys.stdlib_module_names}
-
-
-def _imports_by_name(node: ast.AST) -> bool:
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "import_module"
-        and bool(node.args)
-        and isinstance(node.args[0], ast.Constant)
-    )
 
 
 def test_every_run_time_dependency_is_imported_and_every_import_declared() -> None:
@@ -296,16 +374,26 @@ def test_the_licence_file_matches_the_metadata() -> None:
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
 
 
-def test_the_readme_maps_every_subpackage() -> None:
+def _named(text: str) -> set[str]:
+    """The module names a piece of the README gives in backticks."""
+    return set(re.findall(r"`([a-z_]+)`", text))
+
+
+def test_the_readme_maps_every_module() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Layout") :]
     section = section[: section.find("\n## ", 1)] if "\n## " in section[1:] else section
-    subpackages = sorted(path.parent.name for path in PACKAGE.glob("*/__init__.py"))
+    folders = sorted(path for path in PACKAGE.rglob("*") if path.is_dir() and path.name != "__pycache__")
+    assert [folder for folder in folders if not (folder / "__init__.py").exists()] == [], "a folder that is no package"
+    subpackages = sorted(folder.name for folder in PACKAGE.iterdir() if (folder / "__init__.py").exists())
     for name in subpackages:
         (row,) = [line for line in section.splitlines() if line.startswith(f"| `bib2pubs/{name}/` |")]
-        for module in sorted(path.stem for path in (PACKAGE / name).glob("*.py") if path.stem != "__init__"):
-            assert f"`{module}`" in row, f"the README's layout does not name bib2pubs/{name}/{module}.py"
-    for module in sorted(path.stem for path in PACKAGE.glob("*.py") if not path.stem.startswith("__")):
-        assert f"`{module}`" in section, f"the README's layout does not name bib2pubs/{module}.py"
+        modules = {path.stem for path in (PACKAGE / name).rglob("*.py")} - {"__init__"}
+        assert modules - _named(row) == set(), f"the README's row of bib2pubs/{name}/ leaves these out"
+        assert _named(row) - modules == set(), f"the README's row of bib2pubs/{name}/ names modules it does not hold"
+    top = section[section.index("At the top:") :].split("\n\n")[0]
+    modules = {path.stem for path in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
+    assert modules - _named(top) == set(), "the README's layout leaves these top-level modules out"
+    assert _named(top) - modules == set(), "the README's layout names top-level modules that do not exist"
     for name in re.findall(r"`bib2pubs/(\w+)/`", section):
         assert name in subpackages, f"the README's layout names bib2pubs/{name}/, which does not exist"

@@ -4,6 +4,7 @@ caller."""
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 import warnings
@@ -74,6 +75,10 @@ def test_every_name_of_the_face_is_reachable() -> None:
         assert getattr(bib2pubs, name) is not None
         assert name in dir(bib2pubs)
     assert sorted(bib2pubs.__all__) == sorted([*bib2pubs._HOMES, "__version__"])
+    # A subpackage loaded shows, as any module's attributes do; the file's helpers do not.
+    importlib.import_module("bib2pubs.cli")
+    shown = dir(bib2pubs)
+    assert {"__file__", "__doc__", "cli"} <= set(shown) and not {"_HOMES", "TYPE_CHECKING", "_sys"} & set(shown)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         bib2pubs.nothing  # type: ignore[attr-defined]  # noqa: B018
 

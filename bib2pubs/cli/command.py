@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from bib2pubs.cli import watch as polling
 from bib2pubs.cli.configured import ARGUMENTS, CONFIG_PATH, ConfiguredCommand
 from bib2pubs.cli.options import EPILOG, command_options
 from bib2pubs.errors import Bib2PubsError, is_out_of_memory
@@ -160,6 +159,8 @@ def _watch(bibfiles: Sequence[str], options: Options, request: app.Request) -> N
             raise BrokenPipeError
 
     click.echo(f"bib2pubs: watching {len(paths)} file{'' if len(paths) == 1 else 's'}; Ctrl-C stops", err=True)
+    from bib2pubs.cli import watch as polling  # only --watch polls
+
     polling.watch(paths, run_once)
 
 

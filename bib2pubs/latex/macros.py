@@ -295,6 +295,7 @@ def pylatexenc_symbols() -> dict[str, str]:
     then prints as its name, which loses nothing.
     """
     try:
+        # pylatexenc's tables take longer to load than a small run takes: only an unknown macro needs them.
         text_db = importlib.import_module("pylatexenc.latex2text")
         walker_db = importlib.import_module("pylatexenc.latexwalker")
         walker = walker_db.get_default_latex_context_db()
