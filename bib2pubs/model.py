@@ -97,6 +97,34 @@ class Venue:
 
 
 @dataclass(frozen=True, slots=True)
+class Locators:
+    """Where in its venue a work is found, and who published it: the
+    entry's ``volume``, ``number`` (or ``issue``), ``pages`` (a range with an
+    en dash), ``chapter``, ``edition``, ``series``, ``publisher`` and the
+    publisher's place (``address``, or biblatex's ``location``)."""
+
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
+    chapter: str = ""
+    edition: str = ""
+    series: str = ""
+    publisher: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Identifiers:
+    """The work's identifiers as text: a DOI without its resolver
+    (``10.1145/…``), an arXiv id, ISBN and ISSN as written."""
+
+    doi: str = ""
+    arxiv: str = ""
+    isbn: str = ""
+    issn: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Publication:
     """One entry, normalized and ready for any template."""
 
@@ -119,6 +147,18 @@ class Publication:
     #: The entry's fields as read (macros expanded, cross-references
     #: applied), for BibTeX output; None unless the run asks to keep them.
     fields: Mapping[str, str] | None = None
+    locators: Locators = Locators()
+    identifiers: Identifiers = Identifiers()
+    abstract: str = ""
+    #: The entry's ``keywords``, split on commas and semicolons.
+    keywords: tuple[str, ...] = ()
+    #: al-folio's ``award`` (what the award was) and ``award_name`` (its
+    #: button's label), and ``preview``, the file name of an image.
+    award: str = ""
+    award_name: str = ""
+    preview: str = ""
+    #: ``language``, or biblatex's ``langid``, as written ("english").
+    language: str = ""
 
     @property
     def marks(self) -> frozenset[str]:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from bib2pubs.details import keyword_list, read_identifiers, read_locators, read_preview, text_of
 from bib2pubs.errors import is_out_of_memory
 from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.model import Diagnostic, Publication
@@ -157,6 +158,9 @@ def normalize_entry(
         diagnostics.append(
             Diagnostic(entry.file, line, entry.key, "warning", f"venueurl with a '{scheme}:' target dropped")
         )
+    preview, preview_problems = read_preview(entry)
+    diagnostics.extend(preview_problems)
+    fields = entry.fields
     title = latex_to_text(entry.get("title"))
     if not title:
         diagnostics.append(Diagnostic(entry.file, entry.line, entry.key, "warning", "entry has no title"))
@@ -177,5 +181,13 @@ def normalize_entry(
         note=latex_to_text(entry.get("note")),
         file=entry.file,
         line=entry.line,
+        locators=read_locators(fields, venue.location),
+        identifiers=read_identifiers(fields),
+        abstract=text_of(fields, "abstract"),
+        keywords=keyword_list(text_of(fields, "keywords")) if "keywords" in fields else (),
+        award=text_of(fields, "award"),
+        award_name=text_of(fields, "award_name"),
+        preview=preview,
+        language=text_of(fields, "language", "langid"),
     )
     return publication, diagnostics

@@ -232,7 +232,7 @@ STAGES = (
     ("read",),
     ("names",),
     ("venues",),
-    ("normalize", "preprints", "select"),
+    ("details", "normalize", "preprints", "select"),
     ("rendering",),
     ("write",),
     ("report",),

@@ -83,9 +83,14 @@ def unsafe_scheme(url: str) -> str | None:
     return None
 
 
+def doi_name(value: str) -> str:
+    """``10.1145/x``, ``doi:10.1145/x`` or a doi.org URL as the DOI itself."""
+    return _DOI_PREFIX.sub("", clean_url(value))
+
+
 def doi_url(value: str) -> str:
     """``10.1145/x``, ``doi:10.1145/x`` or a doi.org URL as a doi.org URL."""
-    doi = _DOI_PREFIX.sub("", clean_url(value))
+    doi = doi_name(value)
     return f"https://doi.org/{doi}" if doi else ""
 
 

@@ -1,11 +1,21 @@
-"""The Listing as JSON: the normalized model, every key present."""
+"""The Listing as JSON: the normalized model, every key present.
+
+Its shape is described by ``listing.schema.json`` beside this module; a
+change to the shape bumps ``VERSION``, which the JSON carries at its top.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
 from bib2pubs.model import Diagnostic, Listing, Person, Publication
+
+#: The version of the JSON's shape: 2 added ``version``, ``locators``,
+#: ``identifiers``, ``abstract``, ``keywords``, ``award``, ``award_name``,
+#: ``preview`` and ``language``.
+VERSION = 2
 
 
 def person_dict(person: Person) -> dict[str, Any]:
@@ -41,7 +51,15 @@ def publication_dict(publication: Publication) -> dict[str, Any]:
             "dates": venue.dates,
         },
         "links": dict(publication.links),
+        "locators": asdict(publication.locators),
+        "identifiers": asdict(publication.identifiers),
         "note": publication.note,
+        "abstract": publication.abstract,
+        "keywords": list(publication.keywords),
+        "award": publication.award,
+        "award_name": publication.award_name,
+        "preview": publication.preview,
+        "language": publication.language,
         "hidden": publication.hidden,
         "selected": publication.selected,
         "source": {"file": publication.file, "line": publication.line},
@@ -61,6 +79,7 @@ def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
 def listing_dict(listing: Listing) -> dict[str, Any]:
     """The listing as plain JSON-ready data."""
     return {
+        "version": VERSION,
         "groups": [
             {"title": group.title, "entries": [publication_dict(entry) for entry in group.entries]}
             for group in listing.groups

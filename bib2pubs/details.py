@@ -1,0 +1,123 @@
+"""What an entry says about a work beyond its title, people and venue:
+where in the venue it is (volume, pages…), who published it, its
+identifiers, abstract, keywords, al-folio's award and preview image, and
+its language. Every value is LaTeX decoded; an absent field is "" or ().
+
+Most entries lack most of these fields, so each is decoded only when
+present: a large file pays for what it holds, not for the list below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.model import Diagnostic, Identifiers, Locators
+from bib2pubs.read.bibtex import RawEntry
+from bib2pubs.read.links import arxiv_id, clean_url, doi_name, unsafe_scheme
+
+_LOCATOR_FIELDS = frozenset(
+    {"volume", "number", "issue", "pages", "chapter", "edition", "series", "publisher", "address", "location"}
+)
+_IDENTIFIER_FIELDS = frozenset({"doi", "arxiv", "eprint", "isbn", "issn"})
+_NO_LOCATORS = Locators()
+_NO_IDENTIFIERS = Identifiers()
+
+# A page as written: "123", "e1234", "S12", "A3b", or a roman numeral.
+_PAGE = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?|[ivxlcdm]+|[IVXLCDM]+)"
+# Two pages joined by a hyphen (or two, or three: BibTeX's dashes), a dash
+# or a minus sign, blanks around it or not; not inside a longer word.
+_RANGE = re.compile(rf"(?<![\w\-–—])({_PAGE})\s*(?:-{{1,3}}|[‐‑‒–—−])\s*({_PAGE})(?![\w\-–—])")
+_DASHES = frozenset("-‐‑‒–—−")
+_KEYWORD_SEPARATOR = re.compile(r"[,;]")
+_LEADING = re.compile(r"^[\s,;:]+")
+# al-folio's demo and Google Scholar end values with a comma ("Courier
+# Corporation,"), as if the field list went on inside the braces.
+_TRAILING = " ,;:"
+# Two page numbers and BibTeX's dash, as most pages fields are written.
+_DIGITS_RANGE = re.compile(r"\s*(\d+)\s*-{1,3}\s*(\d+)\s*")
+
+
+def text_of(fields: Mapping[str, str], *names: str) -> str:
+    """The first of ``names`` the entry has, decoded; "" when it has none."""
+    for name in names:
+        if name in fields:
+            return latex_to_text(fields[name])
+    return ""
+
+
+def page_range(text: str) -> str:
+    """Page ranges with an en dash ("123--130", "123-130" and "123 – 130"
+    are "123–130"); a single page, an article number or free text as is."""
+    if _DASHES.isdisjoint(text):
+        return text
+    return _RANGE.sub(r"\1–\2", text)
+
+
+def keyword_list(text: str) -> tuple[str, ...]:
+    """Keywords split on commas and semicolons, trimmed, empties dropped."""
+    return tuple(word for word in map(str.strip, _KEYWORD_SEPARATOR.split(text)) if word)
+
+
+def _locator(value: str) -> str:
+    return latex_to_text(value).rstrip(_TRAILING)
+
+
+def _pages(value: str) -> str:
+    plain = _DIGITS_RANGE.fullmatch(value)
+    if plain:  # most pages fields: nothing to decode
+        return f"{plain.group(1)}–{plain.group(2)}"
+    return page_range(_locator(value))
+
+
+def read_locators(fields: Mapping[str, str], event_place: str) -> Locators:
+    """Volume, number, pages… and the publisher's place: ``address``, or
+    biblatex's ``location`` unless the venue shows it as the event's place
+    (``event_place``, from ``venues.classify``)."""
+    present = _LOCATOR_FIELDS.intersection(fields)
+    if not present:
+        return _NO_LOCATORS
+    # Only the fields the entry has are decoded: most have three or four.
+    found = {name: _locator(fields[name]) for name in present if name != "pages"}
+    address = found.get("address", "")
+    if not address and "location" in found:
+        location = _LEADING.sub("", found["location"])
+        address = "" if event_place and location == event_place else location
+    return Locators(
+        volume=found.get("volume", ""),
+        number=found.get("number") or found.get("issue", ""),
+        pages=_pages(fields["pages"]) if "pages" in fields else "",
+        chapter=found.get("chapter", ""),
+        edition=found.get("edition", ""),
+        series=found.get("series", ""),
+        publisher=found.get("publisher", ""),
+        address=address,
+    )
+
+
+def read_identifiers(fields: Mapping[str, str]) -> Identifiers:
+    """DOI (without its resolver), arXiv id (the one the arXiv link uses),
+    ISBN and ISSN."""
+    if _IDENTIFIER_FIELDS.isdisjoint(fields):
+        return _NO_IDENTIFIERS
+    return Identifiers(
+        doi=doi_name(fields["doi"]) if "doi" in fields else "",
+        arxiv=arxiv_id(fields) if "arxiv" in fields or "eprint" in fields else "",
+        isbn=text_of(fields, "isbn"),
+        issn=text_of(fields, "issn"),
+    )
+
+
+def read_preview(entry: RawEntry) -> tuple[str, list[Diagnostic]]:
+    """al-folio's ``preview``, an image's file name or URL; one a page must
+    not load (``javascript:``, ``data:``…) is dropped with a warning."""
+    if "preview" not in entry.fields:
+        return "", []
+    preview = clean_url(entry.fields["preview"])
+    scheme = unsafe_scheme(preview)
+    if scheme is None:
+        return preview, []
+    line = entry.field_lines.get("preview", entry.line)
+    message = f"preview with a '{scheme}:' target dropped"
+    return "", [Diagnostic(entry.file, line, entry.key or None, "warning", message)]
