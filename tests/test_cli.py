@@ -86,7 +86,8 @@ def test_json_model_has_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke("refs.bib", "-H", "Chao Jin", "--format", "json")
     assert result.exit_code == 0
     model = json.loads(result.stdout)
-    assert set(model) == {"groups", "diagnostics"}
+    assert set(model) == {"version", "groups", "diagnostics"}
+    assert model["version"] == 2
     assert [group["title"] for group in model["groups"]] == ["2025", "2024", "2023", "2022"]
     entry = model["groups"][1]["entries"][2]
     assert entry["key"] == "zhang2024jolteon"
@@ -106,6 +107,8 @@ def test_json_model_has_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
         "pdf": "/files/papers/NSDI24-Jolteon.pdf",
         "slides": "/files/slides/NSDI24-Jolteon-slides.pdf",
     }
+    assert entry["locators"]["publisher"] == "USENIX Association"
+    assert entry["identifiers"] == {"doi": "", "arxiv": "", "isbn": "", "issn": ""}
     me = entry["authors"][1]
     assert me == {
         "first": "Chao",
