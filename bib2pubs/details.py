@@ -28,9 +28,8 @@ _NO_IDENTIFIERS = Identifiers()
 _PAGE = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?|[ivxlcdm]+|[IVXLCDM]+)"
 # Two pages joined by a hyphen (or two, or three: BibTeX's dashes), a dash
 # or a minus sign, blanks around it or not; not inside a longer word.
-_RANGE = re.compile(rf"(?<![\w\-–—])({_PAGE})\s*(?:-{{1,3}}|[‐‑‒–—−])\s*({_PAGE})(?![\w\-–—])")
+_RANGE = re.compile(rf"(?<![\w\-–—/])({_PAGE})\s*(?:-{{1,3}}|[‐‑‒–—−])\s*({_PAGE})(?![\w\-–—/])")
 _DASHES = frozenset("-‐‑‒–—−")
-_KEYWORD_SEPARATOR = re.compile(r"[,;]")
 _LEADING = re.compile(r"^[\s,;:]+")
 # al-folio's demo and Google Scholar end values with a comma ("Courier
 # Corporation,"), as if the field list went on inside the braces.
@@ -40,10 +39,12 @@ _DIGITS_RANGE = re.compile(r"\s*(\d+)\s*-{1,3}\s*(\d+)\s*")
 
 
 def text_of(fields: Mapping[str, str], *names: str) -> str:
-    """The first of ``names`` the entry has, decoded; "" when it has none."""
+    """The first of ``names`` the entry gives a value, decoded; "" when
+    none does (an empty ``language = {}`` leaves ``langid`` its say)."""
     for name in names:
-        if name in fields:
-            return latex_to_text(fields[name])
+        text = latex_to_text(fields[name]) if name in fields else ""
+        if text:
+            return text
     return ""
 
 
@@ -55,9 +56,21 @@ def page_range(text: str) -> str:
     return _RANGE.sub(r"\1–\2", text)
 
 
-def keyword_list(text: str) -> tuple[str, ...]:
-    """Keywords split on commas and semicolons, trimmed, empties dropped."""
-    return tuple(word for word in map(str.strip, _KEYWORD_SEPARATOR.split(text)) if word)
+def keyword_list(value: str) -> tuple[str, ...]:
+    """The keywords of a ``keywords`` field as written: split on the
+    commas and semicolons outside braces (``{LaTeX, and} more`` is one, as
+    biblatex reads it), each decoded and trimmed, empties dropped."""
+    words, depth, start = [], 0, 0
+    for index, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char in ",;" and depth == 0:
+            words.append(value[start:index])
+            start = index + 1
+    words.append(value[start:])
+    return tuple(word for word in (latex_to_text(word).strip() for word in words) if word)
 
 
 def _locator(value: str) -> str:
@@ -96,17 +109,28 @@ def read_locators(fields: Mapping[str, str], event_place: str) -> Locators:
     )
 
 
-def read_identifiers(fields: Mapping[str, str]) -> Identifiers:
+def read_identifiers(entry: RawEntry) -> tuple[Identifiers, list[Diagnostic]]:
     """DOI (without its resolver), arXiv id (the one the arXiv link uses),
-    ISBN and ISSN."""
+    ISBN and ISSN. An identifier is text, but a template may make a link of
+    it: a DOI or arXiv id a browser would run (``javascript:…``) is dropped
+    with a warning."""
+    fields = entry.fields
     if _IDENTIFIER_FIELDS.isdisjoint(fields):
-        return _NO_IDENTIFIERS
-    return Identifiers(
-        doi=doi_name(fields["doi"]) if "doi" in fields else "",
-        arxiv=arxiv_id(fields) if "arxiv" in fields or "eprint" in fields else "",
-        isbn=text_of(fields, "isbn"),
-        issn=text_of(fields, "issn"),
-    )
+        return _NO_IDENTIFIERS, []
+    found = {
+        "doi": doi_name(fields["doi"]) if "doi" in fields else "",
+        "arxiv": arxiv_id(fields) if "arxiv" in fields or "eprint" in fields else "",
+    }
+    problems = []
+    for name, value in found.items():
+        scheme = unsafe_scheme(value)
+        if scheme is not None:
+            found[name] = ""
+            line = entry.field_lines.get(name, entry.line)
+            message = f"{name} with a '{scheme}:' target dropped"
+            problems.append(Diagnostic(entry.file, line, entry.key or None, "warning", message))
+    identifiers = Identifiers(found["doi"], found["arxiv"], text_of(fields, "isbn"), text_of(fields, "issn"))
+    return identifiers, problems
 
 
 def read_preview(entry: RawEntry) -> tuple[str, list[Diagnostic]]:

@@ -159,7 +159,8 @@ def normalize_entry(
             Diagnostic(entry.file, line, entry.key, "warning", f"venueurl with a '{scheme}:' target dropped")
         )
     preview, preview_problems = read_preview(entry)
-    diagnostics.extend(preview_problems)
+    identifiers, identifier_problems = read_identifiers(entry)
+    diagnostics.extend([*identifier_problems, *preview_problems])
     fields = entry.fields
     title = latex_to_text(entry.get("title"))
     if not title:
@@ -182,9 +183,9 @@ def normalize_entry(
         file=entry.file,
         line=entry.line,
         locators=read_locators(fields, venue.location),
-        identifiers=read_identifiers(fields),
+        identifiers=identifiers,
         abstract=text_of(fields, "abstract"),
-        keywords=keyword_list(text_of(fields, "keywords")) if "keywords" in fields else (),
+        keywords=keyword_list(fields["keywords"]) if "keywords" in fields else (),
         award=text_of(fields, "award"),
         award_name=text_of(fields, "award_name"),
         preview=preview,

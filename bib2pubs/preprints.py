@@ -61,9 +61,24 @@ def merge_preprints(publications: Sequence[Publication]) -> list[Publication]:
         for kind, url in preprint.links.items():
             if url and not links.get(kind):
                 links[kind] = url
-        merged[target] = replace(merged[target], links=_in_page_order(links))
+        merged[target] = _with_what_it_lacks(replace(merged[target], links=_in_page_order(links)), preprint)
         gone.add(index)
     return [publication for index, publication in enumerate(merged) if index not in gone]
+
+
+def _with_what_it_lacks(published: Publication, preprint: Publication) -> Publication:
+    """The published version with what only its preprint says: the arXiv
+    id, the abstract, keywords and preview image (nothing it has is replaced)."""
+    ids = published.identifiers
+    if not ids.arxiv and preprint.identifiers.arxiv:
+        ids = replace(ids, arxiv=preprint.identifiers.arxiv)
+    return replace(
+        published,
+        identifiers=ids,
+        abstract=published.abstract or preprint.abstract,
+        keywords=published.keywords or preprint.keywords,
+        preview=published.preview or preprint.preview,
+    )
 
 
 def _in_page_order(links: dict[str, str]) -> dict[str, str]:

@@ -162,6 +162,7 @@ def test_details_of_each_entry(publications: dict[str, Publication], key: str) -
         ("42", "42"),
         ("123+", "123+"),
         ("", ""),
+        ("10.1145/3-4", "10.1145/3-4"),  # not pages: a DOI pasted in
     ],
 )
 def test_page_ranges(written: str, shown: str) -> None:
@@ -170,6 +171,11 @@ def test_page_ranges(written: str, shown: str) -> None:
 
 def test_keywords_drop_empty_pieces() -> None:
     assert keyword_list(" a ;; b,, ,c; ") == ("a", "b", "c")
+
+
+def test_a_comma_in_braces_stays_in_its_keyword() -> None:
+    # As biblatex reads the field: braces keep a separator inside one keyword.
+    assert keyword_list("{LaTeX, and} more; {a;b}, \\'{e}t\\'{e}") == ("LaTeX, and more", "a;b", "été")
 
 
 def _entry(**fields: str) -> RawEntry:
@@ -198,3 +204,50 @@ def test_langid_stands_for_language_and_language_wins() -> None:
     both, _ = normalize_entry(_entry(title="T", language="German", langid="ngerman"), ())
     alone, _ = normalize_entry(_entry(title="T", langid="ngerman"), ())
     assert (both.language, alone.language) == ("German", "ngerman")
+    empty, _ = normalize_entry(_entry(title="T", language="", langid="ngerman"), ())
+    assert empty.language == "ngerman"  # an empty field leaves the other its say
+
+
+@pytest.mark.parametrize(
+    ("fields", "doi", "arxiv"),
+    [
+        ({"doi": "DOI: 10.1/x"}, "10.1/x", ""),
+        ({"doi": "https://www.doi.org/10.1/x"}, "10.1/x", ""),
+        ({"arxiv": "arXiv: 2101.00001"}, "", "2101.00001"),
+        ({"eprint": "arXiv:2101.00001", "archiveprefix": "arXiv"}, "", "2101.00001"),
+    ],
+)
+def test_identifiers_lose_their_prefix_and_blank(fields: dict[str, str], doi: str, arxiv: str) -> None:
+    publication, problems = normalize_entry(_entry(title="T", **fields), ())
+    assert (publication.identifiers.doi, publication.identifiers.arxiv) == (doi, arxiv)
+    assert problems == []
+
+
+def test_an_identifier_a_browser_would_run_is_dropped() -> None:
+    publication, problems = normalize_entry(_entry(title="T", doi="javascript:alert(1)", arxiv="data:x"), ())
+    assert publication.identifiers == Identifiers()
+    assert [problem.message for problem in problems] == [
+        "doi with a 'javascript:' target dropped",
+        "arxiv with a 'data:' target dropped",
+    ]
+
+
+def test_a_merged_preprint_leaves_what_only_it_says(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    title = "title = {Serving Large Language Models Fast on Many Small Machines}, author = {Jin, Chao}"
+    bib.write_text(
+        "@article{pre, " + title + ", journal = {arXiv}, year = 2021,"
+        " eprint = {2101.00001}, archiveprefix = {arXiv}, abstract = {We go fast.}, keywords = {speed},"
+        " preview = {fast.png}}\n"
+        "@inproceedings{pub, " + title + ", booktitle = {NSDI}, year = 2022}\n",
+        encoding="utf-8",
+    )
+    (group,) = bib2pubs.load(bib).groups
+    (merged,) = group.entries
+    assert merged.key == "pub"
+    assert (merged.identifiers.arxiv, merged.abstract, merged.keywords, merged.preview) == (
+        "2101.00001",
+        "We go fast.",
+        ("speed",),
+        "fast.png",
+    )

@@ -43,8 +43,9 @@ _WEB_LINK = re.compile(r"https?:", re.I)
 _URL_WRAPPER = lazy(r"^\\(?:url|href)\s*\{(.*?)\}", re.S)
 _TEX_ESCAPE = lazy(r"\\([_%&#~$])")
 _ARXIV_ID = lazy(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
-_DOI_PREFIX = lazy(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
-_ARXIV_PREFIX = re.compile(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", re.I)
+# After clean_url, a blank is "%20": "DOI: 10.1/x" must still be "10.1/x".
+_DOI_PREFIX = lazy(r"^(?:https?://(?:(?:dx|www)\.)?doi\.org/|doi:(?:\s|%20)*)", re.I)
+_ARXIV_PREFIX = re.compile(r"^(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arxiv:(?:\s|%20)*)", re.I)
 
 
 def clean_url(value: str) -> str:
