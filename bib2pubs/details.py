@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.model import Diagnostic, Identifiers, Locators
 from bib2pubs.read.bibtex import RawEntry
-from bib2pubs.read.links import arxiv_id, clean_url, doi_name, unsafe_scheme
+from bib2pubs.read.links import arxiv_id, clean_url, doi_name, dropped_target
+from bib2pubs.read.scanner import split_outside_braces
 
 _LOCATOR_FIELDS = frozenset(
     {"volume", "number", "issue", "pages", "chapter", "edition", "series", "publisher", "address", "location"}
@@ -60,17 +61,8 @@ def keyword_list(value: str) -> tuple[str, ...]:
     """The keywords of a ``keywords`` field as written: split on the
     commas and semicolons outside braces (``{LaTeX, and} more`` is one, as
     biblatex reads it), each decoded and trimmed, empties dropped."""
-    words, depth, start = [], 0, 0
-    for index, char in enumerate(value):
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-        elif char in ",;" and depth == 0:
-            words.append(value[start:index])
-            start = index + 1
-    words.append(value[start:])
-    return tuple(word for word in (latex_to_text(word).strip() for word in words) if word)
+    words = (latex_to_text(word).strip() for word in split_outside_braces(value, ",;"))
+    return tuple(word for word in words if word)
 
 
 def _locator(value: str) -> str:
@@ -118,18 +110,16 @@ def read_identifiers(entry: RawEntry) -> tuple[Identifiers, list[Diagnostic]]:
     if _IDENTIFIER_FIELDS.isdisjoint(fields):
         return _NO_IDENTIFIERS, []
     found = {
-        "doi": doi_name(fields["doi"]) if "doi" in fields else "",
-        "arxiv": arxiv_id(fields) if "arxiv" in fields or "eprint" in fields else "",
+        "doi": ("doi", doi_name(fields["doi"]) if "doi" in fields else ""),
+        "arxiv": ("arxiv" if "arxiv" in fields else "eprint", arxiv_id(fields)),
     }
     problems = []
-    for name, value in found.items():
-        scheme = unsafe_scheme(value)
-        if scheme is not None:
-            found[name] = ""
-            line = entry.field_lines.get(name, entry.line)
-            message = f"{name} with a '{scheme}:' target dropped"
-            problems.append(Diagnostic(entry.file, line, entry.key or None, "warning", message))
-    identifiers = Identifiers(found["doi"], found["arxiv"], text_of(fields, "isbn"), text_of(fields, "issn"))
+    for name, (field, value) in found.items():
+        dropped = dropped_target(entry, field, value, name)
+        if dropped is not None:
+            found[name] = (field, "")
+            problems.append(dropped)
+    identifiers = Identifiers(found["doi"][1], found["arxiv"][1], text_of(fields, "isbn"), text_of(fields, "issn"))
     return identifiers, problems
 
 
@@ -139,9 +129,5 @@ def read_preview(entry: RawEntry) -> tuple[str, list[Diagnostic]]:
     if "preview" not in entry.fields:
         return "", []
     preview = clean_url(entry.fields["preview"])
-    scheme = unsafe_scheme(preview)
-    if scheme is None:
-        return preview, []
-    line = entry.field_lines.get("preview", entry.line)
-    message = f"preview with a '{scheme}:' target dropped"
-    return "", [Diagnostic(entry.file, line, entry.key or None, "warning", message)]
+    dropped = dropped_target(entry, "preview", preview, "preview")
+    return (preview, []) if dropped is None else ("", [dropped])

@@ -18,7 +18,7 @@ from bib2pubs.names.people import clean_name, parse_people
 from bib2pubs.parallel import jobs, split_map
 from bib2pubs.read.bibtex import RawEntry
 from bib2pubs.read.dates import parse_iso_date, parse_month, parse_year
-from bib2pubs.read.links import extract_links, unsafe_scheme
+from bib2pubs.read.links import dropped_target, extract_links
 from bib2pubs.venues.classify import classify, extract_venue
 from bib2pubs.venues.table import VenueTable
 
@@ -151,13 +151,10 @@ def normalize_entry(
     links, link_problems = extract_links(entry)
     diagnostics.extend(link_problems)
     venue, kind = extract_venue(kind, entry.type, entry.fields, year, venues)
-    scheme = unsafe_scheme(venue.url)
-    if scheme is not None:
+    dropped = dropped_target(entry, "venueurl", venue.url, "venueurl")
+    if dropped is not None:
         venue = replace(venue, url="")
-        line = entry.field_lines.get("venueurl", entry.line)
-        diagnostics.append(
-            Diagnostic(entry.file, line, entry.key, "warning", f"venueurl with a '{scheme}:' target dropped")
-        )
+        diagnostics.append(dropped)
     preview, preview_problems = read_preview(entry)
     identifiers, identifier_problems = read_identifiers(entry)
     diagnostics.extend([*identifier_problems, *preview_problems])

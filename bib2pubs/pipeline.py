@@ -29,6 +29,7 @@ from bib2pubs.read.source import DEFAULT_LIMITS, Limits, Source, read_source
 from bib2pubs.rendering.formats import DEFAULT_TEMPLATES, FORMATS, user_template
 from bib2pubs.select import Selection, select
 from bib2pubs.venues.table import builtin_table, load_user_venues
+from bib2pubs.write.files import same_file
 
 if TYPE_CHECKING:
     from bib2pubs.rendering.jinja import Template
@@ -73,7 +74,7 @@ def read_sources(
     diagnostics: list[Diagnostic] = []
     seen: list[str] = []
     for path in paths:
-        if path != "-" and any(_same_file(path, other) for other in seen):
+        if path != "-" and any(same_file(path, other) for other in seen):
             diagnostics.append(Diagnostic("", None, None, "warning", f"{path} is given twice; read once"))
             continue
         seen.append(path)
@@ -81,13 +82,6 @@ def read_sources(
         sources.append(source)
         diagnostics.extend(problems)
     return sources, diagnostics
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 @contextmanager

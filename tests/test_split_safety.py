@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bib2pubs.rendering.page_names import MANIFEST
+from bib2pubs.rendering.page_names import MANIFEST, NAME_BYTES
 from bib2pubs.write.files import temporary_name
 from bib2pubs.write.folder import LOCK, Folder
 from bib2pubs.write.sync import sync
@@ -201,6 +201,8 @@ def test_long_keys_get_shortened_names_and_a_warning(template: str, write_bib, t
     assert len(record) == pages and f"{folder}: {pages} written, 0 unchanged" in said
     for name in record:  # each part leaves room for the temporary name of an atomic write
         assert all(len(temporary_name(part).encode("utf-8")) <= 255 for part in name.split("/"))
+    # page_names counts on the atomic write's temporary name being 18 bytes longer.
+    assert len(temporary_name("").encode("utf-8")) == 255 - NAME_BYTES == 18
     year = "{}-" if template == "academicpages-item" else ""
     long_names = {name.split("/")[0] for name in record if "kkk" in name}  # LONG and LONG_TOO apart
     assert len(long_names) == 2 and all(name.startswith(year.format(2020) + "k" * 150) for name in long_names)

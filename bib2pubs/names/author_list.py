@@ -13,6 +13,7 @@ import re
 from bib2pubs.lazyre import lazy
 from bib2pubs.names.parts import split_persons
 from bib2pubs.names.people import braces_paired, clean_name
+from bib2pubs.read.scanner import split_outside_braces
 
 _INNER_GROUP = lazy(r"\{[^{}]*\}")
 _SUFFIX_WORD = lazy(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
@@ -66,7 +67,7 @@ def _comma_lists(field: str) -> tuple[str, int]:
         return field, 0
     names, count = [], 0
     for name in split_persons(field):
-        pieces = [piece.strip() for piece in _split_outside_braces(name, ",")]
+        pieces = [piece.strip() for piece in split_outside_braces(name, ",")]
         pieces = [piece for piece in pieces if piece]
         if len(pieces) >= 3 and all(len(piece.split()) >= 2 for piece in pieces):
             names.extend(pieces)
@@ -74,20 +75,6 @@ def _comma_lists(field: str) -> tuple[str, int]:
         else:
             names.append(name)
     return (" and ".join(names), count) if count else (field, 0)
-
-
-def _split_outside_braces(text: str, separator: str) -> list[str]:
-    pieces, depth, start = [], 0, 0
-    for index, char in enumerate(text):
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-        elif char == separator and depth == 0:
-            pieces.append(text[start:index])
-            start = index + 1
-    pieces.append(text[start:])
-    return pieces
 
 
 def _final_et_al(field: str) -> re.Match[str] | None:

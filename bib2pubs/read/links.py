@@ -84,6 +84,17 @@ def unsafe_scheme(url: str) -> str | None:
     return None
 
 
+def dropped_target(entry: RawEntry, field: str, value: str, what: str) -> Diagnostic | None:
+    """The warning for ``value``, read from ``field``, when it is a target
+    no page may carry (``unsafe_scheme``): the caller drops the value and
+    reports this. None for a safe value."""
+    scheme = unsafe_scheme(value)
+    if scheme is None:
+        return None
+    line = entry.field_lines.get(field, entry.line)
+    return Diagnostic(entry.file, line, entry.key or None, "warning", f"{what} with a '{scheme}:' target dropped")
+
+
 def doi_name(value: str) -> str:
     """``10.1145/x``, ``doi:10.1145/x`` or a doi.org URL as the DOI itself."""
     return _DOI_PREFIX.sub("", clean_url(value))
@@ -142,11 +153,9 @@ def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
         place = _place(url)
         if url and place in places:
             continue  # the same place as a link already listed
-        scheme = unsafe_scheme(url)
-        if scheme is not None:
-            line = entry.field_lines.get(source, entry.line)
-            message = f"{kind} link with a '{scheme}:' target dropped"
-            diagnostics.append(Diagnostic(entry.file, line, entry.key or None, "warning", message))
+        dropped = dropped_target(entry, source, url, f"{kind} link")
+        if dropped is not None:
+            diagnostics.append(dropped)
             continue
         links[kind] = url
         places.add(place)

@@ -219,3 +219,19 @@ def _comment_ends(text: str, start: int) -> dict[int, int]:
             while opened and opened[-1][0] > depth:
                 ends[opened.pop()[1]] = match.start()
     return ends
+
+
+def split_outside_braces(text: str, separators: str) -> list[str]:
+    """``text`` cut at each of ``separators`` that is outside braces, as
+    BibTeX groups text: "{Barnes, Noble}, Ltd" at "," is two pieces."""
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char in separators and depth == 0:
+            pieces.append(text[start:index])
+            start = index + 1
+    pieces.append(text[start:])
+    return pieces
