@@ -49,6 +49,9 @@ class Request:
     split_name: str | None = None
     prune: bool = False
     force: bool = False
+    #: ``--style``: a CSL style's name or file; ``--locale``: the words' language.
+    style: str | None = None
+    locale: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +147,16 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
         return Outcome(tuple(said))
     if chosen is None:
         return Outcome(tuple(said), preview=listing)
-    spec = RenderSpec(chosen, template, variables, request.max_authors, request.template_dirs, request.bibtex_dropped)
+    spec = RenderSpec(
+        chosen,
+        template,
+        variables,
+        request.max_authors,
+        request.template_dirs,
+        request.bibtex_dropped,
+        request.style,
+        request.locale,
+    )
     notes: list[Diagnostic] = []
     text = render(listing, spec, notes)
     said.extend(map(str, notes))

@@ -203,7 +203,10 @@ class RenderSpec:
     template; ``max_authors`` shortens author lists (JSON keeps every
     author); ``template_dirs`` are searched for a template by name before
     the built-ins; ``bibtex_dropped`` are the fields BibTeX leaves out
-    (``rendering.clean_bibtex.SITE_FIELDS`` when None). BibTeX, the format or
+    (``rendering.clean_bibtex.SITE_FIELDS`` when None); ``style`` a CSL
+    style (a shipped style's name or a ``.csl`` file's path) each entry is
+    cited in, None for bib2pubs' own lines; ``locale`` the language of the
+    fixed words (link labels, "Equal contribution"…). BibTeX, the format or
     a template's ``bibtex`` filter, is written from the entries' fields,
     which ``load`` keeps with ``Options(keep_fields=True)``.
     """
@@ -214,6 +217,8 @@ class RenderSpec:
     max_authors: int | None = None
     template_dirs: tuple[str, ...] = ()
     bibtex_dropped: frozenset[str] | None = None
+    style: str | None = None
+    locale: str = "en"
 
 
 class RenderWarning(UserWarning):

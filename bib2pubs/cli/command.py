@@ -108,6 +108,8 @@ def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
         split_name=params["split_name"],
         prune=params["prune"],
         force=params["force"],
+        style=params["style"],
+        locale=params["locale"],
     )
     return options, request
 

@@ -173,6 +173,19 @@ _DECLARED: list[Callable[[Any], Any]] = [
         metavar="DIR",
         help="A folder of your templates (NAME.md.j2…), searched before the built-ins; repeatable.",
     ),
+    click.option(
+        "--style",
+        metavar="NAME|FILE.csl",
+        help="Cite each entry in a CSL style: apa, ieee, acm-sig-proceedings, chicago-author-date, nature, "
+        "vancouver, or a .csl file.",
+    ),
+    click.option(
+        "--locale",
+        default="en",
+        show_default=True,
+        metavar="LANG",
+        help="The language of the fixed words (labels, notes, group titles): en, de, fr, es, zh, ja.",
+    ),
     click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A template variable, e.g. title=..."),
     click.option(
         "-o",
