@@ -266,6 +266,8 @@ def format_for(format_name: str | None, template: Template | None) -> str | None
     template_format = template.format
     if format_name == "json":
         raise UsageError("--format json prints the model; it takes no --template")
+    if format_name == "csl-json":
+        raise UsageError("--format csl-json prints the entries as CSL-JSON; it takes no --template")
     if format_name == "bibtex":
         raise UsageError("--format bibtex prints the entries; it takes no --template")
     if format_name and format_name != template_format:
@@ -280,6 +282,10 @@ def _rendered(
         from bib2pubs.rendering.json_model import to_json  # each format loads only what it needs
 
         return to_json(listing), []
+    if format_name == "csl-json":
+        from bib2pubs.rendering.csl_json import to_csl_json  # as above: json, and no markup library
+
+        return to_csl_json(listing), []
     if format_name == "bibtex":
         from bib2pubs.rendering.clean_bibtex import dropped_or_default, to_bibtex  # as above
 

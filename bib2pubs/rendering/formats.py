@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 
-#: Every output format; json is the model itself and bibtex the listed
-#: entries cleaned, the others are rendered.
-FORMATS = ("markdown", "html", "text", "latex", "json", "bibtex")
+#: Every output format; json is the model itself, csl-json the entries as
+#: CSL-JSON and bibtex the listed entries cleaned, the others are rendered.
+FORMATS = ("markdown", "html", "text", "latex", "json", "csl-json", "bibtex")
 
 #: A file suffix (of an output file, or of a template before ``.j2``) → format.
 SUFFIXES = {
@@ -19,6 +19,8 @@ SUFFIXES = {
     "text": "text",
     "tex": "latex",
     "json": "json",
+    # Two parts: refs.csl.json is CSL-JSON, a plain .json the model.
+    "csl.json": "csl-json",
     "bib": "bibtex",
 }
 
@@ -46,6 +48,8 @@ def format_of(file_name: str) -> str | None:
     parts = file_name.lower().split(".")
     if len(parts) >= 3 and parts[-1] == "j2":
         return SUFFIXES.get(parts[-2])
+    if len(parts) >= 3 and ".".join(parts[-2:]) in SUFFIXES:
+        return SUFFIXES[".".join(parts[-2:])]
     return SUFFIXES.get(parts[-1]) if len(parts) >= 2 else None
 
 
