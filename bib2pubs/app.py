@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError, is_out_of_memory
 from bib2pubs.model import Diagnostic, Listing
 from bib2pubs.pipeline import Options, RenderSpec, format_for, load, render
 from bib2pubs.rendering.formats import SUFFIXES, format_of
+from bib2pubs.rendering.words import localize, words_for
 from bib2pubs.write.files import check_file, same_file, write_file
 
 if TYPE_CHECKING:
@@ -49,9 +50,11 @@ class Request:
     split_name: str | None = None
     prune: bool = False
     force: bool = False
-    #: ``--style``: a CSL style's name or file; ``--locale``: the words' language.
+    #: ``--style``: a CSL style's name or file; ``--locale``: the words'
+    #: language; ``--word``: single words said otherwise.
     style: str | None = None
     locale: str = "en"
+    words: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,7 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
     if selection.titles and selection.group_by not in ("kind", "kind,year"):
         said.append("bib2pubs: warning: --group-title names sections of --group-by kind; ignored")
     variables = _parse_sets(request.sets)
+    words = words_for(request.locale, request.words)  # a wrong --locale or --word is said before reading
     chosen, template, to_file = _checked(bibfiles, options, request)
     # A template of the user's own may show any entry as BibTeX (the bibtex filter).
     if chosen in _SHOWS_FIELDS or request.template_dirs or (template is not None and not template.builtin):
@@ -143,10 +147,10 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
     if request.stats:
         return _stats(listing, chosen, to_file, request.check, said)
     if request.split is not None:
-        _split(bibfiles, listing, request, variables, said)
+        _split(bibfiles, localize(listing, words), request, variables, words, said)
         return Outcome(tuple(said))
     if chosen is None:
-        return Outcome(tuple(said), preview=listing)
+        return Outcome(tuple(said), preview=localize(listing, words))
     spec = RenderSpec(
         chosen,
         template,
@@ -156,6 +160,7 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
         request.bibtex_dropped,
         request.style,
         request.locale,
+        request.words,
     )
     notes: list[Diagnostic] = []
     text = render(listing, spec, notes)
@@ -317,7 +322,12 @@ _KEPT_GONE = "its entry is no longer listed, but it was changed since bib2pubs w
 
 
 def _split(
-    bibfiles: Sequence[str], listing: Listing, request: Request, variables: dict[str, str], said: list[str]
+    bibfiles: Sequence[str],
+    listing: Listing,
+    request: Request,
+    variables: dict[str, str],
+    words: Mapping[str, str],
+    said: list[str],
 ) -> None:
     """``--split DIR``: the folder brought in step with the listing."""
     # Rendered by Jinja, the slowest import of a run: loaded for --split only.
@@ -328,7 +338,7 @@ def _split(
     assert folder is not None
     template = entry_template(request.template, request.template_dirs)
     files, notes = entry_pages(
-        listing, template, request.split_name, variables, request.max_authors, request.bibtex_dropped
+        listing, template, request.split_name, variables, request.max_authors, request.bibtex_dropped, words
     )
     said.extend(map(str, notes))
     for name in files:

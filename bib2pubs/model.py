@@ -172,7 +172,10 @@ class Publication:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """A titled run of publications, e.g. one year."""
+    """A titled run of publications, e.g. one year. ``word`` is the key of
+    the fixed word the title is (``rendering.words``: "undated",
+    "group-journal"…), so that it can be said in the reader's language;
+    "" for a year or a title the user gave."""
 
     title: str
     entries: tuple[Publication, ...]
@@ -180,6 +183,7 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class Highlight:
+    word: str = ""
     """A person the run highlighted, as it read them: the name as given, its
     style ("self" for the user), the other names the person published under,
     and whether the name was read family name first (it found nobody as

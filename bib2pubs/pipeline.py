@@ -27,6 +27,7 @@ from bib2pubs.read.bibtex import parse_sources
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.read.source import DEFAULT_LIMITS, Limits, Source, read_source
 from bib2pubs.rendering.formats import DEFAULT_TEMPLATES, FORMATS, user_template
+from bib2pubs.rendering.words import localize, words_for
 from bib2pubs.select import Selection, select
 from bib2pubs.venues.table import builtin_table, load_user_venues
 from bib2pubs.write.files import same_file
@@ -206,7 +207,8 @@ class RenderSpec:
     (``rendering.clean_bibtex.SITE_FIELDS`` when None); ``style`` a CSL
     style (a shipped style's name or a ``.csl`` file's path) each entry is
     cited in, None for bib2pubs' own lines; ``locale`` the language of the
-    fixed words (link labels, "Equal contribution"…). BibTeX, the format or
+    fixed words (link labels, "Equal contribution"…) and ``words`` single
+    words said otherwise (``rendering.words``). BibTeX, the format or
     a template's ``bibtex`` filter, is written from the entries' fields,
     which ``load`` keeps with ``Options(keep_fields=True)``.
     """
@@ -219,6 +221,7 @@ class RenderSpec:
     bibtex_dropped: frozenset[str] | None = None
     style: str | None = None
     locale: str = "en"
+    words: Mapping[str, str] = field(default_factory=dict)
 
 
 class RenderWarning(UserWarning):
@@ -249,7 +252,10 @@ def render(listing: Listing, spec: RenderSpec = RenderSpec(), notes: list[Diagno
     format_name = format_for(spec.format, template) or "markdown"
     if format_name not in FORMATS:
         raise UsageError(f"no format '{format_name}': use one of {', '.join(FORMATS)}")
-    text, found = _rendered(listing, format_name, template, spec)
+    words = words_for(spec.locale, spec.words)
+    if format_name != "bibtex":  # BibTeX writes the entries' own fields
+        listing = localize(listing, words)
+    text, found = _rendered(listing, format_name, template, spec, words)
     if notes is not None:
         notes.extend(found)
     else:
@@ -276,7 +282,7 @@ def format_for(format_name: str | None, template: Template | None) -> str | None
 
 
 def _rendered(
-    listing: Listing, format_name: str, template: Template | None, spec: RenderSpec
+    listing: Listing, format_name: str, template: Template | None, spec: RenderSpec, words: Mapping[str, str]
 ) -> tuple[str, list[Diagnostic]]:
     if format_name == "json":
         from bib2pubs.rendering.json_model import to_json  # each format loads only what it needs
@@ -296,11 +302,13 @@ def _rendered(
     if format_name == "text" and _plain_text(template, spec.template_dirs):
         from bib2pubs.rendering.plain_text import render_text  # as above
 
-        return render_text(listing, spec.variables, spec.max_authors)
+        return render_text(listing, spec.variables, spec.max_authors, words)
     from bib2pubs.rendering.jinja import render_template  # Jinja, the slowest import of a run, for templates only
 
     chosen = template or DEFAULT_TEMPLATES[format_name]
-    return render_template(listing, chosen, spec.variables, spec.max_authors, spec.template_dirs, spec.bibtex_dropped)
+    return render_template(
+        listing, chosen, spec.variables, spec.max_authors, spec.template_dirs, spec.bibtex_dropped, words
+    )
 
 
 def _plain_text(template: Template | None, template_dirs: Sequence[str]) -> bool:

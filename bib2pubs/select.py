@@ -113,7 +113,7 @@ def group_by_year(publications: Iterable[Publication]) -> tuple[Group, ...]:
     years = sorted((year for year in by_year if year is not None), reverse=True)
     groups = [Group(str(year), tuple(by_year[year])) for year in years]
     if None in by_year:
-        groups.append(Group(UNDATED, tuple(by_year[None])))
+        groups.append(Group(UNDATED, tuple(by_year[None]), "undated"))
     return tuple(groups)
 
 
@@ -123,4 +123,12 @@ def group_by_kind(publications: Iterable[Publication], titles: Mapping[str, str]
     by_kind: dict[str, list[Publication]] = {}
     for publication in publications:
         by_kind.setdefault(publication.kind, []).append(publication)
-    return tuple(Group(titles.get(kind, KIND_TITLES[kind]), tuple(by_kind[kind])) for kind in KINDS if kind in by_kind)
+    return tuple(
+        Group(titles[kind], tuple(by_kind[kind])) if kind in titles else _kind_group(kind, by_kind[kind])
+        for kind in KINDS
+        if kind in by_kind
+    )
+
+
+def _kind_group(kind: str, entries: list[Publication]) -> Group:
+    return Group(KIND_TITLES[kind], tuple(entries), f"group-{kind}")

@@ -19,6 +19,7 @@ from bib2pubs.cli.command import cli
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 _LEAL_TAIXE = "tests/corpus/homepages/laura-leal-taixe/mypubs.bib"
+_DETAILS = "tests/fixtures/details.bib"
 _NAME_OPTIONS = [
     "-H",
     "Chao Jin",
@@ -68,6 +69,23 @@ CASES: dict[str, list[str]] = {
     "leal-taixe.tex": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "latex"],
     "leal-taixe.page.html": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-t", "html-page"],
     "leal-taixe.export.bib": [_LEAL_TAIXE, "-H", "Laura Leal-Taixé", "-f", "bibtex"],
+    # Whole references: volume, pages, publisher, edition, series, notes,
+    # abstracts, from real entries of every kind (tests/fixtures/PROVENANCE.md).
+    **{
+        f"details.{suffix}": [_DETAILS, "-H", "Christopher Steven Timperley", *args]
+        for suffix, args in (
+            ("academicpages.md", ["-t", "academicpages"]),
+            ("markdown.md", ["-f", "markdown"]),
+            ("html", ["-f", "html"]),
+            ("txt", ["-f", "text"]),
+            ("tex", ["-f", "latex"]),
+            ("json", ["-f", "json"]),
+        )
+    },
+    # The same in other languages, and by kind for the group titles' words.
+    "details.de.txt": [_DETAILS, "--locale", "de", "--group-by", "kind", "-f", "text"],
+    "details.zh.markdown.md": [_DETAILS, "--locale", "zh", "--group-by", "kind", "-f", "markdown"],
+    "details.fr.html": [_DETAILS, "--locale", "fr", "-f", "html"],
 }
 
 

@@ -111,6 +111,15 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "identifiers": Identifiers(doi="10.1109/ICST.2018.00040"),
         "keywords": ("selected",),
     },
+    "icra24": {
+        "locators": Locators(series="ICRA '24"),
+        "keywords": ("mine", "conference", "conference-accepted"),
+        "note": "Accepted",
+    },
+    "Sutton:MSS": {
+        # The note's emphasis and line break are decoded like any field.
+        "note": "To appear in Learning and Computational Neuroscience, J.W. Moore and M. Gabriel, eds., MIT Press",
+    },
 }
 
 _EMPTY: dict[str, Any] = {
@@ -122,6 +131,7 @@ _EMPTY: dict[str, Any] = {
     "award_name": "",
     "preview": "",
     "language": "",
+    "note": "",
 }
 
 

@@ -24,8 +24,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from bib2pubs import Listing
-from bib2pubs.latex.decode import latex_to_text
-from bib2pubs.model import Group, Person, Publication, Venue
+from bib2pubs.model import Group, Identifiers, Locators, Person, Publication, Venue
 from bib2pubs.rendering.filters import html_braces, latex_escape, markdownify_text
 from bib2pubs.rendering.jinja import render_items, render_template
 from tests.conftest import FIXTURES, invoke
@@ -64,6 +63,13 @@ def hostile(text: str, key: str = "k") -> Publication:
         links={"pdf": f"https://example.org/{text}.pdf", "code": f"/{text}", "url": f"https://e.org/?q={text}"},
         note=text,
         fields={"abstract": text},
+        locators=Locators(text, text, text, text, text, text, text, text),
+        identifiers=Identifiers(text, text, text, text),
+        abstract=text,
+        keywords=(text, "k"),
+        award=text,
+        award_name=text,
+        language=text,
     )
 
 
@@ -126,9 +132,9 @@ def test_split_front_matter_is_text_for_markdownify() -> None:
         assert publication.title in html.unescape(shown), name
     ((_, bundle),), _ = render_items(listing_of(publication), "hugo-bundle")
     hugo = dict(line.split(": ", 1) for line in bundle.split("---\n")[1].splitlines() if ": " in line)
-    # The abstract is the raw field, read as LaTeX first ("`" a quote).
+    # The abstract is the model's, decoded from LaTeX already.
     expected = {"publication": publication.title, "publication_short": publication.title}
-    expected["abstract"] = latex_to_text(publication.title)
+    expected["abstract"] = publication.abstract
     for name, text in expected.items():
         shown = markdownified(hugo[name][1:-1])
         assert "<" not in shown, name

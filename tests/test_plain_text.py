@@ -11,19 +11,27 @@ import pytest
 from bib2pubs import Listing, NothingReadError, Options, RenderSpec, UsageError, load, render
 from bib2pubs.rendering.jinja import render_template
 from bib2pubs.rendering.plain_text import render_text
+from bib2pubs.rendering.words import ENGLISH, words_for
 from tests.conftest import CORPUS, REFS, invoke
 
 #: The largest corpus files (over a megabyte: tugboat, a 7,000-entry
 #: export) are swept once, by tests/test_corpus.py, which makes the same
 #: comparison there with one set of options.
 LARGE = 1_000_000
-FILES = [REFS, *sorted(path for path in CORPUS.rglob("*.bib") if path.stat().st_size <= LARGE)]
+DETAILS = Path(__file__).parent / "fixtures" / "details.bib"
+FILES = [REFS, DETAILS, *sorted(path for path in CORPUS.rglob("*.bib") if path.stat().st_size <= LARGE)]
 # What changes the lines: a heading, narrow and wide wrapping, shortened
-# author lists, another name style, a second highlight style.
+# author lists, another name style, a second highlight style, the words of
+# another language.
 VARIANTS = [
-    ({}, None, Options()),
-    ({"title": "Publications", "width": "40"}, 3, Options(highlights=("Chao Jin",), name_style="family-first")),
-    ({"width": "12"}, 1, Options(highlights_as=(("student", "Jin, Chao"),), name_style="initials")),
+    ({}, None, Options(), ENGLISH),
+    (
+        {"title": "Publications", "width": "40"},
+        3,
+        Options(highlights=("Chao Jin",), name_style="family-first"),
+        words_for("zh", {"pages": "pages {}"}),
+    ),
+    ({"width": "12"}, 1, Options(highlights_as=(("student", "Jin, Chao"),), name_style="initials"), words_for("de")),
 ]
 
 
@@ -34,15 +42,20 @@ def _listing(path: Path, options: Options) -> Listing | None:
         return None
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name if path == REFS else str(path.relative_to(CORPUS)))
+def _name(path: Path) -> str:
+    return str(path.relative_to(CORPUS)) if path.is_relative_to(CORPUS) else path.name
+
+
+@pytest.mark.parametrize("path", FILES, ids=_name)
 def test_the_text_list_is_the_templates_output(path: Path) -> None:
-    for variables, max_authors, options in VARIANTS:
+    for variables, max_authors, options, words in VARIANTS:
         listing = _listing(path, options)
         if listing is None:
             return
-        ours = render_text(listing, variables, max_authors)[0]
-        assert ours == render_template(listing, "text", variables, max_authors)[0]
-        assert render(listing, RenderSpec("text", None, variables, max_authors)) == ours
+        ours = render_text(listing, variables, max_authors, words)[0]
+        assert ours == render_template(listing, "text", variables, max_authors, words=words)[0]
+        if words is ENGLISH:
+            assert render(listing, RenderSpec("text", None, variables, max_authors)) == ours
 
 
 def test_unknown_variables_are_reported_as_the_template_reports_them() -> None:

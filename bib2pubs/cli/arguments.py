@@ -69,6 +69,11 @@ def make_options(
     )
 
 
+def word_overrides(values: Sequence[str]) -> dict[str, str]:
+    """``--word KEY=TEXT`` values (``rendering.words``)."""
+    return dict(_pairs(values, "--word", "KEY=TEXT, e.g. pdf=Paper"))
+
+
 def _pairs(values: Sequence[str], option: str, example: str) -> list[tuple[str, str]]:
     """``LEFT=RIGHT`` values, both sides non-empty."""
     pairs = []

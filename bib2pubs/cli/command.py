@@ -65,7 +65,7 @@ def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
     """The command's options (``cli``'s parameters) as ``Options`` and a ``Request``."""
     # The pipeline, every stage of it, is loaded for a run only: --help and --version skip it.
     from bib2pubs import app
-    from bib2pubs.cli.arguments import make_options, make_selection
+    from bib2pubs.cli.arguments import make_options, make_selection, word_overrides
     from bib2pubs.read.source import Limits
     from bib2pubs.rendering.clean_bibtex import dropped_fields
 
@@ -110,6 +110,7 @@ def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
         force=params["force"],
         style=params["style"],
         locale=params["locale"],
+        words=word_overrides(params["words"]),
     )
     return options, request
 
@@ -129,8 +130,9 @@ def _run(bibfiles: Sequence[str], options: Options, request: app.Request) -> Non
     elif outcome.preview is not None:
         # rich, slow to import, is loaded only for the terminal.
         from bib2pubs.rendering.terminal import show
+        from bib2pubs.rendering.words import words_for  # checked by app.run already
 
-        show(outcome.preview, max_authors=request.max_authors)
+        show(outcome.preview, max_authors=request.max_authors, words=words_for(request.locale, request.words))
     elif outcome.stats is not None:
         from bib2pubs.report.stats import show as show_stats  # rich, as above
 

@@ -186,6 +186,13 @@ _DECLARED: list[Callable[[Any], Any]] = [
         metavar="LANG",
         help="The language of the fixed words (labels, notes, group titles): en, de, fr, es, zh, ja.",
     ),
+    click.option(
+        "--word",
+        "words",
+        multiple=True,
+        metavar="KEY=TEXT",
+        help="Say one fixed word your way, e.g. pdf=Paper or equal-contribution='Joint first'; repeatable.",
+    ),
     click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A template variable, e.g. title=..."),
     click.option(
         "-o",

@@ -11,6 +11,8 @@ underscores), so that a CV repository's rule is just
     max-authors = 8
     template = "templates/mine.md.j2"
     set = { title = "Full Publications" }
+    locale = "de"
+    word = { pdf = "Artikel" }
 
 The file is looked for in the working directory and its parents, up to the
 repository's root (a folder with ``.git``). Options given on the command
@@ -39,7 +41,7 @@ PYPROJECT = "pyproject.toml"
 #: Options that name files, resolved against the config file's folder.
 _PATH_OPTIONS = frozenset({"template", "output", "venues", "template-dir"})
 #: Options given as KEY=VALUE pairs; a TOML table is accepted for them.
-_PAIR_OPTIONS = frozenset({"highlight-as", "set"})
+_PAIR_OPTIONS = frozenset({"highlight-as", "set", "word"})
 
 
 def find_config(start: str) -> tuple[str | None, list[str]]:

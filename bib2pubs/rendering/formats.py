@@ -29,7 +29,7 @@ DEFAULT_TEMPLATES = {"markdown": "markdown", "html": "html", "text": "text", "la
 
 
 #: Names every template receives; --set cannot replace them.
-RESERVED = frozenset({"listing", "groups", "pub", "link_labels", "max_authors", "bibtex_dropped"})
+RESERVED = frozenset({"listing", "groups", "pub", "link_labels", "words", "max_authors", "bibtex_dropped"})
 
 
 def user_template(name: str, directories: Sequence[str]) -> tuple[str, str] | None:

@@ -28,7 +28,8 @@ from bib2pubs.rendering.clean_bibtex import SITE_FIELDS, dropped_or_default, ent
 from bib2pubs.rendering.formats import ITEM_TEMPLATES, RESERVED, format_of, user_template
 from bib2pubs.rendering.template_cache import afresh_on_failure, bytecode_cache
 from bib2pubs.rendering.template_files import builtin_folder
-from bib2pubs.rendering.text_pieces import VenueLine
+from bib2pubs.rendering.text_pieces import Footnote, VenueLine, footnotes, venue_line, venue_text
+from bib2pubs.rendering.words import ENGLISH, link_labels
 from bib2pubs.rendering.wrapping import wrap_text
 
 
@@ -75,6 +76,32 @@ def wordwrap(
     if wrapstring is None:
         wrapstring = environment.newline_sequence
     return wrap_text(text, width, break_long_words, wrapstring, break_on_hyphens)
+
+
+@jinja2.pass_context
+def venue_line_in_words(context: jinja2.runtime.Context, publication: Publication) -> VenueLine:
+    """``pub|venue_line`` in the run's words (``--locale``, ``--word``)."""
+    return venue_line(publication, context.get("words", ENGLISH))
+
+
+@jinja2.pass_context
+def venue_text_in_words(context: jinja2.runtime.Context, publication: Publication) -> str:
+    """``pub|venue_text`` in the run's words."""
+    return venue_text(publication, context.get("words", ENGLISH))
+
+
+@jinja2.pass_context
+def footnotes_in_words(context: jinja2.runtime.Context, publication: Publication) -> list[Footnote]:
+    """``pub|footnotes`` in the run's words."""
+    return footnotes(publication, context.get("words", ENGLISH))
+
+
+#: The filters that say fixed words, in the run's words.
+_WORDED_FILTERS = {
+    "venue_line": venue_line_in_words,
+    "venue_text": venue_text_in_words,
+    "footnotes": footnotes_in_words,
+}
 
 
 @jinja2.pass_context
@@ -170,12 +197,14 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
     )
     env.filters.update(filters.FILTERS)
     env.filters["wordwrap"] = wordwrap
+    env.filters.update(_WORDED_FILTERS)
     env.filters["bibtex"] = bibtex_markdown if format_name == "markdown" else bibtex
     # Everything the compiled code depends on but the template's source
     # names the folder of the compiled-template cache.
     settings = f"{type(env).__name__}|{format_name}|{_AUTOESCAPED}|{sorted(_OPTIONS.items())}|{sorted(env.filters)}"
     env.bytecode_cache = bytecode_cache(settings)
     env.globals["link_labels"] = filters.LINK_LABELS
+    env.globals["words"] = ENGLISH
     return env
 
 
@@ -236,15 +265,19 @@ def render_template(
     max_authors: int | None = None,
     template_dirs: Sequence[str] = (),
     bibtex_dropped: Set[str] | None = None,
+    words: Mapping[str, str] = ENGLISH,
 ) -> tuple[str, list[Diagnostic]]:
     """Renders ``listing`` with a template, found already or named by a
     name or a path (looked for in ``template_dirs`` first). Templates see
-    ``max_authors`` for the ``shorten`` filter, and ``bibtex_dropped`` for
-    the ``bibtex`` filter.
+    ``max_authors`` for the ``shorten`` filter, ``bibtex_dropped`` for
+    the ``bibtex`` filter, and ``words`` (``rendering.words``) and the
+    ``link_labels`` they give.
 
     Returns the text and notes about ``--set`` variables the template ignores.
     """
-    found, env, context, notes = _prepare(listing, template, variables, max_authors, template_dirs, bibtex_dropped)
+    found, env, context, notes = _prepare(
+        listing, template, variables, max_authors, template_dirs, bibtex_dropped, words
+    )
     with _template_errors(found.asked, found.file):
         text = afresh_on_failure(env, lambda: env.get_template(found.file).render(groups=listing.groups, **context))
     return text, notes
@@ -257,11 +290,14 @@ def render_items(
     max_authors: int | None = None,
     template_dirs: Sequence[str] = (),
     bibtex_dropped: Set[str] | None = None,
+    words: Mapping[str, str] = ENGLISH,
 ) -> tuple[list[tuple[Publication, str]], list[Diagnostic]]:
     """Each listed publication (hidden ones aside) rendered alone with a
     per-entry template, which sees it as ``pub`` (and the whole ``listing``).
     Returns the texts and notes about ``--set`` variables the template ignores."""
-    found, env, context, notes = _prepare(listing, template, variables, max_authors, template_dirs, bibtex_dropped)
+    found, env, context, notes = _prepare(
+        listing, template, variables, max_authors, template_dirs, bibtex_dropped, words
+    )
 
     def render_each() -> list[tuple[Publication, str]]:
         compiled = env.get_template(found.file)
@@ -280,11 +316,12 @@ def _prepare(
     max_authors: int | None,
     template_dirs: Sequence[str],
     bibtex_dropped: Set[str] | None,
+    words: Mapping[str, str],
 ) -> tuple[Template, jinja2.Environment, dict[str, Any], list[Diagnostic]]:
     """The template (found now if named), its environment, what every
-    template sees (the listing, ``max_authors``, ``bibtex_dropped`` and the
-    ``--set`` variables, which may not take those names) and notes about
-    variables the template ignores."""
+    template sees (the listing, ``max_authors``, ``bibtex_dropped``, the
+    words and the ``--set`` variables, which may not take those names) and
+    notes about variables the template ignores."""
     found = resolve_template(template, template_dirs) if isinstance(template, str) else template
     env = environment(found.format, found.folders)
     variables = dict(variables or {})
@@ -293,7 +330,14 @@ def _prepare(
         raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
     notes = _unused_variables(env, found.file, variables)
     dropped = dropped_or_default(bibtex_dropped)
-    context = {"listing": listing, "max_authors": max_authors, "bibtex_dropped": dropped, **variables}
+    context = {
+        "listing": listing,
+        "max_authors": max_authors,
+        "bibtex_dropped": dropped,
+        "words": dict(words),
+        "link_labels": dict(link_labels(words)),
+        **variables,
+    }
     return found, env, context, notes
 
 

@@ -14,6 +14,7 @@ from bib2pubs.rendering.clean_bibtex import dropped_or_default, entry_bibtex_che
 from bib2pubs.rendering.formats import ITEM_TEMPLATES, SUFFIXES, format_of
 from bib2pubs.rendering.jinja import Template, builtin_templates, render_items, resolve_template
 from bib2pubs.rendering.page_names import file_name, filled, fitted, shortened
+from bib2pubs.rendering.words import ENGLISH
 
 
 def entry_template(name: str | None = None, template_dirs: Sequence[str] = ()) -> Template:
@@ -32,6 +33,7 @@ def entry_pages(
     variables: Mapping[str, str] | None = None,
     max_authors: int | None = None,
     bibtex_dropped: Set[str] | None = None,
+    words: Mapping[str, str] = ENGLISH,
 ) -> tuple[dict[str, str], list[Diagnostic]]:
     """The files of ``--split``: relative path → text, one per listed entry
     (hidden ones aside) from a template of one entry (``entry_template``),
@@ -44,7 +46,7 @@ def entry_pages(
         pattern = "{year}-{key}." + suffix
     pattern = name_pattern or pattern
     file_name(pattern, _SAMPLE)  # a pattern that cannot work is reported before any file is written
-    items, notes = render_items(listing, template, variables, max_authors, bibtex_dropped=bibtex_dropped)
+    items, notes = render_items(listing, template, variables, max_authors, bibtex_dropped=bibtex_dropped, words=words)
     files: dict[str, str] = {}
     owners: dict[str, str] = {}
     for publication, text in items:

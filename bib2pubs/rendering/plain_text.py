@@ -21,7 +21,8 @@ from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.rendering.formats import RESERVED
-from bib2pubs.rendering.text_pieces import LINK_LABELS, footnotes, plain_name, venue_text
+from bib2pubs.rendering.text_pieces import footnotes, note_text, plain_name, venue_text
+from bib2pubs.rendering.words import ENGLISH
 from bib2pubs.rendering.wrapping import wrap_text
 
 #: The variables the plain-text list reads.
@@ -31,9 +32,13 @@ _NO_BREAK = "\u00a0"
 
 
 def render_text(
-    listing: Listing, variables: Mapping[str, str] | None = None, max_authors: int | None = None
+    listing: Listing,
+    variables: Mapping[str, str] | None = None,
+    max_authors: int | None = None,
+    words: Mapping[str, str] = ENGLISH,
 ) -> tuple[str, list[Diagnostic]]:
-    """The listing as plain text, and notes about ``--set`` names it ignores."""
+    """The listing as plain text, with the fixed words in ``words``
+    (``rendering.words``), and notes about ``--set`` names it ignores."""
     variables = dict(variables or {})
     taken = sorted(RESERVED.intersection(variables))
     if taken:
@@ -59,11 +64,11 @@ def render_text(
         if group.title:
             out.append(f"{group.title}\n{'-' * len(group.title)}\n")
         for pub in entries:
-            _entry(out, pub, width, max_authors)
+            _entry(out, pub, width, max_authors, words)
     return "".join(out), notes
 
 
-def _entry(out: list[str], pub: Publication, width: int, max_authors: int | None) -> None:
+def _entry(out: list[str], pub: Publication, width: int, max_authors: int | None, words: Mapping[str, str]) -> None:
     out.append("\n")
     if pub.title:
         out.append(wrap_text(pub.title, width, False, "\n", False) + "\n")
@@ -71,18 +76,21 @@ def _entry(out: list[str], pub: Publication, width: int, max_authors: int | None
     if persons:
         # Each name is kept on one line: wrapping breaks only between names.
         names = ", ".join(plain_name(person) for person in shorten(persons, max_authors))
-        tail = ", et al." if pub.et_al else ""
+        tail = f", {words['et-al']}" if pub.et_al else ""
         if not pub.authors:
-            tail += " (eds.)" if len(persons) > 1 or pub.et_al else " (ed.)"
+            tail += f" ({words['editors' if len(persons) > 1 or pub.et_al else 'editor']})"
         out.append(_INDENT + _hanging(names + tail, width) + "\n")
-    for note in footnotes(pub):
-        out.append(f"{_INDENT}({note.sign} {note.meaning})\n")
-    where = venue_text(pub)
+    for footnote in footnotes(pub, words):
+        out.append(f"{_INDENT}({footnote.sign} {footnote.meaning})\n")
+    where = venue_text(pub, words)
     if where:
         out.append(_INDENT + _hanging(where if where[-1:] == "." else where + ".", width) + "\n")
+    note = note_text(pub)
+    if note:
+        out.append(_INDENT + _hanging(note, width) + "\n")
     for kind, url in pub.links.items():
         if url:
-            out.append(f"{_INDENT}{LINK_LABELS[kind]}: {url}\n")
+            out.append(f"{_INDENT}{words[kind]}: {url}\n")
 
 
 def _hanging(text: str, width: int) -> str:

@@ -7,6 +7,7 @@ NO_COLOR and wraps to the terminal's width.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import IO
 
 from rich.console import Console
@@ -15,12 +16,13 @@ from rich.text import Text
 
 from bib2pubs.model import Listing, Publication
 from bib2pubs.names.style import shorten
-from bib2pubs.rendering.text_pieces import LINK_LABELS, footnotes, highlight_look, mark_signs, venue_text
+from bib2pubs.rendering.text_pieces import footnotes, highlight_look, mark_signs, note_text, venue_text
+from bib2pubs.rendering.words import ENGLISH
 
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
-def _entry(publication: Publication, max_authors: int | None) -> object:
+def _entry(publication: Publication, max_authors: int | None, words: Mapping[str, str]) -> object:
     text = Text()
     if publication.title:
         text.append(publication.title, style="bold")
@@ -36,15 +38,19 @@ def _entry(publication: Publication, max_authors: int | None) -> object:
             text.append(person.display, style=highlight_look(person.highlight))
             text.append(mark_signs(person))
         if publication.et_al:
-            text.append(", et al.")
+            text.append(f", {words['et-al']}")
         if not publication.authors:
-            text.append(" (eds.)" if len(persons) > 1 or publication.et_al else " (ed.)")
-        for note in footnotes(publication):
-            text.append(f"\n({note.sign} {note.meaning})", style="dim")
-    venue = venue_text(publication)
+            text.append(f" ({words['editors' if len(persons) > 1 or publication.et_al else 'editor']})")
+        for footnote in footnotes(publication, words):
+            text.append(f"\n({footnote.sign} {footnote.meaning})", style="dim")
+    venue = venue_text(publication, words)
     if venue:
         text.append("\n")
         text.append(venue, style="italic")
+    note = note_text(publication)
+    if note:
+        text.append("\n")
+        text.append(note)
     links = [(kind, url) for kind, url in publication.links.items() if url]
     if links:
         text.append("\n")
@@ -53,14 +59,17 @@ def _entry(publication: Publication, max_authors: int | None) -> object:
                 text.append(" ")
             # Only a full URL is a link a terminal can open.
             link_style = Style(color="cyan", link=url) if _ABSOLUTE.match(url) else Style(color="cyan")
-            text.append(f"[{LINK_LABELS.get(kind, kind)}]", style=link_style)
+            text.append(f"[{words.get(kind, kind)}]", style=link_style)
             if not _ABSOLUTE.match(url):
                 text.append(f" {url}", style="dim")
     return text
 
 
-def show(listing: Listing, file: IO[str] | None = None, max_authors: int | None = None) -> None:
-    """Prints ``listing`` to the terminal (or ``file``) with rich."""
+def show(
+    listing: Listing, file: IO[str] | None = None, max_authors: int | None = None, words: Mapping[str, str] = ENGLISH
+) -> None:
+    """Prints ``listing`` to the terminal (or ``file``) with rich, its
+    fixed words in ``words`` (``rendering.words``)."""
     console = Console(file=file, highlight=False, emoji=False)
     for group in listing.groups:
         visible = [publication for publication in group.entries if not publication.hidden]
@@ -69,5 +78,5 @@ def show(listing: Listing, file: IO[str] | None = None, max_authors: int | None 
         if group.title:
             console.rule(Text(group.title, style="bold"), align="left")
         for publication in visible:
-            console.print(_entry(publication, max_authors))
+            console.print(_entry(publication, max_authors, words))
             console.print()

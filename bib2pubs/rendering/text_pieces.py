@@ -6,38 +6,29 @@ markup library, so the plain outputs start quickly."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from bib2pubs.model import Person, Publication
 from bib2pubs.names.style import shorten
+from bib2pubs.rendering.words import ENGLISH, fill, link_labels
 
-#: Button text for each link kind.
-LINK_LABELS = {
-    "pdf": "PDF",
-    "slides": "Slides",
-    "code": "Code",
-    "video": "Video",
-    "poster": "Poster",
-    "website": "Website",
-    "html": "HTML",
-    "supp": "Supp",
-    "blog": "Blog",
-    "arxiv": "arXiv",
-    "doi": "DOI",
-    "url": "Link",
-}
+#: Button text for each link kind, in English.
+LINK_LABELS = link_labels(ENGLISH)
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 class VenueLine(NamedTuple):
-    """The parts of a venue line, for templates to mark up."""
+    """The parts of a venue line, for templates to mark up: the venue's
+    name, label and link, where in it the work is ("vol. 12, no. 3,
+    pp. 45–67", a book's publisher), and where and when."""
 
     name: str
     label: str
     url: str
     when: str
+    locators: str = ""
 
 
 def venue_when(publication: Publication) -> str:
@@ -54,21 +45,98 @@ def venue_when(publication: Publication) -> str:
     return ", ".join(part for part in (venue.location, when) if part)
 
 
-def venue_line(publication: Publication) -> VenueLine:
+def venue_line(publication: Publication, words: Mapping[str, str] = ENGLISH) -> VenueLine:
     """What a venue line shows. A preprint's line is its server (or just
-    "Preprint"), without place or date: the year heading says when."""
+    "Preprint"), without place or date: the year heading says when. A
+    book's venue is its publisher, said with the locators after its
+    series and edition ("2nd ed., Wiley, Chichester")."""
     venue = publication.venue
     preprint = publication.kind == "preprint"
-    name = venue.name or ("Preprint" if preprint else "")
-    return VenueLine(name, venue.label, venue.url, "" if preprint else venue_when(publication))
+    name = venue.name or (words["preprint"] if preprint else "")
+    if publication.kind == "book" and name and name.casefold() == publication.locators.publisher.casefold():
+        name = ""
+    when = "" if preprint else venue_when(publication)
+    return VenueLine(name, venue.label, venue.url, when, locator_text(publication, words, name))
 
 
-def venue_text(publication: Publication) -> str:
+def venue_text(publication: Publication, words: Mapping[str, str] = ENGLISH) -> str:
     """The whole venue line as plain text, for text output and the terminal:
     "USENIX … (NSDI 2024), Santa Clara, April 16–18, 2024"."""
-    line = venue_line(publication)
+    line = venue_line(publication, words)
     head = f"{line.name} ({line.label})" if line.name and line.label else line.name or line.label
-    return ", ".join(part for part in (head, line.when) if part)
+    return ", ".join(part for part in (head, line.locators, line.when) if part)
+
+
+# Kinds whose publisher is part of the reference: the venue of a journal
+# article or a paper is its journal or conference (DBLP's and ACM's
+# "publisher = {ACM}" on every paper says nothing a reader needs).
+_PUBLISHED = frozenset({"book", "chapter", "thesis", "report", "other"})
+# Where a conference entry's series is a volume's collection ("Lecture
+# Notes in Computer Science", with its volume) and not ACM's acronym
+# ("SIGCOMM '23"), which the venue already says.
+_EVENTS = frozenset({"conference", "workshop"})
+_ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+_NO_PAGES = re.compile(r"no pagination", re.IGNORECASE)
+_CHAPTER = re.compile(r"[\w.\-–]{1,10}")
+
+
+def locator_text(publication: Publication, words: Mapping[str, str] = ENGLISH, shown: str | None = None) -> str:
+    """Where in its venue a work is, as a reference says it: "vol. 12,
+    no. 3, pp. 45–67" for an article; series, edition, publisher and
+    place for a book. "" for a preprint, whose server is its venue.
+    ``shown`` is the venue name the line shows (the venue's by default):
+    a publisher or place it says is not said twice."""
+    kind = publication.kind
+    found = publication.locators
+    if kind == "preprint" or not any(
+        (found.volume, found.number, found.pages, found.chapter, found.edition, found.series, found.publisher)
+    ):
+        return ""
+    parts: list[str] = []
+    if found.series and (found.volume or kind not in _EVENTS) and found.series != publication.venue.name:
+        parts.append(found.series)
+    # "vol. 12" and "pp. 45–67" are kept on one line (a no-break space).
+    if found.volume:
+        parts.append(_together(fill(words, "volume", found.volume)))
+    if found.number:
+        parts.append(_together(fill(words, "number", found.number)))
+    if found.chapter and _CHAPTER.fullmatch(found.chapter):  # not a chapter's title put there
+        parts.append(_together(fill(words, "chapter", found.chapter)))
+    # A book's pages are its length; PsycNET writes "No Pagination Specified".
+    if found.pages and kind not in ("book", "thesis") and not _NO_PAGES.search(found.pages):
+        pages = fill(words, "pages" if "–" in found.pages or "," in found.pages else "page", found.pages)
+        parts.append(_together(pages))
+    if found.edition and kind in ("book", "chapter", "other"):
+        parts.append(_together(_edition(found.edition, words)))
+    if kind in _PUBLISHED:
+        venue = (publication.venue.name if shown is None else shown).casefold()
+        parts.extend(part for part in (found.publisher, found.address) if part and part.casefold() not in venue)
+    return ", ".join(parts)
+
+
+def _together(text: str) -> str:
+    """A short locator kept on one line, unless it is long text."""
+    return keep_together(text) if len(text) <= 24 else text
+
+
+def _edition(edition: str, words: Mapping[str, str]) -> str:
+    """ "2" is "2nd ed." (in English; "2. Aufl." in German); an edition
+    written out ("Second edition", "2nd ed.") stays as written."""
+    if edition.isdigit():
+        number = int(edition)
+        if words["edition"] == ENGLISH["edition"]:
+            suffix = "th" if 10 <= number % 100 <= 20 else _ORDINAL_SUFFIX.get(number % 10, "th")
+            edition = f"{number}{suffix}"
+        return fill(words, "edition", edition)
+    if re.search(r"\bed\b|edition|éd|aufl|版", edition, re.IGNORECASE):
+        return edition
+    return fill(words, "edition", edition)
+
+
+def note_text(publication: Publication) -> str:
+    """The entry's note ("To appear", "In Chinese") as a sentence ends."""
+    note = publication.note.strip()
+    return note if not note or note[-1] in ".!?。" else note + "."
 
 
 #: The sign after a name for each mark; other marks (unknown annotations)
@@ -89,14 +157,14 @@ class Footnote(NamedTuple):
     meaning: str
 
 
-def footnotes(publication: Publication) -> list[Footnote]:
+def footnotes(publication: Publication, words: Mapping[str, str] = ENGLISH) -> list[Footnote]:
     """The signs an entry uses, explained: "*" equal contribution, "†"
     corresponding author (not when a dagger typed into a name, whose
     meaning the .bib does not say, shares the sign)."""
     marks = publication.marks
-    notes = [Footnote("*", "Equal contribution")] if "equal" in marks else []
+    notes = [Footnote("*", words["equal-contribution"])] if "equal" in marks else []
     if "corresponding" in marks and "dagger" not in marks:
-        notes.append(Footnote("†", "Corresponding author"))
+        notes.append(Footnote("†", words["corresponding-author"]))
     return notes
 
 
