@@ -50,6 +50,9 @@ CASES: dict[str, list[str]] = {
     "refs.tex": ["refs.bib", "-H", "Chao Jin", "-f", "latex"],
     "refs.page.html": ["refs.bib", "-H", "Chao Jin", "-t", "html-page", "--set", "title=Chao Jin: Publications"],
     "refs.export.bib": ["refs.bib", "-H", "Chao Jin", "-f", "bibtex"],
+    # CSL-JSON, as pandoc and Zotero read it (tests/test_csl_json.py).
+    "refs.csl.json": ["refs.bib", "-H", "Chao Jin", "-f", "csl-json"],
+    "details.csl.json": ["tests/fixtures/details.bib", "-f", "csl-json"],
     # The name options: a student in a second style, initials, long lists shortened.
     **{
         f"refs-names.{suffix}": ["refs.bib", *_NAME_OPTIONS, *args]

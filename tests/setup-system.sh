@@ -2,7 +2,8 @@
 # Installs the system programs the tests drive, when this machine lets us:
 # Debian's jekyll builds the academicpages page exactly as the researcher's
 # site does; Debian's chromium opens the html-page output headless; pdflatex
-# (texlive-latex-base) compiles the LaTeX output. Without
+# (texlive-latex-base) compiles the LaTeX output; pandoc reads the CSL-JSON
+# output as its citeproc does. Without
 # root or apt-get the tests that need them are skipped, and say so.
 set -u
 # With "bench", the peers `make bench` times instead: bibtex2html and the
@@ -16,6 +17,8 @@ else
     command -v chromium >/dev/null 2>&1 || need="$need chromium"
     # pdflatex compiles the latex output, to check no data becomes markup.
     command -v pdflatex >/dev/null 2>&1 || need="$need texlive-latex-base"
+    # pandoc reads the csl-json output, to check it takes every entry as data.
+    command -v pandoc >/dev/null 2>&1 || need="$need pandoc"
 fi
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -195,10 +195,14 @@ _LITERAL_LT = '<span class="nocase"><</span>'
 #: lines (``URL: …`` would replace the entry's link), by citeproc-js too.
 _NOTE_FIELD = re.compile(r"(?:[^\W\d_]|-)+:|\{:")
 
-#: What a thesis' venue names a degree with (``PhD thesis, School``).
+#: What a thesis' venue names a degree with ("PhD thesis, School"), in
+#: English or in a ``--locale``'s words (``rendering.words``).
 _DEGREE = re.compile(
-    r"thesis|dissertation|\bdiss\b|habilitation|ph\.?\s?d|doctor|master|bachelor|licentiate|diplom", re.IGNORECASE
+    r"thesis|dissertation|\bdiss\b|habilitation|ph\.?\s?d|doct|dokt|master|bachelor|licen|diplom|arbeit|thèse"
+    r"|mémoire|tesis|tesi\b|trabajo|论文|論文",
+    re.IGNORECASE,
 )
+_DEGREE_TYPES = frozenset({"phdthesis", "mastersthesis", "bachelorsthesis"})
 _ARXIV_LABEL = re.compile(r"arXiv:\S+")
 
 
@@ -263,28 +267,35 @@ def csl_name(person: Person) -> dict[str, str]:
     return name if "family" in name or "given" in name else {"literal": person.display or person.written}
 
 
-def _thesis(venue_name: str) -> tuple[str, str]:
+def _thesis(pub: Publication) -> tuple[str, str]:
     """(degree, school) from a thesis' venue, which bib2pubs writes as
-    "PhD thesis, School" (``venues.classify``): CSL wants the degree as
+    "PhD thesis, School" (``venues.classify``), the degree always there for
+    a ``@phdthesis`` or ``@mastersthesis``: CSL wants the degree as
     ``genre`` and the school as ``publisher``, as pandoc writes them."""
-    degree, comma, school = venue_name.partition(", ")
-    if comma and _DEGREE.search(degree):
+    name = pub.venue.name
+    degree, comma, school = name.partition(", ")
+    if comma and (pub.type in _DEGREE_TYPES or _DEGREE.search(degree)):
         return degree, school
-    return (venue_name, "") if _DEGREE.search(venue_name) else ("", venue_name)
+    return (name, "") if _DEGREE.search(name) else ("", name)
+
+
+def _joined(*names: str) -> str:
+    """Who published a work, each once: pandoc joins a report's
+    institution and its publisher (or a school and a publisher) with "; "."""
+    return "; ".join(dict.fromkeys(name for name in names if name))
 
 
 def _publisher(pub: Publication) -> tuple[str, str]:
-    """(publisher, genre). bib2pubs' venue names the institution of a
-    report and the publisher of a book, the school of a thesis; pandoc
-    writes these as ``publisher`` too."""
+    """(publisher, genre). bib2pubs' venue names the school of a thesis,
+    the institution of a report, the publisher (or organization) of a book
+    and whoever published anything else: pandoc writes each as
+    ``publisher``, beside the entry's own publisher."""
     publisher = pub.locators.publisher
     if pub.kind == "thesis":
-        degree, school = _thesis(pub.venue.name)
-        return publisher or school, degree
-    if pub.kind in ("report", "book", "other") and pub.venue.name and pub.venue.name != publisher:
-        # A report's institution and its publisher both published it; pandoc
-        # joins them with "; " the same way.
-        return "; ".join(part for part in (pub.venue.name, publisher) if part), ""
+        degree, school = _thesis(pub)
+        return _joined(school, publisher), degree
+    if pub.kind in ("report", "book", "other"):
+        return _joined(pub.venue.name, publisher), ""
     return publisher, ""
 
 
