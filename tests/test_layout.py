@@ -330,6 +330,10 @@ def test_every_function_level_import_says_why() -> None:
     assert unexplained == [], "a function-level import without a comment saying why: " + ", ".join(unexplained)
 
 
+#: Distributions whose modules are imported under another name.
+_IMPORT_NAMES = {"citeproc_py": "citeproc"}
+
+
 def _requirements() -> dict[str, str]:
     """The run-time requirements: import name → requirement line."""
     config = configparser.ConfigParser()
@@ -340,7 +344,8 @@ def _requirements() -> dict[str, str]:
         if line:
             name = re.match(r"[A-Za-z0-9_.-]+", line)
             assert name is not None, line
-            requirements[name.group().lower().replace("-", "_")] = line
+            distribution = name.group().lower().replace("-", "_")
+            requirements[_IMPORT_NAMES.get(distribution, distribution)] = line
     return requirements
 
 

@@ -1,0 +1,153 @@
+"""Each entry cited in a CSL style (``--style``), with citeproc-py: one
+bibliography entry per publication, in plain text, HTML, Markdown, LaTeX
+and styled pieces for the terminal.
+
+The entry goes to citeproc-py as CSL-JSON (``csl_json.csl_item``) with
+every private-use character taken out, and the names of highlighted or
+marked people wrapped in a pair of private-use markers (``csl_markup``):
+however the style writes a name (initials, family name first, capitals) the
+markers come through, and the span between them is written highlighted in
+each format, the person's marks after it. citeproc-py writes the style's
+own formatting as such markers too (``csl_patches.Formatter``), so no
+format's markup is ever made from data. Where citeproc-py parts from
+pandoc's citeproc, ``csl_patches`` amends it.
+
+This module loads citeproc-py and lxml only when a style is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bib2pubs.errors import is_out_of_memory
+from bib2pubs.model import Diagnostic, Listing, Person, Publication
+
+if TYPE_CHECKING:
+    from bib2pubs.rendering.csl_style import Style
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One entry as the style cites it. ``text`` is plain; ``html``,
+    ``markdown`` and ``latex`` are escaped for their format, with the
+    style's formatting and the highlighted names marked up as the built-in
+    templates do it; ``pieces`` are (text, rich style) pairs for the
+    terminal ("italic", "bold", "bold italic", "")."""
+
+    text: str
+    html: str
+    markdown: str
+    latex: str
+    pieces: tuple[tuple[str, str], ...]
+
+
+def cite_listing(listing: Listing, style: str, locale: str = "en") -> tuple[dict[str, Citation], list[Diagnostic]]:
+    """Every entry of the listing, hidden ones too, cited in ``style`` (a
+    shipped style's name or a .csl file's path) in ``locale``, keyed by its
+    BibTeX key. A style that cannot be used is a UsageError; an entry
+    citeproc-py fails on gets a warning and no citation (lists then show it
+    as bib2pubs writes it)."""
+    from bib2pubs.rendering.csl_style import load_style  # citeproc-py and lxml load only for a style
+
+    loaded = load_style(style, locale)
+    citations: dict[str, Citation] = {}
+    problems: list[Diagnostic] = []
+    for group in listing.groups:
+        for pub in group.entries:
+            if pub.key in citations:
+                continue
+            try:
+                citations[pub.key] = cite(pub, loaded)
+            except Exception as error:  # whatever citeproc-py raises, the entry is listed without it
+                if is_out_of_memory(error):
+                    raise
+                reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+                problems.append(
+                    Diagnostic(
+                        pub.file,
+                        pub.line or None,
+                        pub.key or None,
+                        "warning",
+                        f"cannot be cited in the style {loaded.where} ({reason}); listed without it",
+                    )
+                )
+    return citations, problems
+
+
+def cite(pub: Publication, style: Style) -> Citation:
+    """One publication cited in a loaded style; raises what citeproc-py
+    raises, and ValueError when the style writes nothing for it."""
+    # citeproc-py, and the modules around it, load only when a style is asked for.
+    import warnings
+
+    from citeproc import Citation as Cite  # type: ignore[import-untyped]
+    from citeproc import CitationItem, CitationStylesBibliography
+    from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
+
+    from bib2pubs.rendering import csl_output
+    from bib2pubs.rendering.csl_json import csl_item
+    from bib2pubs.rendering.csl_markup import pieces
+    from bib2pubs.rendering.csl_patches import Formatter
+
+    item, people = marked_item(pub, csl_item(pub))
+    with warnings.catch_warnings():
+        # citeproc-py warns of variables it does not know; they are left out.
+        warnings.simplefilter("ignore")
+        bibliography = CitationStylesBibliography(style.citeproc, CiteProcJSON([item]), Formatter)
+        bibliography.register(Cite([CitationItem("item")]))
+        rendered = bibliography.bibliography()
+    found = pieces(str(rendered[0]) if rendered else "", style.quotes)
+    if not found:
+        raise ValueError("the style writes nothing for it")
+    return Citation(
+        text=csl_output.plain(found, people),
+        html=csl_output.write(found, people, csl_output.HTML),
+        markdown=csl_output.write(found, people, csl_output.MARKDOWN),
+        latex=csl_output.write(found, people, csl_output.LATEX),
+        pieces=csl_output.terminal(found, people),
+    )
+
+
+#: The parts of a CSL name that carry a highlight's markers.
+_NAME_PARTS = ("given", "dropping-particle", "non-dropping-particle", "family", "suffix", "literal")
+
+
+def marked_item(pub: Publication, item: Mapping[str, Any]) -> tuple[dict[str, Any], dict[int, Person]]:
+    """The CSL-JSON item for citeproc-py: id "item" (citeproc-py lowercases
+    ids, and each entry is cited alone), no private-use character in any
+    string, and the name parts of every highlighted or marked person
+    between that person's markers. Returns the item and the people by the
+    index their markers carry (authors first, then editors)."""
+    from bib2pubs.rendering.csl_markup import PERSON_LIMIT, person_end, person_start  # with the style, as above
+
+    clean: dict[str, Any] = {key: _stripped(value) for key, value in item.items()}
+    clean["id"] = "item"
+    people: dict[int, Person] = {}
+    offset = 0
+    for role, persons in (("author", pub.authors), ("editor", pub.editors)):
+        names = clean.get(role)
+        if isinstance(names, list) and len(names) == len(persons):
+            for number, (person, name) in enumerate(zip(persons, names, strict=True)):
+                index = offset + number
+                if (person.highlight or person.marks) and index < PERSON_LIMIT and isinstance(name, dict):
+                    people[index] = person
+                    for part in _NAME_PARTS:
+                        if isinstance(name.get(part), str) and name[part]:
+                            name[part] = person_start(index) + name[part] + person_end(index)
+        offset += len(persons)
+    return clean, people
+
+
+def _stripped(value: Any) -> Any:
+    """A JSON value with no private-use character in any of its strings."""
+    from bib2pubs.rendering.csl_markup import strip_private  # with the style, as above
+
+    if isinstance(value, str):
+        return strip_private(value)
+    if isinstance(value, list):
+        return [_stripped(part) for part in value]
+    if isinstance(value, dict):
+        return {key: _stripped(part) for key, part in value.items()}
+    return value

@@ -1,0 +1,326 @@
+"""citeproc-py's style elements, amended where they part from pandoc's
+citeproc, the reference CSL processor: subclasses of its element classes,
+given to lxml only for the styles bib2pubs parses (``csl_style``), so that
+citeproc-py itself is left unchanged for anyone else in the process.
+
+What they amend (each measured against pandoc, see tests/test_citations.py):
+
+- punctuation meeting at a seam (a delimiter, prefix or suffix): "Early?"
+  then "." keeps only "?", as ``csl_markup.collide`` says; no delimiter
+  before a part that starts with ",", ";" or ".";
+- a group is left out when it calls a variable and every variable it calls
+  is empty, counting the variables its nested groups called (citeproc-py
+  counts any nested group as a variable, and printed "[Online]." with no
+  date of access);
+- a label is plural when its value holds a range or a list ("1–5", "1, 3",
+  "1 & 3"), not whenever two runs of digits appear ("e2021MS002613");
+- text-case "title" applies when no language says otherwise ("(Ed.)");
+- quotation marks are ``csl_markup``'s pair, so that the locale's glyphs,
+  nesting and punctuation-in-quote are decided on the whole citation;
+- a given name carrying a highlight's markers is still made initials;
+- the citation number is left out: each entry is cited alone, and a list
+  numbers its entries itself.
+"""
+
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+from functools import cache
+from typing import Any
+
+from citeproc import model  # type: ignore[import-untyped]
+from citeproc.source import VariableError  # type: ignore[import-untyped]
+from citeproc.string import MixedString, String  # type: ignore[import-untyped]
+
+from bib2pubs.rendering.csl_markup import closing, collide, opening, strip_private
+
+_PRIVATE = re.compile("[\ue000-\uf8ff]")
+
+
+def _visible(text: str, last: bool) -> int | None:
+    """Where the first (or last) character that is not a marker is."""
+    indexes = range(len(text) - 1, -1, -1) if last else range(len(text))
+    return next((index for index in indexes if not _PRIVATE.match(text[index])), None)
+
+
+def _without(value: Any, position: int) -> Any:
+    """``value`` (str, citeproc's String or MixedString) without the
+    character at ``position``, its parts' kinds (e.g. NoCase) kept."""
+    if isinstance(value, MixedString):
+        parts = []
+        for part in value:
+            size = len(str(part))
+            if 0 <= position < size:
+                text = str(part)
+                part = type(part)(text[:position] + text[position + 1 :])
+            position -= size
+            if str(part):
+                parts.append(part)
+        return MixedString(parts)
+    text = str(value)
+    return type(value)(text[:position] + text[position + 1 :])
+
+
+def seam(left: Any, right: Any) -> tuple[Any, Any]:
+    """Two parts about to be joined, with their punctuation reconciled."""
+    left_text, right_text = str(left), str(right)
+    end, start = _visible(left_text, last=True), _visible(right_text, last=False)
+    if end is None or start is None:
+        return left, right
+    kept = collide(left_text[end], right_text[start])
+    if kept == "first":
+        return left, _without(right, start)
+    if kept == "second":
+        return _without(left, end), right
+    return left, right
+
+
+class _Seams:
+    """``wrap`` (prefix and suffix) and ``join`` (a delimiter) as pandoc's."""
+
+    get: Any
+
+    def wrap(self, string: Any) -> Any:
+        if string is None:
+            return None
+        prefix, suffix = self.get("prefix", ""), self.get("suffix", "")
+        if prefix:
+            head, string = seam(String(prefix), string)
+            string = head + string
+        if suffix:
+            string, tail = seam(string, String(suffix))
+            string = string + tail
+        return string
+
+    def join(self, strings: Any, default_delimiter: str = "") -> Any:
+        delimiter = self.get("delimiter", default_delimiter)
+        # Empty parts stay: citeproc-py joins [names, ""] to end on a delimiter.
+        parts = [part for part in strings if part is not None]
+        if not parts:
+            return String("")
+        out = parts[0]
+        for part in parts[1:]:
+            text = strip_private(str(part))
+            if delimiter and not text.startswith((",", ";", ".")):
+                out, glue = seam(out, String(delimiter))
+                out = out + glue
+            out, part = seam(out, part)
+            out = out + part
+        return out
+
+
+#: The groups being rendered, innermost last: [called a variable, rendered one].
+_FRAMES: ContextVar[list[list[bool]]] = ContextVar("csl_group_frames")
+
+
+def _record(called: bool, rendered: bool) -> None:
+    frames = _FRAMES.get(None)
+    if frames:
+        frames[-1][0] |= called
+        frames[-1][1] |= rendered
+
+
+class _Variable:
+    """An element that calls a variable tells its group whether it was empty."""
+
+    get: Any
+    render_original: Any
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            text = self.render_original(*args, **kwargs)
+        except VariableError:
+            _record(True, False)
+            raise
+        _record(True, text is not None and str(text) != "")
+        return text
+
+
+#: Variables the processor makes, not the data: as in pandoc, they neither
+#: show nor hide a group (APA's "(n.d.)" goes with an empty year-suffix).
+_GENERATED = ("year-suffix", "citation-number")
+
+
+class _TextVariable(_Variable):
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        if self.get("variable") in (None, *_GENERATED):  # a macro's, a term's, a value's text
+            return self.render_original(*args, **kwargs)
+        return super().render(*args, **kwargs)
+
+    def _variable(self, item: Any, context: Any) -> Any:
+        if self.get("variable") == "citation-number":
+            return None
+        return model.Text._variable(self, item, context)
+
+
+class _Group:
+    get: Any
+    iterchildren: Any
+    join: Any
+
+    def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        frames = _FRAMES.get(None)
+        if frames is None:
+            frames = []
+            _FRAMES.set(frames)
+        frames.append([False, False])
+        try:
+            output = self._children(item, context, **kwargs)
+        finally:
+            called, rendered = frames.pop()
+        shown = bool(output) and (rendered or not called)
+        _record(called, rendered and shown)
+        if not shown:
+            raise VariableError
+        return self.join(output)
+
+    def _children(self, item: Any, context: Any, **kwargs: Any) -> list[Any]:
+        output = []
+        delimiter = self.get("delimiter", "")
+        for child in self.iterchildren():
+            try:
+                if isinstance(child, model.Choose):
+                    text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+                else:
+                    text = child.render(item, context=context, **kwargs)
+            except VariableError:
+                continue
+            if text is not None:
+                output.append(text)
+        return output
+
+
+_PLURAL = re.compile(r"[\s,;&\-\u2010-\u2015]")
+
+
+class _Label:
+    get: Any
+
+    def _is_plural(self, item: Any) -> bool:
+        variable = self.get("variable")
+        if variable is None or variable.startswith("number-of"):
+            return bool(model.Label._is_plural(self, item))
+        try:
+            value = item.locator.identifier if variable == "locator" else item.reference[variable.replace("-", "_")]
+        except (VariableError, AttributeError, KeyError):
+            return False
+        return _PLURAL.search(str(value).strip()) is not None
+
+
+class _Cased:
+    def case(self, text: Any, language: Any = None) -> Any:
+        return model.TextCased.case(self, text, "en" if language is None else language)
+
+
+class _Quoted:
+    get: Any
+
+    def quote(self, string: Any) -> Any:
+        if self.get("quotes", "false").lower() != "true":
+            return string
+        return String(opening("quote")) + string + String(closing("quote"))
+
+
+class _Name:
+    get: Any
+    iterancestors: Any
+
+    def initialize(self, given: Any, mark: Any, context: Any) -> Any:
+        text = str(given)
+        if self._inherited("initialize", "true") == "false":
+            # CSL 1.0.1: initialize-with only spaces initials already there.
+            return given
+        bare = strip_private(text)
+        made = model.Name.initialize(self, String(bare), mark, context)
+        if bare == text:
+            return made
+        start, end = text[:1], text[-1:]
+        return (start if _PRIVATE.match(start) else "") + made + (end if _PRIVATE.match(end) else "")
+
+    def _inherited(self, name: str, default: str) -> str:
+        """An inheritable name option: the element's, else the nearest
+        ancestor's (citation or bibliography, then the style)."""
+        for element in (self, *self.iterancestors()):
+            value = element.get(name)
+            if value is not None:
+                return str(value)
+        return default
+
+
+def _mixins(name: str, base: type) -> tuple[type, ...]:
+    chosen: list[type] = []
+    if name == "Text":
+        chosen += [_TextVariable, _Quoted]
+    elif name in ("Number", "Date", "Names"):
+        chosen.append(_Variable)
+    elif name == "Group":
+        chosen.append(_Group)
+    elif name == "Label":
+        chosen.append(_Label)
+    elif name == "Name":
+        chosen.append(_Name)
+    if hasattr(base, "case"):
+        chosen.append(_Cased)
+    if hasattr(base, "wrap") or hasattr(base, "join"):
+        chosen.append(_Seams)
+    return tuple(chosen)
+
+
+@cache
+def element_classes() -> dict[str, type]:
+    """Each CSL element's name and the class lxml makes of it: citeproc-py's
+    own, amended as above."""
+    classes = {}
+    for base in model.CitationStylesElement.__subclasses__():
+        mixins = _mixins(base.__name__, base)
+        namespace = {"render_original": base.render} if _Variable in mixins or _TextVariable in mixins else {}
+        amended = type(base.__name__, (*mixins, base), namespace) if mixins else base
+        classes[base.__name__.replace("_", "-").lower()] = amended
+    return classes
+
+
+def _formatted(kind: str, text: Any) -> Any:
+    body = String(text) if type(text) is str else text
+    return String(opening(kind)) + body + String(closing(kind))
+
+
+class Formatter:
+    """citeproc-py's formatter, writing ``csl_markup``'s pairs of markers
+    where its HTML formatter writes tags. Text from the style and the data
+    is left as it is: it is escaped once, for each output format, after."""
+
+    @staticmethod
+    def preformat(text: Any) -> Any:
+        return text
+
+    @staticmethod
+    def Italic(text: Any) -> Any:
+        return _formatted("italic", text)
+
+    Oblique = Italic
+
+    @staticmethod
+    def Bold(text: Any) -> Any:
+        return _formatted("bold", text)
+
+    @staticmethod
+    def Light(text: Any) -> Any:
+        # Light weight: pandoc leaves it plain, as do the output formats.
+        return text
+
+    @staticmethod
+    def Underline(text: Any) -> Any:
+        return _formatted("underline", text)
+
+    @staticmethod
+    def Superscript(text: Any) -> Any:
+        return _formatted("sup", text)
+
+    @staticmethod
+    def Subscript(text: Any) -> Any:
+        return _formatted("sub", text)
+
+    @staticmethod
+    def SmallCaps(text: Any) -> Any:
+        return _formatted("smallcaps", text)
