@@ -179,11 +179,11 @@ class Group:
 
     title: str
     entries: tuple[Publication, ...]
+    word: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Highlight:
-    word: str = ""
     """A person the run highlighted, as it read them: the name as given, its
     style ("self" for the user), the other names the person published under,
     and whether the name was read family name first (it found nobody as

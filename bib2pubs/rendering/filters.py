@@ -27,8 +27,8 @@ from bib2pubs.rendering.text_pieces import (
     keep_together,
     mark_sign,
     mark_signs,
-    plain_name,
     note_text,
+    plain_name,
     shorten_people,
     venue_line,
     venue_text,
@@ -250,6 +250,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "html_braces": html_braces,
     "latex_text": latex_to_text,
     "plain_name": plain_name,
+    "note_text": note_text,
 }
 
 
@@ -261,7 +262,6 @@ __all__ = [
     "VenueLine",
     "footnotes",
     "highlight_look",
-    "note_text": note_text,
     "keep_together",
     "mark_sign",
     "mark_signs",
