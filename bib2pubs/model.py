@@ -163,6 +163,10 @@ class Publication:
     preview: str = ""
     #: ``language``, or biblatex's ``langid``, as written ("english").
     language: str = ""
+    #: The title as LaTeX source with its formulas kept as ``$…$``
+    #: (``latex.math``), for LaTeX output; "" when it keeps none, as for
+    #: most titles: then the title, escaped, is the same.
+    title_math: str = ""
 
     @property
     def marks(self) -> frozenset[str]:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from bib2pubs.details import keyword_list, read_identifiers, read_locators, read_preview, text_of
 from bib2pubs.errors import is_out_of_memory
 from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.latex.math import title_math
 from bib2pubs.model import Diagnostic, Publication
 from bib2pubs.names.author_list import list_problems, repair_list
 from bib2pubs.names.marks import MARK_FIELDS, Marks, merge, parse_annotations, parse_mark_fields
@@ -187,5 +188,6 @@ def normalize_entry(
         award_name=text_of(fields, "award_name"),
         preview=preview,
         language=text_of(fields, "language", "langid"),
+        title_math=title_math(entry.get("title")),
     )
     return publication, diagnostics

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.model import Publication
 from bib2pubs.read.links import unsafe_scheme
 from bib2pubs.rendering.page_names import file_safe
 from bib2pubs.rendering.text_pieces import (
@@ -91,6 +92,15 @@ def latex_escape(text: str) -> str:
 def latex(text: object) -> Markup:
     """``latex_escape`` as a filter, marked safe, for text templates join themselves."""
     return text if isinstance(text, Markup) else Markup(latex_escape(str(text)))
+
+
+def tex_title(publication: Publication | str) -> Markup:
+    """A publication's title for LaTeX: with its formulas as math when
+    normalizing kept any (``title_math``), else the title escaped. Given
+    a title alone, it is escaped."""
+    if isinstance(publication, Publication):
+        return Markup(publication.title_math or latex_escape(publication.title))
+    return latex(publication)
 
 
 def latex_url(url: str) -> Markup:
@@ -229,6 +239,7 @@ def html_comment(value: object) -> Markup:
 FILTERS: dict[str, Callable[..., Any]] = {
     "md": markdown,
     "tex": latex,
+    "tex_title": tex_title,
     "tex_url": latex_url,
     "md_url": markdown_url,
     "href": href,
