@@ -89,7 +89,7 @@ def cite(pub: Publication, style: Style) -> Citation:
     from bib2pubs.rendering import csl_output
     from bib2pubs.rendering.csl_json import csl_item
     from bib2pubs.rendering.csl_markup import pieces
-    from bib2pubs.rendering.csl_patches import Formatter
+    from bib2pubs.rendering.csl_strings import Formatter
 
     item, people = marked_item(pub, csl_item(pub))
     with warnings.catch_warnings():

@@ -23,7 +23,8 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from bib2pubs.errors import UsageError
 from bib2pubs.rendering.csl_markup import Quotes, strip_private
-from bib2pubs.rendering.csl_patches import Formatter, element_classes
+from bib2pubs.rendering.csl_patches import element_classes
+from bib2pubs.rendering.csl_strings import Formatter
 from bib2pubs.rendering.words import language_of
 
 #: The styles shipped in ``styles/`` (see its PROVENANCE), by name.

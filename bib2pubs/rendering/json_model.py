@@ -7,10 +7,14 @@ change to the shape bumps ``VERSION``, which the JSON carries at its top.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bib2pubs.model import Diagnostic, Listing, Person, Publication
+
+if TYPE_CHECKING:
+    from bib2pubs.rendering.citations import Citation
 
 #: The version of the JSON's shape: 2 added ``version``, ``locators``,
 #: ``identifiers``, ``abstract``, ``keywords``, ``award``, ``award_name``,
@@ -76,18 +80,29 @@ def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
     }
 
 
-def listing_dict(listing: Listing) -> dict[str, Any]:
-    """The listing as plain JSON-ready data."""
+def listing_dict(listing: Listing, citations: Mapping[str, Citation] | None = None) -> dict[str, Any]:
+    """The listing as plain JSON-ready data; with ``citations`` (``--style``),
+    each entry cited carries its ``citation`` as plain text and HTML."""
     return {
         "version": VERSION,
         "groups": [
-            {"title": group.title, "entries": [publication_dict(entry) for entry in group.entries]}
+            {"title": group.title, "entries": [_cited(entry, citations) for entry in group.entries]}
             for group in listing.groups
         ],
         "diagnostics": [diagnostic_dict(diagnostic) for diagnostic in listing.diagnostics],
     }
 
 
-def to_json(listing: Listing) -> str:
-    """Deterministic, human-diffable JSON ending in a newline."""
-    return json.dumps(listing_dict(listing), ensure_ascii=False, indent=2) + "\n"
+def _cited(publication: Publication, citations: Mapping[str, Citation] | None) -> dict[str, Any]:
+    entry = publication_dict(publication)
+    citation = citations.get(publication.key) if citations else None
+    if citation is not None:
+        # Optional, so the shape (VERSION) stands: only a run with --style has it.
+        entry["citation"] = {"text": citation.text, "html": citation.html}
+    return entry
+
+
+def to_json(listing: Listing, citations: Mapping[str, Citation] | None = None) -> str:
+    """Deterministic, human-diffable JSON ending in a newline; ``citations``
+    as ``listing_dict`` takes them."""
+    return json.dumps(listing_dict(listing, citations), ensure_ascii=False, indent=2) + "\n"
