@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError, is_out_of_memory
 from bib2pubs.model import Diagnostic, Listing
-from bib2pubs.pipeline import Options, RenderSpec, format_for, load, render
+from bib2pubs.pipeline import Options, RenderSpec, cite, format_for, load, render
 from bib2pubs.rendering.formats import SUFFIXES, format_of
 from bib2pubs.rendering.words import localize, words_for
 from bib2pubs.write.files import check_file, same_file, write_file
 
 if TYPE_CHECKING:
+    from bib2pubs.rendering.citations import Citation
     from bib2pubs.rendering.jinja import Template
     from bib2pubs.report.stats import Stats
 
@@ -62,14 +63,15 @@ class Outcome:
     """What a run did: ``stderr``, the lines for standard error in the order
     they were found (diagnostics, notes, what was written, warnings); then
     at most one of ``stdout`` (text for standard output), ``preview`` (a
-    listing to show in the terminal) and ``stats`` (counts to show as
-    tables); or ``failure``, the error that ended the run, said after
+    listing to show in the terminal, with ``citations`` when a style cites
+    its entries) and ``stats`` (counts to show as tables); or ``failure``, the error that ended the run, said after
     ``stderr``. ``cut_short`` is what no run expects and the caller
     raises after ``stderr``: Ctrl-C, running out of memory, a bug."""
 
     stderr: tuple[str, ...] = ()
     stdout: str | None = None
     preview: Listing | None = None
+    citations: Mapping[str, Citation] | None = None
     stats: Stats | None = None
     failure: Bib2PubsError | None = None
     cut_short: BaseException | None = None
@@ -150,7 +152,10 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
         _split(bibfiles, localize(listing, words), request, variables, words, said)
         return Outcome(tuple(said))
     if chosen is None:
-        return Outcome(tuple(said), preview=localize(listing, words))
+        preview = localize(listing, words)
+        citations, cite_notes = cite(preview, request.style, request.locale)
+        said.extend(map(str, cite_notes))
+        return Outcome(tuple(said), preview=preview, citations=citations)
     spec = RenderSpec(
         chosen,
         template,
@@ -337,8 +342,17 @@ def _split(
     folder = request.split
     assert folder is not None
     template = entry_template(request.template, request.template_dirs)
+    citations, cite_notes = cite(listing, request.style, request.locale)
+    said.extend(map(str, cite_notes))
     files, notes = entry_pages(
-        listing, template, request.split_name, variables, request.max_authors, request.bibtex_dropped, words
+        listing,
+        template,
+        request.split_name,
+        variables,
+        request.max_authors,
+        request.bibtex_dropped,
+        words,
+        citations,
     )
     said.extend(map(str, notes))
     for name in files:

@@ -37,6 +37,7 @@ _LEADING = re.compile(r"^[\s,;:]+")
 _TRAILING = " ,;:"
 # Two page numbers and BibTeX's dash, as most pages fields are written.
 _DIGITS_RANGE = re.compile(r"\s*(\d+)\s*-{1,3}\s*(\d+)\s*")
+_NO_PAGES = re.compile(r"\bno pagination\b", re.IGNORECASE)
 
 
 def text_of(fields: Mapping[str, str], *names: str) -> str:
@@ -73,6 +74,8 @@ def _pages(value: str) -> str:
     plain = _DIGITS_RANGE.fullmatch(value)
     if plain:  # most pages fields: nothing to decode
         return f"{plain.group(1)}–{plain.group(2)}"
+    if _NO_PAGES.search(value):  # PsycNET's "No Pagination Specified": there are none
+        return ""
     return page_range(_locator(value))
 
 

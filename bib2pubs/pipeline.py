@@ -33,6 +33,7 @@ from bib2pubs.venues.table import builtin_table, load_user_venues
 from bib2pubs.write.files import same_file
 
 if TYPE_CHECKING:
+    from bib2pubs.rendering.citations import Citation
     from bib2pubs.rendering.jinja import Template
 
 
@@ -255,13 +256,31 @@ def render(listing: Listing, spec: RenderSpec = RenderSpec(), notes: list[Diagno
     words = words_for(spec.locale, spec.words)
     if format_name != "bibtex":  # BibTeX writes the entries' own fields
         listing = localize(listing, words)
-    text, found = _rendered(listing, format_name, template, spec, words)
+    citations, cite_notes = cite(listing, spec.style, spec.locale, format_name)
+    text, found = _rendered(listing, format_name, template, spec, words, citations)
+    found = [*cite_notes, *found]
     if notes is not None:
         notes.extend(found)
     else:
         for note in found:
             warnings.warn(RenderWarning(note), stacklevel=2)
     return text
+
+
+def cite(
+    listing: Listing, style: str | None, locale: str, format_name: str | None = None
+) -> tuple[dict[str, Citation] | None, list[Diagnostic]]:
+    """Each entry as a CSL ``style`` cites it (None without a style), and
+    notes: entries the style could not cite, or a format that has no use
+    for a style (BibTeX and CSL-JSON are data, not citations)."""
+    if style is None:
+        return None, []
+    if format_name in ("bibtex", "csl-json"):
+        note = f"--style {style}: {format_name} output is the entries' data, not citations; the style is not used"
+        return None, [Diagnostic("", None, None, "warning", note)]
+    from bib2pubs.rendering.citations import cite_listing  # citeproc-py and lxml load only for a style
+
+    return cite_listing(listing, style, locale)
 
 
 def format_for(format_name: str | None, template: Template | None) -> str | None:
@@ -282,12 +301,17 @@ def format_for(format_name: str | None, template: Template | None) -> str | None
 
 
 def _rendered(
-    listing: Listing, format_name: str, template: Template | None, spec: RenderSpec, words: Mapping[str, str]
+    listing: Listing,
+    format_name: str,
+    template: Template | None,
+    spec: RenderSpec,
+    words: Mapping[str, str],
+    citations: Mapping[str, Citation] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     if format_name == "json":
         from bib2pubs.rendering.json_model import to_json  # each format loads only what it needs
 
-        return to_json(listing), []
+        return to_json(listing, citations), []
     if format_name == "csl-json":
         from bib2pubs.rendering.csl_json import to_csl_json  # as above: json, and no markup library
 
@@ -302,12 +326,12 @@ def _rendered(
     if format_name == "text" and _plain_text(template, spec.template_dirs):
         from bib2pubs.rendering.plain_text import render_text  # as above
 
-        return render_text(listing, spec.variables, spec.max_authors, words)
+        return render_text(listing, spec.variables, spec.max_authors, words, citations)
     from bib2pubs.rendering.jinja import render_template  # Jinja, the slowest import of a run, for templates only
 
     chosen = template or DEFAULT_TEMPLATES[format_name]
     return render_template(
-        listing, chosen, spec.variables, spec.max_authors, spec.template_dirs, spec.bibtex_dropped, words
+        listing, chosen, spec.variables, spec.max_authors, spec.template_dirs, spec.bibtex_dropped, words, citations
     )
 
 

@@ -71,10 +71,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "abstract": "Do societies choose inefficient policies and institutions?",
     },
     "Black2020": {
-        # Mendeley's placeholder is no page range: kept as written.
-        "locators": Locators(
-            pages="No Pagination Specified-No Pagination Specified", publisher="Educational Publishing Foundation"
-        ),
+        # PsycNET's placeholder (through Mendeley) says there are no pages:
+        # no output shows it as pages ("pp. No Pagination Specified–…").
+        "locators": Locators(publisher="Educational Publishing Foundation"),
         "identifiers": Identifiers(doi="10.1037/ppm0000281", issn="2689-6575(ELECTRONIC),26896567(PRINT)"),
         "abstract": "The purpose of this research was to investigate",
     },

@@ -21,7 +21,6 @@ _BASE = Publication(
 CASES = [
     ("journal", "Nature", Locators(volume="585", number="7825", pages="357–362"), "vol. 585, no. 7825, pp. 357–362"),
     ("journal", "Phys. Rev. Lett.", Locators(volume="121", pages="205502"), "vol. 121, p. 205502"),
-    ("journal", "J", Locators(pages="No Pagination Specified"), ""),  # PsycNET's placeholder
     ("journal", "J", Locators(publisher="Elsevier", address="Amsterdam"), ""),  # a journal's publisher is noise
     # ACM's series is the conference's acronym; Springer's series has a volume.
     ("conference", "SIGCOMM", Locators(series="SIGCOMM '23", publisher="ACM", pages="1–14"), "pp. 1–14"),

@@ -132,7 +132,8 @@ def _run(bibfiles: Sequence[str], options: Options, request: app.Request) -> Non
         from bib2pubs.rendering.terminal import show
         from bib2pubs.rendering.words import words_for  # checked by app.run already
 
-        show(outcome.preview, max_authors=request.max_authors, words=words_for(request.locale, request.words))
+        words = words_for(request.locale, request.words)
+        show(outcome.preview, max_authors=request.max_authors, words=words, citations=outcome.citations)
     elif outcome.stats is not None:
         from bib2pubs.report.stats import show as show_stats  # rich, as above
 

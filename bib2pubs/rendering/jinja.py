@@ -24,11 +24,12 @@ from markupsafe import Markup
 from bib2pubs.errors import Bib2PubsError, TemplateError, UsageError, is_out_of_memory
 from bib2pubs.model import Diagnostic, Group, Listing, Person, Publication, Venue
 from bib2pubs.rendering import filters
+from bib2pubs.rendering.citations import Citation
 from bib2pubs.rendering.clean_bibtex import SITE_FIELDS, dropped_or_default, entry_bibtex
 from bib2pubs.rendering.formats import ITEM_TEMPLATES, RESERVED, format_of, user_template
 from bib2pubs.rendering.template_cache import afresh_on_failure, bytecode_cache
 from bib2pubs.rendering.template_files import builtin_folder
-from bib2pubs.rendering.text_pieces import Footnote, VenueLine, footnotes, venue_line, venue_text
+from bib2pubs.rendering.text_pieces import Footnote, VenueLine, footnotes, shown_links, venue_line, venue_text
 from bib2pubs.rendering.words import ENGLISH, link_labels
 from bib2pubs.rendering.wrapping import wrap_text
 
@@ -94,6 +95,31 @@ def venue_text_in_words(context: jinja2.runtime.Context, publication: Publicatio
 def footnotes_in_words(context: jinja2.runtime.Context, publication: Publication) -> list[Footnote]:
     """``pub|footnotes`` in the run's words."""
     return footnotes(publication, context.get("words", ENGLISH))
+
+
+def _cited_filter(format_name: str) -> Callable[..., Any]:
+    """``pub|cited``: the entry as ``--style`` cites it, marked up for the
+    template's format (escaped already: a ``Markup``), or "" without a style
+    or when the style could not cite it (the template then writes its own)."""
+
+    @jinja2.pass_context
+    def cited(context: jinja2.runtime.Context, publication: Publication) -> Markup | str:
+        citation = context.get("citations", {}).get(publication.key)
+        if citation is None:
+            return ""
+        if format_name == "text":
+            return str(citation.text)
+        return Markup(getattr(citation, format_name))
+
+    return cited
+
+
+@jinja2.pass_context
+def links_shown(context: jinja2.runtime.Context, publication: Publication) -> list[tuple[str, str]]:
+    """``pub|links_shown``: (kind, URL) of the links with a target, but for
+    those the entry's citation (``--style``) shows already."""
+    citation = context.get("citations", {}).get(publication.key)
+    return shown_links(publication, citation.text if citation is not None else "")
 
 
 #: The filters that say fixed words, in the run's words.
@@ -198,6 +224,8 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
     env.filters.update(filters.FILTERS)
     env.filters["wordwrap"] = wordwrap
     env.filters.update(_WORDED_FILTERS)
+    env.filters["cited"] = _cited_filter(format_name)
+    env.filters["links_shown"] = links_shown
     env.filters["bibtex"] = bibtex_markdown if format_name == "markdown" else bibtex
     # Everything the compiled code depends on but the template's source
     # names the folder of the compiled-template cache.
@@ -266,17 +294,19 @@ def render_template(
     template_dirs: Sequence[str] = (),
     bibtex_dropped: Set[str] | None = None,
     words: Mapping[str, str] = ENGLISH,
+    citations: Mapping[str, Citation] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     """Renders ``listing`` with a template, found already or named by a
     name or a path (looked for in ``template_dirs`` first). Templates see
     ``max_authors`` for the ``shorten`` filter, ``bibtex_dropped`` for
-    the ``bibtex`` filter, and ``words`` (``rendering.words``) and the
-    ``link_labels`` they give.
+    the ``bibtex`` filter, ``words`` (``rendering.words``) and the
+    ``link_labels`` they give, and ``citations`` (``--style``, by key)
+    for the ``cited`` filter.
 
     Returns the text and notes about ``--set`` variables the template ignores.
     """
     found, env, context, notes = _prepare(
-        listing, template, variables, max_authors, template_dirs, bibtex_dropped, words
+        listing, template, variables, max_authors, template_dirs, bibtex_dropped, words, citations
     )
     with _template_errors(found.asked, found.file):
         text = afresh_on_failure(env, lambda: env.get_template(found.file).render(groups=listing.groups, **context))
@@ -291,12 +321,13 @@ def render_items(
     template_dirs: Sequence[str] = (),
     bibtex_dropped: Set[str] | None = None,
     words: Mapping[str, str] = ENGLISH,
+    citations: Mapping[str, Citation] | None = None,
 ) -> tuple[list[tuple[Publication, str]], list[Diagnostic]]:
     """Each listed publication (hidden ones aside) rendered alone with a
     per-entry template, which sees it as ``pub`` (and the whole ``listing``).
     Returns the texts and notes about ``--set`` variables the template ignores."""
     found, env, context, notes = _prepare(
-        listing, template, variables, max_authors, template_dirs, bibtex_dropped, words
+        listing, template, variables, max_authors, template_dirs, bibtex_dropped, words, citations
     )
 
     def render_each() -> list[tuple[Publication, str]]:
@@ -317,6 +348,7 @@ def _prepare(
     template_dirs: Sequence[str],
     bibtex_dropped: Set[str] | None,
     words: Mapping[str, str],
+    citations: Mapping[str, Citation] | None,
 ) -> tuple[Template, jinja2.Environment, dict[str, Any], list[Diagnostic]]:
     """The template (found now if named), its environment, what every
     template sees (the listing, ``max_authors``, ``bibtex_dropped``, the
@@ -336,6 +368,7 @@ def _prepare(
         "bibtex_dropped": dropped,
         "words": dict(words),
         "link_labels": dict(link_labels(words)),
+        "citations": dict(citations or {}),
         **variables,
     }
     return found, env, context, notes

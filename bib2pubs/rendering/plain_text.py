@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.names.style import shorten
+from bib2pubs.rendering.citations import Citation
 from bib2pubs.rendering.formats import RESERVED
-from bib2pubs.rendering.text_pieces import footnotes, note_text, plain_name, venue_text
+from bib2pubs.rendering.text_pieces import footnotes, note_text, plain_name, shown_links, venue_text
 from bib2pubs.rendering.words import ENGLISH
 from bib2pubs.rendering.wrapping import wrap_text
 
@@ -36,9 +37,11 @@ def render_text(
     variables: Mapping[str, str] | None = None,
     max_authors: int | None = None,
     words: Mapping[str, str] = ENGLISH,
+    citations: Mapping[str, Citation] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     """The listing as plain text, with the fixed words in ``words``
-    (``rendering.words``), and notes about ``--set`` names it ignores."""
+    (``rendering.words``) and each entry as ``citations`` (``--style``)
+    cites it, if it does; and notes about ``--set`` names it ignores."""
     variables = dict(variables or {})
     taken = sorted(RESERVED.intersection(variables))
     if taken:
@@ -64,12 +67,32 @@ def render_text(
         if group.title:
             out.append(f"{group.title}\n{'-' * len(group.title)}\n")
         for pub in entries:
-            _entry(out, pub, width, max_authors, words)
+            citation = citations.get(pub.key) if citations else None
+            _entry(out, pub, width, max_authors, words, citation)
     return "".join(out), notes
 
 
-def _entry(out: list[str], pub: Publication, width: int, max_authors: int | None, words: Mapping[str, str]) -> None:
+def _entry(
+    out: list[str],
+    pub: Publication,
+    width: int,
+    max_authors: int | None,
+    words: Mapping[str, str],
+    citation: Citation | None,
+) -> None:
     out.append("\n")
+    if citation is not None and citation.text:
+        out.append(wrap_text(citation.text, width, False, "\n", False) + "\n")
+        for footnote in footnotes(pub, words):
+            out.append(f"{_INDENT}({footnote.sign} {footnote.meaning})\n")
+    else:
+        _own_lines(out, pub, width, max_authors, words)
+    for kind, url in shown_links(pub, citation.text if citation is not None else ""):
+        out.append(f"{_INDENT}{words[kind]}: {url}\n")
+
+
+def _own_lines(out: list[str], pub: Publication, width: int, max_authors: int | None, words: Mapping[str, str]) -> None:
+    """Title, people, footnotes, venue and note, as bib2pubs writes them."""
     if pub.title:
         out.append(wrap_text(pub.title, width, False, "\n", False) + "\n")
     persons = pub.authors or pub.editors
@@ -88,9 +111,6 @@ def _entry(out: list[str], pub: Publication, width: int, max_authors: int | None
     note = note_text(pub)
     if note:
         out.append(_INDENT + _hanging(note, width) + "\n")
-    for kind, url in pub.links.items():
-        if url:
-            out.append(f"{_INDENT}{words[kind]}: {url}\n")
 
 
 def _hanging(text: str, width: int) -> str:

@@ -16,14 +16,29 @@ from rich.text import Text
 
 from bib2pubs.model import Listing, Publication
 from bib2pubs.names.style import shorten
-from bib2pubs.rendering.text_pieces import footnotes, highlight_look, mark_signs, note_text, venue_text
+from bib2pubs.rendering.citations import Citation
+from bib2pubs.rendering.text_pieces import footnotes, highlight_look, mark_signs, note_text, shown_links, venue_text
 from bib2pubs.rendering.words import ENGLISH
 
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
-def _entry(publication: Publication, max_authors: int | None, words: Mapping[str, str]) -> object:
+def _entry(
+    publication: Publication, max_authors: int | None, words: Mapping[str, str], citation: Citation | None
+) -> object:
     text = Text()
+    if citation is not None and citation.pieces:
+        for piece, style in citation.pieces:
+            text.append(piece, style=style)
+        for footnote in footnotes(publication, words):
+            text.append(f"\n({footnote.sign} {footnote.meaning})", style="dim")
+    else:
+        _own_lines(text, publication, max_authors, words)
+    _links(text, shown_links(publication, citation.text if citation is not None else ""), words)
+    return text
+
+
+def _own_lines(text: Text, publication: Publication, max_authors: int | None, words: Mapping[str, str]) -> None:
     if publication.title:
         text.append(publication.title, style="bold")
     persons = publication.authors or publication.editors
@@ -51,7 +66,9 @@ def _entry(publication: Publication, max_authors: int | None, words: Mapping[str
     if note:
         text.append("\n")
         text.append(note)
-    links = [(kind, url) for kind, url in publication.links.items() if url]
+
+
+def _links(text: Text, links: list[tuple[str, str]], words: Mapping[str, str]) -> None:
     if links:
         text.append("\n")
         for index, (kind, url) in enumerate(links):
@@ -62,14 +79,18 @@ def _entry(publication: Publication, max_authors: int | None, words: Mapping[str
             text.append(f"[{words.get(kind, kind)}]", style=link_style)
             if not _ABSOLUTE.match(url):
                 text.append(f" {url}", style="dim")
-    return text
 
 
 def show(
-    listing: Listing, file: IO[str] | None = None, max_authors: int | None = None, words: Mapping[str, str] = ENGLISH
+    listing: Listing,
+    file: IO[str] | None = None,
+    max_authors: int | None = None,
+    words: Mapping[str, str] = ENGLISH,
+    citations: Mapping[str, Citation] | None = None,
 ) -> None:
     """Prints ``listing`` to the terminal (or ``file``) with rich, its
-    fixed words in ``words`` (``rendering.words``)."""
+    fixed words in ``words`` (``rendering.words``), each entry as
+    ``citations`` (``--style``) cites it, if it does."""
     console = Console(file=file, highlight=False, emoji=False)
     for group in listing.groups:
         visible = [publication for publication in group.entries if not publication.hidden]
@@ -78,5 +99,6 @@ def show(
         if group.title:
             console.rule(Text(group.title, style="bold"), align="left")
         for publication in visible:
-            console.print(_entry(publication, max_authors, words))
+            citation = citations.get(publication.key) if citations else None
+            console.print(_entry(publication, max_authors, words, citation))
             console.print()

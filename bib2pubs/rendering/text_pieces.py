@@ -76,7 +76,6 @@ _PUBLISHED = frozenset({"book", "chapter", "thesis", "report", "other"})
 # ("SIGCOMM '23"), which the venue already says.
 _EVENTS = frozenset({"conference", "workshop"})
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
-_NO_PAGES = re.compile(r"no pagination", re.IGNORECASE)
 _CHAPTER = re.compile(r"[\w.\-–]{1,10}")
 
 
@@ -102,8 +101,7 @@ def locator_text(publication: Publication, words: Mapping[str, str] = ENGLISH, s
         parts.append(_together(fill(words, "number", found.number)))
     if found.chapter and _CHAPTER.fullmatch(found.chapter):  # not a chapter's title put there
         parts.append(_together(fill(words, "chapter", found.chapter)))
-    # A book's pages are its length; PsycNET writes "No Pagination Specified".
-    if found.pages and kind not in ("book", "thesis") and not _NO_PAGES.search(found.pages):
+    if found.pages and kind not in ("book", "thesis"):  # a book's pages are its length
         pages = fill(words, "pages" if "–" in found.pages or "," in found.pages else "page", found.pages)
         parts.append(_together(pages))
     if found.edition and kind in ("book", "chapter", "other"):
@@ -131,6 +129,13 @@ def _edition(edition: str, words: Mapping[str, str]) -> str:
     if re.search(r"\bed\b|edition|éd|aufl|版", edition, re.IGNORECASE):
         return edition
     return fill(words, "edition", edition)
+
+
+def shown_links(publication: Publication, cited: str = "") -> list[tuple[str, str]]:
+    """The entry's links, by kind, that have a target and that its citation
+    (``cited``, the text a CSL style wrote) does not show already: APA's
+    "https://doi.org/…" is not said twice."""
+    return [(kind, url) for kind, url in publication.links.items() if url and (not cited or url not in cited)]
 
 
 def note_text(publication: Publication) -> str:
