@@ -24,7 +24,6 @@ from bib2pubs.latex.math import (
     SYMBOLS,
     WORDS,
     formula_latex,
-    text_escape,
     title_latex,
     title_math,
 )
@@ -225,17 +224,6 @@ def test_title_math_is_set_only_when_a_formula_is_kept(raw: str, expected: str) 
     else:
         assert title_math(raw) == ""
         assert expected == escaped_text
-
-
-def test_the_text_escape_is_the_tex_filters() -> None:
-    everything = "".join(chr(code) for code in range(0x250)) + "{[x]}\\$"
-    assert text_escape(everything) == latex_escape(everything)
-
-
-@given(st.text())
-@settings(max_examples=300, deadline=None)
-def test_the_text_escape_is_the_tex_filters_for_any_text(text: str) -> None:
-    assert text_escape(text) == latex_escape(text)
 
 
 # What the output may hold beside the allow-list: the text escape's commands

@@ -30,12 +30,11 @@ from typing import Final
 
 from bib2pubs.latex.decode import latex_to_text
 
-__all__ = ["title_latex", "title_math"]
+__all__ = ["text_escape", "title_latex", "title_math"]
 
-# The escape of the ``tex`` filter (``rendering.filters.latex_escape``): the
-# text around a kept formula must read exactly as a title without one. It is
-# a copy because this stage may not import rendering; tests/test_math_titles
-# holds the two equal.
+# Text LaTeX prints as it is, for the text around a kept formula and for
+# the ``tex`` filter (``rendering.filters.latex_escape`` is this escape), so
+# that a title reads the same with or without a formula.
 _TEXT_SPECIALS: Final = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -49,6 +48,10 @@ _TEXT_SPECIALS: Final = {
     "~": r"\textasciitilde{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
+    # Braced, brackets are plain text wherever they land: "[" right after
+    # `\item` (an untitled entry whose first author starts with "[") or
+    # `\\` would otherwise be read as an optional argument, and "]" would
+    # end one a template opened (`\item[{{ label }}]`).
     "[": "{[}",
     "]": "{]}",
 }
@@ -56,7 +59,7 @@ _TEXT_SPECIAL: Final = re.compile("|".join(re.escape(char) for char in _TEXT_SPE
 
 
 def text_escape(text: str) -> str:
-    """Text LaTeX prints as it is: the ``tex`` filter's escape."""
+    """Text LaTeX prints as it is (UTF-8 input assumed): specials escaped."""
     return _TEXT_SPECIAL.sub(lambda match: _TEXT_SPECIALS[match.group()], text)
 
 

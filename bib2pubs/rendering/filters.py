@@ -15,6 +15,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.latex.math import text_escape
 from bib2pubs.model import Publication
 from bib2pubs.read.links import unsafe_scheme
 from bib2pubs.rendering.page_names import file_safe
@@ -59,34 +60,14 @@ def markdown_escape(text: str) -> str:
     return escaped.translate(_BRACES)
 
 
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "#": r"\#",
-    "^": r"\textasciicircum{}",
-    "_": r"\_",
-    "%": r"\%",
-    "~": r"\textasciitilde{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-    # Braced, brackets are plain text wherever they land: "[" right after
-    # `\item` (an untitled entry whose first author starts with "[") or
-    # `\\` would otherwise be read as an optional argument, and "]" would
-    # end one a template opened (`\item[{{ label }}]`).
-    "[": "{[}",
-    "]": "{]}",
-}
-_LATEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _LATEX_SPECIALS))
 # In \href{…}: the characters TeX still reads inside a URL.
 _URL_SPECIAL = re.compile(r"([%#\\{}])")
 
 
 def latex_escape(text: str) -> str:
-    """Text LaTeX prints as it is (UTF-8 input assumed): specials escaped."""
-    return _LATEX_SPECIAL.sub(lambda match: _LATEX_SPECIALS[match.group()], text)
+    """Text LaTeX prints as it is (UTF-8 input assumed): specials escaped,
+    as in a title around its formulas (``latex.math.text_escape``)."""
+    return text_escape(text)
 
 
 def latex(text: object) -> Markup:
