@@ -13,7 +13,7 @@ from typing import Any
 
 from citeproc.string import MixedString, String  # type: ignore[import-untyped]
 
-from bib2pubs.rendering.csl_markup import closing, collide, opening
+from bib2pubs.rendering.csl_markup import closing, collide, opening, strip_private
 
 #: One of csl_markup's markers (any private-use character).
 PRIVATE = re.compile("[\ue000-\uf8ff]")
@@ -55,6 +55,40 @@ def seam(left: Any, right: Any) -> tuple[Any, Any]:
     if kept == "second":
         return _without(left, end), right
     return left, right
+
+
+class Seams:
+    """``wrap`` (prefix and suffix) and ``join`` (a delimiter) as pandoc's."""
+
+    get: Any
+
+    def wrap(self, string: Any) -> Any:
+        if string is None:
+            return None
+        prefix, suffix = self.get("prefix", ""), self.get("suffix", "")
+        if prefix:
+            head, string = seam(String(prefix), string)
+            string = head + string
+        if suffix:
+            string, tail = seam(string, String(suffix))
+            string = string + tail
+        return string
+
+    def join(self, strings: Any, default_delimiter: str = "") -> Any:
+        delimiter = self.get("delimiter", default_delimiter)
+        # Empty parts stay: citeproc-py joins [names, ""] to end on a delimiter.
+        parts = [part for part in strings if part is not None]
+        if not parts:
+            return String("")
+        out = parts[0]
+        for part in parts[1:]:
+            text = strip_private(str(part))
+            if delimiter and not text.startswith((",", ";", ".")):
+                out, glue = seam(out, String(delimiter))
+                out = out + glue
+            out, part = seam(out, part)
+            out = out + part
+        return out
 
 
 def _formatted(kind: str, text: Any) -> Any:
