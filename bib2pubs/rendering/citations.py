@@ -54,10 +54,12 @@ def cite_listing(listing: Listing, style: str, locale: str = "en") -> tuple[dict
     loaded = load_style(style, locale)
     citations: dict[str, Citation] = {}
     problems: list[Diagnostic] = []
+    seen: set[str] = set()
     for group in listing.groups:
         for pub in group.entries:
-            if pub.key in citations:
+            if pub.key in seen:  # a key cited (or not) once stands for its entry
                 continue
+            seen.add(pub.key)
             try:
                 citations[pub.key] = cite(pub, loaded)
             except Exception as error:  # whatever citeproc-py raises, the entry is listed without it

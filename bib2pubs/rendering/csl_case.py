@@ -1,10 +1,10 @@
 """CSL's text-case as pandoc's citeproc applies it, for citeproc-py's
 strings (``csl_patches`` calls it in place of citeproc-py's own).
 
-Text is cut into chunks (a run of ASCII letters and digits, a run of other
-letters and digits, a run of spaces, or one other character) and each
-chunk of letters is changed by what came before it: the start, the start of
-a sentence, a word's end, or the last word. Words of mixed case ("arXiv",
+Text is cut into chunks (a run of letters and digits, a run of spaces, or
+one other character) and each chunk of letters is changed by what came
+before it: the start, the start of a sentence, a word's end, or the last
+word (tests/fixtures/csl_text_case.tsv holds what pandoc 2.17 does). Words of mixed case ("arXiv",
 "iPhone") are left as they are; so are the parts of a string citeproc-py
 keeps from changing (its NoCase, pandoc's "nocase" span), and text in small
 capitals, superscript or subscript (``csl_markup``'s markers), which only
@@ -81,7 +81,7 @@ def _upper(chunk: str) -> bool:
 
 
 def _title(state: int, chunk: str) -> str:
-    if _mixed(chunk) or _upper(chunk) or not chunk.isascii():
+    if _mixed(chunk) or _upper(chunk):
         return chunk
     if state in (_START, _SENTENCE):
         return _capitalize(chunk.lower())
@@ -125,7 +125,7 @@ def _kind(char: str) -> str:
     if ord(char) in _MARKERS:
         return "m" + char
     if char.isalnum():
-        return "a" if char.isascii() else "u"
+        return "a"
     return "s" if char.isspace() else "o" + char
 
 
@@ -133,7 +133,7 @@ def _chunks(text: str) -> list[str]:
     chunks: list[str] = []
     for char in text:
         kind = _kind(char)
-        if chunks and kind in ("a", "u", "s") and _kind(chunks[-1][-1]) == kind:
+        if chunks and kind in ("a", "s") and _kind(chunks[-1][-1]) == kind:
             chunks[-1] += char
         else:
             chunks.append(char)

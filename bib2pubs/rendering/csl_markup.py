@@ -212,7 +212,8 @@ def _add(out: list[Piece], text: str, formats: frozenset[str]) -> None:
         out.append((text, formats))
 
 
-_SPACES = re.compile(r"\s+")
+# Runs of ASCII whitespace; a no-break space (French quotation marks) stays.
+_SPACES = re.compile(r"[ \t\r\n]+")
 
 
 def _tidy(found: list[Piece]) -> list[Piece]:

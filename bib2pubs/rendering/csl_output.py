@@ -29,6 +29,9 @@ class Syntax:
     kinds: Mapping[str, tuple[str, str]]
     person: Callable[[Person], tuple[str, str]]
     marks: Callable[[Person], str]
+    #: For the text a citation starts with, when it differs (Markdown: a
+    #: list marker is escaped at the start of a line only).
+    escape_start: Callable[[str], str] | None = None
 
 
 def _html_escape(text: str) -> str:
@@ -71,8 +74,15 @@ HTML = Syntax(
 
 _MARKDOWN_LOOKS = {"bold": ("**", "**"), "italic": ("*", "*"), "underline": ("<u>", "</u>"), "": ("", "")}
 
+
+def _markdown_inline(text: str) -> str:
+    # markdown_escape escapes "1." or ":" at the start of its text, which
+    # only the start of a line needs: a letter before the text keeps it out.
+    return markdown_escape("a" + text)[1:]
+
+
 MARKDOWN = Syntax(
-    markdown_escape,
+    _markdown_inline,
     {
         "italic": ("*", "*"),
         "bold": ("**", "**"),
@@ -82,7 +92,8 @@ MARKDOWN = Syntax(
         "sub": ("<sub>", "</sub>"),
     },
     lambda person: _MARKDOWN_LOOKS[highlight_look(person.highlight)],
-    lambda person: markdown_escape(mark_signs(person)),
+    lambda person: _markdown_inline(mark_signs(person)),
+    markdown_escape,
 )
 
 _LATEX_LOOKS = {
@@ -130,7 +141,8 @@ def write(pieces: Sequence[Piece], people: Mapping[int, Person], syntax: Syntax)
         for name in sorted(wanted - set(stack), key=_order):
             stack.append(name)
             out.append(_open(name, people, syntax))
-        out.append(syntax.escape(text))
+        starts = not out and index == 0 and syntax.escape_start is not None
+        out.append(syntax.escape_start(text) if starts and syntax.escape_start else syntax.escape(text))
     while stack:
         out.append(_close(stack.pop(), people, syntax, frozenset()))
     return "".join(out)
