@@ -154,17 +154,29 @@ class _Quoted:
         return String(opening("quote")) + string + String(closing("quote"))
 
 
+def _initials(word: str, mark: str) -> str:
+    """A word of a given name: initials ("E", "D.A.B.") written with
+    ``mark`` between and after them, any other word as it is."""
+    letters = word.replace(".", "")
+    initials = (len(letters) == 1 or "." in word) and all(char.isalpha() and char.isupper() for char in letters)
+    if not letters or not initials:
+        return word
+    return mark.join(letters).rstrip() + mark.rstrip() if mark else letters
+
+
 class _Name:
     get: Any
     iterancestors: Any
 
     def initialize(self, given: Any, mark: Any, context: Any) -> Any:
         text = str(given)
-        if self._inherited("initialize", "true") == "false":
-            # CSL 1.0.1: initialize-with only spaces initials already there.
-            return given
         bare = strip_private(text)
-        made = model.Name.initialize(self, String(bare), mark, context)
+        if self._inherited("initialize", "true") == "false":
+            # CSL 1.0.1: the given name stays whole; only initials already
+            # there take initialize-with ("Jessica E" -> "Jessica E.").
+            made = " ".join(_initials(word, str(mark)) for word in bare.split())
+        else:
+            made = model.Name.initialize(self, String(bare), mark, context)
         if bare == text:
             return made
         start, end = text[:1], text[-1:]
