@@ -297,6 +297,8 @@ def test_unknown_style_names_the_shipped_ones() -> None:
     [
         ("<style xmlns='http://purl.org/net/xbiblio/csl'><info>", "not a CSL style"),
         ("<html><body>no style</body></html>", "its root is <html>"),
+        ("<style xmlns='http://purl.org/net/xbiblio/csl'><bibliography/></style>", "has no <layout>"),
+        ("<style xmlns='http://purl.org/net/xbiblio/csl'><citation/></style>", "no bibliography"),
         ("", "not a CSL style"),
         ("\x89PNG\r\n\x1a\n", "not a CSL style"),
     ],

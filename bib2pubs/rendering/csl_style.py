@@ -109,7 +109,10 @@ def parse(data: bytes, where: str) -> Any:
     root = tree.getroot()
     if root.tag != f"{_CSL}style":
         raise UsageError(f"--style {where}: not a CSL style: its root is <{etree.QName(root).localname}>, not <style>")
-    if root.find(f"{_CSL}bibliography") is None:
+    bibliography = root.find(f"{_CSL}bibliography")
+    if bibliography is not None and bibliography.find(f"{_CSL}layout") is None:
+        raise UsageError(f"--style {where}: not a CSL style: its <bibliography> has no <layout>")
+    if bibliography is None:
         parent = root.find(f"{_CSL}info/{_CSL}link[@rel='independent-parent']")
         if parent is not None:
             raise UsageError(
