@@ -27,7 +27,7 @@ from bib2pubs import Listing, NothingReadError, Options, UsageError
 from bib2pubs.model import Group, Locators, Person, Publication, Venue
 from bib2pubs.rendering.citations import Citation, cite, cite_listing
 from bib2pubs.rendering.csl_json import csl_item
-from bib2pubs.rendering.csl_markup import collide
+from bib2pubs.rendering.csl_markup import closing, collide, opening, person_end, person_start, pieces
 from bib2pubs.rendering.csl_style import CSL_LOCALES, SHIPPED, csl_locale, load_style
 from tests.conftest import CORPUS, FIXTURES, REFS, ROOT, invoke, table_rows
 from tests.corpus_support import load
@@ -185,6 +185,27 @@ def test_no_text_becomes_markup_or_breaks_a_citation(title: str, family: str, ve
         assert citation.html.count("<strong") == citation.html.count("</strong>") <= 1
         assert re.search("[\ue000-\uf8ff]", citation.text + citation.html + citation.markdown + citation.latex) is None
         assert "".join(text for text, _ in citation.pieces) == citation.text
+
+
+_I, _J = opening("italic"), closing("italic")
+_S, _E = person_start(0), person_end(0)
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        (f"a{_I}b{_J}c", [("a", set()), ("b", {"italic"}), ("c", set())]),
+        (f"a{_I}b c", [("ab c", set())]),  # opened, never closed: no format
+        (f"a{_J}b{_J}", [("ab", set())]),  # closed, never opened
+        (f"{_S}Jin{_E}, {_S}C.{_E} and", [("Jin, C.", {"person:0"}), (" and", set())]),
+        (f"{_S}Jin, C. and", [("Jin, C. and", set())]),  # a name never ended
+        (f"{_S}Ludwig{_E} van {_S}B.{_E}", [("Ludwig", {"person:0"}), (" van ", set()), ("B.", {"person:0"})]),
+        (f"{_I}Title?{_J}. Next", [("Title?", {"italic"}), (" Next", set())]),
+        (f"x {_I} y{_J}  z ", [("x ", set()), ("y", {"italic"}), (" z", set())]),
+    ],
+)
+def test_markers_read_back(marked: str, expected: list[tuple[str, set[str]]]) -> None:
+    assert [(text, set(formats)) for text, formats in pieces(marked)] == expected
 
 
 def test_private_use_characters_in_the_data_are_dropped() -> None:

@@ -9,11 +9,10 @@ taken out of the data first (``strip_private``). Reading the pairs back
 (``pieces``) gives text and formats apart, which each output format then
 escapes and marks up its own way, so data never becomes markup.
 
-It also does what pandoc's citeproc does where citeproc-py does not:
-punctuation that meets across a formatting boundary ("Early?" then ".")
-collides as the CSL processors agree it should (``collide``), and a comma or
-full stop after a closing quotation mark moves inside it when the locale
-asks (``punctuation-in-quote``).
+It also does what pandoc's citeproc does and citeproc-py does not: punctuation
+meeting across a formatting boundary ("Early?" then ".") collides as CSL
+processors agree (``collide``), and a comma or full stop after a closing
+quotation mark moves inside it when the locale says (punctuation-in-quote).
 """
 
 from __future__ import annotations
@@ -23,11 +22,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
-#: The formats a style can ask for, each with its own pair of characters.
+#: The formats a style can ask for, each with its own pair of characters;
+#: people's pairs follow: person i starts with PEOPLE + 2i.
 KINDS = ("italic", "bold", "smallcaps", "underline", "sup", "sub", "quote")
-_FIRST = 0xE000
-#: People's pairs follow the formats': person i starts with PEOPLE + 2i.
-PEOPLE = 0xE100
+_FIRST, PEOPLE = 0xE000, 0xE100
 #: The private-use area of the Basic Multilingual Plane holds this many pairs.
 PERSON_LIMIT = (0xF8FF + 1 - PEOPLE) // 2
 _PRIVATE = re.compile("[\ue000-\uf8ff]")
@@ -107,6 +105,23 @@ def _tokens(marked: str) -> list[_Token]:
     return tokens
 
 
+def _paired(tokens: list[_Token]) -> list[_Token]:
+    """The tokens less any format marker without its partner, which would
+    otherwise format the rest of the citation, or nothing."""
+    opened: dict[str, list[int]] = {}
+    dropped: set[int] = set()
+    for index, token in enumerate(tokens):
+        if isinstance(token, tuple) and not token[0].startswith("person:"):
+            if token[1]:
+                opened.setdefault(token[0], []).append(index)
+            elif opened.get(token[0]):
+                opened[token[0]].pop()
+            else:
+                dropped.add(index)
+    dropped.update(index for indexes in opened.values() for index in indexes)
+    return [token for index, token in enumerate(tokens) if index not in dropped]
+
+
 def _join_people(tokens: list[_Token]) -> list[_Token]:
     """One span per name: each part of a name carries its own pair ("Jin",
     "C."), and the parts of one name, apart only by spaces and punctuation
@@ -180,7 +195,7 @@ def pieces(marked: str, quotes: Quotes = Quotes()) -> list[Piece]:
     """The text citeproc-py wrote with our formatter, as pieces of text and
     their formats; quotation marks become the locale's glyphs, outer and
     inner by depth, and whitespace is one space, none at either end."""
-    tokens = _join_people(_tokens(marked))
+    tokens = _join_people(_paired(_tokens(marked)))
     _collide_across(tokens)
     if quotes.punctuation_inside:
         _inside_quotes(tokens)
@@ -191,15 +206,12 @@ def pieces(marked: str, quotes: Quotes = Quotes()) -> list[Piece]:
             _add(out, token, frozenset(kind for kind, count in active.items() if count > 0 and kind != "quote"))
             continue
         kind, opens = token
-        if kind == "quote" and (opens or active.get("quote", 0) > 0):
+        if kind == "quote":
             depth = active.get("quote", 0) + (1 if opens else 0)
             glyphs = quotes.outer if depth % 2 else quotes.inner
             formats = frozenset(k for k, count in active.items() if count > 0 and k != "quote")
             _add(out, glyphs[0] if opens else glyphs[1], formats)
-        if opens:
-            active[kind] = active.get(kind, 0) + 1
-        elif active.get(kind, 0) > 0:
-            active[kind] -= 1
+        active[kind] = active.get(kind, 0) + (1 if opens else -1)
     return _tidy(out)
 
 
