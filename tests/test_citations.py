@@ -381,6 +381,20 @@ def test_an_entry_citeproc_fails_on_is_a_warning(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "cannot be cited" in result.stderr
 
 
+def test_one_authors_works_of_a_year_are_told_apart_in_apa() -> None:
+    people = (_person("Ana", "Li"), _person("Bo", "Wu"))
+    second = _article("second", "Zebras", people)
+    first = _article("first", "Apes", people)
+    other = _article("other", "Others", people[:1])
+    hidden = replace(_article("hidden", "Badgers", people), hidden=True)
+    listing = Listing((Group("", (second, hidden, first, other)),), entries_read=4)
+    apa, _ = cite_listing(listing, "apa")
+    assert "(2020a). Apes." in apa["first"].text and "(2020b). Zebras." in apa["second"].text
+    assert "(2020). Others." in apa["other"].text and "(2020). Badgers." in apa["hidden"].text
+    ieee, _ = cite_listing(listing, "ieee")  # a numbered style has no need of it
+    assert "2020a" not in ieee["first"].text
+
+
 def test_hidden_entries_are_cited_too() -> None:
     listing = load([REFS])
     hidden = [pub.key for group in listing.groups for pub in group.entries if pub.hidden]

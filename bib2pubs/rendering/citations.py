@@ -52,6 +52,7 @@ def cite_listing(listing: Listing, style: str, locale: str = "en") -> tuple[dict
     from bib2pubs.rendering.csl_style import load_style  # citeproc-py and lxml load only for a style
 
     loaded = load_style(style, locale)
+    suffixes = year_suffixes(listing) if loaded.year_suffixes else {}
     citations: dict[str, Citation] = {}
     problems: list[Diagnostic] = []
     seen: set[str] = set()
@@ -61,7 +62,7 @@ def cite_listing(listing: Listing, style: str, locale: str = "en") -> tuple[dict
                 continue
             seen.add(pub.key)
             try:
-                citations[pub.key] = cite(pub, loaded)
+                citations[pub.key] = cite(pub, loaded, suffixes.get(pub.key, ""))
             except Exception as error:  # whatever citeproc-py raises, the entry is listed without it
                 if is_out_of_memory(error):
                     raise
@@ -78,9 +79,43 @@ def cite_listing(listing: Listing, style: str, locale: str = "en") -> tuple[dict
     return citations, problems
 
 
-def cite(pub: Publication, style: Style) -> Citation:
-    """One publication cited in a loaded style; raises what citeproc-py
-    raises, and ValueError when the style writes nothing for it."""
+def year_suffixes(listing: Listing) -> dict[str, str]:
+    """The letter after the year for works of the same authors in the same
+    year ("2012a", "2012b"), by title, as APA tells them apart: each entry
+    is cited alone, so the whole list is looked at here. Only works whose
+    author lists are the same get one (a style tells others apart by their
+    names); hidden entries take no letter, the reader would miss it."""
+    works: dict[tuple[object, ...], list[Publication]] = {}
+    for group in listing.groups:
+        for pub in group.entries:
+            people = pub.authors or pub.editors
+            if pub.year is not None and people and not pub.hidden:
+                names = tuple((person.first, person.von, person.last, person.jr) for person in people)
+                same = works.setdefault((names, pub.et_al, pub.year), [])
+                if all(other.key != pub.key for other in same):
+                    same.append(pub)
+    suffixes = {}
+    for same in works.values():
+        if len(same) > 1:
+            for number, pub in enumerate(sorted(same, key=lambda pub: (pub.title.casefold(), pub.key))):
+                suffixes[pub.key] = _letters(number)
+    return suffixes
+
+
+def _letters(number: int) -> str:
+    """0 → "a", 25 → "z", 26 → "aa", as CSL's year-suffix counts."""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def cite(pub: Publication, style: Style, year_suffix: str = "") -> Citation:
+    """One publication cited in a loaded style, with ``year_suffix`` after
+    its year where the style puts one; raises what citeproc-py raises, and
+    ValueError when the style writes nothing for it."""
     # citeproc-py, and the modules around it, load only when a style is asked for.
     import warnings
 
@@ -94,6 +129,8 @@ def cite(pub: Publication, style: Style) -> Citation:
     from bib2pubs.rendering.csl_strings import Formatter
 
     item, people = marked_item(pub, csl_item(pub))
+    if year_suffix:
+        item["year-suffix"] = year_suffix
     with warnings.catch_warnings():
         # citeproc-py warns of variables it does not know; they are left out.
         warnings.simplefilter("ignore")

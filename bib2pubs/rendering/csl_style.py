@@ -46,6 +46,9 @@ class Style:
     citeproc: Any
     where: str
     quotes: Quotes
+    #: Whether the style tells one author's works of a year apart by a
+    #: letter after the year (APA's "2012a"), which it does when citing.
+    year_suffixes: bool = False
 
 
 def csl_locale(locale: str) -> str:
@@ -151,7 +154,9 @@ def _load(data: bytes, where: str, locale: str) -> Style:
         )
     except Exception as error:  # noqa: BLE001 - a locale block citeproc-py cannot read is the style's fault
         raise UsageError(f"--style {where}: its locale cannot be read: {error}") from None
-    return Style(style, where, quotes)
+    citation = style.root.find(f"{_CSL}citation")
+    year_suffixes = citation is not None and citation.get("disambiguate-add-year-suffix") == "true"
+    return Style(style, where, quotes, year_suffixes)
 
 
 def load_style(style: str, locale: str = "en") -> Style:
