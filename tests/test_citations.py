@@ -91,7 +91,7 @@ CASES = {
     "escape": _article(
         "escape",
         "<script>alert(1)</script> *a* _b_ $c$ \\d {e} #f 50% g&h ~i^ [j] `k` |l|",
-        (_person("J$#", "O'<b>Brien_*", "self"),),
+        (_person("J$#", "O'<b>Brien_*{&%}\\", "self"),),
         venue="A&B {Journal} 100% \\path <i>",
     ),
     # Private-use characters in the data: never taken for markers.
