@@ -208,6 +208,21 @@ def test_markers_read_back(marked: str, expected: list[tuple[str, set[str]]]) ->
     assert [(text, set(formats)) for text, formats in pieces(marked)] == expected
 
 
+@pytest.mark.parametrize("style", SHIPPED)
+def test_markdown_reads_back_as_the_text(style: str) -> None:
+    """CommonMark (markdown-it-py) reads each citation's Markdown as its
+    text: every character of the data shows, none is taken for syntax."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    reader = MarkdownIt("commonmark")
+    for case in CASES.values():
+        citation = cite(case, load_style(style))
+        shown = html.unescape(re.sub(r"<[^>]+>", "", reader.renderInline(citation.markdown)))
+        assert shown == citation.text, case.key
+
+
 def test_private_use_characters_in_the_data_are_dropped() -> None:
     citation = cite(CASES["private"], load_style("apa"))
     assert re.search("[\ue000-\uf8ff]", citation.text + citation.html + citation.markdown + citation.latex) is None
