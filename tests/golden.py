@@ -89,6 +89,23 @@ CASES: dict[str, list[str]] = {
     "details.de.txt": [_DETAILS, "--locale", "de", "--group-by", "kind", "-f", "text"],
     "details.zh.markdown.md": [_DETAILS, "--locale", "zh", "--group-by", "kind", "-f", "markdown"],
     "details.fr.html": [_DETAILS, "--locale", "fr", "-f", "html"],
+    # Cited in CSL styles, in bib2pubs' groups, the highlight kept.
+    "details.apa.txt": [_DETAILS, "-H", "Christopher Steven Timperley", "--style", "apa", "-f", "text"],
+    "details.apa.html": [_DETAILS, "-H", "Christopher Steven Timperley", "--style", "apa", "-f", "html"],
+    "details.apa.json": [_DETAILS, "-H", "Christopher Steven Timperley", "--style", "apa", "-f", "json"],
+    "details.ieee.markdown.md": [_DETAILS, "-H", "Christopher Steven Timperley", "--style", "ieee", "-f", "markdown"],
+    "details.ieee.tex": [_DETAILS, "-H", "Christopher Steven Timperley", "--style", "ieee", "-f", "latex"],
+    "details.chicago.de.academicpages.md": [
+        _DETAILS,
+        "-H",
+        "Christopher Steven Timperley",
+        "--style",
+        "chicago-author-date",
+        "--locale",
+        "de",
+        "-t",
+        "academicpages",
+    ],
 }
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from bib2pubs import Listing, Options, RenderSpec, Selection, UsageError, load, render
 from bib2pubs.model import Group
-from bib2pubs.rendering.words import ENGLISH, KEYS, LOCALES, PATTERNS, _TRANSLATIONS, language_of, localize, words_for
+from bib2pubs.rendering.words import ENGLISH, KEYS, LOCALES, PATTERNS, TRANSLATIONS, language_of, localize, words_for
 from tests.conftest import ROOT, invoke
 
 DETAILS = str(Path(__file__).parent / "fixtures" / "details.bib")
@@ -22,9 +22,9 @@ def _by_kind(locale: str = "en") -> Listing:
     return load(DETAILS, Options(selection=Selection(group_by="kind")))
 
 
-@pytest.mark.parametrize("language", list(_TRANSLATIONS))
+@pytest.mark.parametrize("language", list(TRANSLATIONS))
 def test_each_language_says_only_words_english_has_and_keeps_each_pattern(language: str) -> None:
-    words = _TRANSLATIONS[language]
+    words = TRANSLATIONS[language]
     assert set(words) <= set(KEYS)
     for key, text in words.items():
         assert text.count("{}") == (1 if key in PATTERNS else 0), (language, key)

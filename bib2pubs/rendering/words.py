@@ -67,8 +67,9 @@ _ENGLISH: dict[str, str] = {
     "group-other": "Other",
 }
 
-# Only what differs from English is written; the rest is English's.
-_TRANSLATIONS: dict[str, dict[str, str]] = {
+#: Each language's words: only what differs from English is written; the
+#: rest is English's.
+TRANSLATIONS: dict[str, dict[str, str]] = {
     "de": {
         "abstract": "Zusammenfassung",
         "slides": "Folien",
@@ -238,7 +239,7 @@ _TRANSLATIONS: dict[str, dict[str, str]] = {
 }
 
 #: The built-in languages, English first.
-LOCALES = ("en", *_TRANSLATIONS)
+LOCALES = ("en", *TRANSLATIONS)
 #: Every word's key (what ``--word KEY=TEXT`` may replace).
 KEYS = tuple(_ENGLISH)
 #: English, the default.
@@ -263,7 +264,7 @@ def words_for(locale: str = "en", overrides: Mapping[str, str] | None = None) ->
     otherwise change nothing and say nothing."""
     language = language_of(locale)
     words = dict(_ENGLISH)
-    words.update(_TRANSLATIONS.get(language, {}))
+    words.update(TRANSLATIONS.get(language, {}))
     for key, text in (overrides or {}).items():
         if key not in _ENGLISH:
             raise UsageError(f"--word {key}: no such word; the words are {', '.join(KEYS)}")
