@@ -432,6 +432,10 @@ NOT_WRITTEN = {
     "version": "biblatex's version is not in the model",
     "title-short": "pandoc cuts the title at its colon (or takes shorttitle); styles that want it cut it themselves",
 }
+#: Single values pandoc writes and the model, knowing better, has not.
+NOT_WRITTEN_HERE = {
+    ("Black2020", "page"): "PsycNET's 'No Pagination Specified' says there are no pages; pandoc writes it as a range",
+}
 
 
 @needs_pandoc
@@ -446,7 +450,8 @@ def test_every_variable_pandoc_finds_in_details_bib(capsys: pytest.CaptureFixtur
     missing = [(key, variable) for key, item in theirs.items() for variable in item if variable not in ours[key]]
     with capsys.disabled():
         print(f"\ndetails.bib: {len(found)} of {len(found) + len(missing)} variables pandoc writes are written")
-    assert [(key, variable) for key, variable in missing if variable not in NOT_WRITTEN] == []
+    unexplained = [pair for pair in missing if pair[1] not in NOT_WRITTEN and pair not in NOT_WRITTEN_HERE]
+    assert unexplained == []
     for key, item in theirs.items():
         assert ours[key]["type"] == item["type"], key
         for variable in ("author", "editor"):
