@@ -25,7 +25,7 @@ from bib2pubs.rendering.words import localize, words_for
 from bib2pubs.write.files import check_file, same_file, write_file
 
 if TYPE_CHECKING:
-    from bib2pubs.rendering.citations import Citation
+    from bib2pubs.rendering.citations import Citations
     from bib2pubs.rendering.jinja import Template
     from bib2pubs.report.stats import Stats
 
@@ -54,7 +54,7 @@ class Request:
     #: ``--style``: a CSL style's name or file; ``--locale``: the words'
     #: language; ``--word``: single words said otherwise.
     style: str | None = None
-    locale: str = "en"
+    locale: str | None = None
     words: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -71,7 +71,7 @@ class Outcome:
     stderr: tuple[str, ...] = ()
     stdout: str | None = None
     preview: Listing | None = None
-    citations: Mapping[str, Citation] | None = None
+    citations: Citations | None = None
     stats: Stats | None = None
     failure: Bib2PubsError | None = None
     cut_short: BaseException | None = None

@@ -33,7 +33,7 @@ from bib2pubs.venues.table import builtin_table, load_user_venues
 from bib2pubs.write.files import same_file
 
 if TYPE_CHECKING:
-    from bib2pubs.rendering.citations import Citation
+    from bib2pubs.rendering.citations import Citation, Citations, EntryId
     from bib2pubs.rendering.jinja import Template
 
 
@@ -208,7 +208,8 @@ class RenderSpec:
     (``rendering.clean_bibtex.SITE_FIELDS`` when None); ``style`` a CSL
     style (a shipped style's name or a ``.csl`` file's path) each entry is
     cited in, None for bib2pubs' own lines; ``locale`` the language of the
-    fixed words (link labels, "Equal contribution"…) and ``words`` single
+    fixed words (link labels, "Equal contribution"…; None: English, and a
+    style's own ``default-locale``) and ``words`` single
     words said otherwise (``rendering.words``). BibTeX, the format or
     a template's ``bibtex`` filter, is written from the entries' fields,
     which ``load`` keeps with ``Options(keep_fields=True)``.
@@ -221,7 +222,7 @@ class RenderSpec:
     template_dirs: tuple[str, ...] = ()
     bibtex_dropped: frozenset[str] | None = None
     style: str | None = None
-    locale: str = "en"
+    locale: str | None = None
     words: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -268,8 +269,8 @@ def render(listing: Listing, spec: RenderSpec = RenderSpec(), notes: list[Diagno
 
 
 def cite(
-    listing: Listing, style: str | None, locale: str, format_name: str | None = None
-) -> tuple[dict[str, Citation] | None, list[Diagnostic]]:
+    listing: Listing, style: str | None, locale: str | None, format_name: str | None = None
+) -> tuple[dict[EntryId, Citation] | None, list[Diagnostic]]:
     """Each entry as a CSL ``style`` cites it (None without a style), and
     notes: entries the style could not cite, or a format that has no use
     for a style (BibTeX and CSL-JSON are data, not citations)."""
@@ -306,7 +307,7 @@ def _rendered(
     template: Template | None,
     spec: RenderSpec,
     words: Mapping[str, str],
-    citations: Mapping[str, Citation] | None = None,
+    citations: Citations | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     if format_name == "json":
         from bib2pubs.rendering.json_model import to_json  # each format loads only what it needs

@@ -24,8 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bib2pubs import Listing, NothingReadError, Options, UsageError
-from bib2pubs.model import Group, Locators, Person, Publication, Venue
-from bib2pubs.rendering.citations import Citation, cite, cite_listing
+from bib2pubs.model import Diagnostic, Group, Locators, Person, Publication, Venue
+from bib2pubs.rendering.citations import Citation, cite, cite_listing, entry_id
 from bib2pubs.rendering.csl_json import csl_item
 from bib2pubs.rendering.csl_markup import closing, collide, opening, person_end, person_start, pieces
 from bib2pubs.rendering.csl_style import CSL_LOCALES, SHIPPED, csl_locale, load_style
@@ -35,6 +35,15 @@ from tests.corpus_support import load
 STYLES = FIXTURES / "csl"
 #: The entries held to pandoc (the brief's measure): 64 in all.
 FIDELITY_FILES = (FIXTURES / "details.bib", REFS, CORPUS / "homepages" / "laura-leal-taixe" / "mypubs.bib")
+
+
+def cite_by_key(
+    listing: Listing, style: str, locale: str | None = "en"
+) -> tuple[dict[str, Citation], list[Diagnostic]]:
+    """``cite_listing``'s citations by BibTeX key (the keys here are unique)."""
+    citations, problems = cite_listing(listing, style, locale)
+    assert len({entry[0] for entry in citations}) == len(citations)
+    return {entry[0]: citation for entry, citation in citations.items()}, problems
 
 
 def _person(first: str, last: str, highlight: str | None = None, marks: tuple[str, ...] = ()) -> Person:
@@ -240,8 +249,8 @@ def test_highlighting_changes_no_word(style: str) -> None:
     without changing its text: initials, family name first, et al."""
     plain = load([REFS])
     highlighted = load([REFS], Options(highlights=("Chao Jin",), highlights_as=(("student", "Ruidong Zhu"),)))
-    first, _ = cite_listing(plain, style)
-    second, _ = cite_listing(highlighted, style)
+    first, _ = cite_by_key(plain, style)
+    second, _ = cite_by_key(highlighted, style)
     assert first.keys() == second.keys()
     for key in first:
         assert first[key].text == second[key].text
@@ -306,7 +315,7 @@ def test_as_pandoc_cites(style: str, tmp_path: Path, capsys: pytest.CaptureFixtu
     listing = _unmarked(load(FIDELITY_FILES))
     pubs = [pub for group in listing.groups for pub in group.entries]
     expected = _pandoc_texts([csl_item(pub) for pub in pubs], ROOT / _style_path(style), tmp_path)
-    citations, problems = cite_listing(listing, style)
+    citations, problems = cite_by_key(listing, style)
     assert problems == []
     differ = [pub.key for pub in pubs if _same(citations[pub.key].text) != _same(expected[pub.key])]
     share = 1 - len(differ) / len(pubs)
@@ -321,7 +330,7 @@ def _style_path(style: str) -> Path:
 
 def test_unknown_style_names_the_shipped_ones() -> None:
     with pytest.raises(UsageError) as caught:
-        cite_listing(load([REFS]), "apa7")
+        cite_by_key(load([REFS]), "apa7")
     assert all(name in str(caught.value) for name in SHIPPED)
     result = invoke(str(REFS), "--style", "apa7", "-f", "text")
     assert result.exit_code == 2
@@ -376,7 +385,7 @@ def test_a_dependent_style_names_its_parent() -> None:
 
 
 def test_a_style_of_the_users_own() -> None:
-    citations, problems = cite_listing(load([REFS], Options(highlights=("Chao Jin",))), str(STYLES / "capitals.csl"))
+    citations, problems = cite_by_key(load([REFS], Options(highlights=("Chao Jin",))), str(STYLES / "capitals.csl"))
     assert problems == []
     assert any(citation.html.startswith("<strong") and "JIN" in citation.text for citation in citations.values())
 
@@ -388,7 +397,7 @@ def test_an_entry_citeproc_fails_on_is_a_warning(tmp_path: Path) -> None:
         "@article{without, title={Without One}, author={Ana Li}, journal={J}, year={2021}}\n",
         encoding="utf-8",
     )
-    citations, problems = cite_listing(load([bib]), str(STYLES / "fails-with-volume.csl"))
+    citations, problems = cite_by_key(load([bib]), str(STYLES / "fails-with-volume.csl"))
     assert set(citations) == {"without"}
     (problem,) = problems
     assert str(problem).startswith(f"{bib}:1: warning: with: cannot be cited in the style")
@@ -403,17 +412,17 @@ def test_one_authors_works_of_a_year_are_told_apart_in_apa() -> None:
     other = _article("other", "Others", people[:1])
     hidden = replace(_article("hidden", "Badgers", people), hidden=True)
     listing = Listing((Group("", (second, hidden, first, other)),), entries_read=4)
-    apa, _ = cite_listing(listing, "apa")
+    apa, _ = cite_by_key(listing, "apa")
     assert "(2020a). Apes." in apa["first"].text and "(2020b). Zebras." in apa["second"].text
     assert "(2020). Others." in apa["other"].text and "(2020). Badgers." in apa["hidden"].text
-    ieee, _ = cite_listing(listing, "ieee")  # a numbered style has no need of it
+    ieee, _ = cite_by_key(listing, "ieee")  # a numbered style has no need of it
     assert "2020a" not in ieee["first"].text
 
 
 def test_hidden_entries_are_cited_too() -> None:
     listing = load([REFS])
     hidden = [pub.key for group in listing.groups for pub in group.entries if pub.hidden]
-    citations, _ = cite_listing(listing, "ieee")
+    citations, _ = cite_by_key(listing, "ieee")
     assert hidden and set(hidden) <= set(citations)
 
 
@@ -423,9 +432,9 @@ def test_each_locale_loads(locale: str) -> None:
     editors = (_person("Ana", "Li"), _person("Bo", "Wu"))
     chapter = replace(CASES["people"], type="incollection", kind="chapter", editors=editors, venue=Venue("The Book"))
     listing = Listing((Group("", (chapter,)),), entries_read=1)
-    citations, problems = cite_listing(listing, "apa", locale)
+    citations, problems = cite_by_key(listing, "apa", locale)
     assert problems == []
-    english, _ = cite_listing(listing, "apa", "en")
+    english, _ = cite_by_key(listing, "apa", "en")
     assert (citations["people"].text != english["people"].text) == (locale != "en")
 
 
@@ -491,11 +500,13 @@ def test_every_style_cites_the_corpus(path: Path) -> None:
     entries = tuple(pub for group in listing.groups for pub in group.entries)[:CORPUS_ENTRIES]
     listing = replace(listing, groups=(Group("", entries),))
     for style in SHIPPED:
+        # Keys may repeat in a corpus file: each entry has its own citation.
         citations, problems = cite_listing(listing, style)
-        warned = {problem.key for problem in problems}
+        warned = {(problem.key, problem.file, problem.line) for problem in problems}
         assert all(problem.level == "warning" for problem in problems)
         for pub in entries:
-            assert (pub.key in citations) != (pub.key in warned), (style, pub.key)
+            cited = entry_id(pub) in citations
+            assert cited != ((pub.key, pub.file, pub.line or None) in warned), (style, pub.key)
         for citation in citations.values():
             assert citation.text and citation.html and citation.markdown and citation.latex and citation.pieces
             assert "<" not in _OUR_HTML.sub("", citation.html), (style, citation.html)

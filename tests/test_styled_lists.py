@@ -124,3 +124,24 @@ def test_an_unknown_style_is_a_usage_error_before_any_output(tmp_path: Path) -> 
     assert result.exit_code == 2
     assert "no-such-style" in result.stderr
     assert not out.exists()
+
+
+def test_two_entries_with_one_key_each_have_their_citation() -> None:
+    bib = "@article{k, title={First}, author={A B}, journal={J}, year=2021}\n" + (
+        "@article{k, title={Second}, author={C D}, journal={K}, year=2020}\n"
+    )
+    result = invoke("-", "--no-config", "-f", "text", "--style", "apa", input=bib)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("First") == 1 and result.stdout.count("Second") == 1
+    assert result.stdout.index("Second") > result.stdout.index("2020\n----")
+
+
+def test_a_style_without_locale_is_cited_in_its_default_locale(tmp_path: Path) -> None:
+    apa = (Path(__file__).parent.parent / "bib2pubs" / "rendering" / "styles" / "apa.csl").read_text(encoding="utf-8")
+    german = tmp_path / "apa-de.csl"
+    german.write_text(apa.replace("<style ", '<style default-locale="de-DE" ', 1), encoding="utf-8")
+    bib = "@incollection{a, title={T}, author={A B}, editor={E F and G H}, booktitle={Book}, year=2020}\n"
+    own = invoke("-", "--no-config", "-f", "text", "--style", str(german), input=bib)
+    assert "(Hrsg.)" in own.stdout, own.stdout
+    asked = invoke("-", "--no-config", "-f", "text", "--style", str(german), "--locale", "en", input=bib)
+    assert "(Eds.)" in asked.stdout, asked.stdout

@@ -181,10 +181,8 @@ _DECLARED: list[Callable[[Any], Any]] = [
     ),
     click.option(
         "--locale",
-        default="en",
-        show_default=True,
         metavar="LANG",
-        help="The language of the fixed words (labels, notes, group titles): en, de, fr, es, zh, ja.",
+        help="The language of the fixed words (labels, notes, group titles): en (the default), de, fr, es, zh, ja.",
     ),
     click.option(
         "--word",

@@ -43,26 +43,47 @@ class Citation:
     pieces: tuple[tuple[str, str], ...]
 
 
-def cite_listing(listing: Listing, style: str, locale: str = "en") -> tuple[dict[str, Citation], list[Diagnostic]]:
+#: An entry of the listing: its key, file and line. Two entries may share
+#: a key (bib2pubs lists both, with a warning); each has its citation.
+EntryId = tuple[str, str, int]
+
+
+#: The citations of a listing, by entry.
+Citations = Mapping[EntryId, "Citation"]
+
+
+def entry_id(pub: Publication) -> EntryId:
+    """What ``cite_listing`` keys an entry's citation by."""
+    return (pub.key, pub.file, pub.line)
+
+
+def citation_of(citations: Citations | None, pub: Publication) -> Citation | None:
+    """The entry's citation, if a style cited it."""
+    return citations.get(entry_id(pub)) if citations else None
+
+
+def cite_listing(
+    listing: Listing, style: str, locale: str | None = "en"
+) -> tuple[dict[EntryId, Citation], list[Diagnostic]]:
     """Every entry of the listing, hidden ones too, cited in ``style`` (a
     shipped style's name or a .csl file's path) in ``locale``, keyed by its
-    BibTeX key. A style that cannot be used is a UsageError; an entry
+    ``entry_id``. A style that cannot be used is a UsageError; an entry
     citeproc-py fails on gets a warning and no citation (lists then show it
     as bib2pubs writes it)."""
     from bib2pubs.rendering.csl_style import load_style  # citeproc-py and lxml load only for a style
 
     loaded = load_style(style, locale)
     suffixes = year_suffixes(listing) if loaded.year_suffixes else {}
-    citations: dict[str, Citation] = {}
+    citations: dict[EntryId, Citation] = {}
     problems: list[Diagnostic] = []
-    seen: set[str] = set()
+    seen: set[EntryId] = set()
     for group in listing.groups:
         for pub in group.entries:
-            if pub.key in seen:  # a key cited (or not) once stands for its entry
+            if entry_id(pub) in seen:  # an entry listed in two groups is cited once
                 continue
-            seen.add(pub.key)
+            seen.add(entry_id(pub))
             try:
-                citations[pub.key] = cite(pub, loaded, suffixes.get(pub.key, ""))
+                citations[entry_id(pub)] = cite(pub, loaded, suffixes.get(entry_id(pub), ""))
             except Exception as error:  # whatever citeproc-py raises, the entry is listed without it
                 if is_out_of_memory(error):
                     raise
@@ -79,7 +100,7 @@ def cite_listing(listing: Listing, style: str, locale: str = "en") -> tuple[dict
     return citations, problems
 
 
-def year_suffixes(listing: Listing) -> dict[str, str]:
+def year_suffixes(listing: Listing) -> dict[EntryId, str]:
     """The letter after the year for works of the same authors in the same
     year ("2012a", "2012b"), by title, as APA tells them apart: each entry
     is cited alone, so the whole list is looked at here. Only works whose
@@ -92,13 +113,13 @@ def year_suffixes(listing: Listing) -> dict[str, str]:
             if pub.year is not None and people and not pub.hidden:
                 names = tuple((person.first, person.von, person.last, person.jr) for person in people)
                 same = works.setdefault((names, pub.et_al, pub.year), [])
-                if all(other.key != pub.key for other in same):
+                if all(entry_id(other) != entry_id(pub) for other in same):
                     same.append(pub)
     suffixes = {}
     for same in works.values():
         if len(same) > 1:
             for number, pub in enumerate(sorted(same, key=lambda pub: (pub.title.casefold(), pub.key))):
-                suffixes[pub.key] = _letters(number)
+                suffixes[entry_id(pub)] = _letters(number)
     return suffixes
 
 

@@ -138,8 +138,10 @@ def parse(data: bytes, where: str) -> Any:
 
 
 @lru_cache(maxsize=8)
-def _load(data: bytes, where: str, locale: str) -> Style:
+def _load(data: bytes, where: str, locale: str | None) -> Style:
     tree = parse(data, where)
+    if locale is None:  # no --locale: the style's own, as pandoc takes it
+        locale = _default_locale(tree.getroot().get("default-locale") or "")
     style = CitationStylesStyle.__new__(CitationStylesStyle)
     style.xml, style.root = tree, tree.getroot()
     # The locale's terms are read through the formatter (citeproc-py's
@@ -159,7 +161,18 @@ def _load(data: bytes, where: str, locale: str) -> Style:
     return Style(style, where, quotes, year_suffixes)
 
 
-def load_style(style: str, locale: str = "en") -> Style:
-    """The style by name or path, in ``locale`` (``--locale``)."""
+def _default_locale(asked: str) -> str:
+    """A style's ``default-locale`` when CSL knows it, else American English."""
+    if asked in LANGUAGE_NAMES:
+        return asked
+    try:
+        return csl_locale(asked)
+    except UsageError:  # a language bib2pubs has no words for: CSL's default
+        return "en-US"
+
+
+def load_style(style: str, locale: str | None = "en") -> Style:
+    """The style by name or path, in ``locale`` (``--locale``); with None,
+    in the style's ``default-locale`` (American English if it has none)."""
     data, where = style_bytes(style)
-    return _load(data, where, csl_locale(locale))
+    return _load(data, where, None if locale is None else csl_locale(locale))

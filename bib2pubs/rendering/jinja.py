@@ -24,7 +24,7 @@ from markupsafe import Markup
 from bib2pubs.errors import Bib2PubsError, TemplateError, UsageError, is_out_of_memory
 from bib2pubs.model import Diagnostic, Group, Listing, Person, Publication, Venue
 from bib2pubs.rendering import filters
-from bib2pubs.rendering.citations import Citation
+from bib2pubs.rendering.citations import Citation, Citations, citation_of
 from bib2pubs.rendering.clean_bibtex import SITE_FIELDS, dropped_or_default, entry_bibtex
 from bib2pubs.rendering.formats import ITEM_TEMPLATES, RESERVED, format_of, user_template
 from bib2pubs.rendering.template_cache import afresh_on_failure, bytecode_cache
@@ -104,7 +104,7 @@ def _cited_filter(format_name: str) -> Callable[..., Any]:
 
     @jinja2.pass_context
     def cited(context: jinja2.runtime.Context, publication: Publication) -> Markup | str:
-        citation = context.get("citations", {}).get(publication.key)
+        citation = citation_of(context.get("citations"), publication)
         if citation is None:
             return ""
         if format_name == "text":
@@ -118,8 +118,15 @@ def _cited_filter(format_name: str) -> Callable[..., Any]:
 def links_shown(context: jinja2.runtime.Context, publication: Publication) -> list[tuple[str, str]]:
     """``pub|links_shown``: (kind, URL) of the links with a target, but for
     those the entry's citation (``--style``) shows already."""
-    citation = context.get("citations", {}).get(publication.key)
+    citation = citation_of(context.get("citations"), publication)
     return shown_links(publication, citation.text if citation is not None else "")
+
+
+@jinja2.pass_context
+def citation_filter(context: jinja2.runtime.Context, publication: Publication) -> Citation | None:
+    """``pub|citation``: the entry's ``Citation`` (``--style``), or None:
+    its ``text``, ``html``, ``markdown`` and ``latex``."""
+    return citation_of(context.get("citations"), publication)
 
 
 #: The filters that say fixed words, in the run's words.
@@ -226,6 +233,7 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
     env.filters.update(_WORDED_FILTERS)
     env.filters["cited"] = _cited_filter(format_name)
     env.filters["links_shown"] = links_shown
+    env.filters["citation"] = citation_filter
     env.filters["bibtex"] = bibtex_markdown if format_name == "markdown" else bibtex
     # Everything the compiled code depends on but the template's source
     # names the folder of the compiled-template cache.
@@ -294,7 +302,7 @@ def render_template(
     template_dirs: Sequence[str] = (),
     bibtex_dropped: Set[str] | None = None,
     words: Mapping[str, str] = ENGLISH,
-    citations: Mapping[str, Citation] | None = None,
+    citations: Citations | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     """Renders ``listing`` with a template, found already or named by a
     name or a path (looked for in ``template_dirs`` first). Templates see
@@ -321,7 +329,7 @@ def render_items(
     template_dirs: Sequence[str] = (),
     bibtex_dropped: Set[str] | None = None,
     words: Mapping[str, str] = ENGLISH,
-    citations: Mapping[str, Citation] | None = None,
+    citations: Citations | None = None,
 ) -> tuple[list[tuple[Publication, str]], list[Diagnostic]]:
     """Each listed publication (hidden ones aside) rendered alone with a
     per-entry template, which sees it as ``pub`` (and the whole ``listing``).
@@ -348,7 +356,7 @@ def _prepare(
     template_dirs: Sequence[str],
     bibtex_dropped: Set[str] | None,
     words: Mapping[str, str],
-    citations: Mapping[str, Citation] | None,
+    citations: Citations | None,
 ) -> tuple[Template, jinja2.Environment, dict[str, Any], list[Diagnostic]]:
     """The template (found now if named), its environment, what every
     template sees (the listing, ``max_authors``, ``bibtex_dropped``, the

@@ -7,14 +7,14 @@ change to the shape bumps ``VERSION``, which the JSON carries at its top.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from bib2pubs.model import Diagnostic, Listing, Person, Publication
+from bib2pubs.rendering.citations import citation_of
 
 if TYPE_CHECKING:
-    from bib2pubs.rendering.citations import Citation
+    from bib2pubs.rendering.citations import Citations
 
 #: The version of the JSON's shape: 2 added ``version``, ``locators``,
 #: ``identifiers``, ``abstract``, ``keywords``, ``award``, ``award_name``,
@@ -80,7 +80,7 @@ def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
     }
 
 
-def listing_dict(listing: Listing, citations: Mapping[str, Citation] | None = None) -> dict[str, Any]:
+def listing_dict(listing: Listing, citations: Citations | None = None) -> dict[str, Any]:
     """The listing as plain JSON-ready data; with ``citations`` (``--style``),
     each entry cited carries its ``citation`` as plain text and HTML."""
     return {
@@ -93,16 +93,16 @@ def listing_dict(listing: Listing, citations: Mapping[str, Citation] | None = No
     }
 
 
-def _cited(publication: Publication, citations: Mapping[str, Citation] | None) -> dict[str, Any]:
+def _cited(publication: Publication, citations: Citations | None) -> dict[str, Any]:
     entry = publication_dict(publication)
-    citation = citations.get(publication.key) if citations else None
+    citation = citation_of(citations, publication)
     if citation is not None:
         # Optional, so the shape (VERSION) stands: only a run with --style has it.
         entry["citation"] = {"text": citation.text, "html": citation.html}
     return entry
 
 
-def to_json(listing: Listing, citations: Mapping[str, Citation] | None = None) -> str:
+def to_json(listing: Listing, citations: Citations | None = None) -> str:
     """Deterministic, human-diffable JSON ending in a newline; ``citations``
     as ``listing_dict`` takes them."""
     return json.dumps(listing_dict(listing, citations), ensure_ascii=False, indent=2) + "\n"

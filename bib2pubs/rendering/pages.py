@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence, Set
 
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Listing, Publication, Venue
-from bib2pubs.rendering.citations import Citation
+from bib2pubs.rendering.citations import Citations
 from bib2pubs.rendering.clean_bibtex import dropped_or_default, entry_bibtex_checked
 from bib2pubs.rendering.formats import ITEM_TEMPLATES, SUFFIXES, format_of
 from bib2pubs.rendering.jinja import Template, builtin_templates, render_items, resolve_template
@@ -35,7 +35,7 @@ def entry_pages(
     max_authors: int | None = None,
     bibtex_dropped: Set[str] | None = None,
     words: Mapping[str, str] = ENGLISH,
-    citations: Mapping[str, Citation] | None = None,
+    citations: Citations | None = None,
 ) -> tuple[dict[str, str], list[Diagnostic]]:
     """The files of ``--split``: relative path → text, one per listed entry
     (hidden ones aside) from a template of one entry (``entry_template``),

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.names.style import shorten
-from bib2pubs.rendering.citations import Citation
+from bib2pubs.rendering.citations import Citation, Citations, citation_of
 from bib2pubs.rendering.formats import RESERVED
 from bib2pubs.rendering.text_pieces import footnotes, note_text, plain_name, shown_links, venue_text
 from bib2pubs.rendering.words import ENGLISH
@@ -37,7 +37,7 @@ def render_text(
     variables: Mapping[str, str] | None = None,
     max_authors: int | None = None,
     words: Mapping[str, str] = ENGLISH,
-    citations: Mapping[str, Citation] | None = None,
+    citations: Citations | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     """The listing as plain text, with the fixed words in ``words``
     (``rendering.words``) and each entry as ``citations`` (``--style``)
@@ -67,7 +67,7 @@ def render_text(
         if group.title:
             out.append(f"{group.title}\n{'-' * len(group.title)}\n")
         for pub in entries:
-            citation = citations.get(pub.key) if citations else None
+            citation = citation_of(citations, pub)
             _entry(out, pub, width, max_authors, words, citation)
     return "".join(out), notes
 

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from bib2pubs.model import Listing, Publication
 from bib2pubs.names.style import shorten
-from bib2pubs.rendering.citations import Citation
+from bib2pubs.rendering.citations import Citation, Citations, citation_of
 from bib2pubs.rendering.text_pieces import footnotes, highlight_look, mark_signs, note_text, shown_links, venue_text
 from bib2pubs.rendering.words import ENGLISH
 
@@ -86,7 +86,7 @@ def show(
     file: IO[str] | None = None,
     max_authors: int | None = None,
     words: Mapping[str, str] = ENGLISH,
-    citations: Mapping[str, Citation] | None = None,
+    citations: Citations | None = None,
 ) -> None:
     """Prints ``listing`` to the terminal (or ``file``) with rich, its
     fixed words in ``words`` (``rendering.words``), each entry as
@@ -99,6 +99,6 @@ def show(
         if group.title:
             console.rule(Text(group.title, style="bold"), align="left")
         for publication in visible:
-            citation = citations.get(publication.key) if citations else None
+            citation = citation_of(citations, publication)
             console.print(_entry(publication, max_authors, words, citation))
             console.print()

@@ -257,12 +257,12 @@ def language_of(locale: str) -> str:
     return language
 
 
-def words_for(locale: str = "en", overrides: Mapping[str, str] | None = None) -> Mapping[str, str]:
-    """Every word in ``locale``'s language, with ``overrides`` (from
+def words_for(locale: str | None = "en", overrides: Mapping[str, str] | None = None) -> Mapping[str, str]:
+    """Every word in ``locale``'s language (English for None), with ``overrides`` (from
     ``--word``) in place. An unknown key, or a pattern given without its
     ``{}`` (or with more than one), is a UsageError: a misspelt key would
     otherwise change nothing and say nothing."""
-    language = language_of(locale)
+    language = language_of("en" if locale is None else locale)
     words = dict(_ENGLISH)
     words.update(TRANSLATIONS.get(language, {}))
     for key, text in (overrides or {}).items():
