@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from bib2pubs.model import Locators, Publication, Venue
-from bib2pubs.rendering.text_pieces import locator_text, note_text, venue_text
+from bib2pubs.rendering.text_pieces import event_acronym, locator_text, note_text, venue_text
 from bib2pubs.rendering.words import words_for
 
 _BASE = Publication(
@@ -24,6 +24,7 @@ CASES = [
     ("journal", "J", Locators(publisher="Elsevier", address="Amsterdam"), ""),  # a journal's publisher is noise
     # ACM's series is the conference's acronym; Springer's series has a volume.
     ("conference", "SIGCOMM", Locators(series="SIGCOMM '23", publisher="ACM", pages="1–14"), "pp. 1–14"),
+    ("conference", "OSDI", Locators(series="OSDI '24", volume="1"), "vol. 1"),  # an acronym, with a volume too
     (
         "conference",
         "ECCV",
@@ -109,3 +110,22 @@ def test_english_editions_are_ordinals(edition: str, expected: str) -> None:
 )
 def test_a_note_ends_as_a_sentence(note: str, expected: str) -> None:
     assert note_text(replace(_BASE, note=note)) == expected
+
+
+@pytest.mark.parametrize(
+    ("series", "acronym"),
+    [
+        ("SIGCOMM '23", True),
+        ("ACM SIGCOMM '23", True),
+        ("MobiSys'22", True),
+        ("CHI 2020", True),
+        ("ESEC/FSE 2019", True),
+        ("Lecture Notes in Computer Science", False),
+        ("LNCS", False),
+        ("Proceedings of Machine Learning Research", False),
+        ("Advances in Neural Information Processing Systems 2019", False),
+        ("Clarendon Aristotle", False),
+    ],
+)
+def test_an_event_acronym_is_told_from_a_series(series: str, acronym: bool) -> None:
+    assert event_acronym(series) == acronym

@@ -79,6 +79,18 @@ _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 _CHAPTER = re.compile(r"[\w.\-–]{1,10}")
 
 
+# ACM's series, the event's acronym and year: "SIGCOMM '23", "ACM MobiSys'22",
+# "CHI 2020"; at most three words before the year, each with a capital.
+_EVENT_ACRONYM = re.compile(r"(?:[A-Za-z&/+.\-]*[A-Z][\w&/+.\-]*\s*){1,3}(?:['’‘]\s?\d{2}|\s\d{4})")
+
+
+def event_acronym(series: str) -> bool:
+    """Whether a paper's ``series`` is its conference's acronym and year,
+    as ACM exports it ("SIGCOMM '23"), which says nothing the venue does
+    not; a series with volumes ("Lecture Notes in Computer Science") is not."""
+    return bool(_EVENT_ACRONYM.fullmatch(series.strip()))
+
+
 def locator_text(publication: Publication, words: Mapping[str, str] = ENGLISH, shown: str | None = None) -> str:
     """Where in its venue a work is, as a reference says it: "vol. 12,
     no. 3, pp. 45–67" for an article; series, edition, publisher and
@@ -92,7 +104,11 @@ def locator_text(publication: Publication, words: Mapping[str, str] = ENGLISH, s
     ):
         return ""
     parts: list[str] = []
-    if found.series and (found.volume or kind not in _EVENTS) and found.series != publication.venue.name:
+    if (
+        found.series
+        and found.series != publication.venue.name
+        and not (kind in _EVENTS and event_acronym(found.series))
+    ):
         parts.append(found.series)
     # "vol. 12" and "pp. 45–67" are kept on one line (a no-break space).
     if found.volume:
