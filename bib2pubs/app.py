@@ -380,8 +380,8 @@ def _split(
 
 
 def watched_paths(bibfiles: Sequence[str], options: Options, request: Request) -> list[str]:
-    """The files a run reads (inputs, template folders, the venue table and
-    the template), for ``--watch`` to run again when one changes; a
+    """The files a run reads (inputs, template folders, the venue table, the
+    template and a style's file), for ``--watch`` to run again when one changes; a
     UsageError for a run that cannot be watched."""
     if "-" in bibfiles:
         raise UsageError("--watch reads files, not standard input")
@@ -389,5 +389,6 @@ def watched_paths(bibfiles: Sequence[str], options: Options, request: Request) -
         raise UsageError("--watch rebuilds an output: it takes no --check or --stats")
     _check_stdout(request)
     paths = [*bibfiles, *request.template_dirs]
-    paths.extend(extra for extra in (options.venues, request.template) if extra and os.path.exists(extra))
+    extras = (options.venues, request.template, request.style)
+    paths.extend(extra for extra in extras if extra and os.path.exists(extra))
     return paths

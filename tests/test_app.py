@@ -148,6 +148,10 @@ def test_what_a_watch_reads(tmp_path: Path) -> None:
     template.write_text("x\n", encoding="utf-8")
     request = app.Request(template=str(template), template_dirs=(str(tmp_path),))
     assert app.watched_paths([str(REFS)], ME, request) == [str(REFS), str(tmp_path), str(template)]
+    style = tmp_path / "mine.csl"
+    style.write_text("<style/>\n", encoding="utf-8")
+    assert app.watched_paths([str(REFS)], ME, app.Request(style=str(style))) == [str(REFS), str(style)]
+    assert app.watched_paths([str(REFS)], ME, app.Request(style="apa")) == [str(REFS)]  # a shipped one
     with pytest.raises(UsageError, match="not standard input"):
         app.watched_paths(["-"], ME, request)
     with pytest.raises(UsageError, match="no --check or --stats"):

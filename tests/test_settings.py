@@ -72,6 +72,21 @@ def test_paths_in_the_file_are_relative_to_it(repo: Path) -> None:
     assert result.stdout == "1 year(s)\n"
 
 
+def test_a_style_file_in_the_settings_is_relative_to_it_and_a_name_is_a_name(repo: Path) -> None:
+    shipped = Path(__file__).parent.parent / "bib2pubs" / "rendering" / "styles" / "ieee.csl"
+    (repo / "styles").mkdir()
+    (repo / "styles" / "mine.csl").write_bytes(shipped.read_bytes())
+    (repo / "bib2pubs.toml").write_text('style = "styles/mine.csl"\n', encoding="utf-8")
+    (repo / "sub").mkdir()
+    os.chdir(repo / "sub")
+    result = run("../refs.bib", "-f", "text")
+    assert result.exit_code == 0, result.stderr
+    assert "“" in result.stdout  # IEEE quotes the title
+    (repo / "bib2pubs.toml").write_text('style = "apa"\nset = { width = 60 }\n', encoding="utf-8")
+    result = run("../refs.bib", "-f", "text")
+    assert result.exit_code == 0, result.stderr
+
+
 def test_no_config_and_explicit_config(repo: Path) -> None:
     (repo / "bib2pubs.toml").write_text('highlight = "Chao Jin"\nformat = "markdown"\n', encoding="utf-8")
     (repo / "other.toml").write_text('highlight = "Ana Li"\nformat = "markdown"\n', encoding="utf-8")
@@ -99,6 +114,9 @@ def test_the_search_stops_at_the_repository_root(repo: Path) -> None:
         ('highlight = "Chao Jin\n', "bib2pubs.toml: "),
         ('name-style = "fancy"\n', "'fancy' is not one of"),
         ("max-authors = 0\n", "0 is not in the range x>=1"),
+        ("word = { pdf = { a = 1 } }\n", "'word' wants a table of text"),
+        ("set = { title = [[1]] }\n", "'set' wants a table of text"),
+        ('locale = "xx"\n', "--locale xx: no such language"),
     ],
 )
 def test_bad_settings_are_usage_errors_naming_the_file(repo: Path, text: str, message: str) -> None:

@@ -145,3 +145,15 @@ def test_a_style_without_locale_is_cited_in_its_default_locale(tmp_path: Path) -
     assert "(Hrsg.)" in own.stdout, own.stdout
     asked = invoke("-", "--no-config", "-f", "text", "--style", str(german), "--locale", "en", input=bib)
     assert "(Eds.)" in asked.stdout, asked.stdout
+
+
+@pytest.mark.parametrize("format_name", ["text", "markdown", "html", "latex"])
+def test_the_note_stays_beside_the_citation_unless_the_style_says_it(format_name: str) -> None:
+    bib = "@inproceedings{a, title={T}, author={A B}, booktitle={Conf}, year=2025, note={To appear}}\n"
+    result = invoke("-", "--no-config", "-f", format_name, "--style", "apa", input=bib)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("To appear") == 1
+    # A style that prints the note itself is not followed by it again.
+    misc = bib.replace("inproceedings", "misc")
+    result = invoke("-", "--no-config", "-f", format_name, "--style", "ieee", input=misc)
+    assert result.stdout.count("To appear") == 1, result.stdout

@@ -39,7 +39,7 @@ CONFIG_NAME = "bib2pubs.toml"
 PYPROJECT = "pyproject.toml"
 
 #: Options that name files, resolved against the config file's folder.
-_PATH_OPTIONS = frozenset({"template", "output", "venues", "template-dir"})
+_PATH_OPTIONS = frozenset({"template", "output", "venues", "template-dir", "style"})
 #: Options given as KEY=VALUE pairs; a TOML table is accepted for them.
 _PAIR_OPTIONS = frozenset({"highlight-as", "set", "word"})
 
@@ -125,6 +125,9 @@ _ALIASES = {"highlights": "highlight", "aliases": "alias"}
 
 def _value(path: str, option: str, value: Any, kind: str) -> Any:
     if option in _PAIR_OPTIONS and isinstance(value, dict):
+        rights = [right for rights in value.values() for right in (rights if isinstance(rights, list) else [rights])]
+        if not all(isinstance(right, (str, int, float)) for right in rights):  # a number is text too
+            raise UsageError(f"{path}: '{option}' wants a table of text, e.g. {option} = {{ key = \"text\" }}")
         value = [
             f"{left}={right}"
             for left, rights in value.items()

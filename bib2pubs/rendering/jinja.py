@@ -29,7 +29,15 @@ from bib2pubs.rendering.clean_bibtex import SITE_FIELDS, dropped_or_default, ent
 from bib2pubs.rendering.formats import ITEM_TEMPLATES, RESERVED, format_of, user_template
 from bib2pubs.rendering.template_cache import afresh_on_failure, bytecode_cache
 from bib2pubs.rendering.template_files import builtin_folder
-from bib2pubs.rendering.text_pieces import Footnote, VenueLine, footnotes, shown_links, venue_line, venue_text
+from bib2pubs.rendering.text_pieces import (
+    Footnote,
+    VenueLine,
+    footnotes,
+    note_text,
+    shown_links,
+    venue_line,
+    venue_text,
+)
 from bib2pubs.rendering.words import ENGLISH, link_labels
 from bib2pubs.rendering.wrapping import wrap_text
 
@@ -120,6 +128,13 @@ def links_shown(context: jinja2.runtime.Context, publication: Publication) -> li
     those the entry's citation (``--style``) shows already."""
     citation = citation_of(context.get("citations"), publication)
     return shown_links(publication, citation.text if citation is not None else "")
+
+
+@jinja2.pass_context
+def note_beside_citation(context: jinja2.runtime.Context, publication: Publication) -> str:
+    """``pub|note_text``: the entry's note, unless its citation says it."""
+    citation = citation_of(context.get("citations"), publication)
+    return note_text(publication, citation.text if citation is not None else "")
 
 
 @jinja2.pass_context
@@ -234,6 +249,7 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
     env.filters["cited"] = _cited_filter(format_name)
     env.filters["links_shown"] = links_shown
     env.filters["citation"] = citation_filter
+    env.filters["note_text"] = note_beside_citation
     env.filters["bibtex"] = bibtex_markdown if format_name == "markdown" else bibtex
     # Everything the compiled code depends on but the template's source
     # names the folder of the compiled-template cache.

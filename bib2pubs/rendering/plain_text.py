@@ -85,6 +85,9 @@ def _entry(
         out.append(wrap_text(citation.text, width, False, "\n", False) + "\n")
         for footnote in footnotes(pub, words):
             out.append(f"{_INDENT}({footnote.sign} {footnote.meaning})\n")
+        note = note_text(pub, citation.text)
+        if note:
+            out.append(_INDENT + _hanging(note, width) + "\n")
     else:
         _own_lines(out, pub, width, max_authors, words)
     for kind, url in shown_links(pub, citation.text if citation is not None else ""):

@@ -32,6 +32,9 @@ def _entry(
             text.append(piece, style=style)
         for footnote in footnotes(publication, words):
             text.append(f"\n({footnote.sign} {footnote.meaning})", style="dim")
+        note = note_text(publication, citation.text)
+        if note:
+            text.append(f"\n{note}")
     else:
         _own_lines(text, publication, max_authors, words)
     _links(text, shown_links(publication, citation.text if citation is not None else ""), words)

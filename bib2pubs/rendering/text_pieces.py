@@ -154,10 +154,13 @@ def shown_links(publication: Publication, cited: str = "") -> list[tuple[str, st
     return [(kind, url) for kind, url in publication.links.items() if url and (not cited or url not in cited)]
 
 
-def note_text(publication: Publication) -> str:
-    """The entry's note ("To appear", "In Chinese") as a sentence ends."""
+def note_text(publication: Publication, cited: str = "") -> str:
+    """The entry's note ("To appear", "In Chinese") as a sentence ends; ""
+    when its citation (``cited``, the text a CSL style wrote) says it."""
     note = publication.note.strip()
-    return note if not note or note[-1] in ".!?。" else note + "."
+    if not note or (cited and note.rstrip(".").casefold() in cited.casefold()):
+        return ""
+    return note if note[-1] in ".!?。" else note + "."
 
 
 #: The sign after a name for each mark; other marks (unknown annotations)
