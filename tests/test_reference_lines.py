@@ -129,3 +129,24 @@ def test_a_note_ends_as_a_sentence(note: str, expected: str) -> None:
 )
 def test_an_event_acronym_is_told_from_a_series(series: str, acronym: bool) -> None:
     assert event_acronym(series) == acronym
+
+
+def test_a_chapter_says_the_editors_of_its_book() -> None:
+    from bib2pubs.model import Person
+
+    editor = Person("Eva", "", "Fisher", "", "Eva Fisher")
+    author = Person("Ana", "", "Li", "", "Ana Li")
+    chapter = replace(
+        _BASE,
+        kind="chapter",
+        venue=Venue(name="Book"),
+        authors=(author,),
+        editors=(editor,),
+        locators=Locators(pages="1–9"),
+    )
+    assert venue_text(chapter).replace("\u00a0", " ") == "In Eva Fisher (ed.), Book, pp. 1–9, 2020"
+    two = replace(chapter, editors=(editor, editor))
+    assert venue_text(two, words_for("de")).startswith("In Eva Fisher, Eva Fisher (Hrsg.), Book")
+    # An edited book lists its editors as its people, not again after "In".
+    book = replace(chapter, kind="book", authors=())
+    assert not venue_text(book).startswith("In ")

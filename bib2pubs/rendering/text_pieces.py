@@ -29,6 +29,8 @@ class VenueLine(NamedTuple):
     url: str
     when: str
     locators: str = ""
+    #: A chapter's book's editors, "E. Fisher, G. Ho (eds.)", said after "In".
+    book_editors: str = ""
 
 
 def venue_when(publication: Publication) -> str:
@@ -56,7 +58,18 @@ def venue_line(publication: Publication, words: Mapping[str, str] = ENGLISH) -> 
     if publication.kind == "book" and name and name.casefold() == publication.locators.publisher.casefold():
         name = ""
     when = "" if preprint else venue_when(publication)
-    return VenueLine(name, venue.label, venue.url, when, locator_text(publication, words, name))
+    editors = _book_editors(publication, words) if name else ""
+    return VenueLine(name, venue.label, venue.url, when, locator_text(publication, words, name), editors)
+
+
+def _book_editors(publication: Publication, words: Mapping[str, str]) -> str:
+    """The editors of the book a chapter is in (an entry with authors shows
+    its editors nowhere else)."""
+    if publication.kind != "chapter" or not publication.authors or not publication.editors:
+        return ""
+    names = ", ".join(person.display for person in publication.editors)
+    more = len(publication.editors) > 1 or publication.et_al
+    return f"{names} ({words['editors' if more else 'editor']})"
 
 
 def venue_text(publication: Publication, words: Mapping[str, str] = ENGLISH) -> str:
@@ -64,6 +77,8 @@ def venue_text(publication: Publication, words: Mapping[str, str] = ENGLISH) -> 
     "USENIX … (NSDI 2024), Santa Clara, April 16–18, 2024"."""
     line = venue_line(publication, words)
     head = f"{line.name} ({line.label})" if line.name and line.label else line.name or line.label
+    if line.book_editors:
+        head = f"{words['in']} {line.book_editors}, {head}"
     return ", ".join(part for part in (head, line.locators, line.when) if part)
 
 
