@@ -137,6 +137,12 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
         said.append("bib2pubs: warning: --group-title names sections of --group-by kind; ignored")
     variables = _parse_sets(request.sets)
     words = words_for(request.locale, request.words)  # a wrong --locale or --word is said before reading
+    if request.style and (request.max_authors or options.name_style != "full"):
+        # The style writes the names: how many, and in which form.
+        said.append(
+            f"bib2pubs: warning: --style {request.style} writes the names its own way;"
+            " --max-authors and --name-style apply to lists without a style"
+        )
     chosen, template, to_file = _checked(bibfiles, options, request)
     # A template of the user's own may show any entry as BibTeX (the bibtex filter).
     if chosen in _SHOWS_FIELDS or request.template_dirs or (template is not None and not template.builtin):

@@ -187,3 +187,9 @@ def test_the_readme_names_every_word() -> None:
     section = readme.split("## Words in your language", 1)[1].split("\n## ", 1)[0]
     assert [key for key in KEYS if f"`{key}`" not in section] == []
     assert all(locale in section or locale == "en" for locale in ("de", "fr", "es", "zh", "ja"))
+
+
+def test_a_heading_in_wide_characters_is_underlined_to_its_width() -> None:
+    result = invoke(DETAILS, "-f", "text", "--locale", "zh", "--group-by", "kind", "--set", "title=论文")
+    assert result.stdout.startswith("论文\n====\n")
+    assert "会议论文\n--------\n" in result.stdout

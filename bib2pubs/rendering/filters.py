@@ -24,6 +24,7 @@ from bib2pubs.rendering.text_pieces import (
     MARK_SIGNS,
     Footnote,
     VenueLine,
+    display_width,
     footnotes,
     highlight_look,
     keep_together,
@@ -243,6 +244,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "latex_text": latex_to_text,
     "plain_name": plain_name,
     "note_text": note_text,
+    "display_width": display_width,
 }
 
 

@@ -22,7 +22,7 @@ from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.rendering.citations import Citation, Citations, citation_of
 from bib2pubs.rendering.formats import RESERVED
-from bib2pubs.rendering.text_pieces import footnotes, note_text, plain_name, shown_links, venue_text
+from bib2pubs.rendering.text_pieces import display_width, footnotes, note_text, plain_name, shown_links, venue_text
 from bib2pubs.rendering.words import ENGLISH
 from bib2pubs.rendering.wrapping import wrap_text
 
@@ -55,7 +55,7 @@ def render_text(
     out: list[str] = []
     title = variables.get("title")
     if title:
-        out.append(f"{title}\n{'=' * len(title)}\n\n")
+        out.append(f"{title}\n{'=' * display_width(title)}\n\n")
     started = False
     for group in listing.groups:
         entries = [pub for pub in group.entries if not pub.hidden]
@@ -65,7 +65,7 @@ def render_text(
             out.append("\n")
         started = True
         if group.title:
-            out.append(f"{group.title}\n{'-' * len(group.title)}\n")
+            out.append(f"{group.title}\n{'-' * display_width(group.title)}\n")
         for pub in entries:
             citation = citation_of(citations, pub)
             _entry(out, pub, width, max_authors, words, citation)

@@ -6,6 +6,7 @@ markup library, so the plain outputs start quickly."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -240,3 +241,17 @@ def keep_together(text: str) -> str:
     """Joins words with no-break spaces so wrapping never splits them (a
     person's name); the text template turns them back into spaces."""
     return text.replace(" ", "\u00a0")
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal or a fixed-width font gives ``text``: two for a
+    wide character (Chinese, Japanese), none for a combining mark; so a
+    heading's underline is as long as its title ("会议论文" takes eight)."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
