@@ -28,7 +28,7 @@ from bib2pubs.model import Diagnostic, Group, Locators, Person, Publication, Ven
 from bib2pubs.rendering.citations import Citation, cite, cite_listing, entry_id
 from bib2pubs.rendering.csl_json import csl_item
 from bib2pubs.rendering.csl_markup import closing, collide, opening, person_end, person_start, pieces
-from bib2pubs.rendering.csl_style import CSL_LOCALES, SHIPPED, csl_locale, load_style
+from bib2pubs.rendering.csl_style import CSL_LOCALES, SHIPPED, Style, csl_locale, load_style
 from tests.conftest import CORPUS, FIXTURES, REFS, ROOT, invoke, table_rows
 from tests.corpus_support import load
 
@@ -156,17 +156,26 @@ def test_punctuation_at_a_seam_as_pandoc() -> None:
 
 
 # Every tag the markup formats may write; anything else with "<" is data
-# that escaped its escaping.
+# that escaped its escaping. A link's target is checked apart (_hrefs).
 _OUR_HTML = re.compile(
     r'</?(?:i|b|u|sup|sub)>|<span style="font-variant:small-caps">|</span>|</strong>'
     r'|<strong class="[^"<>]*">|<span class="[^"<>]*">|<sup class="[^"<>]*" title="[^"<>]*">'
+    r'|<a class="pub-citation-link" href="[^"<>]*">|</a>'
 )
+
+
+def _hrefs(citation_html: str) -> list[str]:
+    """The targets of the links a citation's HTML makes, unescaped."""
+    import html
+
+    return [html.unescape(url) for url in re.findall(r'<a class="pub-citation-link" href="([^"<>]*)">', citation_html)]
 
 
 @pytest.mark.parametrize("style", SHIPPED)
 def test_data_never_becomes_markup(style: str) -> None:
     citation = cite(CASES["escape"], load_style(style))
     assert "<" not in _OUR_HTML.sub("", citation.html)
+    assert "<a" not in citation.html  # the entry has no link
     assert "&lt;script&gt;" in citation.html and "&#123;" in citation.html
     assert "<script>" in citation.text  # plain text is the data as it is
     for special in ("\\*a\\*", "\\_b\\_", "\\$c\\$", "\\#f", "\\<script\\>", "&#123;e&#125;", "\\[j\\]", "\\`k\\`"):
@@ -190,7 +199,7 @@ def test_no_text_becomes_markup_or_breaks_a_citation(title: str, family: str, ve
     pub = _article("any", title, (_person("Ann", family, "self", ("equal",)), _person("Bo", "Wu")), venue=venue)
     for style in ("ieee", "apa"):
         citation = cite(pub, load_style(style))  # the name alone is always written
-        assert "<" not in _OUR_HTML.sub("", citation.html)
+        assert "<" not in _OUR_HTML.sub("", citation.html) and "<a" not in citation.html
         assert citation.html.count("<strong") == citation.html.count("</strong>") <= 1
         assert re.search("[\ue000-\uf8ff]", citation.text + citation.html + citation.markdown + citation.latex) is None
         assert "".join(text for text, _ in citation.pieces) == citation.text
@@ -258,6 +267,86 @@ def test_highlighting_changes_no_word(style: str) -> None:
     assert any("pub-highlight-student" in citation.html for citation in second.values())
 
 
+#: An entry whose title holds its own DOI's address and others, none a link.
+LINKED = r"""@article{doi, author={Ann Lee}, journal={Journal of Things}, volume={3}, pages={1--9}, year={2020},
+  title={See https://doi.org/10.1000/abc_(1) or https://evil.example/, javascript:alert(1)},
+  doi={10.1000/abc_(1)}, url={https://example.org/paper}}
+@misc{arxiv, author={Ann Lee}, title={Widgets}, eprint={2101.00001}, archivePrefix={arXiv}, year={2021}}
+"""
+_DOI = "https://doi.org/10.1000/abc_(1)"
+
+
+def _linked(tmp_path: Path) -> dict[str, Publication]:
+    path = tmp_path / "linked.bib"
+    path.write_text(LINKED, encoding="utf-8")
+    return {pub.key: pub for group in load([path]).groups for pub in group.entries}
+
+
+def test_the_doi_address_apa_shows_is_a_link(tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    pub = _linked(tmp_path)["doi"]
+    assert pub.links["doi"] == _DOI
+    citation = cite(pub, load_style("apa"))
+    assert citation.text.count(_DOI) == 2  # in the title, and the style's own
+    # HTML: one link, the style's address, escaped as the templates escape it.
+    assert citation.html.count("<a") == 1 and _hrefs(citation.html) == [_DOI]
+    assert f'<a class="pub-citation-link" href="{_DOI}">{_DOI}</a>' in citation.html
+    assert "evil.example" not in "".join(_hrefs(citation.html)) and "javascript" not in "".join(_hrefs(citation.html))
+    # Markdown: one link, read back by CommonMark, the destination escaped as markdown_url does.
+    assert citation.markdown.count("](") == 1
+    assert citation.markdown.endswith("[https://doi.org/10.1000/abc\\_(1)](https://doi.org/10.1000/abc_%281%29)")
+    rendered = MarkdownIt("commonmark").renderInline(citation.markdown)
+    assert re.findall(r'href="([^"]*)"', rendered) == ["https://doi.org/10.1000/abc_%281%29"]
+    # LaTeX: one \href, its URL as latex_url writes it.
+    assert citation.latex.count("\\href") == 1
+    assert citation.latex.endswith("\\href{https://doi.org/10.1000/abc_(1)}{https://doi.org/10.1000/abc\\_(1)}")
+    # Plain text and the terminal's pieces have no link.
+    assert "".join(text for text, _ in citation.pieces) == citation.text
+    assert all(style in ("", "italic") for _, style in citation.pieces)
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-author-date", "nature", "ieee"])
+def test_an_arxiv_address_a_style_shows_is_a_link(style: str, tmp_path: Path) -> None:
+    pub = _linked(tmp_path)["arxiv"]
+    citation = cite(pub, load_style(style))
+    assert "https://arxiv.org/abs/2101.00001" in citation.text
+    assert _hrefs(citation.html) == ["https://arxiv.org/abs/2101.00001"]
+    assert citation.markdown.count("](https://arxiv.org/abs/2101.00001)") == 1
+    assert citation.latex.count("\\href{https://arxiv.org/abs/2101.00001}") == 1
+
+
+def test_ieee_writes_no_address_so_makes_no_link(tmp_path: Path) -> None:
+    citation = cite(_linked(tmp_path)["doi"], load_style("ieee"))
+    assert "doi: 10.1000/abc_(1)" in citation.text
+    assert "<a" not in citation.html and "](" not in citation.markdown and "\\href" not in citation.latex
+
+
+def test_only_an_entrys_own_whole_address_is_a_link() -> None:
+    from bib2pubs.rendering.csl_output import HTML, LATEX, MARKDOWN, linked, write
+
+    link = frozenset({"link"})
+    found = [("Text https://x.org/a ", frozenset()), ("at https://x.org/a/b, https://x.org/a.", link)]
+    # Outside a "link" run (a title) nothing is linked; inside, only the whole address.
+    assert write(linked(found, ["https://x.org/a"]), {}, HTML) == (
+        'Text https://x.org/a at https://x.org/a/b, <a class="pub-citation-link" href="https://x.org/a">'
+        "https://x.org/a</a>."
+    )
+    assert write(linked(found, ["https://x.org/a/b"]), {}, MARKDOWN).count("](") == 1
+    assert write(linked(found, ["https://x.org/"]), {}, HTML).count("<a") == 0  # a shorter one is no address
+    assert linked([("javascript:alert(1)", link)], ["javascript:alert(1)"]) == [("javascript:alert(1)", frozenset())]
+    assert linked(found, []) == [("Text https://x.org/a at https://x.org/a/b, https://x.org/a.", frozenset())]
+    # Braces, quotes and specials in the target, escaped for each format.
+    braced = [('https://x.org/{a}?q="1"&r=%25#s', link)]
+    url = braced[0][0]
+    assert write(linked(braced, [url]), {}, HTML) == (
+        '<a class="pub-citation-link" href="https://x.org/&#123;a&#125;?q=&quot;1&quot;&amp;r=%25#s">'
+        "https://x.org/&#123;a&#125;?q=&quot;1&quot;&amp;r=%25#s</a>"
+    )
+    assert write(linked(braced, [url]), {}, MARKDOWN).endswith("](https://x.org/%7Ba%7D?q=%221%22&r=%25#s)")
+    assert write(linked(braced, [url]), {}, LATEX).startswith('\\href{https://x.org/\\{a\\}?q="1"&r=\\%25\\#s}{')
+
+
 def _unmarked(listing: Listing) -> Listing:
     """The listing without bib2pubs' marks (equal contribution…), which CSL
     cannot know, so that pandoc and bib2pubs cite the same data."""
@@ -277,12 +366,13 @@ def _unmarked(listing: Listing) -> Listing:
     )
 
 
-def _pandoc_texts(items: list[dict[str, object]], style: Path, work: Path) -> dict[str, str]:
+def _pandoc_texts(items: list[dict[str, object]], style: Path, work: Path, lang: str = "") -> dict[str, str]:
     """Each item's bibliography entry as pandoc writes it in plain text: the
-    entries of one ``pandoc --citeproc`` run (``nocite: "@*"``), each then
-    written alone by ``pandoc -t plain``."""
+    entries of one ``pandoc --citeproc`` run (``nocite: "@*"``), in the CSL
+    locale ``lang`` if given, each then written alone by ``pandoc -t plain``."""
     (work / "items.json").write_text(json.dumps(items), encoding="utf-8")
-    (work / "doc.md").write_text('---\nnocite: "@*"\n---\n', encoding="utf-8")
+    language = f"lang: {lang}\n" if lang else ""
+    (work / "doc.md").write_text(f'---\nnocite: "@*"\n{language}---\n', encoding="utf-8")
     run = ["pandoc", "--citeproc", "-t", "json", "--csl", str(style), "--bibliography", "items.json", "doc.md"]
     document = json.loads(subprocess.run(run, cwd=work, capture_output=True, text=True, check=True, timeout=120).stdout)
     (refs,) = [block for block in document["blocks"] if block["t"] == "Div" and block["c"][0][0] == "refs"]
@@ -326,6 +416,144 @@ def test_as_pandoc_cites(style: str, tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def _style_path(style: str) -> Path:
     return Path("bib2pubs") / "rendering" / "styles" / f"{style}.csl"
+
+
+#: The word pandoc 2.17's English lacks (CSL 1.0.2's term "preprint"),
+#: given to it in the style's own locale, as newer locales have it.
+_PREPRINT_TERM = '<locale xml:lang="en"><terms><term name="preprint">preprint</term></terms></locale>\n  '
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed: no reference to compare with")
+@pytest.mark.parametrize("style", ["apa", "chicago-author-date", "nature"])
+def test_preprints_as_pandoc_cites_them(style: str, tmp_path: Path) -> None:
+    """Every preprint of the measured files (refs.bib's, which name no
+    server, arXiv's, a manuscript) reads as pandoc cites it, given the word
+    "preprint": its server as publisher, no "In Preprint" or "Preprint
+    Preprint at"."""
+    listing = _unmarked(load(FIDELITY_FILES))
+    preprints = [pub for group in listing.groups for pub in group.entries if pub.kind == "preprint"]
+    assert len(preprints) >= 12
+    source = (ROOT / _style_path(style)).read_text(encoding="utf-8")
+    given = tmp_path / f"{style}.csl"
+    given.write_text(source.replace("<macro ", _PREPRINT_TERM + "<macro ", 1), encoding="utf-8")
+    expected = _pandoc_texts([csl_item(pub) for pub in preprints], given, tmp_path)
+    citations, _ = cite_by_key(listing, style)
+    assert {pub.key: _same(citations[pub.key].text) for pub in preprints} == {
+        pub.key: _same(expected[pub.key]) for pub in preprints
+    }
+    for pub in preprints:
+        text = citations[pub.key].text
+        assert "In Preprint" not in text and "Preprint Preprint" not in text and "arXiv preprint" not in text
+    if style == "chicago-author-date":
+        assert citations["jin2024ragcache"].text.endswith("Retrieval-Augmented Generation.” Preprint.")
+        assert citations["lealarxiv2015"].text.endswith("arXiv:1504.01942. Preprint, arXiv.")
+
+
+def _cite_item(style: Style, item: dict[str, object]) -> str:
+    """A CSL-JSON item cited in a loaded style, as plain text."""
+    from citeproc import Citation as Cite  # type: ignore[import-untyped]
+    from citeproc import CitationItem, CitationStylesBibliography
+    from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
+
+    from bib2pubs.rendering.csl_strings import Formatter
+
+    bibliography = CitationStylesBibliography(style.citeproc, CiteProcJSON([{**item, "id": "item"}]), Formatter)
+    bibliography.register(Cite([CitationItem("item")]))
+    return "".join(text for text, _ in pieces(str(bibliography.bibliography()[0]), style.quotes))
+
+
+#: Numbers whose ordinals differ by their last digit, last two, or whole.
+_ORDINALS = (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111, 112)
+
+
+def _numbered(number: int) -> dict[str, object]:
+    value = str(number)
+    date = [2020, number % 12 + 1, min(number, 28)]
+    return {"id": f"n{number}", "type": "book", "title": "T", "edition": value, "volume": value, "issue": value,
+            "number": value, "issued": {"date-parts": [date]}}  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed: no reference to compare with")
+@pytest.mark.parametrize("locale", ["en", "de", "fr", "es"])
+def test_ordinals_in_the_locale_as_pandoc_writes_them(locale: str, tmp_path: Path) -> None:
+    """An edition's, volume's and issue's ordinal and an ordinal day, with
+    the locale's terms and the noun's gender ("1ʳᵉ" édition, "1ᵉʳ" volume
+    and février). The ordinal of ``number``, whose term has no gender in
+    French, is left out: pandoc 2.17 takes a gendered "1ᵉʳ" for it where
+    CSL 1.0.1 asks for the neuter one (test_ordinals_as_csl_reads_them)."""
+    style = load_style(str(STYLES / "ordinals.csl"), locale)
+    items = [_numbered(number) for number in _ORDINALS]
+    expected = _pandoc_texts(items, STYLES / "ordinals.csl", tmp_path, CSL_LOCALES[locale])
+
+    def without_number(text: str) -> str:
+        parts = text.split(" | ")
+        return " | ".join(parts[:3] + parts[4:])
+
+    ours = {item["id"]: without_number(_cite_item(style, item)) for item in items}
+    assert ours == {key: without_number(text) for key, text in expected.items()}
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed: no reference to compare with")
+@pytest.mark.parametrize(
+    ("locale", "edition"), [("en", "2nd ed."), ("de", "2. Aufl."), ("fr", "2ᵉ éd."), ("es", "2.ª ed.")]
+)
+def test_an_edition_in_apa_in_the_locale_as_pandoc_cites_it(locale: str, edition: str, tmp_path: Path) -> None:
+    path = tmp_path / "book.bib"
+    path.write_text("@book{a,title={T},author={A B},publisher={P},edition={2},year=2022}\n", encoding="utf-8")
+    (pub,) = [pub for group in load([path]).groups for pub in group.entries]
+    citation = cite(pub, load_style("apa", locale))
+    expected = _pandoc_texts([csl_item(pub)], ROOT / _style_path("apa"), tmp_path, CSL_LOCALES[locale])
+    assert f"({edition})" in citation.text
+    assert _same(citation.text) == _same(expected["a"])
+
+
+#: The ordinal terms of a style's own locale, in place of the locale file's.
+_IN_STYLE = """<locale xml:lang="{lang}"><terms>{terms}</terms></locale>
+  <citation>"""
+
+
+def _with_terms(tmp_path: Path, terms: str, lang: str = "en") -> Style:
+    style = (STYLES / "ordinals.csl").read_text(encoding="utf-8")
+    path = tmp_path / "terms.csl"
+    path.write_text(style.replace("<citation>", _IN_STYLE.format(lang=lang, terms=terms), 1), encoding="utf-8")
+    return load_style(str(path), lang)
+
+
+def test_ordinals_as_csl_reads_them(tmp_path: Path) -> None:
+    """CSL 1.0.1's rules for ordinal terms, each on its own."""
+    french = load_style(str(STYLES / "ordinals.csl"), "fr")
+    # A noun without gender takes the neuter variant: French has none for
+    # ordinal-01, so "ordinal" applies ("1ᵉ numéro" would be "1ᵉʳ" to pandoc).
+    assert _cite_item(french, _numbered(1)) == "1ʳᵉ | 1ᵉʳ | 1ᵉʳ | 1ᵉ | 1ᵉʳ février"
+    assert _cite_item(french, _numbered(2)) == "2ᵉ | 2ᵉ | 2ᵉ | 2ᵉ | 2 mars"  # limit-day-ordinals-to-day-1
+    # Terms of the style's own locale replace all the file's ordinals: a
+    # feminine ordinal-01 alone leaves the rest without suffix.
+    feminine = _with_terms(tmp_path, '<term name="ordinal-01" gender-form="feminine">.ª</term>')
+    assert _cite_item(feminine, {"type": "book", "title": "T", "edition": "1", "volume": "2"}) == "1 | 2"
+    gendered = _with_terms(
+        tmp_path,
+        '<term name="edition" gender="feminine">edition</term><term name="ordinal">º</term>'
+        '<term name="ordinal" gender-form="feminine">ª</term>',
+    )
+    assert _cite_item(gendered, {"type": "book", "title": "T", "edition": "1", "volume": "2"}) == "1ª | 2º"
+    # match: ordinal-10…99 before ordinal-00…09; whole-number only the number itself.
+    matched = _with_terms(
+        tmp_path,
+        '<term name="ordinal">th</term><term name="ordinal-01">st</term><term name="ordinal-11">TH</term>'
+        '<term name="ordinal-02" match="whole-number">ND</term>'
+        '<term name="ordinal-03" match="last-two-digits">RD</term>',
+    )
+    numbers = {"type": "book", "title": "T"}
+    got = [_cite_item(matched, {**numbers, "edition": str(number)}) for number in (1, 11, 111, 21, 2, 22, 3, 103, 113)]
+    assert got == ["1st", "11TH", "111TH", "21st", "2ND", "22th", "3RD", "103RD", "113th"]
+    # CSL 1.0's ordinal-01…04 without "ordinal": 1, 2, 3 but 11, 12, 13.
+    legacy = _with_terms(
+        tmp_path,
+        '<term name="ordinal-01">A</term><term name="ordinal-02">B</term><term name="ordinal-03">C</term>'
+        '<term name="ordinal-04">D</term>',
+    )
+    got = [_cite_item(legacy, {**numbers, "edition": str(number)}) for number in (1, 2, 3, 4, 11, 12, 13, 21, 102)]
+    assert got == ["1A", "2B", "3C", "4D", "11D", "12D", "13D", "21A", "102B"]
 
 
 def test_unknown_style_names_the_shipped_ones() -> None:
@@ -507,9 +735,14 @@ def test_every_style_cites_the_corpus(path: Path) -> None:
         for pub in entries:
             cited = entry_id(pub) in citations
             assert cited != ((pub.key, pub.file, pub.line or None) in warned), (style, pub.key)
-        for citation in citations.values():
+        for pub in entries:
+            if entry_id(pub) not in citations:
+                continue
+            citation = citations[entry_id(pub)]
             assert citation.text and citation.html and citation.markdown and citation.latex and citation.pieces
             assert "<" not in _OUR_HTML.sub("", citation.html), (style, citation.html)
+            # A link only to one of the entry's own links, whose address the citation shows.
+            assert all(url in pub.links.values() and url in citation.text for url in _hrefs(citation.html))
             assert "".join(text for text, _ in citation.pieces) == citation.text
 
 

@@ -8,8 +8,10 @@ marked people wrapped in a pair of private-use markers (``csl_markup``):
 however the style writes a name (initials, family name first, capitals) the
 markers come through, and the span between them is written highlighted in
 each format, the person's marks after it. citeproc-py writes the style's
-own formatting as such markers too (``csl_patches.Formatter``), so no
-format's markup is ever made from data. Where citeproc-py parts from
+own formatting as such markers too (``csl_patches.Formatter``), and what it
+writes of a DOI or URL, so no format's markup is ever made from data: an
+address there that is exactly one of the entry's links (``pub.links``,
+checked safe when read) becomes a link to it. Where citeproc-py parts from
 pandoc's citeproc, ``csl_patches`` amends it.
 
 This module loads citeproc-py and lxml only when a style is asked for.
@@ -33,8 +35,9 @@ class Citation:
     """One entry as the style cites it. ``text`` is plain; ``html``,
     ``markdown`` and ``latex`` are escaped for their format, with the
     style's formatting and the highlighted names marked up as the built-in
-    templates do it; ``pieces`` are (text, rich style) pairs for the
-    terminal ("italic", "bold", "bold italic", "")."""
+    templates do it, and each address of the entry's own links that the
+    style writes (a DOI's or URL's) a link to it; ``pieces`` are (text,
+    rich style) pairs for the terminal ("italic", "bold", "bold italic", "")."""
 
     text: str
     html: str
@@ -161,12 +164,16 @@ def cite(pub: Publication, style: Style, year_suffix: str = "") -> Citation:
     found = pieces(str(rendered[0]) if rendered else "", style.quotes)
     if not found:
         raise ValueError("the style writes nothing for it")
+    shown = csl_output.linked(found, ())
+    # The entry's own links, already checked safe, where the style shows
+    # their address (APA's "https://doi.org/…"): links in the markup formats.
+    linked = csl_output.linked(found, pub.links.values())
     return Citation(
-        text=csl_output.plain(found, people),
-        html=csl_output.write(found, people, csl_output.HTML),
-        markdown=csl_output.write(found, people, csl_output.MARKDOWN),
-        latex=csl_output.write(found, people, csl_output.LATEX),
-        pieces=csl_output.terminal(found, people),
+        text=csl_output.plain(shown, people),
+        html=csl_output.write(linked, people, csl_output.HTML),
+        markdown=csl_output.write(linked, people, csl_output.MARKDOWN),
+        latex=csl_output.write(linked, people, csl_output.LATEX),
+        pieces=csl_output.terminal(shown, people),
     )
 
 

@@ -5,7 +5,8 @@ The CSL types, variables and name parts follow pandoc's own BibTeX reader
 (``pandoc -f bibtex -t csljson``), so that a file handed over reads as
 pandoc would have read the .bib, with bib2pubs' better knowledge where it has
 it: the normalized venue name, decoded LaTeX, a DOI without its resolver, a
-preprint typed as one, the page range with its en dash.
+preprint typed as one and its server as publisher, the page range with its
+en dash, no series that is only ACM's acronym of the event.
 
 CSL-JSON strings are not plain text to their readers: pandoc (like
 citeproc-js) reads ``<i>``, ``<b>``, ``<sup>``, ``<span class="nocase">``…
@@ -20,6 +21,7 @@ import json
 import re
 
 from bib2pubs.model import Listing, Person, Publication
+from bib2pubs.rendering.text_pieces import event_acronym
 
 #: BibTeX and biblatex entry types → CSL types, as pandoc maps them, with
 #: the CSL 1.0.2 types where pandoc has none (misc, software, standard).
@@ -204,6 +206,11 @@ _DEGREE = re.compile(
 )
 _DEGREE_TYPES = frozenset({"phdthesis", "mastersthesis", "bachelorsthesis"})
 _ARXIV_LABEL = re.compile(r"arXiv:\S+")
+#: A word that says a server's papers are preprints ("arXiv preprint",
+#: ADS's "ArXiv e-prints"), not part of the server's name.
+_PREPRINT_WORD = re.compile(r"(?<!\S)(?:pre-?print|e-?prints?)(?!\S)", re.IGNORECASE)
+#: A name that says "preprint" and no server.
+_NO_SERVER = re.compile(r"pre-?prints?", re.IGNORECASE)
 
 
 def _rich(value: str) -> str:
@@ -285,12 +292,28 @@ def _joined(*names: str) -> str:
     return "; ".join(dict.fromkeys(name for name in names if name))
 
 
+def preprint_server(name: str) -> str:
+    """The server a preprint's venue names, as CSL's ``publisher`` holds it
+    (Zotero's "Repository"): "arXiv" for "arXiv preprint", "CoRR" or
+    "ArXiv e-prints", "bioRxiv" for "bioRxiv preprint"; "" for a name
+    that only says "Preprint"."""
+    if _NO_SERVER.fullmatch(name.strip()):
+        return ""
+    words = _PREPRINT_WORD.sub(" ", name).split()
+    if words and all(word.casefold() in ("arxiv", "corr") for word in words):
+        return "arXiv"
+    return " ".join(words).strip(",;:")
+
+
 def _publisher(pub: Publication) -> tuple[str, str]:
     """(publisher, genre). bib2pubs' venue names the school of a thesis,
-    the institution of a report, the publisher (or organization) of a book
-    and whoever published anything else: pandoc writes each as
+    the institution of a report, the publisher (or organization) of a book,
+    the server of a preprint (CSL 1.0.2, as Zotero writes preprints) and
+    whoever published anything else: pandoc writes each but the server as
     ``publisher``, beside the entry's own publisher."""
     publisher = pub.locators.publisher
+    if pub.kind == "preprint":
+        return _joined(preprint_server(pub.venue.name), publisher), ""
     if pub.kind == "thesis":
         degree, school = _thesis(pub)
         return _joined(school, publisher), degree
@@ -302,8 +325,10 @@ def _publisher(pub: Publication) -> tuple[str, str]:
 def _container(pub: Publication) -> str:
     """The journal, proceedings or book the work appeared in: bib2pubs'
     venue name, normalized (pandoc writes the field as written). A chapter
-    without a booktitle has its publisher as venue: no container."""
-    if pub.kind in ("journal", "conference", "workshop", "preprint"):
+    without a booktitle has its publisher as venue: no container. A
+    preprint has none: its server is its publisher, which pandoc (taking
+    ``journal = {arXiv preprint …}`` for a journal) does not know."""
+    if pub.kind in ("journal", "conference", "workshop"):
         return pub.venue.name
     if pub.kind == "chapter" and pub.venue.name != pub.locators.publisher:
         return pub.venue.name
@@ -331,6 +356,16 @@ def _url(pub: Publication) -> str:
     return pub.links.get("url") or pub.links.get("arxiv") or ""
 
 
+def _series(pub: Publication) -> str:
+    """The series a work appeared in; for a paper, not ACM's ``series =
+    {SIGCOMM '23}``, the event's acronym and year, which the container
+    already names (the lists leave it out too; pandoc writes it)."""
+    series = pub.locators.series
+    if pub.kind in ("conference", "workshop") and event_acronym(series):
+        return ""
+    return series
+
+
 def language_tag(language: str) -> str:
     """A babel language name as the BCP 47 tag CSL expects ("english" →
     "en"); a tag, or a name not in the table, as written."""
@@ -351,7 +386,7 @@ def csl_item(pub: Publication) -> dict[str, object]:
     rich = {
         "title": pub.title,
         "container-title": _container(pub),
-        "collection-title": locators.series,
+        "collection-title": _series(pub),
         "publisher": publisher,
         "publisher-place": locators.address,
         "event-place": pub.venue.location if pub.kind in ("conference", "workshop") else "",

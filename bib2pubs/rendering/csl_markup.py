@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
-#: The formats a style can ask for, each with its own pair of characters;
-#: people's pairs follow: person i starts with PEOPLE + 2i.
-KINDS = ("italic", "bold", "smallcaps", "underline", "sup", "sub", "quote")
+#: The formats a style can ask for, each with its own pair of characters,
+#: and "link" around what the style writes of a DOI or URL (the address a
+#: citation may show, ``csl_output.linked``); people's pairs follow: person
+#: i starts with PEOPLE + 2i.
+KINDS = ("italic", "bold", "smallcaps", "underline", "sup", "sub", "quote", "link")
 _FIRST, PEOPLE = 0xE000, 0xE100
 #: The private-use area of the Basic Multilingual Plane holds this many pairs.
 PERSON_LIMIT = (0xF8FF + 1 - PEOPLE) // 2

@@ -2,21 +2,25 @@
 plain text, HTML, Markdown, LaTeX, and styled pieces for the terminal.
 
 Every piece of text is escaped for its format here and nowhere else; the
-markup around it comes only from the formats the style asked for and from
+markup around it comes only from the formats the style asked for, from
 the highlighted people, as the built-in templates write them (an HTML
 ``pub-highlight`` class, Markdown's ``**…**``, LaTeX's ``\\textbf``), each
-name followed by its marks' signs.
+name followed by its marks' signs, and from the entry's own links where the
+citation shows their address (``linked``).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bib2pubs.model import Person
+from bib2pubs.read.links import unsafe_scheme
 from bib2pubs.rendering.csl_markup import KINDS, Piece
-from bib2pubs.rendering.filters import latex_escape, markdown_escape
+from bib2pubs.rendering.filters import latex_escape, latex_url, markdown_escape, markdown_url
 from bib2pubs.rendering.text_pieces import highlight_look, mark_sign, mark_signs
 
 
@@ -25,10 +29,13 @@ class Syntax:
     """How one format writes text, a style's format, and a person."""
 
     escape: Callable[[str], str]
-    #: Opening and closing markup for each of ``csl_markup.KINDS`` but quotes.
+    #: Opening and closing markup for each of ``csl_markup.KINDS`` but quotes
+    #: and links.
     kinds: Mapping[str, tuple[str, str]]
     person: Callable[[Person], tuple[str, str]]
     marks: Callable[[Person], str]
+    #: Opening and closing markup of a link to a URL.
+    link: Callable[[str], tuple[str, str]]
     #: For the text a citation starts with, when it differs (Markdown: a
     #: list marker is escaped at the start of a line only).
     escape_start: Callable[[str], str] | None = None
@@ -70,6 +77,7 @@ HTML = Syntax(
     },
     _html_person,
     _html_marks,
+    lambda url: (f'<a class="pub-citation-link" href="{_html_escape(url)}">', "</a>"),
 )
 
 _MARKDOWN_LOOKS = {"bold": ("**", "**"), "italic": ("*", "*"), "underline": ("<u>", "</u>"), "": ("", "")}
@@ -93,6 +101,7 @@ MARKDOWN = Syntax(
     },
     lambda person: _MARKDOWN_LOOKS[highlight_look(person.highlight)],
     lambda person: _markdown_inline(mark_signs(person)),
+    lambda url: ("[", f"]({markdown_url(url)})"),
     markdown_escape,
 )
 
@@ -116,12 +125,85 @@ LATEX = Syntax(
     lambda person: _LATEX_LOOKS[highlight_look(person.highlight)],
     # As the LaTeX template writes them: each sign raised, one by one.
     lambda person: "".join(f"\\textsuperscript{{{sign}}}" for sign in mark_signs(person)),
+    lambda url: (f"\\href{{{latex_url(url)}}}{{", "}"),
 )
+
+#: What may stand before an address in a citation ("(", a space, a quote)
+#: and what after it, up to a space or the end (closing punctuation).
+_BEFORE = frozenset("([<\"'\u201c\u2018\u00ab")
+_AFTER = re.compile(r"[.,;:!?)\]>\"'\u201d\u2019\u00bb]*(?:\s|$)")
+_LINK = "href:"
+
+
+def linked(pieces: Sequence[Piece], urls: Iterable[str]) -> list[Piece]:
+    """The pieces with each of ``urls`` (the entry's own links) that a run
+    marked "link" (what the style wrote of a DOI or URL) shows whole made a
+    link: its pieces get the format "href:URL". Only an exact address, not
+    a longer one it starts, nor text outside such a run (a title), nor a
+    URL whose scheme no page should link to. The "link" marks go, and
+    pieces left with the same formats are joined again."""
+    targets = sorted({url for url in urls if url and unsafe_scheme(url) is None}, key=len, reverse=True)
+    out: list[Piece] = []
+    index = 0
+    while index < len(pieces):
+        end = index
+        while end < len(pieces) and "link" in pieces[end][1]:
+            end += 1
+        if end == index:
+            _append(out, pieces[index])
+            index += 1
+            continue
+        run = pieces[index:end]
+        spans = _addresses("".join(text for text, _ in run), targets)
+        start = 0
+        for text, formats in run:
+            _cut(out, text, formats - {"link"}, start, spans)
+            start += len(text)
+        index = end
+    return out
+
+
+def _addresses(text: str, targets: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Where in ``text`` each target stands whole: (start, end, url)."""
+    found = []
+    position = 0
+    while position < len(text):
+        if position == 0 or text[position - 1].isspace() or text[position - 1] in _BEFORE:
+            for url in targets:
+                if text.startswith(url, position) and _AFTER.match(text, position + len(url)):
+                    found.append((position, position + len(url), url))
+                    position += len(url)
+                    break
+            else:
+                position += 1
+        else:
+            position += 1
+    return found
+
+
+def _cut(
+    out: list[Piece], text: str, formats: frozenset[str], start: int, spans: Sequence[tuple[int, int, str]]
+) -> None:
+    """A piece starting at ``start`` of its run, cut where an address
+    starts or ends, the address's part with its link."""
+    inner = {edge - start for span in spans for edge in span[:2] if 0 < edge - start < len(text)}
+    for left, right in pairwise(sorted({0, len(text)} | inner)):
+        url = next((url for first, last, url in spans if first <= start + left and start + right <= last), None)
+        _append(out, (text[left:right], formats | {_LINK + url} if url else formats))
+
+
+def _append(out: list[Piece], piece: Piece) -> None:
+    if out and out[-1][1] == piece[1]:
+        out[-1] = (out[-1][0] + piece[0], piece[1])
+    elif piece[0]:
+        out.append(piece)
 
 
 def _order(name: str) -> int:
-    """People outermost, then the style's formats in a fixed order, so that
-    the same formats always nest alike."""
+    """Links outermost, then people, then the style's formats in a fixed
+    order, so that the same formats always nest alike."""
+    if name.startswith(_LINK):
+        return -2
     return -1 if name.startswith("person:") else KINDS.index(name)
 
 
@@ -151,10 +233,13 @@ def write(pieces: Sequence[Piece], people: Mapping[int, Person], syntax: Syntax)
 def _known(name: str, people: Mapping[int, Person]) -> bool:
     if name.startswith("person:"):
         return int(name[len("person:") :]) in people
-    return name in KINDS
+    # "link" only marks where linked() looks; quotes are glyphs by now.
+    return name.startswith(_LINK) or (name in KINDS and name not in ("link", "quote"))
 
 
 def _open(name: str, people: Mapping[int, Person], syntax: Syntax) -> str:
+    if name.startswith(_LINK):
+        return syntax.link(name[len(_LINK) :])[0]
     if name.startswith("person:"):
         return syntax.person(people[int(name[len("person:") :])])[0]
     return syntax.kinds[name][0]
@@ -162,6 +247,8 @@ def _open(name: str, people: Mapping[int, Person], syntax: Syntax) -> str:
 
 def _close(name: str, people: Mapping[int, Person], syntax: Syntax, following: frozenset[str]) -> str:
     """The closing markup; a name's marks follow its last piece."""
+    if name.startswith(_LINK):
+        return syntax.link(name[len(_LINK) :])[1]
     if not name.startswith("person:"):
         return syntax.kinds[name][1]
     person = people[int(name[len("person:") :])]
