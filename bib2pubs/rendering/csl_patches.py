@@ -51,6 +51,16 @@ from bib2pubs.rendering.csl_strings import PRIVATE, Seams
 _FRAMES: ContextVar[list[list[bool]]] = ContextVar("csl_group_frames")
 
 
+def _frames() -> list[list[bool]]:
+    """The stack of (called, rendered) of the groups being rendered, one per
+    context (created on first use)."""
+    frames = _FRAMES.get(None)
+    if frames is None:
+        frames = []
+        _FRAMES.set(frames)
+    return frames
+
+
 def _record(called: bool, rendered: bool) -> None:
     frames = _FRAMES.get(None)
     if frames:
@@ -98,10 +108,7 @@ class _TextVariable(_Variable):
         """A macro is a group (pandoc's citeproc): left out when it calls a
         variable and every variable it calls is empty; one that writes
         anything counts as a non-empty variable to the group around it."""
-        frames = _FRAMES.get(None)
-        if frames is None:
-            frames = []
-            _FRAMES.set(frames)
+        frames = _frames()
         frames.append([False, False])
         try:
             text = self.render_original(*args, **kwargs)
@@ -125,10 +132,7 @@ class _Group:
     join: Any
 
     def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
-        frames = _FRAMES.get(None)
-        if frames is None:
-            frames = []
-            _FRAMES.set(frames)
+        frames = _frames()
         frames.append([False, False])
         try:
             output = self._children(item, context, **kwargs)
