@@ -32,8 +32,10 @@ from bib2pubs.rendering.template_files import builtin_folder
 from bib2pubs.rendering.text_pieces import (
     Footnote,
     VenueLine,
+    check_base_url,
     footnotes,
     note_text,
+    resolve_link,
     shown_links,
     venue_line,
     venue_text,
@@ -144,6 +146,20 @@ def citation_filter(context: jinja2.runtime.Context, publication: Publication) -
     return citation_of(context.get("citations"), publication)
 
 
+@jinja2.pass_context
+def site_url(context: jinja2.runtime.Context, url: str) -> str:
+    """``url|site_url``: the link as the site reaches it: a bare file name
+    under ``files_base``, a site-relative path made absolute with
+    ``base_url`` (``--set`` variables; ``text_pieces.resolve_link``)."""
+    return resolve_link(str(url), _text_variable(context, "files_base"), _text_variable(context, "base_url"))
+
+
+def _text_variable(context: jinja2.runtime.Context, name: str) -> str | None:
+    """A variable of the template as text, None when unset or empty."""
+    value = context.get(name)
+    return str(value) if value and not isinstance(value, jinja2.Undefined) else None
+
+
 #: The filters that say fixed words, in the run's words.
 _WORDED_FILTERS = {
     "venue_line": venue_line_in_words,
@@ -217,6 +233,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 #: The model's frozen dataclasses, the venue line's named tuple, Jinja's
 #: loop and a namespace's values (the template's own).
 _PLAIN_TYPES = frozenset({Listing, Group, Publication, Person, Venue, VenueLine, LoopContext, Namespace})
+#: The variables the ``site_url`` filter reads.
+SITE_URL_VARIABLES = frozenset({"files_base", "base_url"})
 _DICT_READERS = frozenset({"items", "keys", "values", "get"})
 _AUTOESCAPED = ("html", "htm", "html.j2", "htm.j2")
 _OPTIONS = {"keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}
@@ -250,6 +268,7 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
     env.filters["links_shown"] = links_shown
     env.filters["citation"] = citation_filter
     env.filters["note_text"] = note_beside_citation
+    env.filters["site_url"] = site_url
     env.filters["bibtex"] = bibtex_markdown if format_name == "markdown" else bibtex
     # Everything the compiled code depends on but the template's source
     # names the folder of the compiled-template cache.
@@ -384,6 +403,7 @@ def _prepare(
     taken = sorted(RESERVED.intersection(variables))
     if taken:
         raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
+    check_base_url(variables.get("base_url"))
     notes = _unused_variables(env, found.file, variables)
     dropped = dropped_or_default(bibtex_dropped)
     context = {
@@ -422,7 +442,7 @@ def _unused_variables(env: jinja2.Environment, template_name: str, variables: Ma
     typo would otherwise pass silently."""
     if not variables or env.loader is None:
         return []
-    from jinja2 import meta  # only a run with --set
+    from jinja2 import meta, nodes  # only a run with --set
 
     used: set[str] = set()
     pending, seen = [template_name], set()
@@ -437,6 +457,8 @@ def _unused_variables(env: jinja2.Environment, template_name: str, variables: Ma
         except jinja2.TemplateError:
             continue  # reported when the template itself is rendered
         used |= meta.find_undeclared_variables(tree)
+        if any(node.name == "site_url" for node in tree.find_all(nodes.Filter)):
+            used |= SITE_URL_VARIABLES
         pending.extend(ref for ref in meta.find_referenced_templates(tree) if ref)
     return [
         Diagnostic("", None, None, "warning", f"--set {name}: the template does not use '{name}'")

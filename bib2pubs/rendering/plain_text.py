@@ -8,7 +8,8 @@ starting point for a text list of one's own, and a test holds the two
 together on every corpus file.
 
 Variables (``--set``): ``title``, a heading on top; ``width``, the width
-lines are wrapped at (default 78). A width that is no width (not a number,
+lines are wrapped at (default 78); ``files_base`` and ``base_url``, where
+bare file names and site-relative links point (``resolve_link``). A width that is no width (not a number,
 or no wider than the indent) is a usage error here at once, where the
 template fails only once it wraps a line.
 """
@@ -22,12 +23,21 @@ from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.rendering.citations import Citation, Citations, citation_of
 from bib2pubs.rendering.formats import RESERVED
-from bib2pubs.rendering.text_pieces import display_width, footnotes, note_text, plain_name, shown_links, venue_text
+from bib2pubs.rendering.text_pieces import (
+    check_base_url,
+    display_width,
+    footnotes,
+    note_text,
+    plain_name,
+    resolve_link,
+    shown_links,
+    venue_text,
+)
 from bib2pubs.rendering.words import ENGLISH
 from bib2pubs.rendering.wrapping import wrap_text
 
 #: The variables the plain-text list reads.
-TEXT_VARIABLES = frozenset({"title", "width"})
+TEXT_VARIABLES = frozenset({"title", "width", "files_base", "base_url"})
 _INDENT = "    "
 _NO_BREAK = "\u00a0"
 
@@ -47,6 +57,8 @@ def render_text(
     if taken:
         raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
     width = _width(variables.get("width"))
+    check_base_url(variables.get("base_url"))
+    bases = (variables.get("files_base") or None, variables.get("base_url") or None)
     notes = [
         Diagnostic("", None, None, "warning", f"--set {name}: the template does not use '{name}'")
         for name in variables
@@ -68,7 +80,7 @@ def render_text(
             out.append(f"{group.title}\n{'-' * display_width(group.title)}\n")
         for pub in entries:
             citation = citation_of(citations, pub)
-            _entry(out, pub, width, max_authors, words, citation)
+            _entry(out, pub, width, max_authors, words, citation, bases)
     return "".join(out), notes
 
 
@@ -79,6 +91,7 @@ def _entry(
     max_authors: int | None,
     words: Mapping[str, str],
     citation: Citation | None,
+    bases: tuple[str | None, str | None],
 ) -> None:
     out.append("\n")
     if citation is not None and citation.text:
@@ -91,7 +104,7 @@ def _entry(
     else:
         _own_lines(out, pub, width, max_authors, words)
     for kind, url in shown_links(pub, citation.text if citation is not None else ""):
-        out.append(f"{_INDENT}{words[kind]}: {url}\n")
+        out.append(f"{_INDENT}{words[kind]}: {resolve_link(url, *bases)}\n")
 
 
 def _own_lines(out: list[str], pub: Publication, width: int, max_authors: int | None, words: Mapping[str, str]) -> None:

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from bib2pubs.errors import UsageError
 from bib2pubs.model import Person, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.rendering.words import ENGLISH, fill, link_labels
@@ -255,3 +256,36 @@ def display_width(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
     return width
+
+
+_SCHEME_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+# A host written without its scheme ("github.com/me/tool", "www.x.org"):
+# a link elsewhere, not a file of the site.
+_BARE_HOST = re.compile(r"www\.|[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}/")
+
+
+def resolve_link(url: str, files_base: str | None = None, base_url: str | None = None) -> str:
+    """A link as a page of the site reaches it (``--set files_base``,
+    ``--set base_url``): a bare file name ("paper.pdf", as al-folio's
+    ``pdf`` field writes it) put under ``files_base`` ("/assets/pdf/"),
+    and a site-relative path ("/files/x.pdf") made absolute with
+    ``base_url``. A URL with a scheme, a fragment ("#x"), a path from
+    the page (".", "..") or a host without scheme stays as written."""
+    if not url or url[0] in "#." or url.startswith("//") or _SCHEME_PREFIX.match(url):
+        return url
+    if url[0] != "/":
+        if not files_base or _BARE_HOST.match(url):
+            return url
+        url = files_base.rstrip("/") + "/" + url
+        if url[0] != "/" or url.startswith("//"):
+            return url  # files_base was a URL of its own, or relative to the page
+    if base_url:
+        return base_url.rstrip("/") + url
+    return url
+
+
+def check_base_url(base_url: str | None) -> None:
+    """Refuses a ``--set base_url`` that is no web address (said once, at
+    the start, rather than as a broken link in every entry)."""
+    if base_url is not None and not re.match(r"https?://[^/\s]+", base_url, re.I):
+        raise UsageError(f"--set base_url={base_url}: a web address, e.g. https://me.github.io")
