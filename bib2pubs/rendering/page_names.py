@@ -40,13 +40,15 @@ def file_name(pattern: str, publication: Publication) -> str:
     return fitted(filled(pattern, publication), publication.key)
 
 
-def filled(pattern: str, publication: Publication) -> str:
+def filled(pattern: str, publication: Publication, key: str | None = None) -> str:
+    """``pattern`` filled in, not yet shortened; ``key`` in place of the
+    entry's own (file-safe) key."""
     unknown = [name for name in _PLACEHOLDER.findall(pattern) if name not in _FIELDS]
     if unknown:
         known = "{key}, {year}, {month}, {kind}, {type}"
         raise UsageError(f"--split-name {pattern}: no {{{unknown[0]}}}; use {known}")
     values = {
-        "key": file_safe(publication.key),
+        "key": key or file_safe(publication.key),
         "year": str(publication.year) if publication.year is not None else "undated",
         "month": f"{publication.month:02d}" if publication.month else "00",
         "kind": publication.kind,
@@ -56,6 +58,20 @@ def filled(pattern: str, publication: Publication) -> str:
     if not inside(name):
         raise UsageError(f"--split-name {pattern}: gives '{name}', not a file inside the folder")
     return name
+
+
+def suffixed(pattern: str, publication: Publication, number: int) -> str:
+    """The name of the ``number``-th entry with ``publication``'s key:
+    "-2" after the key ("2024-key-2.md", "key-2/index.md"), or after the
+    file's stem when the pattern has no {key}."""
+    if "{key}" in pattern:
+        name = filled(pattern, publication, f"{file_safe(publication.key)}-{number}")
+    else:
+        folder, slash, base = filled(pattern, publication).rpartition("/")
+        stem, _, suffix = base.rpartition(".")
+        base = f"{stem}-{number}.{suffix}" if stem else f"{base}-{number}"
+        name = folder + slash + base
+    return fitted(name, f"{publication.key}\0{number}")
 
 
 def fitted(name: str, key: str) -> str:

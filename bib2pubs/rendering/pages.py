@@ -14,7 +14,7 @@ from bib2pubs.rendering.citations import Citations
 from bib2pubs.rendering.clean_bibtex import dropped_or_default, entry_bibtex_checked
 from bib2pubs.rendering.formats import ITEM_TEMPLATES, SUFFIXES, format_of
 from bib2pubs.rendering.jinja import Template, builtin_templates, render_items, resolve_template
-from bib2pubs.rendering.page_names import file_name, filled, fitted, shortened
+from bib2pubs.rendering.page_names import file_name, file_safe, filled, fitted, shortened, suffixed
 from bib2pubs.rendering.words import ENGLISH
 
 
@@ -51,13 +51,10 @@ def entry_pages(
     items, notes = render_items(
         listing, template, variables, max_authors, bibtex_dropped=bibtex_dropped, words=words, citations=citations
     )
+    pages = _page_names(pattern, [publication for publication, _ in items], notes)
     files: dict[str, str] = {}
     owners: dict[str, str] = {}
-    for publication, text in items:
-        full = filled(pattern, publication)
-        page = fitted(full, publication.key)
-        if page != full:
-            notes.append(shortened(publication, page))
+    for (publication, text), page in zip(items, pages, strict=True):
         names = {page: text}
         if cite:  # paths use "/" everywhere, so that the record reads alike on any system
             cite_bib, problems = entry_bibtex_checked(publication, dropped_or_default(bibtex_dropped))
@@ -72,6 +69,51 @@ def entry_pages(
             owners[name.lower()] = publication.key
             files[name] = content
     return files, notes
+
+
+def _page_names(pattern: str, publications: Sequence[Publication], notes: list[Diagnostic]) -> list[str]:
+    """Each publication's file name, in the order given. Entries that share
+    a key (as a file name, where case does not count) share a name whatever
+    the pattern: the first in the input keeps it, and each other one gets
+    the first free "-2", "-3"… after its key, with a warning naming both
+    entries. Computed from the input alone, so a later run gives the same
+    names (and --prune and --check see the same files)."""
+    wanted: list[str] = []
+    for publication in publications:
+        full = filled(pattern, publication)
+        page = fitted(full, publication.key)
+        if page != full:
+            notes.append(shortened(publication, page))
+        wanted.append(page)
+    sharing: dict[tuple[str, str], list[int]] = {}
+    for index, (publication, page) in enumerate(zip(publications, wanted, strict=True)):
+        sharing.setdefault((page.lower(), file_safe(publication.key).lower()), []).append(index)
+    pages = list(wanted)
+    taken = {page.lower() for page in wanted}
+    for indexes in sharing.values():
+        first, *others = sorted(indexes, key=lambda index: _input_order(publications[index]))
+        for index in others:
+            publication, number = publications[index], 2
+            while (page := suffixed(pattern, publication, number).lower()) in taken:
+                number += 1
+            pages[index] = suffixed(pattern, publication, number)
+            taken.add(page)
+            notes.append(_same_key(publication, publications[first], pages[first], pages[index]))
+    return pages
+
+
+def _input_order(publication: Publication) -> tuple[str, int]:
+    return publication.file, publication.line
+
+
+def _same_key(publication: Publication, first: Publication, first_page: str, page: str) -> Diagnostic:
+    where = f"{first.file}:{first.line}" if first.line else first.file
+    if first.key == publication.key:
+        said = f"key used twice (also at {where})"
+    else:
+        said = f"key makes the same file name as '{first.key}' at {where}"
+    message = f"{said}: written as {page}, the other as {first_page}"
+    return Diagnostic(publication.file, publication.line or None, publication.key, "warning", message)
 
 
 _SAMPLE = Publication("key", "misc", "other", "", 2024, 1, (), (), Venue(), {})
