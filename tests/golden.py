@@ -113,6 +113,8 @@ CASES: dict[str, list[str]] = {
 TREES: dict[str, list[str]] = {
     "split-academicpages": ["refs.bib", "-H", "Chao Jin", "-t", "academicpages-item"],
     "split-hugo": ["refs.bib", "-H", "Chao Jin", "-t", "hugo-bundle"],
+    # DOIs and arXiv ids, keywords, every kind of link, an undated entry.
+    "split-hugo-details": [_DETAILS, "-H", "Christopher Steven Timperley", "-t", "hugo-bundle"],
 }
 
 

@@ -3,7 +3,8 @@
 # Debian's jekyll builds the academicpages page exactly as the researcher's
 # site does; Debian's chromium opens the html-page output headless; pdflatex
 # (texlive-latex-base) compiles the LaTeX output; pandoc reads the CSL-JSON
-# output as its citeproc does. Without
+# output as its citeproc does; hugo builds the hugo-bundle pages as a
+# Hugo Blox site reads them. Without
 # root or apt-get the tests that need them are skipped, and say so.
 set -u
 # With "bench", the peers `make bench` times instead: bibtex2html and the
@@ -19,6 +20,8 @@ else
     command -v pdflatex >/dev/null 2>&1 || need="$need texlive-latex-base"
     # pandoc reads the csl-json output, to check it takes every entry as data.
     command -v pandoc >/dev/null 2>&1 || need="$need pandoc"
+    # hugo builds the hugo-bundle pages, to check what a Hugo Blox site reads.
+    command -v hugo >/dev/null 2>&1 || need="$need hugo"
 fi
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

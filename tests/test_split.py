@@ -124,7 +124,7 @@ def test_the_pages_carry_what_their_sites_read(write_bib, tmp_path: Path) -> Non
     _split(bib, tmp_path / "hugo", "-t", "hugo-bundle")
     bundle = tmp_path / "hugo" / "c2022"
     front = (bundle / "index.md").read_text(encoding="utf-8")
-    assert '- "admin"' in front and 'abstract: "About Gamma."' in front and "url_pdf" not in front
+    assert '- "me"' in front and 'abstract: "About Gamma."' in front and "url_pdf" not in front
     assert (bundle / "cite.bib").read_text(encoding="utf-8").startswith("@misc{c2022,\n  author = {Jin, Chao},")
     assert "abstract" not in (bundle / "cite.bib").read_text(encoding="utf-8")
 
