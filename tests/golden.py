@@ -78,6 +78,7 @@ CASES: dict[str, list[str]] = {
         f"details.{suffix}": [_DETAILS, "-H", "Christopher Steven Timperley", *args]
         for suffix, args in (
             ("academicpages.md", ["-t", "academicpages"]),
+            ("al-folio.html", ["-t", "al-folio"]),
             ("markdown.md", ["-f", "markdown"]),
             ("html", ["-f", "html"]),
             ("txt", ["-f", "text"]),

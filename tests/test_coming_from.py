@@ -43,6 +43,7 @@ def site(tmp_path: Path) -> Iterator[Path]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REFS, tmp_path / name)
     (tmp_path / ".git").mkdir()
+    (tmp_path / "_includes").mkdir()  # every al-folio site has one; -o makes no folders
     old = os.getcwd()
     os.chdir(tmp_path)
     try:

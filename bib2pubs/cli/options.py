@@ -164,7 +164,10 @@ _DECLARED: list[Callable[[Any], Any]] = [
         "-t",
         "--template",
         metavar="NAME|PATH",
-        help="A built-in template (academicpages, markdown, html, html-page, text, latex) or your own .j2 file.",
+        help=(
+            "A built-in template (academicpages, al-folio, markdown, html, html-page, text, latex)"
+            " or your own .j2 file."
+        ),
     ),
     click.option(
         "--template-dir",
