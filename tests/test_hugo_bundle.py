@@ -193,3 +193,21 @@ def test_the_owner_slug_is_a_variable(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "does not use" not in result.stderr, result.stderr
     front = (tmp_path / "out" / "arxivonly" / "index.md").read_text(encoding="utf-8")
     assert 'authors:\n- "admin"\n' in front
+
+
+def test_links_go_through_site_url(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@misc{k, title = {T}, author = {Wu, Bo}, year = 2020, pdf = {paper.pdf}, slides = {/files/s.pdf},"
+        " code = {https://github.com/x/k}}\n",
+        encoding="utf-8",
+    )
+    more = ("--set", "files_base=/papers/", "--set", "base_url=https://me.example.org")
+    result = invoke(str(bib), "--split", str(tmp_path / "out"), "-t", "hugo-bundle", *more)
+    assert result.exit_code == 0 and "does not use" not in result.stderr, result.stderr
+    front = (tmp_path / "out" / "k" / "index.md").read_text(encoding="utf-8")
+    assert (
+        'links:\n- type: pdf\n  url: "https://me.example.org/papers/paper.pdf"\n'
+        '- type: slides\n  url: "https://me.example.org/files/s.pdf"\n'
+        '- type: code\n  url: "https://github.com/x/k"\n---\n'
+    ) in front
