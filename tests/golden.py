@@ -48,6 +48,18 @@ CASES: dict[str, list[str]] = {
     "refs.txt": ["refs.bib", "-H", "Chao Jin", "-f", "text"],
     "refs.json": ["refs.bib", "-H", "Chao Jin", "-f", "json"],
     "refs.tex": ["refs.bib", "-H", "Chao Jin", "-f", "latex"],
+    # A whole document for lualatex, numbered across years, site links made whole.
+    "refs.document.tex": [
+        "refs.bib",
+        "-H",
+        "Chao Jin",
+        "-t",
+        "latex-document",
+        "--set",
+        "numbering=continuous",
+        "--set",
+        "base_url=https://chao-jin.github.io",
+    ],
     "refs.page.html": ["refs.bib", "-H", "Chao Jin", "-t", "html-page", "--set", "title=Chao Jin: Publications"],
     "refs.export.bib": ["refs.bib", "-H", "Chao Jin", "-f", "bibtex"],
     # CSL-JSON, as pandoc and Zotero read it (tests/test_csl_json.py).

@@ -18,6 +18,12 @@ else
     command -v chromium >/dev/null 2>&1 || need="$need chromium"
     # pdflatex compiles the latex output, to check no data becomes markup.
     command -v pdflatex >/dev/null 2>&1 || need="$need texlive-latex-base"
+    # lualatex, fontspec and Noto fonts compile the latex-document output in every script.
+    kpsewhich luaotfload.sty >/dev/null 2>&1 || need="$need texlive-luatex"
+    kpsewhich fontspec.sty >/dev/null 2>&1 || need="$need texlive-latex-recommended"
+    fc-list 2>/dev/null | grep -q NotoSerifCJK || need="$need fonts-noto-cjk"
+    fc-list 2>/dev/null | grep -q NotoSerif-Regular || need="$need fonts-noto-core"
+    command -v pdftotext >/dev/null 2>&1 || need="$need poppler-utils"
     # pandoc reads the csl-json output, to check it takes every entry as data.
     command -v pandoc >/dev/null 2>&1 || need="$need pandoc"
     # hugo builds the hugo-bundle pages, to check what a Hugo Blox site reads.

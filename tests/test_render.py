@@ -123,6 +123,7 @@ def test_builtin_template_formats() -> None:
         "html-page": "html",
         "text": "text",
         "latex": "latex",
+        "latex-document": "latex",
     }
 
 

@@ -27,6 +27,7 @@ from bib2pubs.rendering import filters
 from bib2pubs.rendering.citations import Citation, Citations, citation_of
 from bib2pubs.rendering.clean_bibtex import SITE_FIELDS, dropped_or_default, entry_bibtex
 from bib2pubs.rendering.formats import ITEM_TEMPLATES, RESERVED, format_of, user_template
+from bib2pubs.rendering.latex_checks import latex_notes, tex_href
 from bib2pubs.rendering.template_cache import afresh_on_failure, bytecode_cache
 from bib2pubs.rendering.template_files import builtin_folder
 from bib2pubs.rendering.text_pieces import (
@@ -268,6 +269,7 @@ def environment(format_name: str, user_dirs: tuple[str, ...] = ()) -> jinja2.Env
     env.filters["links_shown"] = links_shown
     env.filters["citation"] = citation_filter
     env.filters["note_text"] = note_beside_citation
+    env.filters["tex_href"] = tex_href
     env.filters["site_url"] = site_url
     env.filters["bibtex"] = bibtex_markdown if format_name == "markdown" else bibtex
     # Everything the compiled code depends on but the template's source
@@ -353,6 +355,8 @@ def render_template(
     )
     with _template_errors(found.asked, found.file):
         text = afresh_on_failure(env, lambda: env.get_template(found.file).render(groups=listing.groups, **context))
+    if found.format == "latex":
+        notes = [*notes, *latex_notes(listing, text, variables or {}, found.file if found.builtin else "")]
     return text, notes
 
 
