@@ -124,6 +124,7 @@ def test_builtin_template_formats() -> None:
         "text": "text",
         "latex": "latex",
         "latex-document": "latex",
+        "al-folio": "html",
     }
 
 
