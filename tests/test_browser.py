@@ -9,6 +9,7 @@ is kept in tests/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -42,9 +43,14 @@ window.addEventListener("load", () => {
   const others = [...document.querySelectorAll(".pub-author:not(.pub-highlight)")].slice(0, 5).map(
     (el) => getComputedStyle(el).fontWeight
   );
+  const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => Number(h.tagName[1]));
+  const links = [...document.querySelectorAll("a.pub-link")].map((a) => {
+    const box = a.getBoundingClientRect();
+    return { name: a.getAttribute("aria-label") || a.textContent, width: box.width, height: box.height };
+  });
   const out = document.createElement("pre");
   out.id = "probe-result";
-  out.textContent = JSON.stringify({ entries, highlights, others, errors: window.__errors });
+  out.textContent = JSON.stringify({ entries, highlights, others, headings, links, errors: window.__errors });
   document.body.appendChild(out);
 });
 </script>"""
@@ -86,6 +92,37 @@ def test_html_page_in_headless_chromium(page: Path) -> None:
         if not entry["hidden"]
     }
     assert {entry["id"]: entry["links"] for entry in report["entries"]} == expected
+
+
+def test_html_page_is_usable_without_sight_and_by_touch(page: Path) -> None:
+    probed = page.with_name("probed.html")
+    probed.write_text(page.read_text(encoding="utf-8").replace("<head>", "<head>\n" + PROBE, 1), encoding="utf-8")
+    result = _chromium("--virtual-time-budget=5000", "--window-size=390,844", "--dump-dom", probed.as_uri())
+    found = re.search(r'<pre id="probe-result">(.*?)</pre>', result.stdout, re.S)
+    assert found, f"no probe result; chromium said: {result.stderr[-2000:]}"
+    report = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<"))
+    # Headings never skip a level (h1, then h2 for each group).
+    headings = report["headings"]
+    assert headings[0] == 1 and all(later - earlier <= 1 for earlier, later in itertools.pairwise(headings))
+    # Every link names what it is and of which work: no two share a name.
+    names = [link["name"] for link in report["links"]]
+    assert names and len(set(names)) == len(names), names
+    assert all(": " in name for name in names)
+    # A finger's target: at least 24 px each way (WCAG 2.2, 2.5.8).
+    assert all(link["width"] >= 24 and link["height"] >= 24 for link in report["links"]), report["links"]
+
+
+def test_html_page_printed_shows_the_addresses(page: Path, tmp_path: Path) -> None:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed (make test installs Debian's poppler-utils when run as root)")
+    pdf = tmp_path / "printed.pdf"
+    result = _chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert pdf.exists(), result.stderr[-2000:]
+    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    assert "<https://arxiv.org/pdf/2504.15930>" in flat
+    assert "</files/papers/NSDI24-Jolteon.pdf>" in flat
 
 
 def test_html_page_screenshot_is_kept(page: Path) -> None:

@@ -165,7 +165,7 @@ _DECLARED: list[Callable[[Any], Any]] = [
         "--template",
         metavar="NAME|PATH",
         help=(
-            "A built-in template (academicpages, al-folio, markdown, html, html-page, text, latex)"
+            "A built-in template (academicpages, al-folio, markdown, html, html-page, text, latex, latex-document)"
             " or your own .j2 file."
         ),
     ),
