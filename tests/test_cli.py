@@ -179,7 +179,7 @@ def test_unknown_template_names_the_builtins() -> None:
     result = invoke(str(REFS), "-t", "jekyll-fancy")
     assert result.exit_code == 2
     assert "no template 'jekyll-fancy'" in result.stderr
-    assert "academicpages, html, html-page, latex, markdown, text" in result.stderr
+    assert "academicpages, al-folio, html, html-page, latex, latex-document, markdown, text" in result.stderr
 
 
 def test_user_template_extends_a_builtin(tmp_path: Path) -> None:
