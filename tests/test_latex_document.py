@@ -65,6 +65,9 @@ def test_hostile_titles_compile_and_write_no_file(tmp_path: Path) -> None:
         r"""@misc{a, title = {\immediate\write18{touch pwned}\input{/etc/passwd} 王 \openout5=made},
   author = {\def\x{y} Evil, E.}, year = 2020, pdf = {/files/a.pdf}, url = {javascript:alert(1)}}
 @misc{b, title = {$\write18{touch pwned2}$ \catcode`\{=12 %}, author = {Roe, R.}, year = 2019}
+@misc{c, title = {URLs TeX would read}, author = {Poe, P.}, year = 2018,
+  url = {https://x.org/^^5cdirectlua^^7bio.open('pwned3','w'):write('x')^^7d},
+  pdf = {https://x.org/\input{/etc/passwd}\jobname$x$~y%20z#top}}
 """,
         encoding="utf-8",
     )
@@ -74,7 +77,11 @@ def test_hostile_titles_compile_and_write_no_file(tmp_path: Path) -> None:
     assert "Missing character" not in log
     made = {path.name for path in set(tmp_path.iterdir()) - before}
     assert made <= {"doc.tex", "doc.aux", "doc.log", "doc.pdf", "doc.out"}, made
-    assert "javascript" not in (tmp_path / "doc.tex").read_text(encoding="utf-8")
+    tex = (tmp_path / "doc.tex").read_text(encoding="utf-8")
+    assert "javascript" not in tex
+    # In a link, what TeX would read ("^^5c" is a backslash) is percent-encoded.
+    assert "^" not in tex.split("\\begin{document}", 1)[1]
+    assert r"\href{https://x.org/\%5E\%5E5cdirectlua\%5E\%5E7bio.open('pwned3','w'):write('x')\%5E\%5E7d}" in tex
 
 
 def test_fragment_says_once_that_pdflatex_cannot_typeset_the_scripts() -> None:

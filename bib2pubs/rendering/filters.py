@@ -62,7 +62,11 @@ def markdown_escape(text: str) -> str:
 
 
 # In \href{…}: the characters TeX still reads inside a URL.
-_URL_SPECIAL = re.compile(r"([%#\\{}])")
+# What a URL may hold as it is in \href{…}: RFC 3986's characters, less
+# those TeX reads: "^" ("^^5c" is a backslash to TeX, "^^7b" a brace, so
+# "^^5cdirectlua^^7b…" would run code), "\\", braces, "$". Anything else is
+# percent-encoded, then "%" and "#" are escaped for TeX.
+_URL_AS_IS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?[]@!&'()*+,;=%#")
 
 
 def latex_escape(text: str) -> str:
@@ -86,11 +90,13 @@ def tex_title(publication: Publication | str) -> Markup:
 
 
 def latex_url(url: str) -> Markup:
-    """A URL for ``\\href{…}``: ``%``, ``#`` and braces escaped ("" for a
-    script or data URL)."""
+    """A URL for ``\\href{…}``: characters TeX would read (``^``, ``\\``,
+    braces, ``$``, blanks, non-ASCII) percent-encoded, ``%`` and ``#``
+    escaped ("" for a script or data URL)."""
     if unsafe_scheme(url):
         return Markup("")
-    return Markup(_URL_SPECIAL.sub(r"\\\1", url))
+    encoded = "".join(char if char in _URL_AS_IS else quote(char, safe="") for char in url)
+    return Markup(encoded.replace("%", r"\%").replace("#", r"\#"))
 
 
 def markdown(text: object) -> Markup:
