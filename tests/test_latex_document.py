@@ -121,3 +121,16 @@ def test_numbering_restarts_per_group_by_default_and_a_typo_is_said() -> None:
     typo = invoke(str(SCRIPTS), "-f", "latex", "--set", "numbering=continous")
     assert "setcounter" not in typo.stdout
     assert "--set numbering=continous: use continuous" in typo.stderr
+
+
+@needs_lualatex
+def test_math_symbols_and_the_scripts_of_noto_core_compile(tmp_path: Path) -> None:
+    bib = tmp_path / "more.bib"
+    bib.write_text(
+        "@misc{a, title = {Brackets $\\langle x \\rangle$ and ⟨y⟩, 𝐱, ∮, ✓, العربية, עברית, हिन्दी, ไทย,"
+        " Հայերեն, ქართული}, author = {Ana Li}, year = 2020}\n",
+        encoding="utf-8",
+    )
+    run, log = _compile(tmp_path, str(bib))
+    assert run.returncode == 0, log[-3000:]
+    assert "Missing character" not in log
