@@ -183,3 +183,17 @@ def test_the_cli_writes_it(tmp_path: Path) -> None:
     result = invoke(str(DETAILS), "-H", OWNER, "-t", "al-folio", "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert out.read_text(encoding="utf-8") == _render(DETAILS)
+
+
+def test_bare_file_names_go_where_al_folio_keeps_each_kind(tmp_path: Path) -> None:
+    bib = tmp_path / "kinds.bib"
+    bib.write_text(
+        "@misc{a, title = {T}, author = {Ana Li}, year = 2020, pdf = {p.pdf}, supp = {s.pdf},"
+        " poster = {o.pdf}, slides = {l.pdf}, html = {h.html}, code = {c.zip}, website = {w.html}}\n",
+        encoding="utf-8",
+    )
+    html = _render(bib, "Ana Li")
+    for href in ("/assets/pdf/p.pdf", "/assets/pdf/s.pdf", "/assets/pdf/o.pdf", "/assets/pdf/l.pdf"):
+        assert f'href="{href}"' in html
+    assert 'href="/assets/html/h.html"' in html
+    assert 'href="c.zip"' in html and 'href="w.html"' in html  # as al-folio writes them: as given

@@ -134,3 +134,15 @@ def test_math_symbols_and_the_scripts_of_noto_core_compile(tmp_path: Path) -> No
     run, log = _compile(tmp_path, str(bib))
     assert run.returncode == 0, log[-3000:]
     assert "Missing character" not in log
+
+
+def test_the_left_out_links_note_follows_the_links_as_written() -> None:
+    details = str(ROOT / "tests" / "fixtures" / "details.bib")
+    # base_url makes site paths whole, not bare names: those are still left out, and said.
+    based = invoke(details, "-f", "latex", "--set", "base_url=https://me.org")
+    assert "left out of the LaTeX" in based.stderr and "files_base" in based.stderr
+    assert "example_pdf.pdf" not in based.stdout
+    # A files_base that is a whole address leaves nothing out: no note.
+    whole = invoke(details, "-f", "latex", "--set", "files_base=https://cdn.example/pdf")
+    assert "left out" not in whole.stderr
+    assert r"\href{https://cdn.example/pdf/example_pdf.pdf}" in whole.stdout

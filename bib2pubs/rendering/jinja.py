@@ -148,11 +148,14 @@ def citation_filter(context: jinja2.runtime.Context, publication: Publication) -
 
 
 @jinja2.pass_context
-def site_url(context: jinja2.runtime.Context, url: str) -> str:
+def site_url(context: jinja2.runtime.Context, url: str, folder: str | None = None) -> str:
     """``url|site_url``: the link as the site reaches it: a bare file name
     under ``files_base``, a site-relative path made absolute with
-    ``base_url`` (``--set`` variables; ``text_pieces.resolve_link``)."""
-    return resolve_link(str(url), _text_variable(context, "files_base"), _text_variable(context, "base_url"))
+    ``base_url`` (``--set`` variables; ``text_pieces.resolve_link``).
+    ``url|site_url(folder)`` puts bare names under ``folder`` instead ("":
+    as written), for a theme that keeps each kind of file apart."""
+    base = _text_variable(context, "files_base") if folder is None else (str(folder) or None)
+    return resolve_link(str(url), base, _text_variable(context, "base_url"))
 
 
 def _text_variable(context: jinja2.runtime.Context, name: str) -> str | None:

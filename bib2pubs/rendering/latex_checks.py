@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.rendering.filters import latex_url
-from bib2pubs.rendering.text_pieces import shown_links
+from bib2pubs.rendering.text_pieces import resolve_link, shown_links
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # A document that loads fontspec is compiled with lualatex or xelatex and
@@ -67,13 +67,25 @@ def _builtin_notes(listing: Listing, variables: Mapping[str, str]) -> list[str]:
     if numbering is not None and numbering.lower() not in ("continuous", "group"):
         notes.append(f"--set numbering={numbering}: use continuous, or group (each group from 1, the default)")
     links_off = str(variables.get("links", "true")).lower() in ("false", "no", "0")
-    if not links_off and not variables.get("base_url"):
-        relative = [url for pub in _listed(listing) for _, url in shown_links(pub) if url and not _SCHEME.match(url)]
+    if not links_off:
+        # The links as the template writes them (site_url): what still has
+        # no scheme is left out.
+        files_base, base_url = variables.get("files_base"), variables.get("base_url")
+        relative = [
+            url
+            for pub in _listed(listing)
+            for _, url in shown_links(pub)
+            if url and not _SCHEME.match(resolve_link(url, files_base, base_url))
+        ]
         if relative:
+            fix = (
+                "--set files_base=/where/they/are/ puts bare file names on the site"
+                if base_url
+                else "--set base_url=https://your.site makes such links whole"
+            )
             notes.append(
                 f"{_count(len(relative), 'link has', 'links have')} no address outside your site"
-                f" (e.g. {relative[0]}), left out of the LaTeX, where it would lead nowhere:"
-                " --set base_url=https://your.site makes such links whole"
+                f" (e.g. {relative[0]}), left out of the LaTeX, where it would lead nowhere: {fix}"
             )
     return notes
 
