@@ -112,3 +112,24 @@ def test_a_base_url_that_is_not_a_web_address_is_a_usage_error(bib: Path, templa
     assert "Traceback" not in result.stderr
     with pytest.raises(UsageError, match="a web address"):
         render_template(load([str(bib)]), template, {"base_url": base_url})
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)//", "data:text/html,x", " /x/", "/a b/"])
+@pytest.mark.parametrize("args", [["-f", "html"], ["-f", "text"], ["-t", "academicpages-item", "--split", "out"]])
+def test_a_files_base_that_is_no_folder_is_refused_once(bib: Path, tmp_path: Path, value: str, args: list[str]) -> None:
+    args = [str(tmp_path / arg) if arg == "out" else arg for arg in args]
+    result = invoke(str(bib), "--no-config", *args, "--set", f"files_base={value}")
+    assert result.exit_code == 2
+    assert result.stderr.count("--set files_base=") == 1
+
+
+def test_an_empty_owner_or_category_keeps_the_default(bib: Path, tmp_path: Path) -> None:
+    hugo, pages = tmp_path / "hugo", tmp_path / "pages"
+    args = ["-H", "Jane Doe", "-t", "hugo-bundle", "--split", str(hugo), "--set", "owner="]
+    result = invoke(str(bib), "--no-config", *args)
+    assert result.exit_code == 0, result.stderr
+    assert '- "me"' in next(hugo.rglob("index.md")).read_text(encoding="utf-8")
+    args = ["-t", "academicpages-item", "--split", str(pages), "--set", "category_other=", "--set", "category_journal="]
+    result = invoke(str(bib), "--no-config", *args)
+    assert result.exit_code == 0, result.stderr
+    assert all('category: ""' not in page.read_text(encoding="utf-8") for page in pages.glob("*.md"))

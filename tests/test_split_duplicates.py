@@ -135,3 +135,13 @@ def test_a_pattern_that_merges_different_keys_is_still_refused(write_bib, tmp_pa
     assert code == 2
     assert "would share the file 2024.md; give --split-name a pattern that tells them apart" in said
     assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_pages_in_categories_a_stock_site_does_not_list_are_said(tmp_path: Path) -> None:
+    from tests.conftest import REFS
+
+    result = invoke(str(REFS), "--no-config", "-t", "academicpages-item", "--split", str(tmp_path / "a"))
+    assert result.exit_code == 0
+    assert "categories academicpages' own _config.yml does not list: preprints (4)" in result.stderr
+    args = ["-t", "academicpages-item", "--split", str(tmp_path / "b"), "--set", "category_preprint=manuscripts"]
+    assert "does not list" not in invoke(str(REFS), "--no-config", *args).stderr

@@ -410,7 +410,7 @@ def _prepare(
     taken = sorted(RESERVED.intersection(variables))
     if taken:
         raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
-    check_base_url(variables.get("base_url"))
+    check_base_url(variables.get("base_url"), variables.get("files_base"))
     notes = _unused_variables(env, found.file, variables)
     dropped = dropped_or_default(bibtex_dropped)
     context = {

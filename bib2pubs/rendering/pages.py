@@ -6,7 +6,8 @@ is ``write.sync``'s work.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping, Sequence, Set
+import re
+from collections.abc import Iterable, Mapping, Sequence, Set
 
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Listing, Publication, Venue
@@ -52,6 +53,8 @@ def entry_pages(
         listing, template, variables, max_authors, bibtex_dropped=bibtex_dropped, words=words, citations=citations
     )
     pages = _page_names(pattern, [publication for publication, _ in items], notes)
+    if template.asked == "academicpages-item":
+        notes.extend(_unlisted_categories(text for _, text in items))
     files: dict[str, str] = {}
     owners: dict[str, str] = {}
     for (publication, text), page in zip(items, pages, strict=True):
@@ -69,6 +72,31 @@ def entry_pages(
             owners[name.lower()] = publication.key
             files[name] = content
     return files, notes
+
+
+#: The categories academicpages' own _config.yml lists (publication_category):
+#: a page in another is on no publications page until the site lists it.
+_STOCK_CATEGORIES = frozenset({"books", "manuscripts", "conferences"})
+_CATEGORY = re.compile(r"^category: (.*)$", re.M)
+
+
+def _unlisted_categories(texts: Iterable[str]) -> list[Diagnostic]:
+    """A note on academicpages pages filed in categories a stock site does
+    not list, which its publications page would leave out without a word."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        found = _CATEGORY.search(text)
+        category = found.group(1).strip().strip('"') if found else ""
+        if category and category not in _STOCK_CATEGORIES:
+            counts[category] = counts.get(category, 0) + 1
+    if not counts:
+        return []
+    listed = ", ".join(f"{category} ({count})" for category, count in sorted(counts.items()))
+    message = (
+        f"--split: pages in categories academicpages' own _config.yml does not list: {listed}; add them under"
+        " publication_category, or file them in one it lists (e.g. --set category_preprint=manuscripts)"
+    )
+    return [Diagnostic("", None, None, "warning", message)]
 
 
 def _page_names(pattern: str, publications: Sequence[Publication], notes: list[Diagnostic]) -> list[str]:

@@ -57,7 +57,7 @@ def render_text(
     if taken:
         raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
     width = _width(variables.get("width"))
-    check_base_url(variables.get("base_url"))
+    check_base_url(variables.get("base_url"), variables.get("files_base"))
     bases = (variables.get("files_base") or None, variables.get("base_url") or None)
     notes = [
         Diagnostic("", None, None, "warning", f"--set {name}: the template does not use '{name}'")

@@ -284,8 +284,16 @@ def resolve_link(url: str, files_base: str | None = None, base_url: str | None =
     return url
 
 
-def check_base_url(base_url: str | None) -> None:
-    """Refuses a ``--set base_url`` that is no web address (said once, at
-    the start, rather than as a broken link in every entry)."""
+def check_base_url(base_url: str | None, files_base: str | None = None) -> None:
+    """Refuses a ``--set base_url`` that is no web address, and a
+    ``files_base`` that is no folder or web address (a script's
+    ``javascript:``, blanks): said once, at the start, rather than as a
+    broken link in every entry."""
     if base_url is not None and not re.match(r"https?://[^/\s]+", base_url, re.I):
         raise UsageError(f"--set base_url={base_url}: a web address, e.g. https://me.github.io")
+    if files_base and (
+        files_base != files_base.strip()
+        or re.search(r"\s", files_base)
+        or (_SCHEME_PREFIX.match(files_base) and not re.match(r"https?://[^/\s]+", files_base, re.I))
+    ):
+        raise UsageError(f"--set files_base={files_base}: a folder of the site (/assets/pdf/) or a web address")
