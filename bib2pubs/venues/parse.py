@@ -41,7 +41,11 @@ _VENUE_WORDS = lazy(
 )
 _ACRONYM = r"[A-Za-z][A-Za-z0-9&+/.\-]*?[A-Za-z0-9+&]"
 # DBLP's "MobiSys '22: The 20th Annual International Conference on …".
-_LEADING_ACRONYM = re.compile(r"^(?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)\s*'?(?P<year>\d{4}|\d{2})\s*:\s*")
+# Google Scholar's "WSDM '21, The Fourteenth ACM International Conference …"
+# has a comma instead: see _leading_acronym.
+_LEADING_ACRONYM = re.compile(
+    r"^(?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)\s*'?(?P<year>\d{4}|\d{2})\s*(?P<mark>[:,])\s*"
+)
 # "NSDI 2024", "NSDI '24", "NSDI'12", "IJCAI-09", "NSDI 24" as a whole string or segment.
 _ACRONYM_YEAR = re.compile(r"(?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)\s*(?:[-\s]'?|')(?P<year>\d{4}|\d{2})")
 # "(OSDI 2004)", "(NSDI '24)", "(K-Cap'01)", "(NeurIPS)" ending a name.
@@ -68,9 +72,34 @@ _NUMERIC_ORDINAL = re.compile(r"\b\d{1,3}(?:st|nd|rd|th)\b\s*", re.I)
 _SHORT_YEAR = re.compile(r"\s'\d{2}\b")
 _YEAR_WORD = re.compile(r"(?<![\w'])(?:19|20)\d{2}(?![\w'])\s*")
 _VOLUME = re.compile(r"(?:\s*\(\s*|\s*[,:\-–—]\s*|\s+)(?:vol(?:ume)?\.?\s*\d+|part\s+[ivx\d]+)\b.*$", re.I)
-# Springer's ", Proceedings, Part I" after the place and dates.
+# Springer's ", Proceedings, Part I" after the place and dates; Google
+# Scholar appends the volume's number: ", Revised Selected Papers 27",
+# ", Proceedings, Part II 16".
 _SPRINGER_TAIL = re.compile(
-    r"(?:[,.]\s*(?:proceedings|revised\s+selected\s+papers|selected\s+papers))*(?:,\s*part\s+[ivx\d]+)?\s*$", re.I
+    r"(?:[,.]\s*(?:proceedings|revised\s+selected\s+papers|selected\s+papers)(?:\s+\d{1,3})?)*"
+    r"(?:,\s*part\s+[ivx\d]+(?:\s+\d{1,3})?)?\s*$",
+    re.I,
+)
+# Springer's subtitle after the series' title: "Inductive Logic Programming:
+# 27th International Conference" says only which edition it was.
+_EDITION_SUBTITLE = re.compile(
+    r"\s*:\s*(?:\d{1,3}(?:st|nd|rd|th)|[A-Za-z]+(?:-[A-Za-z]+)?)\s+(?:[A-Z][\w-]*\s+){0,3}?"
+    r"(?:conference|workshop|symposium|meeting)\s*$",
+    re.I,
+)
+# ACM's "Proceedings of the 2021 on Great Lakes Symposium on VLSI": the
+# "on" belongs to the year, not to the name.
+_YEAR_ON = re.compile(r"^(?P<year>(?:19|20)\d{2})\s+on\s+(?=\S)", re.I)
+# An edition as a leading Roman numeral: "XIX Reunión Española sobre …";
+# only a well-formed numeral before three words or more.
+_LEADING_ROMAN = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\s+(?=(?:\S+\s+){2}\S)")
+# The ACL's "Findings of the Association for Computational Linguistics:
+# EMNLP 2021", DBLP's "Findings of the ACL, ACL 2025": the Findings of the
+# conference named, never the conference itself.
+_FINDINGS = re.compile(
+    r"^findings\s+of\s+(?:the\s+)?(?:association\s+for\s+computational\s+linguistics|acl)\b"
+    r"(?:\s*[:,\-–]\s*(?P<host>[A-Za-z][A-Za-z-]*))?\s*$",
+    re.I,
 )
 # Springer's "Computer Vision -- ECCV 2020 -- 16th European Conference".
 _DASHES = re.compile(r"\s+(?:--|—|–|-)\s+")
@@ -148,8 +177,8 @@ def parse_venue(text: str) -> VenueString:
             location = _TRIM.sub("", text[middle.end() :])
             text = text[: middle.start()]
             found = middle
-    leading = _LEADING_ACRONYM.match(text)
-    if leading and _is_acronym(leading.group("acronym")):
+    leading = _leading_acronym(text)
+    if leading:
         acronym, year = leading.group("acronym"), year or _full_year(leading.group("year"))
         text = text[leading.end() :]
     name, marked, marked_year, place = _dblp_segments(_TRIM.sub("", text))
@@ -169,6 +198,9 @@ def parse_venue(text: str) -> VenueString:
             year = year or (_full_year(paren.group("year")) if paren.group("year") else None)
             name = name[: paren.start()]
     name = _PREFIX.sub("", name)
+    year_on = _YEAR_ON.match(name)
+    if year_on:
+        year, name = year or int(year_on.group("year")), name[year_on.end() :]
     whole = _ACRONYM_YEAR.fullmatch(name.strip())
     if whole and _is_acronym(whole.group("acronym"), with_year=True):
         acronym = acronym or whole.group("acronym")
@@ -182,6 +214,8 @@ def parse_venue(text: str) -> VenueString:
     # may stand inside it ("IEEE/ACM 46th International Conference").
     ordinal = _ORDINAL if _ORDINAL.match(name) else _NUMERIC_ORDINAL
     name = ordinal.sub("", name, count=1)
+    name = _LEADING_ROMAN.sub("", name)
+    name = _EDITION_SUBTITLE.sub("", name)
     name = _VOLUME.sub("", name)
     name = _TRIM.sub("", name)
     if len(name.split()) >= 4 and name.split()[-1].isdigit() and len(name.split()[-1]) <= 3:
@@ -194,7 +228,32 @@ def parse_venue(text: str) -> VenueString:
         name = ""  # "Proceedings of the" and nothing after
     if not name and not acronym:
         name = _TRIM.sub("", original)  # nothing left that we recognise: keep all of it
+    acronym = _findings_acronym(name, acronym)
     return VenueString(name, acronym, year, location, dates if found else "", workshop, qualified)
+
+
+def _leading_acronym(text: str) -> re.Match[str] | None:
+    """DBLP's "MobiSys '22: The 20th …", Google Scholar's "WSDM '21, The
+    Fourteenth …": an acronym with its year before the name. After a comma
+    only when a venue's name follows, so that "NSDI 2024, Santa Clara, CA"
+    is not read as the acronym of a venue called "Santa Clara"."""
+    leading = _LEADING_ACRONYM.match(text)
+    if not leading or not _is_acronym(leading.group("acronym")):
+        return None
+    if leading.group("mark") == "," and not _VENUE_WORDS.search(text[leading.end() :]):
+        return None
+    return leading
+
+
+def _findings_acronym(name: str, acronym: str) -> str:
+    """ "Findings of EMNLP" for the ACL's Findings volume of EMNLP: its own
+    short name, so that neither the label nor the table's lookup takes it
+    for the main conference. The acronym as found otherwise."""
+    findings = _FINDINGS.match(name)
+    if not findings:
+        return acronym
+    host = findings.group("host") or acronym
+    return f"Findings of {host}" if host and _is_acronym(host) else acronym
 
 
 def _split_place(text: str) -> tuple[str, str]:
