@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bib2pubs.model import Person
-from bib2pubs.names.author_list import repair_list
+from bib2pubs.names.author_list import list_problems, repair_list
 from bib2pubs.names.fold import PARTICLES, fold
 from bib2pubs.names.marks import parse_annotations, parse_mark_fields
 from bib2pubs.names.match import make_pattern, matches
@@ -165,6 +165,24 @@ def _position(names: list[str], wanted: str) -> int | None:
         ("{Food and Drug Administration} and Jin, Chao", "{Food and Drug Administration} and Jin, Chao", None),
         ("{Foo et al.}", "{Foo et al.}", None),
         ("Jin, Chao and Ferdinand{\\'e}, Ana", "Jin, Chao and Ferdinand{\\'e}, Ana", None),
+        # A comma typed after a given name (from the issue; and refmanager/test.bib:367).
+        (
+            "Torralba-Agell, Adri{\\`a}, and P{\\'e}rez-Sol{\\`a}, Cristina",
+            "Torralba-Agell, Adri{\\`a} and P{\\'e}rez-Sol{\\`a}, Cristina",
+            "'Adri{\\`a}' as a suffix like 'Jr.'",
+        ),
+        ("Aaron, Online, and Author, Oliver", "Aaron, Online and Author, Oliver", "stray comma after 'Aaron, Online'"),
+        ("de la Oliva, Antonio Luis, and Jin, Chao", "de la Oliva, Antonio Luis and Jin, Chao", "stray comma"),
+        ("Adri{\\`a} Torralba-Agell, and Jin, Chao", "Adri{\\`a} Torralba-Agell and Jin, Chao", "as a family name"),
+        ("Jin, Chao and Smith, John,", "Jin, Chao and Smith, John", "stray comma after 'Smith, John'"),
+        # Names joined by commas, the last by ", and": not one person with a stray comma
+        # (bbt-import-fixtures/Some bibtex entries quietly discarded on import from bib file #873.bib:715, :3082).
+        ("M. Halle, J. Bresnan, and G. Miller", "M. Halle, J. Bresnan, and G. Miller", None),
+        (
+            "Ryszard Michalski, Jaime G. Carbonell, and Tom M. Mitchell",
+            "Ryszard Michalski, Jaime G. Carbonell, and Tom M. Mitchell",
+            None,
+        ),
     ],
 )
 def test_author_list_repairs(field: str, repaired: str, warned: str | None) -> None:
@@ -174,6 +192,63 @@ def test_author_list_repairs(field: str, repaired: str, warned: str | None) -> N
         assert problems == []
     else:
         assert len(problems) == 1 and warned in problems[0]
+
+
+def test_a_stray_comma_after_the_given_name_keeps_the_owner() -> None:
+    repaired, _ = repair_list("Torralba-Agell, Adri{\\`a}, and P{\\'e}rez-Sol{\\`a}, Cristina")
+    people, _ = parse_people(repaired, [make_pattern("Adrià Torralba-Agell")])
+    assert [(p.display, p.highlight) for p in people] == [
+        ("Adrià Torralba-Agell", "self"),
+        ("Cristina Pérez-Solà", None),
+    ]
+    assert list_problems(repaired) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "warned"),
+    [
+        # A braced last author ends no list with "and"
+        # (bbt-import-fixtures/Unabbreviate on import #1436-3.bib:15723, :32757).
+        ("A. Smith and {The XYZ Collaboration}", []),
+        ("Dingreville, R{\\'e}mi and Qu, Jianmin and {Mohammed Cherkaoui}", []),
+        ("Joyce, Hannah J. and Jackson, H E and {Others}", []),
+        ("A. Smith and", ["the author list ends with 'and'"]),
+        ("A. Smith and {B}. Jones and", ["the author list ends with 'and'"]),
+        # "and" or a comma in braces: one name, said as read.
+        (
+            "{Barnes and Noble}",
+            [
+                "'and' inside braces in '{Barnes and Noble}': read as one name, 'Barnes and Noble';"
+                " if these are several people, remove the braces"
+            ],
+        ),
+        (
+            "{Smith, Jones and Co}",
+            [
+                "'and' and a comma inside braces in '{Smith, Jones and Co}': read as one name,"
+                " 'Smith, Jones and Co'; if these are several people, remove the braces"
+            ],
+        ),
+        (
+            "Jin, Chao and {Smith, J.}",
+            [
+                "a comma inside braces in '{Smith, J.}': read as one name, 'Smith, J.';"
+                " if these are several people, remove the braces"
+            ],
+        ),
+        # Braces around a bolded name, a command's text or a letter are no such group.
+        ("A. Hojatimalkeshah and \\textbf{Marshall, H.P.}", []),
+        ("{\\bf Jin, C.} and Ana Li", []),
+        ('{Lievens}, Hans and {De Lannoy}, Gabri{\\"e}lle', []),
+        # Unchanged: names joined by commas still get the advice to use "and".
+        (
+            "M. Halle, J. Bresnan, and G. Miller",
+            ["'M. Halle, J. Bresnan,' reads as 'Last, Jr., First'; separate authors with 'and'"],
+        ),
+    ],
+)
+def test_author_list_problems(field: str, warned: list[str]) -> None:
+    assert list_problems(repair_list(field)[0]) == warned
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,15 @@ def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
     if _GLUED_AND.search(_outside_braces(field)):
         field = _GLUED_AND.sub(r"\1 ", field)
         problems.append(f"'and' typed against the next name in the {role} list; read as two names")
+    field, strays = _stray_commas(field)
+    for name in strays:
+        pieces = split_outside_braces(name, ",")
+        misread = (
+            f"'{pieces[1].strip()}' as a suffix like 'Jr.' and no given name"
+            if len(pieces) == 2
+            else "the whole name as a family name"
+        )
+        problems.append(f"a stray comma after '{name}' in the {role} list (BibTeX would read {misread}); dropped it")
     field, count = _comma_lists(field)
     if count:
         problems.append(f"names separated by commas in the {role} list; read as {count} names")
@@ -56,6 +65,44 @@ def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
             field = inner
             problems.append(f"the whole {role} list is in braces, which makes it one name; read as {len(pieces)} names")
     return field, problems
+
+
+# A word that is an initial ("M.", "J"): a name before it is more likely
+# "First Last" than a family name.
+_INITIAL = lazy(r"\w\.?(?:-\w\.?)*|\w\.(?:\w\.)+")
+
+
+def _stray_commas(field: str) -> tuple[str, list[str]]:
+    """ "Torralba-Agell, Adrià, and Pérez-Solà, Cristina": a comma typed
+    after a name, before "and" (or at the end of the list), which BibTeX
+    reads as "Last, Jr., First" (a suffix "Adrià", no given name) or, with
+    no other comma, as a name with nothing after its comma. Dropped when
+    the name reads as one person: "Last, First" with a one-word or
+    particle-led family name or a one-word given name, or "First Last".
+    "M. Halle, J. Bresnan, and G. Miller" is a list of names joined by
+    commas, left for :func:`list_problems` to report. Returns the field and
+    the names whose comma was dropped."""
+    if "," not in field:
+        return field, []
+    names, repaired = [], []
+    for name in split_persons(field):
+        if name.endswith(",") and braces_paired(name) and _is_one_person(name[:-1].rstrip()):
+            name = name[:-1].rstrip()
+            repaired.append(name)
+        names.append(name)
+    return (" and ".join(names), repaired) if repaired else (field, [])
+
+
+def _is_one_person(name: str) -> bool:
+    pieces = [piece.strip() for piece in split_outside_braces(name, ",")]
+    if not name or not all(pieces) or len(pieces) > 2:
+        return False
+    if len(pieces) == 1:
+        return True
+    family, given = (piece.split() for piece in pieces)
+    if any(_INITIAL.fullmatch(word) for word in family):
+        return False
+    return len(family) == 1 or len(given) == 1 or family[0][:1].islower()
 
 
 def _comma_lists(field: str) -> tuple[str, int]:
@@ -109,11 +156,14 @@ def list_problems(field: str) -> list[str]:
     depth0 = _outside_braces(field)
     if ";" in depth0:
         problems.append("authors separated by ';'? BibTeX separates them with 'and'")
-    if _TRAILING_AND.search(" " + depth0):
+    # A brace group is a word here: "Smith and {The XYZ Collaboration}" ends
+    # with a name, not with "and".
+    if _TRAILING_AND.search(" " + _outside_braces(field, "x")):
         problems.append("the author list ends with 'and'")
     if _ET_AL.search(depth0) and not _final_et_al(field.rstrip()):
         problems.append("'et al.' inside the author list; write 'and others' at its end")
     for name in split_persons(field):
+        problems.extend(_braced_problems(name))
         if name.count(",") < 2:
             continue
         parts = _outside_braces(name).split(",")
@@ -122,11 +172,38 @@ def list_problems(field: str) -> list[str]:
     return problems
 
 
-def _outside_braces(text: str) -> str:
-    """The text with its brace groups blanked out (their commas do not count).
-    Deeper nesting than real names use is left as it is."""
+# A brace group at the top of a name, not the argument of a command
+# ("\\textbf{Jin, C.}" is a bolded name, read as it is meant).
+_TOP_GROUP = lazy(r"(?<![\\A-Za-z])\{((?:[^{}]|\{[^{}]*\})*)\}")
+_AND_WORD = lazy(r"\s(?:and)\s", re.I)
+
+
+def _braced_problems(name: str) -> list[str]:
+    """ "{Barnes and Noble}", "{Smith, Jones and Co}": "and" or a comma inside
+    braces keeps a name whole. That is right for an organisation and wrong
+    for people typed in one group; say what was read."""
+    problems = []
+    for group in _TOP_GROUP.finditer(name):
+        inner = group.group(1)
+        if inner.lstrip().startswith("\\"):
+            continue  # "{\\bf Jin, C.}": a command's text
+        found = [
+            what for what, there in (("'and'", _AND_WORD.search(f" {inner} ")), ("a comma", "," in inner)) if there
+        ]
+        if found:
+            problems.append(
+                f"{' and '.join(found)} inside braces in '{name}': read as one name, '{inner.strip()}';"
+                " if these are several people, remove the braces"
+            )
+    return problems
+
+
+def _outside_braces(text: str, fill: str = " ") -> str:
+    """The text with its brace groups replaced by ``fill`` (blanked out by
+    default: their commas do not count). Deeper nesting than real names use
+    is left as it is."""
     for _ in range(8):
         if "{" not in text:
             break
-        text = _INNER_GROUP.sub(" ", text)
+        text = _INNER_GROUP.sub(fill, text)
     return text
