@@ -20,7 +20,7 @@ from bib2pubs.parallel import jobs, split_map
 from bib2pubs.read.bibtex import RawEntry
 from bib2pubs.read.dates import parse_iso_date, parse_month, parse_year
 from bib2pubs.read.links import dropped_target, extract_links
-from bib2pubs.venues.classify import classify, extract_venue
+from bib2pubs.venues.classify import classify, extract_venue, venue_status
 from bib2pubs.venues.table import VenueTable
 
 _TRUE = frozenset({"true", "yes", "1", "y", "on"})
@@ -28,6 +28,21 @@ _TRUE = frozenset({"true", "yes", "1", "y", "on"})
 
 def _flag(entry: RawEntry, name: str) -> bool:
     return entry.get(name).strip("{} \t\n").lower() in _TRUE
+
+
+def _selected(entry: RawEntry, keywords: tuple[str, ...]) -> bool:
+    """al-folio's ``selected = {true}``, or biblatex users' ``keywords =
+    {selected}`` (any keyword "selected", in any case)."""
+    return _flag(entry, "selected") or any(word.casefold() == "selected" for word in keywords)
+
+
+def _note(entry: RawEntry, status: str) -> str:
+    """The entry's ``note``, after the status written into its venue ("To
+    appear", "In press"), joined by "; "; a status the note says is not repeated."""
+    note = latex_to_text(entry.get("note"))
+    if not status or status.casefold() in note.casefold():
+        return note
+    return f"{status}; {note}" if note else status
 
 
 def _year_month(entry: RawEntry) -> tuple[int | None, int | None]:
@@ -160,6 +175,7 @@ def normalize_entry(
     identifiers, identifier_problems = read_identifiers(entry)
     diagnostics.extend([*identifier_problems, *preview_problems])
     fields = entry.fields
+    keywords = keyword_list(fields["keywords"]) if "keywords" in fields else ()
     title = latex_to_text(entry.get("title"))
     if not title:
         diagnostics.append(Diagnostic(entry.file, entry.line, entry.key, "warning", "entry has no title"))
@@ -175,15 +191,15 @@ def normalize_entry(
         venue=venue,
         links=links,
         hidden=_flag(entry, "hidden"),
-        selected=_flag(entry, "selected"),
+        selected=_selected(entry, keywords),
         et_al=et_al if authors else editors_et_al,
-        note=latex_to_text(entry.get("note")),
+        note=_note(entry, venue_status(classify(entry.type, fields), entry.type, fields)),
         file=entry.file,
         line=entry.line,
         locators=read_locators(fields, venue.location),
         identifiers=identifiers,
         abstract=text_of(fields, "abstract"),
-        keywords=keyword_list(fields["keywords"]) if "keywords" in fields else (),
+        keywords=keywords,
         award=text_of(fields, "award"),
         award_name=text_of(fields, "award_name"),
         preview=preview,

@@ -55,3 +55,44 @@ def test_year_is_read_after_decoding() -> None:
 def test_event_dates_that_are_not_real_stay_as_written(eventdate: str, shown: str) -> None:
     (entry,) = parse_text(f"@inproceedings{{k, booktitle = {{B}}, eventdate = {{{eventdate}}}, year = 2024}}").entries
     assert extract_venue("conference", entry.type, entry.fields, 2024)[0].dates == shown
+
+
+@pytest.mark.parametrize(
+    ("fields", "venue", "note"),
+    [
+        ("journal = {to appear in Brain Structure and Function}", "Brain Structure and Function", "To appear"),
+        ("journal = {In press, Nature}, note = {In Chinese}", "Nature", "In press; In Chinese"),
+        (
+            "journal = {Accepted for publication in ApJ}, note = {accepted for publication}",
+            "ApJ",
+            "accepted for publication",
+        ),
+        ("journal = {Nature (in press)}", "Nature", "In press"),
+        ("journal = {Submitted to Physical Review D}", "Physical Review D", "Submitted"),
+        ("journal = {In press}", "In press", ""),
+        ("journal = {Journal of Accepted Things}", "Journal of Accepted Things", ""),
+    ],
+)
+def test_status_in_the_venue_becomes_the_note(fields: str, venue: str, note: str) -> None:
+    from bib2pubs.normalize import normalize_entry
+
+    (entry,) = parse_text(f"@article{{k, title = {{T}}, {fields}, year = 2020}}").entries
+    publication = normalize_entry(entry, ())[0]
+    assert (publication.venue.name, publication.note) == (venue, note)
+
+
+@pytest.mark.parametrize(
+    ("fields", "selected"),
+    [
+        ("keywords = {selected}", True),
+        ("keywords = {ml, Selected; vision}", True),
+        ("selected = {true}", True),
+        ("keywords = {selected-works, unselected}", False),
+        ("keywords = {ml}", False),
+    ],
+)
+def test_selected_keyword_marks_the_entry_selected(fields: str, selected: bool) -> None:
+    from bib2pubs.normalize import normalize_entry
+
+    (entry,) = parse_text(f"@article{{k, title = {{T}}, journal = {{J}}, {fields}}}").entries
+    assert normalize_entry(entry, ())[0].selected is selected

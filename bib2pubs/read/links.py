@@ -16,7 +16,8 @@ from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic
 from bib2pubs.read.bibtex import RawEntry
 
-#: Link kinds in the order pages list them, with the fields each is read from.
+#: Link kinds in the order pages list them, with the fields each is read from
+#: (and ``howpublished`` for ``url`` when it holds a web address alone).
 LINK_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pdf", ("pdf", "url_pdf", "paperurl")),
     ("slides", ("slides", "url_slides")),
@@ -44,7 +45,9 @@ _URL_WRAPPER = lazy(r"^\\(?:url|href)\s*\{(.*?)\}", re.S)
 _TEX_ESCAPE = lazy(r"\\([_%&#~$])")
 _ARXIV_ID = lazy(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 # After clean_url, a blank is "%20": "DOI: 10.1/x" must still be "10.1/x".
-_DOI_PREFIX = lazy(r"^(?:https?://(?:(?:dx|www)\.)?doi\.org/|doi:(?:\s|%20)*)", re.I)
+# doi.org, dx.doi.org and ACM's old doi.acm.org resolver, with or without scheme.
+_DOI_PREFIX = lazy(r"^(?:(?:https?://)?(?:(?:dx|www)\.)?doi\.(?:org|acm\.org)/(?=10\.)|doi:(?:\s|%20)*)", re.I)
+_HOWPUBLISHED_URL = lazy(r"\s*(?:\\url\s*\{\s*[^{}\s]+\s*\}|https?://\S+)\s*", re.I)
 _ARXIV_PREFIX = re.compile(r"^(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arxiv:(?:\s|%20)*)", re.I)
 
 
@@ -142,12 +145,20 @@ def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
             identifier = arxiv_id(fields)
             url = f"https://arxiv.org/abs/{identifier}" if identifier else None
             source = "arxiv" if "arxiv" in fields else "eprint"
+        elif source is None and kind == "url" and _HOWPUBLISHED_URL.fullmatch(fields.get("howpublished", "")):
+            source = "howpublished"  # ``howpublished = {\\url{https://…}}``
+            url = clean_url(fields[source])
         elif source is None:
             continue
         elif kind == "doi":
             url = doi_url(fields[source])
         else:
             url = clean_url(fields[source])
+        if kind == "url" and url and _DOI_PREFIX.match(url) and doi_name(url):
+            # A resolver's address (dx.doi.org, doi.acm.org) is the DOI.
+            doi = doi_url(url)
+            if _place(doi) == _place(links.get("doi", doi)):
+                kind, url = "doi", doi
         if url is None:
             continue
         place = _place(url)

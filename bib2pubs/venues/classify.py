@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.latex.tables import AAS_JOURNALS
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Venue
 from bib2pubs.names.fold import fold
@@ -66,6 +67,17 @@ _ARXIV_IN_NAME = re.compile(r"(?:arxiv\s+preprint\s+)?arxiv:\s*(\S+)", re.I)
 _EVENT = lazy(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
 _CORR_VOLUME = re.compile(r"abs/(\S+)")
 _HAS_YEAR = re.compile(r"(?<!\d)(?:\d{4}|'\d{2})(?!\d)")
+# ADS's ``journal = {\\apj}``: one AAS journal macro, braced or not.
+_AAS_MACRO = lazy(r"\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*")
+# ``howpublished = {\\url{https://…}}``: a link, not a venue name.
+_URL_ONLY = lazy(r"\s*(?:\\url\s*\{\s*[^{}\s]+\s*\}|https?://\S+)\s*", re.I)
+# A publication status written into the venue: "to appear in X", "X (in press)".
+_STATUS_BEFORE = lazy(
+    r"^(to\s+appear|accepted\s+for\s+publication|accepted|submitted|in\s+press)"
+    r"(?:\s*(?:in|at|to|by)\b|\s*[,:])\s*(?=\S)",
+    re.I,
+)
+_STATUS_AFTER = lazy(r"(?:\s*[,;:]\s*|\s*\(\s*|\s+-+\s+)(to\s+appear|in\s+press|accepted|submitted)\s*\)?\s*$", re.I)
 _THESIS_TYPES = {
     "phdthesis": "PhD thesis",
     "phd": "PhD thesis",
@@ -110,7 +122,39 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
     return kind
 
 
+def _aas_journal(fields: Mapping[str, str]) -> tuple[str, str] | None:
+    """The full name and short form of an AAS journal macro (``\\apj``:
+    "Astrophysical Journal", "ApJ") written as the journal, as ADS exports."""
+    macro = _AAS_MACRO.fullmatch(fields.get("journaltitle") or fields.get("journal") or "")
+    return AAS_JOURNALS.get(macro.group(1).lower()) if macro else None
+
+
+def split_status(written: str) -> tuple[str, str]:
+    """A venue string without the publication status written into it,
+    and that status: "to appear in Brain Structure and Function" is
+    ("Brain Structure and Function", "To appear"); "Nature, in press" is
+    ("Nature", "In press"). A string that is a status alone stays."""
+    before = _STATUS_BEFORE.search(written)
+    after = _STATUS_AFTER.search(written)
+    for found, rest in (
+        (before, written[before.end() :] if before else ""),
+        (after, written[: after.start()] if after else ""),
+    ):
+        if found and rest.strip():
+            status = " ".join(found.group(1).split())
+            return rest.strip(), status[0].upper() + status[1:].lower()
+    return written, ""
+
+
+def venue_status(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
+    """The publication status written into the entry's venue ("To
+    appear", "In press", "Accepted for publication", "Submitted"), or ""."""
+    return split_status(_name(kind, entry_type, fields))[1]
+
+
 def _name(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
+    if _URL_ONLY.fullmatch(fields.get("howpublished", "")):
+        fields = {name: value for name, value in fields.items() if name != "howpublished"}
     if kind == "journal":
         return _text(fields, "journaltitle", "journal")
     if kind in ("conference", "workshop"):
@@ -198,7 +242,8 @@ def read_venue(
     (DBLP's place and dates, an acronym in parentheses). An unknown venue
     keeps its own name, cleaned: nothing is invented.
     """
-    written = _name(kind, entry_type, fields)
+    aas = _aas_journal(fields) if kind == "journal" else None
+    written = aas[0] if aas else split_status(_name(kind, entry_type, fields))[0]
     event = kind in ("conference", "workshop")
     # A journal's title is shown as written ("Proceedings of the IEEE"),
     # but read like an event's for finding it in the table: Google Scholar
@@ -217,7 +262,9 @@ def read_venue(
     acronym = parsed.acronym
     if known is None and table is not None and (parsed.qualified or parsed.workshop) and table.by_acronym(acronym):
         acronym = ""  # the host's ("WWW" for its companion volume): not this venue's
-    short = _text(fields, "abbr", "shortjournal", "shortbooktitle") or (known.short if known else acronym)
+    short = _text(fields, "abbr", "shortjournal", "shortbooktitle") or (
+        known.short if known else aas[1] if aas else acronym
+    )
     year = year if year is not None else parsed.year
     label = _text(fields, "venuelabel") or _label(kind, short, name, year)
     url = clean_url(fields.get("venueurl", "")) or (known.url_for(year) if known else "")
