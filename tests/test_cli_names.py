@@ -164,6 +164,19 @@ def test_explain_lists_names_bold_in_the_bib_that_the_highlight_misses(write_bib
     assert "'Jin, Chau' (highlighted by the .bib itself): 1 entry: a" in result.stderr
 
 
+def test_explain_reports_ue_for_umlaut_and_a_stray_comma_keeps_the_owner(write_bib) -> None:  # type: ignore[no-untyped-def]
+    path = write_bib(
+        "@article{a, title={T}, author={Mueller, Meinard and Li, Ana}, journal={J}, year=2020}\n"
+        "@article{b, title={U}, author={Torralba-Agell, Adri{\\`a}, and P{\\'e}rez-Sol{\\`a}, Cristina},"
+        " journal={J}, year=2021}\n"
+    )
+    result = invoke(str(path), "-H", "Meinard Müller", "--explain", "-f", "text")
+    assert "'Mueller, Meinard' (ue, oe or ae written for ü, ö or ä): 1 entry: a" in result.stderr
+    result = invoke(str(path), "-H", "Adrià Torralba-Agell", "-f", "text")
+    assert "stray comma after 'Torralba-Agell, Adri{\\`a}'" in result.stderr
+    assert "**Adrià Torralba-Agell**" in result.stdout or "Adrià Torralba-Agell" in result.stdout
+
+
 def test_explain_needs_a_highlight(lab: str) -> None:
     result = invoke(lab, "--explain", "-f", "text")
     assert result.exit_code == 2

@@ -46,6 +46,7 @@ LONGER_FAMILY = "an extra word in the family name"
 SHORTER_FAMILY = "a word of the family name missing"
 PARTICLE_MISSING = "a particle missing from the family name"
 JOINED_FAMILY = "the family name joined or split differently"
+UMLAUT = "ue, oe or ae written for ü, ö or ä"
 
 Units = tuple[tuple[str, ...], ...]
 
@@ -99,7 +100,36 @@ def decoded(parts: NameParts) -> NameParts:
 
 def make_pattern(name: str, style: str = "self", aliases: Sequence[str] = ()) -> Pattern:
     """The pattern for ``name`` and the other names the person published under."""
-    return Pattern(name, style, tuple(form for each in (name, *aliases) for form in _forms(each)))
+    forms = [form for each in (name, *aliases) for form in _forms(each)]
+    seen = {(form.family, form.given) for form in forms}
+    for each in (name, *aliases):
+        for variant in _umlaut_variants(latex_to_text(each)):
+            for form in _forms(variant):
+                if (form.family, form.given) not in seen:
+                    seen.add((form.family, form.given))
+                    forms.append(Form(form.family, form.given, form.doubt or UMLAUT, form.spaced))
+    return Pattern(name, style, tuple(forms))
+
+
+_UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+_UMLAUT_LETTER = lazy("[äöüÄÖÜ]")
+# "ue" for "ü" in "Mueller", "Juergen"; not in "Miguel", "Samuel", "Michael",
+# "Joe" (ue after g or q; any ending the word, alone or before "l").
+_UMLAUT_SPELLED = lazy(r"([ao]|(?<![gq])u)e(?!l?\b)", re.I)
+
+
+def _umlaut_variants(name: str) -> list[str]:
+    """The name with ä, ö, ü spelled ae, oe, ue ("Müller": "Mueller"), and
+    with ae, oe, ue read as ä, ö, ü ("Mueller": "Müller", which folds to
+    "Muller"). German writers use both; which person is meant is a guess,
+    so these forms only ever match uncertainly."""
+    variants = [
+        _UMLAUT_LETTER.sub(lambda found: _UMLAUTS[found.group()], name),
+        _UMLAUT_SPELLED.sub(
+            lambda found: {"a": "ä", "o": "ö", "u": "ü", "A": "Ä", "O": "Ö", "U": "Ü"}[found.group(1)], name
+        ),
+    ]
+    return [variant for variant in variants if variant != name]
 
 
 def _forms(name: str) -> list[Form]:

@@ -12,7 +12,9 @@ _GROUPS = """
 abraham abe
 albert al bert
 alexander alex sasha
+alexis alex
 alexandra alex sasha sandra
+andreas andy
 andrew andy drew
 anthony tony
 benjamin ben
@@ -27,23 +29,31 @@ deborah deb debbie
 donald don
 edward ed eddie ted
 elizabeth liz beth betsy lisa
+elisabeth liz beth lisa
 frederick fred freddie
 gregory greg
 jacob jake
 james jim jimmy jamie
 jeffrey jeff
+geoffrey geoff jeff
 jennifer jen jenny
+john jack johnny
 jonathan jon
 joseph joe
 joshua josh
-katherine kate katie kathy
+katherine kate katie kathy katy
+kathryn kate katie kathy katy
+kathleen kate kathy
+catherine cathy kate katie
 kenneth ken kenny
 lawrence larry
 leonard leo len
 margaret maggie meg peggy
 matthew matt
+matthias matt
 michael mike mick
 nicholas nick
+nicolas nick
 patricia pat patty trish
 patrick pat
 peter pete
@@ -54,6 +64,7 @@ richard rick dick rich
 robert rob bob bobby bert
 ronald ron
 samuel sam
+samantha sam
 stephen steve
 steven steve
 susan sue susie
