@@ -96,3 +96,22 @@ def test_selected_keyword_marks_the_entry_selected(fields: str, selected: bool) 
 
     (entry,) = parse_text(f"@article{{k, title = {{T}}, journal = {{J}}, {fields}}}").entries
     assert normalize_entry(entry, ())[0].selected is selected
+
+
+def test_the_label_names_the_event_year_a_springer_booktitle_dates() -> None:
+    # Google Scholar's LNCS booktitle: the 2017 event, in a volume of 2018.
+    booktitle = (
+        "Inductive Logic Programming: 27th International Conference, ILP 2017, Orl{\\'e}ans, France,"
+        " September 4-6, 2017, Revised Selected Papers 27"
+    )
+    (entry,) = parse_text(f"@inproceedings{{k, booktitle = {{{booktitle}}}, year = 2018}}").entries
+    venue, kind = extract_venue("conference", entry.type, entry.fields, 2018)
+    assert (kind, venue.name, venue.label, venue.location) == (
+        "conference",
+        "Inductive Logic Programming",
+        "ILP 2017",
+        "Orléans, France",
+    )
+    # A booktitle without the event's dates keeps the entry's year.
+    (plain,) = parse_text("@inproceedings{k, booktitle = {Inductive Logic Programming (ILP)}, year = 2018}").entries
+    assert extract_venue("conference", plain.type, plain.fields, 2018)[0].label == "ILP 2018"

@@ -265,7 +265,10 @@ def read_venue(
     short = _text(fields, "abbr", "shortjournal", "shortbooktitle") or (
         known.short if known else aas[1] if aas else acronym
     )
-    year = year if year is not None else parsed.year
+    # The event's year, where the string dates the event (Springer's
+    # "ILP 2017, Orléans, France, September 4-6, 2017" in a 2018 volume):
+    # the label names the event, "ILP 2017".
+    year = parsed.year if (event and parsed.dates and parsed.year) or year is None else year
     label = _text(fields, "venuelabel") or _label(kind, short, name, year)
     url = clean_url(fields.get("venueurl", "")) or (known.url_for(year) if known else "")
     if kind == "preprint":
