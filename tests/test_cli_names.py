@@ -174,7 +174,13 @@ def test_explain_reports_ue_for_umlaut_and_a_stray_comma_keeps_the_owner(write_b
     assert "'Mueller, Meinard' (ue, oe or ae written for ü, ö or ä): 1 entry: a" in result.stderr
     result = invoke(str(path), "-H", "Adrià Torralba-Agell", "-f", "text")
     assert "stray comma after 'Torralba-Agell, Adri{\\`a}'" in result.stderr
-    assert "**Adrià Torralba-Agell**" in result.stdout or "Adrià Torralba-Agell" in result.stdout
+    # The owner is highlighted, read as one person with the given name.
+    model = json.loads(invoke(str(path), "-H", "Adrià Torralba-Agell", "-f", "json").stdout)
+    (entry,) = [entry for group in model["groups"] for entry in group["entries"] if entry["key"] == "b"]
+    assert [(person["display"], person["highlight"]) for person in entry["authors"]] == [
+        ("Adrià Torralba-Agell", "self"),
+        ("Cristina Pérez-Solà", None),
+    ]
 
 
 def test_explain_needs_a_highlight(lab: str) -> None:
