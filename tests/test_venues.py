@@ -115,3 +115,42 @@ def test_the_label_names_the_event_year_a_springer_booktitle_dates() -> None:
     # A booktitle without the event's dates keeps the entry's year.
     (plain,) = parse_text("@inproceedings{k, booktitle = {Inductive Logic Programming (ILP)}, year = 2018}").entries
     assert extract_venue("conference", plain.type, plain.fields, 2018)[0].label == "ILP 2018"
+
+
+@pytest.mark.parametrize(
+    ("bibtex", "kind", "name", "label"),
+    [
+        # Google Scholar: an @article whose booktitle is a conference's (issue 17).
+        (
+            "@article{k, booktitle = {Proceedings of the 2020 Conference on Empirical Methods in Natural Language"
+            " Processing (EMNLP)}, year = 2020}",
+            "conference",
+            "Conference on Empirical Methods in Natural Language Processing",
+            "EMNLP 2020",
+        ),
+        # ... or a journal's, as it writes PVLDB.
+        ("@article{k, booktitle = {Proceedings of the VLDB Endowment}, year = 2021}", "journal", "", ""),
+        # ACM's journals of conference papers: the issue names the conference.
+        (
+            "@article{k, journal = {Proc. ACM Program. Lang.}, number = {PLDI}, volume = {5}, year = 2021}",
+            "journal",
+            "",
+            "PLDI 2021",
+        ),
+        (
+            "@article{k, journal = {Proc. ACM Hum.-Comput. Interact.}, number = {CSCW2}, year = 2022}",
+            "journal",
+            "",
+            "CSCW 2022",
+        ),
+        ("@article{k, journal = {J}, number = {12}, year = 2022}", "journal", "J", ""),
+    ],
+)
+def test_what_scholar_and_acm_file_as_articles(bibtex: str, kind: str, name: str, label: str) -> None:
+    (entry,) = parse_text(bibtex).entries
+    venue, found = extract_venue(
+        classify(entry.type, entry.fields), entry.type, entry.fields, parse_year(entry.get("year"))
+    )
+    assert found == kind
+    assert venue.name and (not name or venue.name == name)
+    assert venue.label == label

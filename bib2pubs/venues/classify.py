@@ -66,6 +66,8 @@ _GENERIC = frozenset({"conference", "symposium", "workshop", "journal", "transac
 _ARXIV_IN_NAME = re.compile(r"(?:arxiv\s+preprint\s+)?arxiv:\s*(\S+)", re.I)
 _EVENT = lazy(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
 _CORR_VOLUME = re.compile(r"abs/(\S+)")
+# A journal issue named after a conference: "PLDI", "OOPSLA2", "CSCW".
+_EVENT_ISSUE = re.compile(r"([A-Z][A-Za-z]*[A-Z])\d?")
 _HAS_YEAR = re.compile(r"(?<!\d)(?:\d{4}|'\d{2})(?!\d)")
 # ADS's ``journal = {\\apj}``: one AAS journal macro, braced or not.
 _AAS_MACRO = lazy(r"\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*")
@@ -112,6 +114,10 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
     kind = _TYPE_KINDS.get(entry_type, "other")
     if kind == "journal":
         journal = fields.get("journaltitle") or fields.get("journal") or ""
+        booktitle = fields.get("booktitle") or ""
+        if not journal and _EVENT.search(booktitle):
+            # Google Scholar's @article with a conference's booktitle (EMNLP).
+            return "workshop" if _WORKSHOP.search(booktitle) else "conference"
         return "preprint" if _PREPRINT_SERVERS.search(journal) else "journal"
     if kind == "conference":
         return "workshop" if _WORKSHOP.search(fields.get("booktitle") or fields.get("eventtitle") or "") else kind
@@ -156,7 +162,9 @@ def _name(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
     if _URL_ONLY.fullmatch(fields.get("howpublished", "")):
         fields = {name: value for name, value in fields.items() if name != "howpublished"}
     if kind == "journal":
-        return _text(fields, "journaltitle", "journal")
+        # An @article with a journal's title as booktitle ("Proceedings of
+        # the VLDB Endowment", as Google Scholar writes PVLDB).
+        return _text(fields, "journaltitle", "journal", "booktitle")
     if kind in ("conference", "workshop"):
         return _text(fields, "booktitle", "eventtitle", "journal")
     if kind == "chapter":
@@ -202,7 +210,7 @@ VENUE_FIELDS: tuple[str, ...] = (
     "journaltitle", "journal", "booktitle", "eventtitle", "maintitle", "publisher", "school", "institution",
     "organization", "type", "howpublished", "venuename", "abbr", "shortjournal", "shortbooktitle", "venuelabel",
     "venueurl", "volume", "arxiv", "eprint", "archiveprefix", "eprinttype", "venue", "location", "series",
-    "address", "eventdate",
+    "address", "eventdate", "number",
 )  # fmt: skip
 
 
@@ -265,11 +273,16 @@ def read_venue(
     short = _text(fields, "abbr", "shortjournal", "shortbooktitle") or (
         known.short if known else aas[1] if aas else acronym
     )
+    issue = _EVENT_ISSUE.fullmatch(_text(fields, "number")) if kind == "journal" else None
+    if issue and not _text(fields, "abbr", "venuelabel"):
+        # ACM's journals of conference papers name the issue after the
+        # conference (PACMPL's number = {PLDI}, PACMHCI's CSCW): a PLDI paper.
+        short = issue.group(1)
     # The event's year, where the string dates the event (Springer's
     # "ILP 2017, Orléans, France, September 4-6, 2017" in a 2018 volume):
     # the label names the event, "ILP 2017".
     year = parsed.year if (event and parsed.dates and parsed.year) or year is None else year
-    label = _text(fields, "venuelabel") or _label(kind, short, name, year)
+    label = _text(fields, "venuelabel") or _label("conference" if issue else kind, short, name, year)
     url = clean_url(fields.get("venueurl", "")) or (known.url_for(year) if known else "")
     if kind == "preprint":
         name, label = _preprint(fields, written, name, label)
