@@ -66,6 +66,12 @@ def clean_url(value: str) -> str:
     return text.replace(" ", "%20")
 
 
+def has_scheme(url: str) -> bool:
+    """Whether ``url`` starts with a scheme ("https:", "mailto:"): an address
+    of its own, not a path on the site."""
+    return _SCHEME.match(url) is not None
+
+
 def unsafe_scheme(url: str) -> str | None:
     """The scheme of a URL no page should link to (``javascript:``,
     ``data:``…), or None when the URL is http(s), mailto, ftp or relative.

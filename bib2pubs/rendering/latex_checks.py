@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from markupsafe import Markup
 
 from bib2pubs.model import Diagnostic, Listing, Publication
+from bib2pubs.read.links import has_scheme
 from bib2pubs.rendering.filters import latex_url
 from bib2pubs.rendering.text_pieces import resolve_link, shown_links
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # A document that loads fontspec is compiled with lualatex or xelatex and
 # chooses its fonts: no note. Data cannot write this (its "\" is escaped).
 _FONTSPEC = re.compile(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{[^}]*\bfontspec\b")
@@ -28,7 +28,7 @@ def tex_href(url: str) -> Markup:
     """``url|tex_href``: the target for ``\\href{…}`` (``tex_url``), or ""
     for a link with no scheme ("/files/x.pdf", "paper.pdf"): in a PDF it
     names a file beside the reader's copy, which is not there."""
-    return latex_url(url) if _SCHEME.match(url) else Markup("")
+    return latex_url(url) if has_scheme(url) else Markup("")
 
 
 def script_of(char: str) -> str | None:
@@ -75,7 +75,7 @@ def _builtin_notes(listing: Listing, variables: Mapping[str, str]) -> list[str]:
             url
             for pub in _listed(listing)
             for _, url in shown_links(pub)
-            if url and not _SCHEME.match(resolve_link(url, files_base, base_url))
+            if url and not has_scheme(resolve_link(url, files_base, base_url))
         ]
         if relative:
             fix = (

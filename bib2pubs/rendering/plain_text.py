@@ -28,6 +28,7 @@ from bib2pubs.rendering.text_pieces import (
     display_width,
     footnotes,
     note_text,
+    people_tail,
     plain_name,
     resolve_link,
     shown_links,
@@ -115,10 +116,7 @@ def _own_lines(out: list[str], pub: Publication, width: int, max_authors: int | 
     if persons:
         # Each name is kept on one line: wrapping breaks only between names.
         names = ", ".join(plain_name(person) for person in shorten(persons, max_authors))
-        tail = f", {words['et-al']}" if pub.et_al else ""
-        if not pub.authors:
-            tail += f" ({words['editors' if len(persons) > 1 or pub.et_al else 'editor']})"
-        out.append(_INDENT + _hanging(names + tail, width) + "\n")
+        out.append(_INDENT + _hanging(names + people_tail(pub, words), width) + "\n")
     for footnote in footnotes(pub, words):
         out.append(f"{_INDENT}({footnote.sign} {footnote.meaning})\n")
     where = venue_text(pub, words)

@@ -17,7 +17,15 @@ from rich.text import Text
 from bib2pubs.model import Listing, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.rendering.citations import Citation, Citations, citation_of
-from bib2pubs.rendering.text_pieces import footnotes, highlight_look, mark_signs, note_text, shown_links, venue_text
+from bib2pubs.rendering.text_pieces import (
+    footnotes,
+    highlight_look,
+    mark_signs,
+    note_text,
+    people_tail,
+    shown_links,
+    venue_text,
+)
 from bib2pubs.rendering.words import ENGLISH
 
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
@@ -55,10 +63,7 @@ def _own_lines(text: Text, publication: Publication, max_authors: int | None, wo
                 continue
             text.append(person.display, style=highlight_look(person.highlight))
             text.append(mark_signs(person))
-        if publication.et_al:
-            text.append(f", {words['et-al']}")
-        if not publication.authors:
-            text.append(f" ({words['editors' if len(persons) > 1 or publication.et_al else 'editor']})")
+        text.append(people_tail(publication, words))
         for footnote in footnotes(publication, words):
             text.append(f"\n({footnote.sign} {footnote.meaning})", style="dim")
     venue = venue_text(publication, words)

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Person, Publication
 from bib2pubs.names.style import shorten
+from bib2pubs.read.links import has_scheme
 from bib2pubs.rendering.words import ENGLISH, fill, link_labels
 
 #: Button text for each link kind, in English.
@@ -70,8 +71,19 @@ def _book_editors(publication: Publication, words: Mapping[str, str]) -> str:
     if publication.kind != "chapter" or not publication.authors or not publication.editors:
         return ""
     names = ", ".join(person.display for person in publication.editors)
-    more = len(publication.editors) > 1 or publication.et_al
-    return f"{names} ({words['editors' if more else 'editor']})"
+    return f"{names} ({editors_word(publication, words)})"
+
+
+def editors_word(publication: Publication, words: Mapping[str, str]) -> str:
+    """ "ed." for one editor, "eds." for more (or an "et al." of them)."""
+    return words["editors" if len(publication.editors) > 1 or publication.et_al else "editor"]
+
+
+def people_tail(publication: Publication, words: Mapping[str, str]) -> str:
+    """What follows the list of people: ", et al." and, for a work listed
+    by its editors, " (eds.)"."""
+    tail = f", {words['et-al']}" if publication.et_al else ""
+    return tail if publication.authors else f"{tail} ({editors_word(publication, words)})"
 
 
 def venue_text(publication: Publication, words: Mapping[str, str] = ENGLISH) -> str:
@@ -258,7 +270,7 @@ def display_width(text: str) -> int:
     return width
 
 
-_SCHEME_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_WEB_ADDRESS = re.compile(r"https?://[^/\s]+", re.IGNORECASE)
 # A host written without its scheme ("github.com/me/tool", "www.x.org"):
 # a link elsewhere, not a file of the site.
 _BARE_HOST = re.compile(r"www\.|[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}/")
@@ -271,7 +283,7 @@ def resolve_link(url: str, files_base: str | None = None, base_url: str | None =
     and a site-relative path ("/files/x.pdf") made absolute with
     ``base_url``. A URL with a scheme, a fragment ("#x"), a path from
     the page (".", "..") or a host without scheme stays as written."""
-    if not url or url[0] in "#." or url.startswith("//") or _SCHEME_PREFIX.match(url):
+    if not url or url[0] in "#." or url.startswith("//") or has_scheme(url):
         return url
     if url[0] != "/":
         if not files_base or _BARE_HOST.match(url):
@@ -289,11 +301,11 @@ def check_base_url(base_url: str | None, files_base: str | None = None) -> None:
     ``files_base`` that is no folder or web address (a script's
     ``javascript:``, blanks): said once, at the start, rather than as a
     broken link in every entry."""
-    if base_url is not None and not re.match(r"https?://[^/\s]+", base_url, re.I):
+    if base_url is not None and not _WEB_ADDRESS.match(base_url):
         raise UsageError(f"--set base_url={base_url}: a web address, e.g. https://me.github.io")
     if files_base and (
         files_base != files_base.strip()
         or re.search(r"\s", files_base)
-        or (_SCHEME_PREFIX.match(files_base) and not re.match(r"https?://[^/\s]+", files_base, re.I))
+        or (has_scheme(files_base) and not _WEB_ADDRESS.match(files_base))
     ):
         raise UsageError(f"--set files_base={files_base}: a folder of the site (/assets/pdf/) or a web address")
