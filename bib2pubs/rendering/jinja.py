@@ -348,7 +348,7 @@ def render_template(
     name or a path (looked for in ``template_dirs`` first). Templates see
     ``max_authors`` for the ``shorten`` filter, ``bibtex_dropped`` for
     the ``bibtex`` filter, ``words`` (``rendering.words``) and the
-    ``link_labels`` they give, and ``citations`` (``--style``, by key)
+    ``link_labels`` they give, and ``citations`` (``--style``, by entry)
     for the ``cited`` filter.
 
     Returns the text and notes about ``--set`` variables the template ignores.
