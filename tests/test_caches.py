@@ -322,8 +322,7 @@ def test_a_cache_of_someone_elses_is_passed_over(
 def test_a_venue_table_kept_where_others_may_write_is_not_read(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import marshal
 
-    from bib2pubs.cachedir import seal
-    from bib2pubs.venues.table import _crc32
+    from bib2pubs.cachedir import _crc32, seal
 
     _fresh_table()
     (kept,) = cache.glob("venues-*.marshal")

@@ -64,7 +64,7 @@ def test_event_dates_that_are_not_real_stay_as_written(eventdate: str, shown: st
         ("journal = {In press, Nature}, note = {In Chinese}", "Nature", "In press; In Chinese"),
         (
             "journal = {Accepted for publication in ApJ}, note = {accepted for publication}",
-            "ApJ",
+            "The Astrophysical Journal",
             "accepted for publication",
         ),
         ("journal = {Nature (in press)}", "Nature", "In press"),

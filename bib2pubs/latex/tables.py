@@ -691,14 +691,14 @@ MATH_CHARS: Final[dict[int, str]] = {ord("-"): "−", ord("'"): "′"}
 # journals' own titles. Read for a venue only: elsewhere the macros are
 # unknown and keep their name.
 AAS_JOURNALS: Final[dict[str, tuple[str, str]]] = {
-    "aj": ("Astronomical Journal", "AJ"),
-    "psj": ("Planetary Science Journal", "PSJ"),
+    "aj": ("The Astronomical Journal", "AJ"),
+    "psj": ("The Planetary Science Journal", "PSJ"),
     "araa": ("Annual Review of Astronomy and Astrophysics", "ARA&A"),
-    "apj": ("Astrophysical Journal", "ApJ"),
-    "apjl": ("Astrophysical Journal Letters", "ApJL"),
-    "apjlett": ("Astrophysical Journal Letters", "ApJL"),
-    "apjs": ("Astrophysical Journal Supplement Series", "ApJS"),
-    "apjsupp": ("Astrophysical Journal Supplement Series", "ApJS"),
+    "apj": ("The Astrophysical Journal", "ApJ"),
+    "apjl": ("The Astrophysical Journal Letters", "ApJL"),
+    "apjlett": ("The Astrophysical Journal Letters", "ApJL"),
+    "apjs": ("The Astrophysical Journal Supplement Series", "ApJS"),
+    "apjsupp": ("The Astrophysical Journal Supplement Series", "ApJS"),
     "ao": ("Applied Optics", "ApOpt"),
     "applopt": ("Applied Optics", "ApOpt"),
     "apss": ("Astrophysics and Space Science", "Ap&SS"),

@@ -167,7 +167,9 @@ def family_first(pattern: Pattern) -> Pattern | None:
     words = pattern.name.split()
     if len(words) != 2 or has_comma(pattern.name) or "{" in pattern.name:
         return None
-    return Pattern(pattern.name, pattern.style, tuple(_forms(f"{words[0]}, {words[1]}")))
+    # Made as any pattern is, so the swapped name has its ue/ü forms too.
+    swapped = make_pattern(f"{words[0]}, {words[1]}", pattern.style)
+    return Pattern(pattern.name, pattern.style, swapped.forms)
 
 
 def _flat(groups: Sequence[tuple[str, ...]]) -> list[tuple[str, int]]:

@@ -22,6 +22,7 @@ from bib2pubs.model import Venue
 from bib2pubs.names.fold import fold
 from bib2pubs.read.dates import format_event_dates
 from bib2pubs.read.links import arxiv_id, clean_url
+from bib2pubs.venues.abbreviations import Journal, expand_journal
 from bib2pubs.venues.parse import VenueString, parse_venue
 from bib2pubs.venues.table import KnownVenue, VenueTable, acronym_key, name_key
 
@@ -69,6 +70,9 @@ _CORR_VOLUME = re.compile(r"abs/(\S+)")
 # A journal issue named after a conference: "PLDI", "OOPSLA2", "CSCW".
 _EVENT_ISSUE = re.compile(r"([A-Z][A-Za-z]*[A-Z])\d?")
 _HAS_YEAR = re.compile(r"(?<!\d)(?:\d{4}|'\d{2})(?!\d)")
+# A journal title that may be abbreviated: two words or more, a period, or
+# an acronym ("MNRAS", "A&A"); not "Nature", "Automatica".
+_MAYBE_ABBREVIATED = lazy(r"\S\s+\S|\.|[A-Z].*[A-Z]")
 # ADS's ``journal = {\\apj}``: one AAS journal macro, braced or not.
 _AAS_MACRO = lazy(r"\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*")
 # ``howpublished = {\\url{https://…}}``: a link, not a venue name.
@@ -266,7 +270,12 @@ def read_venue(
         kind, event = ("workshop" if parsed.workshop else "conference"), True
     if not event and known is None:
         parsed = VenueString(written)
-    name = _text(fields, "venuename") or (known.name if known else parsed.name)
+    expanded = _abbreviated_journal(written, table) if kind == "journal" and known is None and not aas else None
+    if isinstance(expanded, KnownVenue):
+        known = expanded
+    elif expanded is not None:
+        aas = (expanded.name, expanded.short)
+    name = _text(fields, "venuename") or (known.name if known else aas[0] if aas else parsed.name)
     acronym = parsed.acronym
     if known is None and table is not None and (parsed.qualified or parsed.workshop) and table.by_acronym(acronym):
         acronym = ""  # the host's ("WWW" for its companion volume): not this venue's
@@ -285,7 +294,7 @@ def read_venue(
     label = _text(fields, "venuelabel") or _label("conference" if issue else kind, short, name, year)
     url = clean_url(fields.get("venueurl", "")) or (known.url_for(year) if known else "")
     if kind == "preprint":
-        name, label = _preprint(fields, written, name, label)
+        name, short, label = _preprint(fields, written, name, short, label)
     location = _text(fields, "venue")
     if not location and event:
         location = _event_location(fields) or parsed.location
@@ -298,19 +307,38 @@ def read_venue(
     return Venue(name, short, label, url, location, dates), kind
 
 
-def _preprint(fields: Mapping[str, str], written: str, name: str, label: str) -> tuple[str, str]:
-    """An arXiv preprint's name and label ("arXiv preprint", "arXiv:2312.02228"),
-    from DBLP's ``journal = {CoRR}, volume = {abs/…}``, Scholar's "arXiv
-    preprint arXiv:…", or an arXiv ``eprint``; its link is the arXiv button."""
+def _abbreviated_journal(written: str, table: VenueTable | None) -> KnownVenue | Journal | None:
+    """The journal an abbreviated title names ("IEEE Trans. Autom.
+    Control", PubMed's "J Biol Chem", DBLP's "Formal Asp. Comput."): the
+    table's row when the table knows the title, else the lists' title."""
+    if not _MAYBE_ABBREVIATED.search(written):
+        return None
+    found = expand_journal(written)
+    if found is None:
+        return None
+    known = table.by_name(found.name) if table is not None else None
+    return known if known is not None and known.kind == "journal" else found
+
+
+def _preprint(fields: Mapping[str, str], written: str, name: str, short: str, label: str) -> tuple[str, str, str]:
+    """An arXiv preprint's name, short form and label ("arXiv preprint",
+    "arXiv", "arXiv:2312.02228"), from DBLP's ``journal = {CoRR}, volume =
+    {abs/…}``, Scholar's "arXiv preprint arXiv:…", or an arXiv ``eprint``;
+    its link is the arXiv button."""
     corr = _CORR_VOLUME.fullmatch(latex_to_text(fields.get("volume", "")).strip())
     in_name = _ARXIV_IN_NAME.fullmatch(written)
+    own_short = _text(fields, "abbr", "shortjournal")
     if corr and _CORR.fullmatch(written):
-        return "arXiv preprint", f"arXiv:{corr.group(1)}"
+        return "arXiv preprint", own_short or "arXiv", f"arXiv:{corr.group(1)}"
+    if _CORR.fullmatch(written):
+        return "arXiv preprint", own_short or "arXiv", label if label.casefold() != "corr" else ""
     if in_name and not _text(fields, "venuename"):
-        return "arXiv preprint", f"arXiv:{in_name.group(1)}"
+        return "arXiv preprint", own_short or "arXiv", f"arXiv:{in_name.group(1)}"
+    if name == "arXiv preprint":  # an eprint alone: no venue named
+        short = short or "arXiv"
     if not label and arxiv_id(fields):
-        return name, f"arXiv:{arxiv_id(fields)}"
-    return name, label
+        return name, short, f"arXiv:{arxiv_id(fields)}"
+    return name, short, label
 
 
 def _event_location(fields: Mapping[str, str]) -> str:

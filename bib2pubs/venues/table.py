@@ -22,21 +22,17 @@ societies' names ("ACM", "IEEE", "USENIX").
 from __future__ import annotations
 
 import functools
-import marshal
 import os
 import re
-import sys
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bib2pubs.cachedir import cache_folder, read_own, seal, unseal, write_quietly
+from bib2pubs.cachedir import keep, kept_path, read_kept
 from bib2pubs.errors import UsageError
 from bib2pubs.names import fold as name_folding
 from bib2pubs.names.fold import fold
 from bib2pubs.trust import read_toml
-from bib2pubs.version import __version__
 
 KINDS = frozenset({"conference", "workshop", "journal"})
 # Words exporters add or drop; a name is looked up with them, then without.
@@ -196,53 +192,28 @@ def builtin_table() -> VenueTable:
 
         text = resources.files("bib2pubs.venues").joinpath("venues.tsv").read_text(encoding="utf-8")
         return VenueTable(parse_tsv(text, "venues.tsv"))
-    kept = _kept_path(here)
+    # Reading and indexing the table takes longer than the rest of a small
+    # run: its rows and lookup keys are kept between runs.
+    kept = kept_path("venues", (here, __file__, name_folding.__file__))
     if kept is not None:
-        table = _read_kept(kept)
+        table = _from_kept(read_kept(kept))
         if table is not None:
             return table
     with open(here, encoding="utf-8") as file:
         table = VenueTable(parse_tsv(file.read(), "venues.tsv"))
     if kept is not None:
         rows = [(v.short, v.kind, v.name, v.aliases, v.url, v.since) for v in table.by_short.values()]
-        write_quietly(kept, seal(marshal.dumps((rows, table.index())), _crc32))
+        keep(kept, (rows, table.index()))
     return table
 
 
-def _kept_path(table_file: str) -> str | None:
-    """Where the built-in table, rows and lookup keys, is kept between runs
-    (reading and indexing it takes longer than the rest of a small run), or
-    None when caching is off. The name changes with the table's file, this
-    module, the folding it uses, bib2pubs' version and Python's: nothing
-    stale is ever read. The folder is the user's own (``cachedir``)."""
-    root = cache_folder()
-    if root is None:
-        return None
-    stamp = [__version__, sys.version]
-    for path in (table_file, __file__, name_folding.__file__):
-        info = os.stat(path)
-        stamp.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
-    return os.path.join(root, f"venues-{__version__}-{zlib.crc32('|'.join(stamp).encode()):08x}.marshal")
-
-
-def _crc32(payload: bytes) -> bytes:
-    """The kept table's checksum. CRC-32 finds the damage a disk or a copy
-    does (every burst of up to 32 bits); the file is the user's own, so no
-    forgery is to be feared, and zlib loads in a fraction of the time
-    hashlib takes (2.5 ms)."""
-    return zlib.crc32(payload).to_bytes(4, "big")
-
-
-def _read_kept(path: str) -> VenueTable | None:
-    """The table kept at ``path``, or None when it is missing, damaged or
-    not the user's own. Only plain values are read back (marshal builds
-    them without running anything) and their shape is checked."""
-    data = read_own(path)
-    payload = None if data is None else unseal(data, _crc32)
-    if payload is None:
+def _from_kept(value: Any) -> VenueTable | None:
+    """The table kept between runs, or None when what was read back does
+    not have its shape."""
+    if value is None:
         return None
     try:
-        rows, (by_acronym, by_name, by_loose_name) = marshal.loads(payload)
+        rows, (by_acronym, by_name, by_loose_name) = value
         venues = [KnownVenue(*row) for row in rows]
         shorts = {venue.short for venue in venues}
         named = {*by_acronym.values(), *by_name.values(), *by_loose_name.values()} - {None}

@@ -1,0 +1,172 @@
+"""Build ``bib2pubs/venues/journal_abbreviations.tsv.z`` from JabRef's lists.
+
+    python -m tests.journal_abbreviations PATH/TO/abbrv.jabref.org
+
+The source is JabRef's abbreviation repository (github.com/JabRef/abbrv.jabref.org,
+CC0 1.0); its ``journals/README.md`` names where each list came from. The
+commit used is recorded in ``bib2pubs/venues/PROVENANCE``.
+
+The output has two kinds of rows, with the keys ``abbreviations.journal_key``
+makes (a test checks they still are its keys):
+- ``T<TAB>title key<TAB>title<TAB>short form``: each title once, spelt as
+  the first list that has it writes it; the short form is an astronomy
+  acronym ("ApJ"), else empty;
+- ``A<TAB>abbreviation key<TAB>title key<TAB>``: each abbreviation, with an
+  empty title key when the lists give it to two titles ("J. Phys.").
+Left out, because they would expand what is no abbreviation:
+- lists of acronyms that are not ISO 4 (Année philologique, DAI: "AA" is
+  not "Archäologischer Anzeiger" on a physicist's page), and JabRef's own
+  IEEE string macros;
+- single-word abbreviations without a period ("Iraq", "AIDS"), but for the
+  astronomy list, whose acronyms ("PASP", "A&A") are the field's own;
+- rows whose abbreviation is the full name.
+NLM's lists (Entrez) write titles in sentence case with a place in
+parentheses ("Indian journal of dermatology", "AIDS (London, England)");
+the place is dropped here, and a title no other list spells is put in
+title case ("Indian Journal of Dermatology").
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+from bib2pubs.venues.abbreviations import journal_key
+
+OUTPUT = Path(__file__).resolve().parent.parent / "bib2pubs" / "venues" / "journal_abbreviations.tsv.z"
+# In order of preference for a title's spelling: hand-kept lists in title
+# case first, NLM's sentence-case list last.
+LISTS = (
+    "ieee", "general", "acs", "aea", "ams", "astronomy", "geology_physics", "geology_physics_variations",
+    "lifescience", "mechanical", "meteorology", "sociology", "medicus", "ubc", "mathematics", "entrez",
+)  # fmt: skip
+ACRONYM_LISTS = frozenset({"astronomy"})
+_PLACE = re.compile(r"\s*\([^()]*\)\s*$")
+# "Journal of Machine Learning Research (JMLR)": the acronym is no part of the title.
+_ACRONYM = re.compile(r"\s*\((?=[^()]*[A-Z][^()]*[A-Z])[A-Za-z&]+\)\s*$")
+# NLM's subtitle after " : " ("Psychological science : a journal of the
+# American Psychological Society / APS"); "Journal of Geophysical
+# Research: Oceans" has no space before its colon and keeps it.
+_SUBTITLE = re.compile(r"\s+:\s.*$")
+
+
+def rows(checkout: Path) -> list[tuple[str, str, str]]:
+    """The kept rows of every list, in list order."""
+    kept: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for name in LISTS:
+        blob = subprocess.run(
+            ["git", "-C", str(checkout), "show", f"HEAD:journals/journal_abbreviations_{name}.csv"],
+            check=True,
+            capture_output=True,
+        ).stdout.decode("utf-8")
+        for cells in csv.reader(io.StringIO(blob)):
+            if len(cells) < 2:
+                continue
+            full, abbreviation = (" ".join(cell.split()) for cell in cells[:2])
+            if name == "entrez":
+                full = _PLACE.sub("", full)
+            full = _ACRONYM.sub("", _SUBTITLE.sub("", full)).replace("[", "").replace("]", "")
+            if (
+                not full
+                or not abbreviation
+                or "\t" in full + abbreviation
+                or full.casefold() == abbreviation.casefold()
+            ):
+                continue
+            if " " not in abbreviation and "." not in abbreviation and name not in ACRONYM_LISTS:
+                continue
+            if (full, abbreviation) in seen:
+                continue
+            seen.add((full, abbreviation))
+            kept.append((abbreviation, full, name))
+    return kept
+
+
+_SMALL = frozenset(
+    {"a", "an", "and", "as", "at", "by", "de", "der", "des", "du", "e", "et", "for", "from", "in", "la", "le"}
+    | {"of", "on", "or", "the", "to", "und", "with", "y", "da", "di", "del", "della", "van", "von", "fur", "für"}
+)
+
+
+def title_case(title: str) -> str:
+    """NLM's "Indian journal of dermatology" as "Indian Journal of
+    Dermatology"; a word with capitals of its own stays as it is."""
+    words = title.split(" ")
+    out = []
+    for index, word in enumerate(words):
+        starts = index == 0 or out[-1].endswith((":", ".", "-"))
+        if word[:1].islower() and (starts or word.lower() not in _SMALL):
+            word = word[0].upper() + word[1:]
+        out.append(word)
+    return " ".join(out)
+
+
+def same_title(one: str, other: str) -> bool:
+    """Whether two title keys are one journal spelt two ways by two lists
+    ("Astrophysics Journal", "Astrophysical Journal"; "Systems & Control
+    Letters", "System & …"; "Monthy Notices"), or ``other`` is ``one``
+    with a subtitle ("Physical Review A: Atomic, Molecular, and Optical
+    Physics"). "Journal de Physique" is not "Journal of Physics"."""
+    if other.startswith(one + " "):
+        return True
+    words, others = one.split(), other.split()
+    return len(words) == len(others) and all(map(_same_word, words, others))
+
+
+def _same_word(one: str, other: str) -> bool:
+    if one == other:
+        return True
+    if len(one) >= 6 and one[:6] == other[:6]:
+        return True
+    return min(len(one), len(other)) >= 5 and difflib.SequenceMatcher(None, one, other).ratio() >= 0.85
+
+
+def target(found: dict[str, int]) -> str:
+    """The title an abbreviation names, from the titles the lists give it
+    and how many rows give each: the most given, when the others are
+    spellings of it; else "" (two journals share the abbreviation)."""
+    best = max(found, key=lambda key: found[key])  # the first of equals: dicts keep list order
+    return best if all(same_title(best, other) for other in found) else ""
+
+
+def table(kept: list[tuple[str, str, str]]) -> str:
+    """The rows of the data file, from the lists' rows."""
+    titles: dict[str, tuple[str, str]] = {}
+    targets: dict[str, dict[str, int]] = {}
+    for abbreviation, full, name in kept:
+        title_key = journal_key(full)
+        key = journal_key(abbreviation)
+        if not title_key or not key or key == title_key:
+            continue
+        if title_key not in titles:
+            spelt = title_case(full) if name == "entrez" else full
+            titles[title_key] = (spelt, abbreviation if name in ACRONYM_LISTS else "")
+        found = targets.setdefault(key, {})
+        found[title_key] = found.get(title_key, 0) + 1
+    # A key that is a title as well ("Cell") names that title.
+    abbreviations = {key: target(found) for key, found in targets.items() if key not in titles}
+    lines = [f"T\t{key}\t{title}\t{short}\n" for key, (title, short) in titles.items()]
+    lines += [f"A\t{key}\t{title_key}\t\n" for key, title_key in abbreviations.items()]
+    return "".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    kept = rows(Path(argv[0]))
+    text = table(kept)
+    OUTPUT.write_bytes(zlib.compress(text.encode("utf-8"), 9))
+    print(f"{OUTPUT}: {len(kept)} list rows, {text.count(chr(10))} lines, {OUTPUT.stat().st_size} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
