@@ -135,7 +135,10 @@ def kept_path(stem: str, sources: tuple[str, ...]) -> str | None:
         return None
     stamp = [__version__, sys.version]
     for path in sources:
-        info = os.stat(path)
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None  # a source missing: nothing to keep
         stamp.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
     return os.path.join(root, f"{stem}-{__version__}-{zlib.crc32('|'.join(stamp).encode()):08x}.marshal")
 

@@ -54,12 +54,18 @@ _ACRONYM = re.compile(r"\s*\((?=[^()]*[A-Z][^()]*[A-Z])[A-Za-z&]+\)\s*$")
 # American Psychological Society / APS"); "Journal of Geophysical
 # Research: Oceans" has no space before its colon and keeps it.
 _SUBTITLE = re.compile(r"\s+:\s.*$")
+# NLM's second title after ";": "Stat; Bulletin of the Wisconsin Nurses Association".
+_SECOND_TITLE = re.compile(r"\s*;\s.*$")
+_CUT_WORD = re.compile(r"\b[A-Za-z]{2,6}\.(?=\s|$)")
+# The astronomy list's short forms that are acronyms ("ApJ", "A&A", "MNRAS"),
+# not its abbreviations ("Nat", "Space Sci. Rev.").
+_ACRONYM_SHORT = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z&]+")
 
 
 def rows(checkout: Path) -> list[tuple[str, str, str]]:
     """The kept rows of every list, in list order."""
     kept: list[tuple[str, str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for name in LISTS:
         blob = subprocess.run(
             ["git", "-C", str(checkout), "show", f"HEAD:journals/journal_abbreviations_{name}.csv"],
@@ -72,6 +78,9 @@ def rows(checkout: Path) -> list[tuple[str, str, str]]:
             full, abbreviation = (" ".join(cell.split()) for cell in cells[:2])
             if name == "entrez":
                 full = _PLACE.sub("", full)
+            full = _SECOND_TITLE.sub("", full)
+            if len(_CUT_WORD.findall(full)) >= 2:
+                continue  # a title half abbreviated: "Journal of Artif. Intell. Research"
             full = _ACRONYM.sub("", _SUBTITLE.sub("", full)).replace("[", "").replace("]", "")
             if (
                 not full
@@ -82,9 +91,9 @@ def rows(checkout: Path) -> list[tuple[str, str, str]]:
                 continue
             if " " not in abbreviation and "." not in abbreviation and name not in ACRONYM_LISTS:
                 continue
-            if (full, abbreviation) in seen:
-                continue
-            seen.add((full, abbreviation))
+            if (full, abbreviation, name) in seen:
+                continue  # once a list: the lists vote by how many give a title
+            seen.add((full, abbreviation, name))
             kept.append((abbreviation, full, name))
     return kept
 
@@ -96,14 +105,20 @@ _SMALL = frozenset(
 
 
 def title_case(title: str) -> str:
-    """NLM's "Indian journal of dermatology" as "Indian Journal of
-    Dermatology"; a word with capitals of its own stays as it is."""
+    """A title as journals write theirs: NLM's "Indian journal of
+    dermatology" is "Indian Journal of Dermatology", a list's "Journal Of
+    Guidance, Control, And Dynamics" is "Journal of Guidance, Control, and
+    Dynamics"; a word with capitals inside ("mBio", "IEEE") stays."""
     words = title.split(" ")
-    out = []
+    out: list[str] = []
     for index, word in enumerate(words):
         starts = index == 0 or out[-1].endswith((":", ".", "-"))
-        if word[:1].islower() and (starts or word.lower() not in _SMALL):
+        if index == 0 and (not word.islower() or len(word) <= 3):
+            pass  # a brand: "mBio", "eLife", "npj Computational Materials"
+        elif word[:1].islower() and (starts or word not in _SMALL):
             word = word[0].upper() + word[1:]
+        elif not starts and word.lower() in _SMALL and word[:1].isupper() and word[1:].islower():
+            word = word.lower()
         out.append(word)
     return " ".join(out)
 
@@ -114,8 +129,8 @@ def same_title(one: str, other: str) -> bool:
     Letters", "System & …"; "Monthy Notices"), or ``other`` is ``one``
     with a subtitle ("Physical Review A: Atomic, Molecular, and Optical
     Physics"). "Journal de Physique" is not "Journal of Physics"."""
-    if other.startswith(one + " "):
-        return True
+    if other.startswith(one + " ") and len(other.split()) - len(one.split()) >= 2:
+        return True  # a subtitle: "Physics Letters B" is no subtitle of "Physics Letters"
     words, others = one.split(), other.split()
     return len(words) == len(others) and all(map(_same_word, words, others))
 
@@ -128,12 +143,37 @@ def _same_word(one: str, other: str) -> bool:
     return min(len(one), len(other)) >= 5 and difflib.SequenceMatcher(None, one, other).ratio() >= 0.85
 
 
-def target(found: dict[str, int]) -> str:
+def target(found: dict[str, int], abbreviation: str = "") -> str:
     """The title an abbreviation names, from the titles the lists give it
-    and how many rows give each: the most given, when the others are
-    spellings of it; else "" (two journals share the abbreviation)."""
-    best = max(found, key=lambda key: found[key])  # the first of equals: dicts keep list order
-    return best if all(same_title(best, other) for other in found) else ""
+    and how many rows give each; "" when two journals share it.
+
+    Titles that are one journal (spellings of each other, or one with a
+    subtitle) count as one. Of two journals, one given by three rows or
+    more and three times as often as the other wins ("Applied Surface
+    Science" over its former name). Of one journal's titles, the shortest
+    when the others are it with a subtitle ("Physical Review A" over
+    "…A: Atomic, Molecular, and Optical Physics"), else the most given.
+    """
+    # ISO 4 abbreviates word for word: "Phys. Lett. B" is "Physics Letters
+    # B", not "Physics Letters", whatever more lists say.
+    words = len(abbreviation.split())
+    if any(len(title.split()) == words for title in found):
+        found = {title: count for title, count in found.items() if len(title.split()) == words}
+    groups: list[list[str]] = []
+    for title in found:  # in list order
+        joined = [group for group in groups if any(same_title(*sorted((t, title), key=len)) for t in group)]
+        merged = [title, *(t for group in joined for t in group)]
+        groups = [group for group in groups if group not in joined] + [merged]
+    weight = [sum(found[t] for t in group) for group in groups]
+    heaviest = max(range(len(groups)), key=weight.__getitem__)
+    rest = sum(weight) - weight[heaviest]
+    if rest and not (weight[heaviest] >= 3 and weight[heaviest] >= 3 * rest):
+        return ""
+    group = groups[heaviest]
+    shortest = min(group, key=len)
+    if all(other == shortest or other.startswith(shortest + " ") for other in group):
+        return shortest
+    return max(group, key=lambda t: (found[t], -list(found).index(t)))
 
 
 def table(kept: list[tuple[str, str, str]]) -> str:
@@ -145,14 +185,27 @@ def table(kept: list[tuple[str, str, str]]) -> str:
         key = journal_key(abbreviation)
         if not title_key or not key or key == title_key:
             continue
+        short = abbreviation if name in ACRONYM_LISTS and _ACRONYM_SHORT.fullmatch(abbreviation) else ""
         if title_key not in titles:
-            spelt = title_case(full) if name == "entrez" else full
-            titles[title_key] = (spelt, abbreviation if name in ACRONYM_LISTS else "")
+            spelt = title_case(full)
+            titles[title_key] = (spelt, short)
+        elif short and not titles[title_key][1]:
+            titles[title_key] = (titles[title_key][0], short)  # "Ap&SS" for a title an earlier list named
         found = targets.setdefault(key, {})
         found[title_key] = found.get(title_key, 0) + 1
     # A key that is a title as well ("Cell") names that title.
-    abbreviations = {key: target(found) for key, found in targets.items() if key not in titles}
-    lines = [f"T\t{key}\t{title}\t{short}\n" for key, (title, short) in titles.items()]
+    abbreviations = {key: target(found, key) for key, found in targets.items() if key not in titles}
+    # A title spelt wrong by one list ("Monthy Notices…") is dropped, so that
+    # matching word by word does not find it beside the right one.
+    chosen = set(abbreviations.values())
+    misspelt = {
+        other
+        for key, found in targets.items()
+        if (best := abbreviations.get(key))
+        for other in found
+        if other not in chosen and len(other.split()) == len(best.split()) and same_title(best, other)
+    }
+    lines = [f"T\t{key}\t{title}\t{short}\n" for key, (title, short) in titles.items() if key not in misspelt]
     lines += [f"A\t{key}\t{title_key}\t\n" for key, title_key in abbreviations.items()]
     return "".join(lines)
 

@@ -32,6 +32,7 @@ import bib2pubs
 from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.model import Person, Publication
 from bib2pubs.names.fold import fold
+from bib2pubs.venues.classify import split_status
 
 #: The fields that name a work's venue, by kind; a publisher alone is none.
 VENUE_FIELDS = {
@@ -89,10 +90,12 @@ def written_venue(pub: Publication) -> str:
     return next((fields[name] for name in VENUE_FIELDS.get(pub.kind, ()) if fields.get(name, "").strip()), "")
 
 
-def venue_problems(pub: Publication) -> list[str]:
+def venue_problems(pub: Publication, written: str) -> list[str]:
     name = pub.venue.name
     if not name.strip():
-        return ["dropped"]
+        # A venue that is only a status ("in press") is the note, not lost.
+        rest, status = split_status(latex_to_text(written))
+        return [] if status and not rest and status in pub.note else ["dropped"]
     problems = [what for what, pattern in UNCLEAN.items() if pattern.search(name)]
     if _PROCEEDINGS.search(name) and (pub.kind != "journal" or _EVENT.search(name)):
         problems.append("proceedings of")
@@ -127,7 +130,7 @@ def measure(folder: Path, show: bool) -> dict[str, Tally]:
             written = written_venue(pub)
             if not written:
                 continue
-            problems = venue_problems(pub)
+            problems = venue_problems(pub, written)
             tally.with_venue += 1
             tally.clean += not problems
             if problems and show:

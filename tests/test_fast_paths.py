@@ -22,7 +22,7 @@ from bib2pubs.read import entry_fields, values
 from bib2pubs.read.bibtex import Bibliography, parse_text
 from bib2pubs.read.dates import parse_year
 from bib2pubs.read.source import decode
-from bib2pubs.venues.classify import VENUE_FIELDS, classify, extract_venue, read_venue
+from bib2pubs.venues.classify import VENUE_FIELDS, classify, extract_venue, preprint_server, read_venue
 from bib2pubs.venues.table import builtin_table
 from tests.conftest import CORPUS
 
@@ -104,8 +104,10 @@ def test_the_venue_reads_only_the_fields_it_is_cached_by() -> None:
         for entry in parse_text(text).entries:
             fields = _Recording(entry.fields)
             kind = classify(entry.type, entry.fields)
+            # The DOI's preprint server is read apart, and is part of the key.
+            server = preprint_server(entry.fields)
             for year in (parse_year(entry.get("year")), None):
-                read_venue(kind, entry.type, fields, year, table)
+                read_venue(kind, entry.type, fields, year, table, server)
             asked |= fields.asked
             entries += 1
     assert entries > 3000

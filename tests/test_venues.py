@@ -69,7 +69,8 @@ def test_event_dates_that_are_not_real_stay_as_written(eventdate: str, shown: st
         ),
         ("journal = {Nature (in press)}", "Nature", "In press"),
         ("journal = {Submitted to Physical Review D}", "Physical Review D", "Submitted"),
-        ("journal = {In press}", "In press", ""),
+        ("journal = {In press}", "", "In press"),
+        ("journal = {\\textup{Manuscript under review}}", "", "Under review"),
         ("journal = {Journal of Accepted Things}", "Journal of Accepted Things", ""),
     ],
 )

@@ -21,8 +21,8 @@ from bib2pubs.lazyre import lazy
 from bib2pubs.model import Venue
 from bib2pubs.names.fold import fold
 from bib2pubs.read.dates import format_event_dates
-from bib2pubs.read.links import arxiv_id, clean_url
-from bib2pubs.venues.abbreviations import Journal, expand_journal
+from bib2pubs.read.links import arxiv_id, clean_url, doi_name
+from bib2pubs.venues.abbreviations import Journal, expand_journal, journal_key
 from bib2pubs.venues.parse import VenueString, parse_venue
 from bib2pubs.venues.table import KnownVenue, VenueTable, acronym_key, name_key
 
@@ -64,8 +64,17 @@ _TRAILING = re.compile(r"[\s,;:]+$")
 _LEADING = lazy(r"^[\s,;:]+")
 _CORR = lazy(r"corr", re.I)
 _GENERIC = frozenset({"conference", "symposium", "workshop", "journal", "transactions", "meeting", "congress"})
-_ARXIV_IN_NAME = re.compile(r"(?:arxiv\s+preprint\s+)?arxiv:\s*(\S+)", re.I)
+# "arXiv preprint arXiv:2107.10279", Zotero's "arXiv:2107.10279 [cond-mat, physics:quant-ph]".
+_ARXIV_IN_NAME = re.compile(r"(?:arxiv\s+preprint\s+)?arxiv:\s*([^\s\[\]]+)(?:\s*\[[^\]]*\])?", re.I)
+# arXiv named without an identifier: ADS's "arXiv e-prints", Paperpile's "arXiv [math.OC]".
+_ARXIV_ALONE = lazy(r"arxiv(?:\s+e-?prints?|\s+preprint)?(?:\s*\[[^\]]*\])?", re.I)
 _EVENT = lazy(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
+_PROCEEDINGS_OF = lazy(r"(?:in\s+)?(?:proceedings|proc\.)\s+of\b", re.I)
+# A dated event as a book's title: AIAA's "AIAA SCITECH 2024 Forum",
+# Springer's "…: First International Conference, SmartCom 2016, Jaipur…".
+_DATED_EVENT = lazy(
+    r"^(?=.*\b(?:conference|symposium|workshop|congress|forum)\b)(?=.*(?<![\d-])(?:19|20)\d{2}(?![\d-]))", re.I
+)
 _CORR_VOLUME = re.compile(r"abs/(\S+)")
 # A journal issue named after a conference: "PLDI", "OOPSLA2", "CSCW".
 _EVENT_ISSUE = re.compile(r"([A-Z][A-Za-z]*[A-Z])\d?")
@@ -78,12 +87,18 @@ _AAS_MACRO = lazy(r"\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*")
 # ``howpublished = {\\url{https://…}}``: a link, not a venue name.
 _URL_ONLY = lazy(r"\s*(?:\\url\s*\{\s*[^{}\s]+\s*\}|https?://\S+)\s*", re.I)
 # A publication status written into the venue: "to appear in X", "X (in press)".
-_STATUS_BEFORE = lazy(
-    r"^(to\s+appear|accepted\s+for\s+publication|accepted|submitted|in\s+press)"
-    r"(?:\s*(?:in|at|to|by)\b|\s*[,:])\s*(?=\S)",
-    re.I,
+_STATUSES = (
+    r"to\s+appear|accepted\s+for\s+publication|conditionally\s+accepted|accepted|submitted|in\s+press|"
+    r"forthcoming|revise\s+and\s+resubmit|under\s+review|in\s+review|in\s+preparation"
 )
-_STATUS_AFTER = lazy(r"(?:\s*[,;:]\s*|\s*\(\s*|\s+-+\s+)(to\s+appear|in\s+press|accepted|submitted)\s*\)?\s*$", re.I)
+_STATUS_BEFORE = lazy(rf"^({_STATUSES})(?:\s*(?:in|at|to|by|with)\b|\s*[,:])\s*(?=\S)", re.I)
+_STATUS_AFTER = lazy(
+    rf"(?:\s*[,;:]\s*|\s*\(\s*|\s+-+\s+|\.\s+)(?:manuscript\s+)?({_STATUSES})\s*\)?\s*$", re.I
+)
+# A venue that is a status alone: "in press", "Manuscript under review".
+_STATUS_ONLY = lazy(rf"\s*(?:manuscript\s+)?({_STATUSES})\s*\.?\s*", re.I)
+# A paper not yet accepted anywhere, whatever the venue says beside it.
+_NOT_YET = lazy(r"\b(?:under\s+review|in\s+review|in\s+preparation|revise\s+and\s+resubmit|submitted\s+to)\b", re.I)
 _THESIS_TYPES = {
     "phdthesis": "PhD thesis",
     "phd": "PhD thesis",
@@ -113,18 +128,25 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
     if pubstate in _PREPRINT_STATES:
         return "preprint"
     venue = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or ""
-    if _UNDER_REVIEW.match(venue.lstrip("{ ")):
-        return "preprint"  # OpenReview's "Submitted to The Twelfth International Conference …"
+    if _UNDER_REVIEW.match(venue.lstrip("{ ")) or _NOT_YET.search(venue):
+        # OpenReview's "Submitted to The Twelfth International Conference …",
+        # "European Journal of Personality. Manuscript under review".
+        return "preprint"
     kind = _TYPE_KINDS.get(entry_type, "other")
     if kind == "journal":
         journal = fields.get("journaltitle") or fields.get("journal") or ""
         booktitle = fields.get("booktitle") or ""
+        if not journal and not booktitle and preprint_server(fields):
+            return "preprint"  # Crossref's posted content: Research Square, bioRxiv
         if not journal and _EVENT.search(booktitle):
             # Google Scholar's @article with a conference's booktitle (EMNLP).
             return "workshop" if _WORKSHOP.search(booktitle) else "conference"
         return "preprint" if _PREPRINT_SERVERS.search(journal) else "journal"
     if kind == "conference":
         return "workshop" if _WORKSHOP.search(fields.get("booktitle") or fields.get("eventtitle") or "") else kind
+    if kind == "chapter" and _DATED_EVENT.match(fields.get("booktitle", "")):
+        # AIAA and Springer export papers of their conferences as chapters.
+        return "workshop" if _WORKSHOP.search(fields["booktitle"]) else "conference"
     if kind == "other":
         hints = " ".join(fields.get(name, "") for name in ("howpublished", "publisher", "journal", "note"))
         if arxiv_id(fields) or _PREPRINT_SERVERS.search(hints):
@@ -143,7 +165,11 @@ def split_status(written: str) -> tuple[str, str]:
     """A venue string without the publication status written into it,
     and that status: "to appear in Brain Structure and Function" is
     ("Brain Structure and Function", "To appear"); "Nature, in press" is
-    ("Nature", "In press"). A string that is a status alone stays."""
+    ("Nature", "In press"); "Manuscript under review" is ("", "Under
+    review"): the status is the note, and no venue is named yet."""
+    alone = _STATUS_ONLY.fullmatch(written)
+    if alone:
+        return "", _status_words(alone.group(1))
     before = _STATUS_BEFORE.search(written)
     after = _STATUS_AFTER.search(written)
     for found, rest in (
@@ -151,26 +177,36 @@ def split_status(written: str) -> tuple[str, str]:
         (after, written[: after.start()] if after else ""),
     ):
         if found and rest.strip():
-            status = " ".join(found.group(1).split())
-            return rest.strip(), status[0].upper() + status[1:].lower()
+            return rest.strip(), _status_words(found.group(1))
     return written, ""
+
+
+def _status_words(found: str) -> str:
+    status = " ".join(found.split())
+    return status[0].upper() + status[1:].lower()
 
 
 def venue_status(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
     """The publication status written into the entry's venue ("To
     appear", "In press", "Accepted for publication", "Submitted"), or ""."""
-    return split_status(_name(kind, entry_type, fields))[1]
+    return split_status(_name(kind, entry_type, fields, preprint_server(fields)))[1]
 
 
-def _name(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
+def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) -> str:
     if _URL_ONLY.fullmatch(fields.get("howpublished", "")):
         fields = {name: value for name, value in fields.items() if name != "howpublished"}
     if kind == "journal":
         # An @article with a journal's title as booktitle ("Proceedings of
-        # the VLDB Endowment", as Google Scholar writes PVLDB).
-        return _text(fields, "journaltitle", "journal", "booktitle")
+        # the VLDB Endowment", as Google Scholar writes PVLDB); with neither,
+        # its publisher is all an exporter gave (Google Scholar, Crossref).
+        return _text(fields, "journaltitle", "journal", "booktitle", "publisher")
     if kind in ("conference", "workshop"):
-        return _text(fields, "booktitle", "eventtitle", "journal")
+        # A talk's event is often in ``howpublished`` or, written out, in
+        # ``organization`` ("Invited talk at the … Annual Conference").
+        organization = _text(fields, "organization")
+        return _text(fields, "booktitle", "eventtitle", "journal", "howpublished") or (
+            organization if len(organization.split()) >= 3 else ""
+        )
     if kind == "chapter":
         return _text(fields, "booktitle", "maintitle", "publisher")
     if kind == "thesis":
@@ -185,8 +221,36 @@ def _name(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
         # unless it says so itself ("Submitted to …", as OpenReview writes).
         booktitle = _text(fields, "booktitle")
         name = name or (booktitle if _UNDER_REVIEW.match(booktitle) else "")
+        if server and (not name or name == _text(fields, "publisher")):
+            return server  # "bioRxiv" for Crossref's "Cold Spring Harbor Laboratory"
         return name or ("arXiv preprint" if arxiv_id(fields) else "")
     return _text(fields, "howpublished", "journal", "booktitle", "publisher", "organization", "institution")
+
+
+# Preprint servers by their DOI prefix, for exports that name only the
+# publisher. bioRxiv and medRxiv share 10.1101: "medRxiv" when the entry's
+# address says so.
+_PREPRINT_DOIS = (
+    ("10.21203/rs.", "Research Square"),
+    ("10.1101/", "bioRxiv"),
+    ("10.31234/", "PsyArXiv"),
+    ("10.31235/", "SocArXiv"),
+    ("10.31219/", "OSF Preprints"),
+    ("10.20944/preprints", "Preprints.org"),
+    ("10.26434/chemrxiv", "ChemRxiv"),
+    ("10.36227/techrxiv", "TechRxiv"),
+    ("10.2139/ssrn", "SSRN"),
+    ("10.48550/arxiv", "arXiv preprint"),
+)
+
+
+def preprint_server(fields: Mapping[str, str]) -> str:
+    """The preprint server a DOI belongs to ("Research Square"), or ""."""
+    doi = doi_name(fields.get("doi", "")).lower()
+    for prefix, server in _PREPRINT_DOIS:
+        if doi.startswith(prefix):
+            return "medRxiv" if server == "bioRxiv" and "medrxiv" in fields.get("url", "").lower() else server
+    return ""
 
 
 def _thesis(entry_type: str, fields: Mapping[str, str]) -> str:
@@ -228,15 +292,16 @@ def extract_venue(
     """The venue of an entry and its kind, refined by the venue table; see
     ``read_venue``. Entries of the same venue and year share one reading."""
     values = tuple(map(fields.get, VENUE_FIELDS))
-    return _cached_venue(kind, entry_type, year, table, values)
+    # The DOI and URL differ for every entry; only the server they name counts.
+    return _cached_venue(kind, entry_type, year, table, values, preprint_server(fields))
 
 
 @lru_cache(maxsize=1 << 12)
 def _cached_venue(
-    kind: str, entry_type: str, year: int | None, table: VenueTable | None, values: tuple[str | None, ...]
+    kind: str, entry_type: str, year: int | None, table: VenueTable | None, values: tuple[str | None, ...], server: str
 ) -> tuple[Venue, str]:
     fields = {name: value for name, value in zip(VENUE_FIELDS, values, strict=True) if value is not None}
-    return read_venue(kind, entry_type, fields, year, table)
+    return read_venue(kind, entry_type, fields, year, table, server)
 
 
 def read_venue(
@@ -245,8 +310,10 @@ def read_venue(
     fields: Mapping[str, str],
     year: int | None,
     table: VenueTable | None = None,
+    server: str | None = None,
 ) -> tuple[Venue, str]:
     """The venue of an entry and its kind, refined by the venue table.
+    ``server`` is the entry's ``preprint_server`` (computed when None).
 
     The entry's own fields win (``venuename``, ``abbr``, ``venuelabel``,
     ``venueurl``, ``venue``/``location``, ``eventdate``); then the table
@@ -255,7 +322,11 @@ def read_venue(
     keeps its own name, cleaned: nothing is invented.
     """
     aas = _aas_journal(fields) if kind == "journal" else None
-    written = aas[0] if aas else split_status(_name(kind, entry_type, fields))[0]
+    server = preprint_server(fields) if server is None else server
+    written = aas[0] if aas else split_status(_name(kind, entry_type, fields, server))[0]
+    nlm_short = ""
+    if kind == "journal" and not aas:
+        written, nlm_short = _nlm_title(written)
     event = kind in ("conference", "workshop")
     # A journal's title is shown as written ("Proceedings of the IEEE"),
     # but read like an event's for finding it in the table: Google Scholar
@@ -265,8 +336,9 @@ def read_venue(
     if known is not None:
         kind = known.kind
         event = kind in ("conference", "workshop")
-    elif kind == "journal" and parsed.year and _EVENT.search(parsed.name):
-        # "IGARSS 2024 - 2024 IEEE International … Symposium" filed as a journal.
+    elif kind == "journal" and (parsed.year or _PROCEEDINGS_OF.match(written)) and _EVENT.search(parsed.name):
+        # "IGARSS 2024 - 2024 IEEE International … Symposium", "Proceedings of
+        # the Twentieth International Conference on …" filed as a journal.
         kind, event = ("workshop" if parsed.workshop else "conference"), True
     if not event and known is None:
         parsed = VenueString(written)
@@ -280,7 +352,7 @@ def read_venue(
     if known is None and table is not None and (parsed.qualified or parsed.workshop) and table.by_acronym(acronym):
         acronym = ""  # the host's ("WWW" for its companion volume): not this venue's
     short = _text(fields, "abbr", "shortjournal", "shortbooktitle") or (
-        known.short if known else aas[1] if aas else acronym
+        known.short if known else aas[1] if aas else nlm_short or acronym
     )
     issue = _EVENT_ISSUE.fullmatch(_text(fields, "number")) if kind == "journal" else None
     if issue and not _text(fields, "abbr", "venuelabel"):
@@ -307,17 +379,52 @@ def read_venue(
     return Venue(name, short, label, url, location, dates), kind
 
 
+# PubMed's titles: "Journal of the American Society of Nephrology : JASN",
+# "Rheumatology (Oxford, England)", "Journal of the Air & Waste Management
+# Association (1995)": the acronym after " : " is the short form; a place
+# or a year in parentheses only tells namesakes apart.
+_NLM_ACRONYM = lazy(r"(?P<title>.+?)\s+:\s+(?P<acronym>[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*)")
+_NLM_QUALIFIER = lazy(r"\s*\((?:(?:19|20)\d{2}|[^()]*,[^()]*)\)\s*$")
+
+
+def _nlm_title(written: str) -> tuple[str, str]:
+    """A journal's title without PubMed's qualifiers, and the acronym it
+    gives ("" when none)."""
+    written = _NLM_QUALIFIER.sub("", written) or written
+    found = _NLM_ACRONYM.fullmatch(written)
+    if found and len(found.group("acronym")) <= 10:
+        return found.group("title"), found.group("acronym")
+    return written, ""
+
+
 def _abbreviated_journal(written: str, table: VenueTable | None) -> KnownVenue | Journal | None:
     """The journal an abbreviated title names ("IEEE Trans. Autom.
     Control", PubMed's "J Biol Chem", DBLP's "Formal Asp. Comput."): the
     table's row when the table knows the title, else the lists' title."""
     if not _MAYBE_ABBREVIATED.search(written):
         return None
-    found = expand_journal(written)
+    aas = _aas_by_short().get(written.strip())
+    found = Journal(*aas) if aas else expand_journal(written)
     if found is None:
         return None
     known = table.by_name(found.name) if table is not None else None
-    return known if known is not None and known.kind == "journal" else found
+    if known is not None and known.kind == "journal":
+        return known
+    aas = _aas_by_title().get(journal_key(found.name))
+    return Journal(*aas) if aas else found  # "ApJL", as the AAS writes it
+
+
+@lru_cache(maxsize=1)
+def _aas_by_short() -> dict[str, tuple[str, str]]:
+    """The AAS journals by their short forms ("ApJ", "A&A", "MNRAS")."""
+    return {short: (title, short) for title, short in AAS_JOURNALS.values()}
+
+
+@lru_cache(maxsize=1)
+def _aas_by_title() -> dict[str, tuple[str, str]]:
+    """The AAS journals by their titles' keys: one spelling and short form
+    however a file writes them (``\\apjl``, "Astrophys. J. Lett.")."""
+    return {journal_key(title): (title, short) for title, short in AAS_JOURNALS.values()}
 
 
 def _preprint(fields: Mapping[str, str], written: str, name: str, short: str, label: str) -> tuple[str, str, str]:
@@ -334,6 +441,8 @@ def _preprint(fields: Mapping[str, str], written: str, name: str, short: str, la
         return "arXiv preprint", own_short or "arXiv", label if label.casefold() != "corr" else ""
     if in_name and not _text(fields, "venuename"):
         return "arXiv preprint", own_short or "arXiv", f"arXiv:{in_name.group(1)}"
+    if _ARXIV_ALONE.fullmatch(written) and not _text(fields, "venuename"):
+        name, short = "arXiv preprint", own_short or "arXiv"
     if name == "arXiv preprint":  # an eprint alone: no venue named
         short = short or "arXiv"
     if not label and arxiv_id(fields):

@@ -69,6 +69,9 @@ _ORDINAL = re.compile(
     r"\b(?:\d{1,3}(?:st|nd|rd|th)|(?:(?:" + _TENS + r")[\s-])?(?:" + _ORDINAL_WORDS + r"))\b\s*", re.I
 )
 _NUMERIC_ORDINAL = re.compile(r"\b\d{1,3}(?:st|nd|rd|th)\b\s*", re.I)
+_NUMERIC_ORDINAL_BEFORE_NAME = lazy(r"\b\d{1,3}(?:st|nd|rd|th)\s+(?=[A-Z])")
+# An acronym with its year glued on: "SORMA2018", "WM2013".
+_GLUED_YEAR = lazy(r"(?P<acronym>[A-Z][A-Za-z&]*[A-Z])(?P<year>(?:19|20)\d{2})")
 _SHORT_YEAR = re.compile(r"\s'\d{2}\b")
 _YEAR_WORD = re.compile(r"(?<![\w'])(?:19|20)\d{2}(?![\w'])\s*")
 _VOLUME = re.compile(r"(?:\s*\(\s*|\s*[,:\-–—]\s*|\s+)(?:vol(?:ume)?\.?\s*\d+|part\s+[ivx\d]+)\b.*$", re.I)
@@ -201,7 +204,7 @@ def parse_venue(text: str) -> VenueString:
     year_on = _YEAR_ON.match(name)
     if year_on:
         year, name = year or int(year_on.group("year")), name[year_on.end() :]
-    whole = _ACRONYM_YEAR.fullmatch(name.strip())
+    whole = _ACRONYM_YEAR.fullmatch(name.strip()) or _GLUED_YEAR.fullmatch(name.strip())
     if whole and _is_acronym(whole.group("acronym"), with_year=True):
         acronym = acronym or whole.group("acronym")
         year = year or _full_year(whole.group("year"))
@@ -214,6 +217,9 @@ def parse_venue(text: str) -> VenueString:
     # may stand inside it ("IEEE/ACM 46th International Conference").
     ordinal = _ORDINAL if _ORDINAL.match(name) else _NUMERIC_ORDINAL
     name = ordinal.sub("", name, count=1)
+    # A joint event numbers each part: "Joint 15th Linguistic Annotation
+    # Workshop (LAW) and 3rd Designing Meaning Representations Workshop".
+    name = _NUMERIC_ORDINAL_BEFORE_NAME.sub("", name)
     name = _LEADING_ROMAN.sub("", name)
     name = _EDITION_SUBTITLE.sub("", name)
     name = _VOLUME.sub("", name)
