@@ -31,8 +31,11 @@ ROWS = table_rows("journal_abbreviations.tsv")
 # the right answer; each reason says what goes wrong, so that a fix shows up
 # as an unexpected pass.
 WRONG_TODAY = {
-    "Ann. Phys. (N. Y.)": "one list gives it to 'Annals of Physics (New York)' and to 'Annals of Physics'; target() takes the first, and the shorter title is not counted a spelling of it",
-    "J. Geophys. Res. Atmos.": "the title is spelt as the first list to give it writes it, 'Journal of Geophysical Research, [Atmospheres]' without its brackets; the journal's title has a colon",
+    "Ann. Phys. (N. Y.)": "one list gives it to 'Annals of Physics (New York)' and to 'Annals of Physics'; "
+    "target() takes the first, and the shorter title is not counted a spelling of it",
+    "J. Geophys. Res. Atmos.": "the title is spelt as the first list to give it writes it, "
+    "'Journal of Geophysical Research, "
+    "[Atmospheres]' without its brackets; the journal's title has a colon",
     "Proc Biol Sci": "NLM's own title for the journal, 'Proceedings. Biological sciences', is taken as written",
     "Astrophys. J. Lett.": "JabRef's astronomy list gives 'ApJ' as the Letters' short form",
     "Biomass Bioenergy": "its key, without the filler 'and', is the title's, so it is taken for a title already",

@@ -92,9 +92,7 @@ _STATUSES = (
     r"forthcoming|revise\s+and\s+resubmit|under\s+review|in\s+review|in\s+preparation"
 )
 _STATUS_BEFORE = lazy(rf"^({_STATUSES})(?:\s*(?:in|at|to|by|with)\b|\s*[,:])\s*(?=\S)", re.I)
-_STATUS_AFTER = lazy(
-    rf"(?:\s*[,;:]\s*|\s*\(\s*|\s+-+\s+|\.\s+)(?:manuscript\s+)?({_STATUSES})\s*\)?\s*$", re.I
-)
+_STATUS_AFTER = lazy(rf"(?:\s*[,;:]\s*|\s*\(\s*|\s+-+\s+|\.\s+)(?:manuscript\s+)?({_STATUSES})\s*\)?\s*$", re.I)
 # A venue that is a status alone: "in press", "Manuscript under review".
 _STATUS_ONLY = lazy(rf"\s*(?:manuscript\s+)?({_STATUSES})\s*\.?\s*", re.I)
 # A paper not yet accepted anywhere, whatever the venue says beside it.
