@@ -11,11 +11,13 @@ are gathered for a measurement, which this prints.
   folded family name is the owner's, with the same first initial or no
   given name), the share bib2pubs highlights; and every highlighted person
   whose family name is not the owner's (nobody else may be).
-- **Venue names**: of the entries with a venue field (journal, booktitle,
-  howpublished, school, institution, publisher…), the share whose venue
-  name is clean: not empty (nothing dropped), no LaTeX macro or brace, no
-  ordinal ("29th", "Twenty-Eighth"), no year, no "Proceedings of" left,
-  no status ("to appear"), no arXiv identifier as a name.
+- **Venue names**: of the entries with a venue field for their kind
+  (journal, booktitle, school, institution…; a publisher alone is none),
+  the share whose venue name is clean: not empty (nothing dropped, but a
+  status that became the note), no LaTeX macro or brace, no ordinal
+  ("29th", "Twenty-Eighth"), no year, no "Proceedings of" left before an
+  event, no status ("to appear"), no arXiv identifier as a name, not
+  abbreviated (two words cut short with a period: "Phys. Rev. Lett.").
 
 ``--show`` lists each entry that fails, to read them one by one.
 """
@@ -59,6 +61,8 @@ UNCLEAN = {
         r"\b(?:to\s+appear|in\s+press|accepted\s+(?:for|in|at)|submitted\s+to|under\s+review)\b", re.I
     ),
     "arXiv id as name": re.compile(r"arxiv:\s*\d", re.I),
+    # Two words cut short ("Phys. Rev.", "J Biol Chem" has none: see below).
+    "abbreviated": re.compile(r"\b[A-Za-z]{1,6}\.\s+(?:\S+\s+)*?[A-Za-z]{1,6}\.(?=\s|$|,)"),
 }
 # "Proceedings of" left before an event's name; a journal may be named so
 # ("Proceedings of the National Academy of Sciences").
