@@ -166,5 +166,14 @@ def read_kept(path: str) -> Any:
 
 
 def keep(path: str, value: Any) -> None:
-    """Keeps plain values (``read_kept`` reads them back)."""
+    """Keeps plain values (``read_kept`` reads them back), and removes the
+    copies kept for other versions of the same sources (``kept_path``
+    names them alike): a new version or table leaves no stale copy."""
     write_quietly(path, seal(marshal.dumps(value), _crc32))
+    folder, name = os.path.split(path)
+    stem = name.split("-", 1)[0] + "-"
+    with contextlib.suppress(OSError):
+        for other in os.listdir(folder):
+            if other != name and other.startswith(stem) and other.endswith(".marshal"):
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(folder, other))

@@ -48,6 +48,11 @@ LISTS = (
 )  # fmt: skip
 ACRONYM_LISTS = frozenset({"astronomy"})
 _PLACE = re.compile(r"\s*\([^()]*\)\s*$")
+_DASHES = re.compile(r"\s*--\s*")
+# "JMR, Journal of Marketing Research", "APPS. Applied Sciences".
+_LEADING_ACRONYM = re.compile(r"^[A-Z]{2,6}[.,]\s+(?=[A-Z])")
+# "Earth, Planets and Space (Formerly Journal of Geomagnetism and Geoelectricity)".
+_FORMERLY = re.compile(r"\s*[,;(]?\s*\bformerly\b.*$", re.I)
 # "Journal of Machine Learning Research (JMLR)": the acronym is no part of the title.
 _ACRONYM = re.compile(r"\s*\((?=[^()]*[A-Z][^()]*[A-Z])[A-Za-z&]+\)\s*$")
 # NLM's subtitle after " : " ("Psychological science : a journal of the
@@ -76,9 +81,13 @@ def rows(checkout: Path) -> list[tuple[str, str, str]]:
             if len(cells) < 2:
                 continue
             full, abbreviation = (" ".join(cell.split()) for cell in cells[:2])
-            if name == "entrez":
-                full = _PLACE.sub("", full)
+            # A place or a period in parentheses ("(Cambridge, England)",
+            # "(through 1997)") tells namesakes apart; it is no part of the title.
+            full = _DASHES.sub(" – ", _FORMERLY.sub("", _PLACE.sub("", full)))
+            full = _LEADING_ACRONYM.sub("", full)
             full = _SECOND_TITLE.sub("", full)
+            if "\\" in full or full.count("(") != full.count(")"):
+                continue  # TeX in the title ("Differentsial\\cprime Nye"), or cut short
             if len(_CUT_WORD.findall(full)) >= 2:
                 continue  # a title half abbreviated: "Journal of Artif. Intell. Research"
             full = _ACRONYM.sub("", _SUBTITLE.sub("", full)).replace("[", "").replace("]", "")
@@ -91,11 +100,45 @@ def rows(checkout: Path) -> list[tuple[str, str, str]]:
                 continue
             if " " not in abbreviation and "." not in abbreviation and name not in ACRONYM_LISTS:
                 continue
+            if name not in ACRONYM_LISTS and not abbreviates(abbreviation, full):
+                continue  # a row naming another title: the publisher, the series, the journal's former name
             if (full, abbreviation, name) in seen:
                 continue  # once a list: the lists vote by how many give a title
             seen.add((full, abbreviation, name))
             kept.append((abbreviation, full, name))
     return kept
+
+
+def abbreviates(abbreviation: str, title: str) -> bool:
+    """Whether each word of the abbreviation is a word of the title, cut
+    short or contracted, in the title's order ("IEEE Trans. Autom.
+    Control"; not "IEEE Trans. Automat. Control" for "Institute of
+    Electrical and Electronics Engineers", nor "Nuclear Phys. B" for
+    "Nuclear Physics")."""
+    words = journal_key(title).replace(" of ", " ").split()
+    at = 0
+    for short in journal_key(abbreviation).split():
+        while at < len(words) and not _cut(short, words[at]):
+            # "USA" for "United States of America": the words' initials.
+            if len(short) >= 2 and "".join(word[0] for word in words[at : at + len(short)]) == short:
+                at += len(short) - 1
+                break
+            at += 1
+        if at >= len(words):
+            return False
+        at += 1
+    return True
+
+
+def _cut(short: str, word: str) -> bool:
+    if word.startswith(short):
+        return True
+    if len(short) < 3 or short[0] != word[0] or short.isdigit() or word.isdigit():
+        return False
+    rest = iter(word[1:])
+    return short[-1] in (word[-1], word[-2:-1] if word.endswith("s") else "") and all(
+        letter in rest for letter in short[1:]
+    )
 
 
 _SMALL = frozenset(

@@ -340,3 +340,18 @@ def test_a_venue_table_kept_where_others_may_write_is_not_read(cache: Path, monk
             cache.chmod(0o700)
     kept.chmod(0o646)
     assert _fresh_table().by_short["NSDI"].name != "Planted"
+
+
+def test_a_kept_table_replaces_the_copies_kept_for_other_versions(cache: Path) -> None:
+    from bib2pubs.cachedir import keep, read_kept
+
+    stale = cache / "journals-0.0.9-00000000.marshal"
+    other = cache / "venues-0.0.9-00000000.marshal"
+    cache.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"old")
+    other.write_bytes(b"old")
+    kept = cache / "journals-0.1.0-12345678.marshal"
+    keep(str(kept), ("titles",))
+    assert read_kept(str(kept)) == ("titles",)
+    assert not stale.exists()  # the same table's older copy
+    assert other.exists()  # another table's is not this one's to remove

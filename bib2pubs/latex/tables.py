@@ -738,7 +738,7 @@ AAS_JOURNALS: Final[dict[str, tuple[str, str]]] = {
     "sovast": ("Soviet Astronomy", ""),
     "ssr": ("Space Science Reviews", ""),
     "zap": ("Zeitschrift für Astrophysik", "ZA"),
-    "nat": ("Nature", "Nature"),
+    "nat": ("Nature", ""),
     "iaucirc": ("IAU Circulars", "IAUC"),
     "aplett": ("Astrophysical Letters", ""),
     "apspr": ("Astrophysics Space Physics Research", ""),

@@ -35,7 +35,8 @@ _WORDS = re.compile(r"[a-z0-9]+")
 # Left out of keys: ISO 4 drops them ("J. Biol. Chem."), and lists write
 # titles with and without them ("The Journal of Chemical Physics"). Not
 # "a": "Physical Review A" is not "Physical Review".
-_FILLER = frozenset({"of", "the", "and", "on", "for", "in", "an", "de", "des", "du", "la", "le", "und", "der", "fur"})
+# Not "des": "J. Mech. Des." is the Journal of Mechanical Design.
+_FILLER = frozenset({"of", "the", "and", "on", "for", "in", "an", "de", "du", "la", "le", "und", "der", "fur"})
 # A word cut short: letters and a period ("Trans.", "Autom.").
 _ABBREVIATED = lazy(r"[^\W\d_]+\.")
 
@@ -151,6 +152,8 @@ def _titles_by_start() -> dict[tuple[int, str], list[tuple[int, tuple[str, ...]]
     """The titles' words by their number of words and first letter."""
     index: dict[tuple[int, str], list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
     for key, number in _lists().titles.items():
+        if type(key) is not str:
+            continue  # a damaged kept table: no title to match
         words = tuple(key.split())
         if words:
             index[len(words), words[0][0]].append((number, words))
@@ -172,10 +175,16 @@ def _by_words(key: str) -> int | None:
 
 def _abbreviates(short: str, word: str) -> bool:
     """Whether ``short`` is ``word`` cut short ("autom", "automatic") or
-    contracted ("natl", "national"): its letters in order, the first the same."""
+    contracted ("natl", "national"): its letters in order, the first and
+    the last the same."""
     if word.startswith(short):
         return True
     if len(short) < 3 or short[0] != word[0] or short.isdigit() or word.isdigit():
         return False
+    # A contraction keeps the word's last letter, or the last before a
+    # plural's "s": "Natl." (National), "Mgmt." (Management), "Rpt."
+    # (Reports); "Des." is not "Dentistry".
     rest = iter(word[1:])
-    return all(letter in rest for letter in short[1:])
+    return short[-1] in (word[-1], word[-2:-1] if word.endswith("s") else "") and all(
+        letter in rest for letter in short[1:]
+    )

@@ -71,9 +71,12 @@ _ARXIV_ALONE = lazy(r"arxiv(?:\s+e-?prints?|\s+preprint)?(?:\s*\[[^\]]*\])?", re
 _EVENT = lazy(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
 _PROCEEDINGS_OF = lazy(r"(?:in\s+)?(?:proceedings|proc\.)\s+of\b", re.I)
 # A dated event as a book's title: AIAA's "AIAA SCITECH 2024 Forum",
-# Springer's "…: First International Conference, SmartCom 2016, Jaipur…".
+# "2018 AIAA SPACE … Forum", Springer's "…: First International Conference,
+# SmartCom 2016, Jaipur…": the year starts the title or follows the event's
+# acronym. "The Paris Peace Conference, 1919" is a history book.
 _DATED_EVENT = lazy(
-    r"^(?=.*\b(?:conference|symposium|workshop|congress|forum)\b)(?=.*(?<![\d-])(?:19|20)\d{2}(?![\d-]))", re.I
+    r"^(?=.*\b(?:[Cc]onference|[Ss]ymposium|[Ww]orkshop|[Cc]ongress|[Ff]orum)\b)"
+    r"(?:(?:19|20)\d{2}\s|.*\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\s+(?:19|20)\d{2}\b)"
 )
 _CORR_VOLUME = re.compile(r"abs/(\S+)")
 # A journal issue named after a conference: "PLDI", "OOPSLA2", "CSCW".
@@ -91,12 +94,19 @@ _STATUSES = (
     r"to\s+appear|accepted\s+for\s+publication|conditionally\s+accepted|accepted|submitted|in\s+press|"
     r"forthcoming|revise\s+and\s+resubmit|under\s+review|in\s+review|in\s+preparation"
 )
-_STATUS_BEFORE = lazy(rf"^({_STATUSES})(?:\s*(?:in|at|to|by|with)\b|\s*[,:])\s*(?=\S)", re.I)
-_STATUS_AFTER = lazy(rf"(?:\s*[,;:]\s*|\s*\(\s*|\s+-+\s+|\.\s+)(?:manuscript\s+)?({_STATUSES})\s*\)?\s*$", re.I)
+_STATUS_BEFORE = lazy(rf"^({_STATUSES})(?:\s*(?:in|at|to|by|with|for)\b|\s*[,:])\s*(?=\S)", re.I)
+_STATUS_AFTER = lazy(
+    rf"(?:\s*[,;:]\s*|\s*\(\s*|\s+-+\s+|\.\s+)(?:manuscript\s+)?({_STATUSES})(?:\s*,\s*(?:19|20)\d{{2}})?\s*\)?\s*$",
+    re.I,
+)
 # A venue that is a status alone: "in press", "Manuscript under review".
 _STATUS_ONLY = lazy(rf"\s*(?:manuscript\s+)?({_STATUSES})\s*\.?\s*", re.I)
-# A paper not yet accepted anywhere, whatever the venue says beside it.
-_NOT_YET = lazy(r"\b(?:under\s+review|in\s+review|in\s+preparation|revise\s+and\s+resubmit|submitted\s+to)\b", re.I)
+_PRESENTATION_KIND = lazy(
+    r"(?:invited\s+|contributed\s+|oral\s+|poster\s+)?(?:talk|poster|presentation|keynote|lecture|abstract)s?", re.I
+)
+_TALK_AT = lazy(r"\b(?:talk|presented|presentation|poster|keynote|lecture|colloquium|seminar|chair)\b", re.I)
+# Statuses of a paper not yet accepted anywhere.
+_NOT_YET = frozenset({"Under review", "In review", "In preparation", "Revise and resubmit", "Submitted"})
 _THESIS_TYPES = {
     "phdthesis": "PhD thesis",
     "phd": "PhD thesis",
@@ -126,9 +136,10 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
     if pubstate in _PREPRINT_STATES:
         return "preprint"
     venue = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or ""
-    if _UNDER_REVIEW.match(venue.lstrip("{ ")) or _NOT_YET.search(venue):
+    if _UNDER_REVIEW.match(venue.lstrip("{ ")) or (venue and split_status(latex_to_text(venue))[1] in _NOT_YET):
         # OpenReview's "Submitted to The Twelfth International Conference …",
-        # "European Journal of Personality. Manuscript under review".
+        # "European Journal of Personality. Manuscript under review"; not
+        # "Pediatrics in Review", a journal.
         return "preprint"
     kind = _TYPE_KINDS.get(entry_type, "other")
     if kind == "journal":
@@ -195,16 +206,21 @@ def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) ->
         fields = {name: value for name, value in fields.items() if name != "howpublished"}
     if kind == "journal":
         # An @article with a journal's title as booktitle ("Proceedings of
-        # the VLDB Endowment", as Google Scholar writes PVLDB); with neither,
-        # its publisher is all an exporter gave (Google Scholar, Crossref).
-        return _text(fields, "journaltitle", "journal", "booktitle", "publisher")
+        # the VLDB Endowment", as Google Scholar writes PVLDB). A publisher
+        # is no journal ("Springer"): without a title, none is shown.
+        return _text(fields, "journaltitle", "journal", "booktitle")
     if kind in ("conference", "workshop"):
-        # A talk's event is often in ``howpublished`` or, written out, in
-        # ``organization`` ("Invited talk at the … Annual Conference").
+        # A talk's event is often in ``howpublished`` ("Poster" says only
+        # what it was) or, written out, in ``organization`` ("Invited talk at
+        # the … Annual Conference"; not a sponsor: "IEEE Computer Society").
+        howpublished = _text(fields, "howpublished")
         organization = _text(fields, "organization")
-        return _text(fields, "booktitle", "eventtitle", "journal", "howpublished") or (
-            organization if len(organization.split()) >= 3 else ""
-        )
+        if _PRESENTATION_KIND.fullmatch(howpublished):
+            # "Poster" at the organization's meeting: the organization is where.
+            howpublished, organization = "", organization or howpublished
+        elif not _TALK_AT.search(organization):
+            organization = ""
+        return _text(fields, "booktitle", "eventtitle", "journal") or howpublished or organization
     if kind == "chapter":
         return _text(fields, "booktitle", "maintitle", "publisher")
     if kind == "thesis":
@@ -218,7 +234,7 @@ def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) ->
         # A booktitle says where a submitted paper is not yet published,
         # unless it says so itself ("Submitted to …", as OpenReview writes).
         booktitle = _text(fields, "booktitle")
-        name = name or (booktitle if _UNDER_REVIEW.match(booktitle) else "")
+        name = name or (booktitle if _UNDER_REVIEW.match(booktitle) or split_status(booktitle)[1] else "")
         if server and (not name or name == _text(fields, "publisher")):
             return server  # "bioRxiv" for Crossref's "Cold Spring Harbor Laboratory"
         return name or ("arXiv preprint" if arxiv_id(fields) else "")
@@ -226,11 +242,12 @@ def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) ->
 
 
 # Preprint servers by their DOI prefix, for exports that name only the
-# publisher. bioRxiv and medRxiv share 10.1101: "medRxiv" when the entry's
-# address says so.
+# publisher. Cold Spring Harbor's 10.1101 is its journals' too ("gad.…" for
+# Genes & Development): only a posting's number is bioRxiv's or medRxiv's
+# (medRxiv's dated numbers have eight digits after the date).
+_POSTED = lazy(r"10\.1101/(?:(?P<dated>\d{4}\.\d{2}\.\d{2}\.)?(?P<number>\d{6,8})(?:v\d+)?)$")
 _PREPRINT_DOIS = (
     ("10.21203/rs.", "Research Square"),
-    ("10.1101/", "bioRxiv"),
     ("10.31234/", "PsyArXiv"),
     ("10.31235/", "SocArXiv"),
     ("10.31219/", "OSF Preprints"),
@@ -245,9 +262,15 @@ _PREPRINT_DOIS = (
 def preprint_server(fields: Mapping[str, str]) -> str:
     """The preprint server a DOI belongs to ("Research Square"), or ""."""
     doi = doi_name(fields.get("doi", "")).lower()
+    if doi.startswith("10.1101/"):
+        posted = _POSTED.match(doi)
+        if posted is None:
+            return ""
+        medrxiv = "medrxiv" in fields.get("url", "").lower() or (posted["dated"] and len(posted["number"]) == 8)
+        return "medRxiv" if medrxiv else "bioRxiv"
     for prefix, server in _PREPRINT_DOIS:
         if doi.startswith(prefix):
-            return "medRxiv" if server == "bioRxiv" and "medrxiv" in fields.get("url", "").lower() else server
+            return server
     return ""
 
 
@@ -325,6 +348,8 @@ def read_venue(
     nlm_short = ""
     if kind == "journal" and not aas:
         written, nlm_short = _nlm_title(written)
+        # "Physical Review D" as ADS's \\prd and "Phys. Rev. D" read.
+        aas = _aas_by_title().get(journal_key(written))
     event = kind in ("conference", "workshop")
     # A journal's title is shown as written ("Proceedings of the IEEE"),
     # but read like an event's for finding it in the table: Google Scholar
@@ -382,13 +407,24 @@ def read_venue(
 # Association (1995)": the acronym after " : " is the short form; a place
 # or a year in parentheses only tells namesakes apart.
 _NLM_ACRONYM = lazy(r"(?P<title>.+?)\s+:\s+(?P<acronym>[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*)")
-_NLM_QUALIFIER = lazy(r"\s*\((?:(?:19|20)\d{2}|[^()]*,[^()]*)\)\s*$")
+_NLM_QUALIFIER = lazy(r"\s*\(([^()]*)\)\s*$")
+_YEAR_ONLY = lazy(r"(?:19|20)\d{2}")
+# A place: capitalised names, two or more parts, maybe NLM's ": 1950".
+_PLACE_WORDS = r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*"
+_NLM_PLACE = lazy(
+    rf"(?!(?:Part|Section|Series|Ser\.|Sect\.)\s){_PLACE_WORDS}(?:\s*,\s*{_PLACE_WORDS})+(?:\s*:\s*\d{{4}})?"
+)
 
 
 def _nlm_title(written: str) -> tuple[str, str]:
     """A journal's title without PubMed's qualifiers, and the acronym it
-    gives ("" when none)."""
-    written = _NLM_QUALIFIER.sub("", written) or written
+    gives ("" when none). "(Part B, Cybernetics)" is no place and stays."""
+    qualifier = _NLM_QUALIFIER.search(written) if written.endswith(")") else None
+    if qualifier and qualifier.start() > 0:
+        title = written[: qualifier.start()]
+        inside = qualifier.group(1).strip()
+        if _YEAR_ONLY.fullmatch(inside) or _NLM_PLACE.fullmatch(inside):
+            written = title
     found = _NLM_ACRONYM.fullmatch(written)
     if found and len(found.group("acronym")) <= 10:
         return found.group("title"), found.group("acronym")

@@ -69,7 +69,8 @@ _ORDINAL = re.compile(
     r"\b(?:\d{1,3}(?:st|nd|rd|th)|(?:(?:" + _TENS + r")[\s-])?(?:" + _ORDINAL_WORDS + r"))\b\s*", re.I
 )
 _NUMERIC_ORDINAL = re.compile(r"\b\d{1,3}(?:st|nd|rd|th)\b\s*", re.I)
-_NUMERIC_ORDINAL_BEFORE_NAME = lazy(r"\b\d{1,3}(?:st|nd|rd|th)\s+(?=[A-Z])")
+# Not a date's: "Paris, 15th May 2019".
+_NUMERIC_ORDINAL_BEFORE_NAME = lazy(r"\b\d{1,3}(?:st|nd|rd|th)\s+(?!" + _MONTH + r"(?:\s|$))(?=[A-Z])")
 # An acronym with its year glued on: "SORMA2018", "WM2013".
 _GLUED_YEAR = lazy(r"(?P<acronym>[A-Z][A-Za-z&]*[A-Z])(?P<year>(?:19|20)\d{2})")
 _SHORT_YEAR = re.compile(r"\s'\d{2}\b")
