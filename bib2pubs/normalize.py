@@ -151,7 +151,7 @@ def normalize_entry(
         warn("year", f"year '{latex_to_text(entry.get('year'))}' has no year in it; listed as undated")
     if month is None and entry.get("month").strip("{} "):
         warn("month", f"month '{latex_to_text(entry.get('month'))}' is not a month; left out")
-    kind = classify(entry.type, entry.fields)
+    kind = written_kind = classify(entry.type, entry.fields)
     author_field, problems = _author_list(entry.get("author"))
     marks, mark_problems = _author_marks(entry, author_field)
     for problem in problems:
@@ -193,7 +193,7 @@ def normalize_entry(
         hidden=_flag(entry, "hidden"),
         selected=_selected(entry, keywords),
         et_al=et_al if authors else editors_et_al,
-        note=_note(entry, venue_status(classify(entry.type, fields), entry.type, fields)),
+        note=_note(entry, venue_status(written_kind, entry.type, fields)),
         file=entry.file,
         line=entry.line,
         locators=read_locators(fields, venue.location),

@@ -105,6 +105,8 @@ _PRESENTATION_KIND = lazy(
     r"(?:invited\s+|contributed\s+|oral\s+|poster\s+)?(?:talk|poster|presentation|keynote|lecture|abstract)s?", re.I
 )
 _TALK_AT = lazy(r"\b(?:talk|presented|presentation|poster|keynote|lecture|colloquium|seminar|chair)\b", re.I)
+# A word of a status: what split_status is tried on (most venues have none).
+_STATUS_WORD = lazy(r"appear|accepted|submitted|press|forthcoming|resubmit|review|preparation", re.I)
 # Statuses of a paper not yet accepted anywhere.
 _NOT_YET = frozenset({"Under review", "In review", "In preparation", "Revise and resubmit", "Submitted"})
 _THESIS_TYPES = {
@@ -136,7 +138,9 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
     if pubstate in _PREPRINT_STATES:
         return "preprint"
     venue = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or ""
-    if _UNDER_REVIEW.match(venue.lstrip("{ ")) or (venue and split_status(latex_to_text(venue))[1] in _NOT_YET):
+    if _UNDER_REVIEW.match(venue.lstrip("{ ")) or (
+        _STATUS_WORD.search(venue) and split_status(latex_to_text(venue))[1] in _NOT_YET
+    ):
         # OpenReview's "Submitted to The Twelfth International Conference …",
         # "European Journal of Personality. Manuscript under review"; not
         # "Pediatrics in Review", a journal.
@@ -198,7 +202,8 @@ def _status_words(found: str) -> str:
 def venue_status(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
     """The publication status written into the entry's venue ("To
     appear", "In press", "Accepted for publication", "Submitted"), or ""."""
-    return split_status(_name(kind, entry_type, fields, preprint_server(fields)))[1]
+    name = _name(kind, entry_type, fields, preprint_server(fields))
+    return split_status(name)[1] if _STATUS_WORD.search(name) else ""
 
 
 def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) -> str:
@@ -261,7 +266,10 @@ _PREPRINT_DOIS = (
 
 def preprint_server(fields: Mapping[str, str]) -> str:
     """The preprint server a DOI belongs to ("Research Square"), or ""."""
-    doi = doi_name(fields.get("doi", "")).lower()
+    written = fields.get("doi", "").lower()
+    if not written or (not any(prefix in written for prefix, _ in _PREPRINT_DOIS) and "10.1101/" not in written):
+        return ""  # most DOIs are no preprint server's: no need to read them
+    doi = doi_name(written)
     if doi.startswith("10.1101/"):
         posted = _POSTED.match(doi)
         if posted is None:
