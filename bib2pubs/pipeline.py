@@ -324,10 +324,15 @@ def _rendered(
             # Else every entry would be written as nothing, and no one told.
             raise UsageError("BibTeX is written from the entries' fields: load with Options(keep_fields=True)")
         return to_bibtex(listing, dropped_or_default(spec.bibtex_dropped))
-    if format_name == "text" and _plain_text(template, spec.template_dirs):
+    if format_name == "text" and _builtin_only(template, "text", spec.template_dirs):
         from bib2pubs.rendering.plain_text import render_text  # as above
 
         return render_text(listing, spec.variables, spec.max_authors, words, citations)
+    if format_name == "html" and _builtin_only(template, "html", spec.template_dirs):
+        from bib2pubs.rendering.html_list import HTML_VARIABLES, render_html  # as above
+
+        if set(spec.variables) <= HTML_VARIABLES:  # else the template says which it ignores
+            return render_html(listing, spec.variables, spec.max_authors, words, citations), []
     from bib2pubs.rendering.jinja import render_template  # Jinja, the slowest import of a run, for templates only
 
     chosen = template or DEFAULT_TEMPLATES[format_name]
@@ -336,10 +341,11 @@ def _rendered(
     )
 
 
-def _plain_text(template: Template | None, template_dirs: Sequence[str]) -> bool:
-    """Whether the built-in text list is asked for, which is written
-    without Jinja (``rendering.plain_text``): no template, or the built-in
-    ``text`` one, and no ``text.txt.j2`` of the user's in its place."""
+def _builtin_only(template: Template | None, name: str, template_dirs: Sequence[str]) -> bool:
+    """Whether the built-in ``text`` or ``html`` list is asked for, which
+    is written without Jinja (``rendering.plain_text``, ``html_list``): no
+    template, or that built-in one, and no file of the user's in its place
+    (``text.txt.j2``, ``html.html.j2``)."""
     if template is None:
-        return user_template("text", template_dirs) is None
-    return template.builtin and template.asked == "text"
+        return user_template(name, template_dirs) is None
+    return template.builtin and template.asked == name

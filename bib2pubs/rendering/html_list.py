@@ -1,0 +1,204 @@
+"""The built-in HTML list, written without a template engine.
+
+The output is the one ``html.html.j2`` gives, byte for byte: that template
+stays the starting point for an HTML list of one's own (and the base of
+``html-page``), and a test holds the two together on every corpus file.
+Written directly, a large list costs a fraction of what Jinja's loop of
+macros, filters and escapes costs, and a run spares loading Jinja.
+
+Every value is escaped as the template's autoescape and ``finalize``
+escape it (``html_braces``: HTML, and braces as character references).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from markupsafe import escape
+
+from bib2pubs.model import Listing, Person, Publication
+from bib2pubs.names.style import shorten
+from bib2pubs.read.links import unsafe_scheme
+from bib2pubs.rendering.citations import Citations, citation_of
+from bib2pubs.rendering.text_pieces import (
+    check_base_url,
+    footnotes,
+    mark_sign,
+    note_text,
+    resolve_link,
+    shown_links,
+    venue_line,
+)
+from bib2pubs.rendering.words import ENGLISH, link_labels
+
+#: The variables the built-in HTML list reads; with any other, the
+#: template is rendered (it tells which it ignores).
+HTML_VARIABLES = frozenset({"title", "heading", "files_base", "base_url"})
+
+
+def render_html(
+    listing: Listing,
+    variables: Mapping[str, str] | None = None,
+    max_authors: int | None = None,
+    words: Mapping[str, str] = ENGLISH,
+    citations: Citations | None = None,
+) -> str:
+    """The listing as the built-in ``html`` template writes it."""
+    variables = dict(variables or {})
+    check_base_url(variables.get("base_url"), variables.get("files_base"))
+    writer = _Writer(variables, max_authors, words, citations)
+    out = ['<div class="pubs">\n']
+    title = variables.get("title")
+    level = _level(variables.get("heading"))
+    if title:
+        out.append(f'<h{level - 1} class="pubs-title">{_e(title)}</h{level - 1}>\n')
+    for group in listing.groups:
+        entries = [pub for pub in group.entries if not pub.hidden]
+        if not entries:
+            continue
+        out.append('<section class="pub-group">\n')
+        if group.title:
+            out.append(f'<h{level} class="pub-group-title">{_e(group.title)}</h{level}>\n')
+        out.append('<ul class="pub-list">\n')
+        out.extend(map(writer.entry, entries))
+        out.append("</ul>\n</section>\n")
+    out.append("</div>\n")
+    return "".join(out)
+
+
+def _e(value: object) -> str:
+    """``html_braces``: HTML-escaped, braces as character references."""
+    return _braces(str(escape(value)))
+
+
+def _braces(text: str) -> str:
+    if "{" in text or "}" in text:  # rare: "in" costs less than replacing
+        text = text.replace("{", "&#123;").replace("}", "&#125;")
+    return text
+
+
+def _level(heading: str | None) -> int:
+    """``(heading|default(3))|int``, then 2 to 6 or 3, as the template reads it."""
+    if heading is None:
+        return 3
+    try:
+        level = int(heading)
+    except ValueError:
+        try:
+            level = int(float(heading))
+        except (ValueError, OverflowError):
+            level = 0
+    return level if 2 <= level <= 6 else 3
+
+
+class _Writer:
+    """What every entry needs: the run's words, link labels and variables."""
+
+    def __init__(
+        self,
+        variables: Mapping[str, str],
+        max_authors: int | None,
+        words: Mapping[str, str],
+        citations: Citations | None,
+    ) -> None:
+        self.files_base = variables.get("files_base") or None
+        self.base_url = variables.get("base_url") or None
+        self.max_authors = max_authors
+        self.words = words
+        self.labels = link_labels(words)
+        self.citations = citations
+
+    def href(self, url: str) -> str:
+        """``url|site_url|href``."""
+        resolved = resolve_link(url, self.files_base, self.base_url)
+        return _e("" if unsafe_scheme(resolved) else resolved)
+
+    def entry(self, pub: Publication) -> str:
+        citation = citation_of(self.citations, pub)
+        # Markup already; the template's outer html_braces filter still
+        # writes its braces as references.
+        cited = _braces(str(citation.html)) if citation is not None else ""
+        said = citation.text if citation is not None else ""
+        out = [f'<li class="pub pub-{_e(pub.kind)}" id="pub-{_e(pub.key)}">\n']
+        if cited:
+            out.append(f'<span class="pub-citation">{cited}</span>\n')
+        else:
+            if pub.title:
+                out.append(f'<span class="pub-title">{_e(pub.title)}</span>\n')
+            persons = pub.authors or pub.editors
+            if persons:
+                out.append(self.people(pub, persons))
+        for note in footnotes(pub, self.words):
+            out.append(f'<span class="pub-note">{_e(note.sign)} {_e(note.meaning)}</span>\n')
+        where = self.venue(pub)
+        if where and not cited:
+            out.append(f'<span class="pub-venue">{where}</span>\n')
+        remark = note_text(pub, said)
+        if remark:
+            out.append(f'<span class="pub-remark">{_e(remark)}</span>\n')
+        links = shown_links(pub, said)
+        if links:
+            named = _e(pub.title or pub.key)
+            shown = " ".join(
+                f'<a class="pub-link pub-link-{_e(kind)}" href="{self.href(url)}" '
+                f'aria-label="{_e(self.labels[kind])}: {named}">{_e(self.labels[kind])}</a>'
+                for kind, url in links
+            )
+            out.append(f'<span class="pub-links">{shown}</span>\n')
+        if pub.abstract:
+            out.append(
+                f'<details class="pub-abstract"><summary>{_e(self.words["abstract"])}</summary>'
+                f"<p>{_e(pub.abstract)}</p></details>\n"
+            )
+        out.append("</li>\n")
+        return "".join(out)
+
+    def people(self, pub: Publication, persons: tuple[Person, ...]) -> str:
+        names = ", ".join(map(_person, shorten(persons, self.max_authors)))
+        out = [f'<span class="pub-authors{"" if pub.authors else " pub-editors"}">{names}']
+        if pub.et_al:
+            out.append(f', <span class="pub-et-al">{_e(self.words["et-al"])}</span>')
+        if not pub.authors:
+            word = "editors" if len(persons) > 1 or pub.et_al else "editor"
+            out.append(f" ({_e(self.words[word])})")
+        out.append("</span>\n")
+        return "".join(out)
+
+    def venue(self, pub: Publication) -> str:
+        line = venue_line(pub, self.words)
+        out = []
+        if line.book_editors:
+            out.append(f'{_e(self.words["in"])} <span class="pub-venue-editors">{_e(line.book_editors)}</span>, ')
+        if line.name:
+            if line.url and not line.label:
+                out.append(f'<a class="pub-venue-name" href="{self.href(line.url)}">{_e(line.name)}</a>')
+            else:
+                out.append(f'<span class="pub-venue-name">{_e(line.name)}</span>')
+        if line.label:
+            label = (
+                f'<a class="pub-venue-label" href="{self.href(line.url)}">{_e(line.label)}</a>'
+                if line.url
+                else f'<span class="pub-venue-label">{_e(line.label)}</span>'
+            )
+            out.append(f" ({label})" if line.name else label)
+        if line.locators:
+            comma = ", " if line.name or line.label else ""
+            out.append(f'{comma}<span class="pub-venue-locators">{_e(line.locators)}</span>')
+        if line.when:
+            comma = ", " if line.name or line.label or line.locators else ""
+            out.append(f'{comma}<span class="pub-venue-when">{_e(line.when)}</span>')
+        return "".join(out)
+
+
+def _person(person: Person | None) -> str:
+    """One name as ``person_html`` writes it."""
+    if person is None:
+        return '<span class="pub-author-more">…</span>'
+    style = person.highlight
+    classes = _e("pub-author" + (f" pub-highlight pub-highlight-{style}" if style else ""))
+    tag = "strong" if style == "self" else "span"
+    marks = "".join(
+        f'<sup class="pub-mark pub-mark-{_e(mark)}" title="{_e(mark)}">{_e(mark_sign(mark))}</sup>'
+        for mark in person.marks
+    )
+    return f'<{tag} class="{classes}">{_e(person.display)}</{tag}>{marks}'
