@@ -91,7 +91,8 @@ def read_family_first(
     both orders are common, and reading both always would mistake "Wang Li"
     for "Li Wang". Returns the highlights, so marked, and the notes (none
     when nothing changed)."""
-    people = [person.written for pub in publications for person in (*pub.authors, *pub.editors)]
+    # Each name once: a researcher's coauthors come back in entry after entry.
+    people = list(dict.fromkeys(person.written for pub in publications for person in (*pub.authors, *pub.editors)))
     retried, notes = list(highlights), []
     for index, highlight in enumerate(highlights):
         pattern = pattern_of(highlight)

@@ -75,6 +75,10 @@ class Pattern:
     name: str
     style: str
     forms: tuple[Form, ...]
+    #: Every word a matching name's family could be folded to, alone or
+    #: joined ("le cun", "lecun"): a name with none of them is not the
+    #: person, found without the full comparison (``_may_name``).
+    families: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +112,13 @@ def make_pattern(name: str, style: str = "self", aliases: Sequence[str] = ()) ->
                 if (form.family, form.given) not in seen:
                     seen.add((form.family, form.given))
                     forms.append(Form(form.family, form.given, form.doubt or UMLAUT, form.spaced))
-    return Pattern(name, style, tuple(forms))
+    return _pattern(name, style, tuple(forms))
+
+
+def _pattern(name: str, style: str, forms: tuple[Form, ...]) -> Pattern:
+    families = {word for form in forms for part in form.family for word in part.split()}
+    families.update("".join("".join(form.family).split()) for form in forms)
+    return Pattern(name, style, forms, frozenset(families))
 
 
 _UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
@@ -169,7 +179,7 @@ def family_first(pattern: Pattern) -> Pattern | None:
         return None
     # Made as any pattern is, so the swapped name has its ue/ü forms too.
     swapped = make_pattern(f"{words[0]}, {words[1]}", pattern.style)
-    return Pattern(pattern.name, pattern.style, swapped.forms)
+    return _pattern(pattern.name, pattern.style, swapped.forms)
 
 
 def _flat(groups: Sequence[tuple[str, ...]]) -> list[tuple[str, int]]:
@@ -309,6 +319,8 @@ def match(pattern: Pattern, parts: NameParts, comma: bool = True) -> Match | Non
     a two-word name may also be read family name first.
     """
     parts = comparable(parts)
+    if not _may_name(pattern.families, parts):
+        return None
     shouting = is_shouting(parts)
     first = expand_initials(parts.first, shouting)
     best: Match | None = None
@@ -327,6 +339,19 @@ def match(pattern: Pattern, parts: NameParts, comma: bool = True) -> Match | Non
         if any(_match_tail(form, given, swapped) is not None for form in pattern.forms):
             return Match(FAMILY_FIRST)
     return best
+
+
+def _may_name(families: frozenset[str], parts: NameParts) -> bool:
+    """Whether a name holds a word (or two or three words joined: "Le Cun"
+    for "LeCun") that a family name of the pattern folds to. Every match,
+    whichever way it reads the name, compares such a word: a name without
+    one cannot match, and most names of a large file have none."""
+    words = fold(f"{parts.first} {parts.von} {parts.last} {parts.jr}").replace("-", " ").split()
+    if not families.isdisjoint(words):
+        return True
+    pairs = ("".join(words[i : i + 2]) for i in range(len(words) - 1))
+    triples = ("".join(words[i : i + 3]) for i in range(len(words) - 2))
+    return not families.isdisjoint(pairs) or not families.isdisjoint(triples)
 
 
 def matches(pattern: Pattern, parts: NameParts, comma: bool = True) -> bool:
