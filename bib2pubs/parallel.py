@@ -10,7 +10,8 @@ Results are the same, in the same order, as from one process: any chunk
 whose worker fails (no fork, a crash, a result that cannot be read back)
 is redone here. Workers are used only where forking is safe and cheap:
 Linux, no other thread running. ``BIB2PUBS_JOBS`` sets how many processes
-share the work (1: this one alone); by default, one per core, four at most.
+share the work (1: this one alone); by default, one per idle core, four at
+most.
 """
 
 from __future__ import annotations
@@ -33,13 +34,26 @@ _MAX_JOBS = 4
 
 
 def allowed() -> int:
-    """How many processes may share work here: 1 where forking is unsafe."""
+    """How many processes may share work here: 1 where forking is unsafe.
+    By default one per idle core: a worker on a core that is busy already
+    only adds the cost of forking and sending results back."""
     wanted = os.environ.get("BIB2PUBS_JOBS", "")
     if wanted.strip().isdigit():
         limit = max(int(wanted), 1)
     else:
-        limit = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, _MAX_JOBS)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        limit = min(cores, _MAX_JOBS, 1 + _idle_cores(cores))
     return limit if limit > 1 and _can_fork() else 1
+
+
+def _idle_cores(cores: int) -> int:
+    """The cores other processes leave idle, by the last minute's load
+    (which counts this run too while it works): what ``make -l`` goes by."""
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):  # no load figures here (Windows)
+        return cores - 1
+    return max(int(cores - max(load, 1.0)), 0)
 
 
 def jobs(count: int) -> int:

@@ -203,3 +203,15 @@ def test_a_failing_main_chunk_leaves_no_worker_behind() -> None:
         parallel.split_map(work, list(range(10)), 2)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # every worker was reaped
+
+
+@pytest.mark.parametrize(("load", "idle"), [(0.0, 3), (0.9, 3), (1.0, 3), (1.6, 2), (2.5, 1), (3.99, 0), (9.0, 0)])
+def test_workers_go_only_to_idle_cores(monkeypatch: pytest.MonkeyPatch, load: float, idle: int) -> None:
+    # The run itself counts as one process of load while it works.
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (load, load, load))
+    assert parallel._idle_cores(4) == idle
+
+
+def test_without_load_figures_every_core_is_taken_for_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(parallel.os, "getloadavg")
+    assert parallel._idle_cores(4) == 3
