@@ -333,6 +333,11 @@ def _rendered(
 
         if set(spec.variables) <= HTML_VARIABLES:  # else the template says which it ignores
             return render_html(listing, spec.variables, spec.max_authors, words, citations), []
+    if format_name == "markdown" and _builtin_only(template, "markdown", spec.template_dirs):
+        from bib2pubs.rendering.markdown_list import MARKDOWN_VARIABLES, render_markdown  # as above
+
+        if set(spec.variables) <= MARKDOWN_VARIABLES:  # as above
+            return render_markdown(listing, spec.variables, spec.max_authors, words, citations), []
     from bib2pubs.rendering.jinja import render_template  # Jinja, the slowest import of a run, for templates only
 
     chosen = template or DEFAULT_TEMPLATES[format_name]
@@ -342,10 +347,10 @@ def _rendered(
 
 
 def _builtin_only(template: Template | None, name: str, template_dirs: Sequence[str]) -> bool:
-    """Whether the built-in ``text`` or ``html`` list is asked for, which
-    is written without Jinja (``rendering.plain_text``, ``html_list``): no
-    template, or that built-in one, and no file of the user's in its place
-    (``text.txt.j2``, ``html.html.j2``)."""
+    """Whether the built-in ``text``, ``html`` or ``markdown`` list is asked
+    for, which is written without Jinja (``rendering.plain_text``,
+    ``html_list``, ``markdown_list``): no template, or that built-in one,
+    and no file of the user's in its place (``text.txt.j2``…)."""
     if template is None:
         return user_template(name, template_dirs) is None
     return template.builtin and template.asked == name

@@ -142,10 +142,10 @@ def test_the_template_is_found_once_per_run(monkeypatch: pytest.MonkeyPatch, tmp
     monkeypatch.setattr(jinja, "resolve_template", counted)
     monkeypatch.setattr(pages, "resolve_template", counted)
     assert run(REFS, template="academicpages").failure is None
-    assert run(REFS, format_name="markdown").failure is None
+    assert run(REFS, format_name="latex").failure is None
     assert run(REFS, format_name="html").failure is None  # written without a template
     assert run(REFS, split=str(tmp_path / "pages"), template="hugo-bundle").failure is None
-    assert found == ["academicpages", "markdown", "hugo-bundle"]
+    assert found == ["academicpages", "latex", "hugo-bundle"]
 
 
 def test_what_a_watch_reads(tmp_path: Path) -> None:

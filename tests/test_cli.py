@@ -381,9 +381,9 @@ def test_each_format_loads_only_what_it_needs(tmp_path: Path) -> None:
     run = (
         "from bib2pubs.cli.command import cli\ncli.main([{bib!r}, '-f', {fmt!r}, '-o', {out!r}], standalone_mode=False)"
     )
-    # Plain text, what pipes and Makefiles take, and the HTML list are
-    # written without Jinja.
-    for fmt, expected in (("json", []), ("text", []), ("html", []), ("markdown", ["jinja2"])):
+    # Plain text, what pipes and Makefiles take, and the HTML and Markdown
+    # lists are written without Jinja; the other templates need it.
+    for fmt, expected in (("json", []), ("text", []), ("html", []), ("markdown", []), ("latex", ["jinja2"])):
         code = run.format(bib=str(REFS), fmt=fmt, out=str(tmp_path / f"out.{fmt}"))
         assert _modules_after(code) == expected, fmt
 

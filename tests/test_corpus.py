@@ -19,6 +19,7 @@ from bib2pubs.model import KINDS
 from bib2pubs.normalize import CONTAINER_TYPES
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.rendering.html_list import render_html
+from bib2pubs.rendering.markdown_list import render_markdown
 from bib2pubs.rendering.plain_text import render_text
 from bib2pubs.rendering.terminal import show
 from bib2pubs.report.explain import explain
@@ -76,8 +77,9 @@ def test_file_renders_in_every_format(corpus_file: Parsed) -> None:
     # The plain-text writer is the text template, byte for byte (the files
     # too large for tests/test_plain_text.py's variants are checked here).
     assert render_text(listing, {}, 3)[0] == text
-    # So is the HTML writer the html template.
+    # So are the HTML and Markdown writers the html and markdown templates.
     assert render_html(listing, {}, 3) == render_template(listing, "html", max_authors=3)[0]
+    assert render_markdown(listing, {}, 3) == render_template(listing, "markdown", max_authors=3)[0]
     # The BibTeX export reads back in another parser, entry for entry (but
     # types BibTeX allows and bibtexparser does not, such as "@t+{…}").
     text, _ = render_format(listing, "bibtex")

@@ -1,0 +1,156 @@
+"""The built-in Markdown list, written without a template engine.
+
+The output is the one ``markdown.md.j2`` gives, byte for byte: that
+template stays the starting point for a Markdown list of one's own, and a
+test holds the two together on every corpus file. Each value is escaped
+where the template escapes it (``markdown_escape``, value by value: a
+name that starts a line must not start a list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from markupsafe import Markup
+
+from bib2pubs.model import Listing, Person, Publication
+from bib2pubs.names.style import shorten
+from bib2pubs.rendering.citations import Citations, citation_of
+from bib2pubs.rendering.filters import html_comment, markdown_escape, markdown_url
+from bib2pubs.rendering.text_pieces import (
+    check_base_url,
+    footnotes,
+    highlight_look,
+    mark_signs,
+    note_text,
+    resolve_link,
+    shown_links,
+    venue_line,
+)
+from bib2pubs.rendering.words import ENGLISH, link_labels
+
+#: The variables the built-in Markdown list reads; with any other, the
+#: template is rendered (it tells which it ignores).
+MARKDOWN_VARIABLES = frozenset({"title", "files_base", "base_url"})
+_BREAK = "  \n  "
+
+
+def render_markdown(
+    listing: Listing,
+    variables: Mapping[str, str] | None = None,
+    max_authors: int | None = None,
+    words: Mapping[str, str] = ENGLISH,
+    citations: Citations | None = None,
+) -> str:
+    """The listing as the built-in ``markdown`` template writes it."""
+    variables = dict(variables or {})
+    check_base_url(variables.get("base_url"), variables.get("files_base"))
+    writer = _Writer(variables, max_authors, words, citations)
+    out = []
+    title = variables.get("title")
+    if title:
+        out.append(f"# {markdown_escape(title)}\n\n")
+    for number, group in enumerate(listing.groups, 1):
+        if group.title and any(not pub.hidden for pub in group.entries):
+            out.append(f"## {markdown_escape(group.title)}\n\n")
+        for pub in group.entries:
+            text = writer.entry(pub).strip()
+            # A hidden entry stays as a comment, its Markdown escaped already.
+            out.append(f"<!-- {html_comment(Markup('- ' + text))} -->\n" if pub.hidden else f"- {text}\n")
+        if group.entries and number < len(listing.groups):
+            out.append("\n")
+    return "".join(out)
+
+
+class _Writer:
+    """What every entry needs: the run's words, link labels and variables."""
+
+    def __init__(
+        self,
+        variables: Mapping[str, str],
+        max_authors: int | None,
+        words: Mapping[str, str],
+        citations: Citations | None,
+    ) -> None:
+        self.files_base = variables.get("files_base") or None
+        self.base_url = variables.get("base_url") or None
+        self.max_authors = max_authors
+        self.words = words
+        self.labels = link_labels(words)
+        self.citations = citations
+
+    def url(self, url: str) -> str:
+        """``url|site_url|md_url``."""
+        return str(markdown_url(resolve_link(url, self.files_base, self.base_url)))
+
+    def entry(self, pub: Publication) -> str:
+        """The ``entry`` macro: the entry's lines, joined by hard breaks."""
+        citation = citation_of(self.citations, pub)
+        cited = str(citation.markdown) if citation is not None else ""
+        said = citation.text if citation is not None else ""
+        lines = []
+        if cited:
+            lines.append(cited)
+        else:
+            if pub.title:
+                lines.append(f"**{markdown_escape(pub.title)}**")
+            names = self.people(pub)
+            if names:
+                lines.append(names)
+        lines += [
+            f"{markdown_escape(note.sign)} {markdown_escape(note.meaning)}" for note in footnotes(pub, self.words)
+        ]
+        where = self.venue(pub)
+        if where and not cited:
+            lines.append(where)
+        remark = note_text(pub, said)
+        if remark:
+            lines.append(markdown_escape(remark))
+        links = shown_links(pub, said)
+        if links:
+            lines.append(" · ".join(f"[{markdown_escape(self.labels[kind])}]({self.url(url)})" for kind, url in links))
+        return _BREAK.join(lines)
+
+    def people(self, pub: Publication) -> str:
+        """The ``people`` macro of ``_markdown.md.j2``."""
+        persons = shorten(pub.authors or pub.editors, self.max_authors)
+        out = [", ".join("…" if person is None else _person(person) for person in persons)]
+        if pub.et_al:
+            out.append(f", {markdown_escape(self.words['et-al'])}")
+        if pub.editors and not pub.authors:
+            word = "editors" if len(pub.editors) > 1 or pub.et_al else "editor"
+            out.append(f" ({markdown_escape(self.words[word])})")
+        return "".join(out)
+
+    def venue(self, pub: Publication) -> str:
+        """The ``venue`` macro."""
+        line = venue_line(pub, self.words)
+        out = []
+        if line.book_editors:
+            out.append(f"{markdown_escape(self.words['in'])} {markdown_escape(line.book_editors)}, ")
+        if line.url and not line.label:
+            out.append(f"*[{markdown_escape(line.name)}]({self.url(line.url)})*")
+        elif line.name:
+            out.append(f"*{markdown_escape(line.name)}*")
+        if line.label:
+            label = (
+                f"[{markdown_escape(line.label)}]({self.url(line.url)})" if line.url else markdown_escape(line.label)
+            )
+            out.append(f" ({label})" if line.name else label)
+        for index, part in enumerate(part for part in (line.locators, line.when) if part):
+            comma = ", " if line.name or line.label or index else ""
+            out.append(f"{comma}{markdown_escape(part)}")
+        return "".join(out)
+
+
+def _person(person: Person) -> str:
+    """The ``person_md`` macro: the name in its highlight's look, then its marks."""
+    look = highlight_look(person.highlight)
+    name = markdown_escape(person.display)
+    if look == "bold":
+        name = f"**{name}**"
+    elif look == "italic":
+        name = f"*{name}*"
+    elif look:
+        name = f"<u>{name}</u>"
+    return name + markdown_escape(mark_signs(person))
