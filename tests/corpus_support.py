@@ -60,3 +60,16 @@ class Parsed:
 def parse_file(path: Path) -> Parsed:
     text, _ = decode(path.read_bytes(), str(path))
     return Parsed(path, text, parse_text(text, str(path)))
+
+
+def listing_or_none(path: Path, options: bib2pubs.Options) -> Listing | None:
+    """The listing of one file, or None when the file holds no entry."""
+    try:
+        return bib2pubs.load([str(path)], options)
+    except bib2pubs.NothingReadError:
+        return None
+
+
+def corpus_id(path: Path, corpus: Path) -> str:
+    """A test id for a file: its path under the corpus, else its name."""
+    return str(path.relative_to(corpus)) if path.is_relative_to(corpus) else path.name

@@ -37,7 +37,7 @@ import sys
 import zlib
 from pathlib import Path
 
-from bib2pubs.venues.abbreviations import journal_key
+from bib2pubs.venues.abbreviations import cuts_short, journal_key
 
 OUTPUT = Path(__file__).resolve().parent.parent / "bib2pubs" / "venues" / "journal_abbreviations.tsv.z"
 # In order of preference for a title's spelling: hand-kept lists in title
@@ -118,7 +118,7 @@ def abbreviates(abbreviation: str, title: str) -> bool:
     words = journal_key(title).replace(" of ", " ").split()
     at = 0
     for short in journal_key(abbreviation).split():
-        while at < len(words) and not _cut(short, words[at]):
+        while at < len(words) and not cuts_short(short, words[at]):
             # "USA" for "United States of America": the words' initials.
             if len(short) >= 2 and "".join(word[0] for word in words[at : at + len(short)]) == short:
                 at += len(short) - 1
@@ -128,17 +128,6 @@ def abbreviates(abbreviation: str, title: str) -> bool:
             return False
         at += 1
     return True
-
-
-def _cut(short: str, word: str) -> bool:
-    if word.startswith(short):
-        return True
-    if len(short) < 3 or short[0] != word[0] or short.isdigit() or word.isdigit():
-        return False
-    rest = iter(word[1:])
-    return short[-1] in (word[-1], word[-2:-1] if word.endswith("s") else "") and all(
-        letter in rest for letter in short[1:]
-    )
 
 
 _SMALL = frozenset(

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bib2pubs import Listing, NothingReadError, Options, RenderSpec, load, render
+from bib2pubs import Options, RenderSpec, load, render
 from bib2pubs.pipeline import cite
 from bib2pubs.rendering.html_list import render_html
 from bib2pubs.rendering.jinja import render_template
 from bib2pubs.rendering.markdown_list import render_markdown
 from bib2pubs.rendering.words import ENGLISH, words_for
 from tests.conftest import CORPUS, REFS, invoke
+from tests.corpus_support import corpus_id, listing_or_none
 
 #: The largest corpus files are compared once, by tests/test_corpus.py.
 LARGE = 1_000_000
@@ -38,15 +39,8 @@ VARIANTS = [
 ]
 
 
-def _listing(path: Path, options: Options) -> Listing | None:
-    try:
-        return load([str(path)], options)
-    except NothingReadError:
-        return None
-
-
 def _name(path: Path) -> str:
-    return str(path.relative_to(CORPUS)) if path.is_relative_to(CORPUS) else path.name
+    return corpus_id(path, CORPUS)
 
 
 WRITERS = {"html": render_html, "markdown": render_markdown}
@@ -62,7 +56,7 @@ def _variables(format_name: str, variables: dict[str, str]) -> dict[str, str]:
 def test_the_list_is_the_templates_output(path: Path, format_name: str) -> None:
     for all_variables, max_authors, options, words in VARIANTS:
         variables = _variables(format_name, all_variables)
-        listing = _listing(path, options)
+        listing = listing_or_none(path, options)
         if listing is None:
             return
         ours = WRITERS[format_name](listing, variables, max_authors, words)

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bib2pubs import Listing, NothingReadError, Options, RenderSpec, UsageError, load, render
+from bib2pubs import Options, RenderSpec, UsageError, load, render
 from bib2pubs.rendering.jinja import render_template
 from bib2pubs.rendering.plain_text import render_text
 from bib2pubs.rendering.words import ENGLISH, words_for
 from tests.conftest import CORPUS, REFS, invoke
+from tests.corpus_support import corpus_id, listing_or_none
 
 #: The largest corpus files (over a megabyte: tugboat, a 7,000-entry
 #: export) are swept once, by tests/test_corpus.py, which makes the same
@@ -35,21 +36,14 @@ VARIANTS = [
 ]
 
 
-def _listing(path: Path, options: Options) -> Listing | None:
-    try:
-        return load([str(path)], options)
-    except NothingReadError:
-        return None
-
-
 def _name(path: Path) -> str:
-    return str(path.relative_to(CORPUS)) if path.is_relative_to(CORPUS) else path.name
+    return corpus_id(path, CORPUS)
 
 
 @pytest.mark.parametrize("path", FILES, ids=_name)
 def test_the_text_list_is_the_templates_output(path: Path) -> None:
     for variables, max_authors, options, words in VARIANTS:
-        listing = _listing(path, options)
+        listing = listing_or_none(path, options)
         if listing is None:
             return
         ours = render_text(listing, variables, max_authors, words)[0]

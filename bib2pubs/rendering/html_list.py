@@ -20,16 +20,16 @@ from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.read.links import unsafe_scheme
 from bib2pubs.rendering.citations import Citations, citation_of
+from bib2pubs.rendering.list_writer import ListWriter
 from bib2pubs.rendering.text_pieces import (
     check_base_url,
     footnotes,
     mark_sign,
     note_text,
-    resolve_link,
     shown_links,
     venue_line,
 )
-from bib2pubs.rendering.words import ENGLISH, link_labels
+from bib2pubs.rendering.words import ENGLISH
 
 #: The variables the built-in HTML list reads; with any other, the
 #: template is rendered (it tells which it ignores).
@@ -91,26 +91,12 @@ def _level(heading: str | None) -> int:
     return level if 2 <= level <= 6 else 3
 
 
-class _Writer:
-    """What every entry needs: the run's words, link labels and variables."""
-
-    def __init__(
-        self,
-        variables: Mapping[str, str],
-        max_authors: int | None,
-        words: Mapping[str, str],
-        citations: Citations | None,
-    ) -> None:
-        self.files_base = variables.get("files_base") or None
-        self.base_url = variables.get("base_url") or None
-        self.max_authors = max_authors
-        self.words = words
-        self.labels = link_labels(words)
-        self.citations = citations
+class _Writer(ListWriter):
+    """The entries, as the template writes them."""
 
     def href(self, url: str) -> str:
         """``url|site_url|href``."""
-        resolved = resolve_link(url, self.files_base, self.base_url)
+        resolved = self.site_link(url)
         return _e("" if unsafe_scheme(resolved) else resolved)
 
     def entry(self, pub: Publication) -> str:

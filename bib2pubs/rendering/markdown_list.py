@@ -17,17 +17,17 @@ from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.rendering.citations import Citations, citation_of
 from bib2pubs.rendering.filters import html_comment, markdown_escape, markdown_url
+from bib2pubs.rendering.list_writer import ListWriter
 from bib2pubs.rendering.text_pieces import (
     check_base_url,
     footnotes,
     highlight_look,
     mark_signs,
     note_text,
-    resolve_link,
     shown_links,
     venue_line,
 )
-from bib2pubs.rendering.words import ENGLISH, link_labels
+from bib2pubs.rendering.words import ENGLISH
 
 #: The variables the built-in Markdown list reads; with any other, the
 #: template is rendered (it tells which it ignores).
@@ -62,26 +62,12 @@ def render_markdown(
     return "".join(out)
 
 
-class _Writer:
-    """What every entry needs: the run's words, link labels and variables."""
-
-    def __init__(
-        self,
-        variables: Mapping[str, str],
-        max_authors: int | None,
-        words: Mapping[str, str],
-        citations: Citations | None,
-    ) -> None:
-        self.files_base = variables.get("files_base") or None
-        self.base_url = variables.get("base_url") or None
-        self.max_authors = max_authors
-        self.words = words
-        self.labels = link_labels(words)
-        self.citations = citations
+class _Writer(ListWriter):
+    """The entries, as the template writes them."""
 
     def url(self, url: str) -> str:
         """``url|site_url|md_url``."""
-        return str(markdown_url(resolve_link(url, self.files_base, self.base_url)))
+        return str(markdown_url(self.site_link(url)))
 
     def entry(self, pub: Publication) -> str:
         """The ``entry`` macro: the entry's lines, joined by hard breaks."""

@@ -168,12 +168,12 @@ def _by_words(key: str) -> int | None:
     found = {
         title
         for title, title_words in _titles_by_start().get((len(words), words[0][0]), ())
-        if all(map(_abbreviates, words, title_words))
+        if all(map(cuts_short, words, title_words))
     }
     return found.pop() if len(found) == 1 else None
 
 
-def _abbreviates(short: str, word: str) -> bool:
+def cuts_short(short: str, word: str) -> bool:
     """Whether ``short`` is ``word`` cut short ("autom", "automatic") or
     contracted ("natl", "national"): its letters in order, the first and
     the last the same."""
