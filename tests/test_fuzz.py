@@ -13,8 +13,11 @@ from bib2pubs.model import KINDS
 from bib2pubs.names.match import make_pattern
 from bib2pubs.pipeline import build_listing
 from bib2pubs.read.source import Source, decode
+from bib2pubs.rendering.html_list import render_html
 from bib2pubs.rendering.jinja import render_template
 from bib2pubs.rendering.json_model import to_json
+from bib2pubs.rendering.markdown_list import render_markdown
+from bib2pubs.rendering.plain_text import render_text
 from bib2pubs.report.explain import explain
 from bib2pubs.report.stats import compute
 
@@ -53,6 +56,12 @@ def test_any_bytes_reach_every_format_or_a_clear_refusal(data: bytes) -> None:
     for template in ("academicpages", "markdown", "html", "html-page", "text", "latex"):
         output, _ = render_template(listing, template, max_authors=3)
         assert isinstance(output, str)
+        # The lists written without Jinja are the templates' output, whatever the input.
+        writer = {"markdown": render_markdown, "html": render_html}.get(template)
+        if writer is not None:
+            assert writer(listing, {}, 3) == output
+        if template == "text":
+            assert render_text(listing, {}, 3)[0] == output
     to_json(listing)
     compute(listing)
     explain(listing, [make_pattern("Chao Jin")])
