@@ -7,12 +7,22 @@
 # Hugo Blox site reads them. Without
 # root or apt-get the tests that need them are skipped, and say so.
 set -u
-# With "bench", the peers `make bench` times instead: bibtex2html and the
-# large real bibliographies of texlive-bibtex-extra.
+# With "bench", what `make bench` needs instead: the peers (bibtex2html,
+# which runs bibtex), GNU time (peak memory), and the real bibliographies
+# Debian ships, for inputs of distinct entries: texlive-bibtex-extra (beebe's
+# tugboat.bib and the rest, biblatex styles' examples), and the texlive
+# packages with the next largest .bib files (dtk-bibliography, frankenstein,
+# the publishers' templates' examples).
 need=""
 if [ "${1:-}" = bench ]; then
+    texbib=/usr/share/texlive/texmf-dist/bibtex/bib
     command -v bibtex2html >/dev/null 2>&1 || need="$need bibtex2html"
-    [ -f /usr/share/texlive/texmf-dist/bibtex/bib/beebe/tugboat.bib ] || need="$need texlive-bibtex-extra"
+    [ -x /usr/bin/time ] || need="$need time"
+    [ -f $texbib/beebe/tugboat.bib ] || need="$need texlive-bibtex-extra"
+    [ -f $texbib/dtk-bibliography/dtk-bibliography.bib ] || need="$need texlive-lang-german"
+    [ -f $texbib/frankenstein/frankenstein.bib ] || need="$need texlive-latex-extra"
+    [ -f $texbib/ieeetran/IEEEexample.bib ] || need="$need texlive-publishers"
+    [ -f /usr/share/doc/texlive-doc/latex/umthesis/felty.bib.gz ] || need="$need texlive-publishers-doc"
 else
     command -v jekyll >/dev/null 2>&1 || need="$need jekyll"
     command -v chromium >/dev/null 2>&1 || need="$need chromium"
