@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 import bib2pubs
 from bib2pubs import Listing
 from bib2pubs.model import Group, Person, Publication, Venue
-from bib2pubs.rendering.filters import markdown_escape, markdown_url, venue_text, venue_when, yaml_scalar, yaml_string
+from bib2pubs.rendering.filters import markdown_url, venue_text, venue_when, yaml_scalar, yaml_string
 from bib2pubs.rendering.jinja import builtin_templates, render_template, template_format
+from bib2pubs.rendering.markdown_text import markdown_escape
 from bib2pubs.rendering.terminal import show
 from tests.conftest import REFS
 

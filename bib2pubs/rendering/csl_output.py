@@ -20,7 +20,8 @@ from itertools import pairwise
 from bib2pubs.model import Person
 from bib2pubs.read.links import unsafe_scheme
 from bib2pubs.rendering.csl_markup import KINDS, Piece
-from bib2pubs.rendering.filters import latex_escape, latex_url, markdown_escape, markdown_url
+from bib2pubs.rendering.filters import latex_escape, latex_url, markdown_url
+from bib2pubs.rendering.markdown_text import markdown_escape
 from bib2pubs.rendering.text_pieces import highlight_look, mark_sign, mark_signs
 
 

@@ -18,6 +18,8 @@ from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.latex.math import text_escape
 from bib2pubs.model import Publication
 from bib2pubs.read.links import unsafe_scheme
+from bib2pubs.rendering import markdown_text
+from bib2pubs.rendering.markdown_text import comment_safe, markdown_escape
 from bib2pubs.rendering.page_names import file_safe
 from bib2pubs.rendering.text_pieces import (
     LINK_LABELS,
@@ -37,29 +39,6 @@ from bib2pubs.rendering.text_pieces import (
     venue_text,
     venue_when,
 )
-
-# Characters Markdown (kramdown and CommonMark alike) may read as syntax.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|~#])")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-# At the start of a line: "- " "+ " ": " "=" (lists, definitions, headings,
-# rules) and "1. " / "1) " (numbered lists).
-_LINE_START = re.compile(r"^(\s*|\s*\d+)([-+=:]|(?<=\d)[.)])")
-# Braces become character references: Jekyll runs Liquid before Markdown,
-# and Liquid sees `{{` and `{%` even after a backslash.
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
-_DOUBLE_HYPHEN = re.compile(r"-(?=-)")
-
-
-def markdown_escape(text: str) -> str:
-    """Escapes what Markdown or Jekyll's Liquid would interpret.
-
-    Text that may start a line (an author list) also has its leading list,
-    heading and rule markers escaped: "1. FC Köln" must not start a list.
-    """
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _ENTITY.sub("&amp;", text))
-    escaped = _LINE_START.sub(r"\1\\\2", escaped, count=1)
-    return escaped.translate(_BRACES)
-
 
 # In \href{…}: the characters TeX still reads inside a URL.
 # What a URL may hold as it is in \href{…}: RFC 3986's characters, less
@@ -106,11 +85,8 @@ def markdown(text: object) -> Markup:
 
 
 def markdown_url(url: str) -> Markup:
-    """A link destination that Markdown cannot misread ("" for a script
-    or data URL, which normalizing already drops: a second guard)."""
-    if unsafe_scheme(url):
-        return Markup("")
-    return Markup(quote(url, safe="/:?#[]@!$&'*+,;=%~-._"))
+    """A link destination that Markdown cannot misread (``markdown_text``)."""
+    return Markup(markdown_text.markdown_url(url))
 
 
 def href(url: str) -> str:
@@ -221,7 +197,7 @@ def html_comment(value: object) -> Markup:
     """Markdown that can sit inside ``<!-- … -->`` without ending it early
     (no "--" survives). Text not yet escaped is escaped first."""
     text = value if isinstance(value, Markup) else markdown_escape(str(value))
-    return Markup(_DOUBLE_HYPHEN.sub("- ", str(text)))
+    return Markup(comment_safe(str(text)))
 
 
 FILTERS: dict[str, Callable[..., Any]] = {

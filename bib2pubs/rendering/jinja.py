@@ -28,6 +28,7 @@ from bib2pubs.rendering.citations import Citation, Citations, citation_of
 from bib2pubs.rendering.clean_bibtex import SITE_FIELDS, dropped_or_default, entry_bibtex
 from bib2pubs.rendering.formats import ITEM_TEMPLATES, RESERVED, format_of, user_template
 from bib2pubs.rendering.latex_checks import latex_notes, tex_href
+from bib2pubs.rendering.markdown_text import markdown_escape
 from bib2pubs.rendering.template_cache import afresh_on_failure, bytecode_cache
 from bib2pubs.rendering.template_files import builtin_folder
 from bib2pubs.rendering.text_pieces import (
@@ -192,7 +193,7 @@ def bibtex_markdown(context: jinja2.runtime.Context, publication: Publication) -
 
 
 def _finalize_for(format_name: str) -> Callable[[Any], Any]:
-    escape = {"markdown": filters.markdown_escape, "latex": filters.latex_escape}.get(format_name)
+    escape = {"markdown": markdown_escape, "latex": filters.latex_escape}.get(format_name)
 
     def finalize(value: Any) -> Any:
         if value is None:

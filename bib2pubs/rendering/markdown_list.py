@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from markupsafe import Markup
-
 from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.rendering.citations import Citations, citation_of
-from bib2pubs.rendering.filters import html_comment, markdown_escape, markdown_url
 from bib2pubs.rendering.list_writer import ListWriter
+from bib2pubs.rendering.markdown_text import comment_safe, markdown_escape, markdown_url
 from bib2pubs.rendering.text_pieces import (
     check_base_url,
     footnotes,
@@ -56,7 +54,7 @@ def render_markdown(
         for pub in group.entries:
             text = writer.entry(pub).strip()
             # A hidden entry stays as a comment, its Markdown escaped already.
-            out.append(f"<!-- {html_comment(Markup('- ' + text))} -->\n" if pub.hidden else f"- {text}\n")
+            out.append(f"<!-- {comment_safe('- ' + text)} -->\n" if pub.hidden else f"- {text}\n")
         if group.entries and number < len(listing.groups):
             out.append("\n")
     return "".join(out)
@@ -67,7 +65,7 @@ class _Writer(ListWriter):
 
     def url(self, url: str) -> str:
         """``url|site_url|md_url``."""
-        return str(markdown_url(self.site_link(url)))
+        return markdown_url(self.site_link(url))
 
     def entry(self, pub: Publication) -> str:
         """The ``entry`` macro: the entry's lines, joined by hard breaks."""

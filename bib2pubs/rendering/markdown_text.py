@@ -1,0 +1,48 @@
+"""Text made safe for Markdown and for Jekyll's Liquid, which reads a page
+before Markdown does: what the Markdown templates' escaping and the
+Markdown list writer share, without the template machinery."""
+
+from __future__ import annotations
+
+import re
+
+from bib2pubs.read.links import unsafe_scheme
+
+# Characters Markdown (kramdown and CommonMark alike) may read as syntax.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|~#])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# At the start of a line: "- " "+ " ": " "=" (lists, definitions, headings,
+# rules) and "1. " / "1) " (numbered lists).
+_LINE_START = re.compile(r"^(\s*|\s*\d+)([-+=:]|(?<=\d)[.)])")
+# Braces become character references: Jekyll runs Liquid before Markdown,
+# and Liquid sees `{{` and `{%` even after a backslash.
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+_DOUBLE_HYPHEN = re.compile(r"-(?=-)")
+_URL_SAFE = "/:?#[]@!$&'*+,;=%~-._"
+
+
+def markdown_escape(text: str) -> str:
+    """Escapes what Markdown or Jekyll's Liquid would interpret.
+
+    Text that may start a line (an author list) also has its leading list,
+    heading and rule markers escaped: "1. FC Köln" must not start a list.
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _ENTITY.sub("&amp;", text))
+    escaped = _LINE_START.sub(r"\1\\\2", escaped, count=1)
+    return escaped.translate(_BRACES)
+
+
+def markdown_url(url: str) -> str:
+    """A link destination that Markdown cannot misread ("" for a script
+    or data URL, which normalizing already drops: a second guard)."""
+    if unsafe_scheme(url):
+        return ""
+    from urllib.parse import quote  # only for a list with links; urllib.parse costs 2 ms to load
+
+    return quote(url, safe=_URL_SAFE)
+
+
+def comment_safe(markdown: str) -> str:
+    """Escaped Markdown that can sit inside ``<!-- … -->`` without ending
+    it early: no "--" survives."""
+    return _DOUBLE_HYPHEN.sub("- ", markdown)
