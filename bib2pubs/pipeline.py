@@ -333,6 +333,12 @@ def _rendered(
 
         if set(spec.variables) <= HTML_VARIABLES:  # else the template says which it ignores
             return render_html(listing, spec.variables, spec.max_authors, words, citations), []
+    if template is not None and template.builtin and template.asked == "academicpages":
+        # Found among the built-ins: no academicpages.md.j2 of the user's.
+        from bib2pubs.rendering.academicpages_list import ACADEMICPAGES_VARIABLES, render_academicpages  # as above
+
+        if set(spec.variables) <= ACADEMICPAGES_VARIABLES:  # as below
+            return render_academicpages(listing, spec.variables, spec.max_authors, words, citations), []
     if format_name == "markdown" and _builtin_only(template, "markdown", spec.template_dirs):
         from bib2pubs.rendering.markdown_list import MARKDOWN_VARIABLES, render_markdown  # as above
 

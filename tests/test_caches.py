@@ -118,14 +118,14 @@ NEEDS_ROOT = "giving a file to another user (uid 65534) needs root; run the test
 
 
 def _cli_run() -> tuple[int, str, str]:
-    """A whole run (academicpages: a template with an import, and the
-    venue table), with the templates and the table read anew from the cache."""
+    """A whole run (html-page: a template with an include, and the venue
+    table), with the templates and the table read anew from the cache."""
     from bib2pubs.venues.table import builtin_table
     from tests.conftest import invoke
 
     environment.cache_clear()
     builtin_table.cache_clear()
-    result = invoke(str(REFS), "-t", "academicpages")
+    result = invoke(str(REFS), "-t", "html-page")
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -153,7 +153,7 @@ def test_a_damaged_cache_never_changes_or_fails_a_run(cache: Path, monkeypatch: 
     assert expected[0] == 0
     assert _cli_run() == expected  # fills the cache
     files = _kept(cache)
-    assert len(files) >= 3, files  # _markdown.md.j2, academicpages.md.j2, the venue table
+    assert len(files) >= 3, files  # html-page.html.j2, html.html.j2, the venue table
     originals = {path: path.read_bytes() for path in files}
     for path, data in originals.items():
         for how, damaged in _damaged(data).items():

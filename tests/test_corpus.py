@@ -18,6 +18,7 @@ from bib2pubs import Listing, NothingReadError, Options
 from bib2pubs.model import KINDS
 from bib2pubs.normalize import CONTAINER_TYPES
 from bib2pubs.read.crossref import resolve_crossrefs
+from bib2pubs.rendering.academicpages_list import render_academicpages
 from bib2pubs.rendering.html_list import render_html
 from bib2pubs.rendering.markdown_list import render_markdown
 from bib2pubs.rendering.plain_text import render_text
@@ -80,6 +81,7 @@ def test_file_renders_in_every_format(corpus_file: Parsed) -> None:
     # So are the HTML and Markdown writers the html and markdown templates.
     assert render_html(listing, {}, 3) == render_template(listing, "html", max_authors=3)[0]
     assert render_markdown(listing, {}, 3) == render_template(listing, "markdown", max_authors=3)[0]
+    assert render_academicpages(listing, {}, 3) == render_template(listing, "academicpages", max_authors=3)[0]
     # The BibTeX export reads back in another parser, entry for entry (but
     # types BibTeX allows and bibtexparser does not, such as "@t+{…}").
     text, _ = render_format(listing, "bibtex")

@@ -13,6 +13,7 @@ from bib2pubs.model import KINDS
 from bib2pubs.names.match import make_pattern
 from bib2pubs.pipeline import build_listing
 from bib2pubs.read.source import Source, decode
+from bib2pubs.rendering.academicpages_list import render_academicpages
 from bib2pubs.rendering.html_list import render_html
 from bib2pubs.rendering.jinja import render_template
 from bib2pubs.rendering.json_model import to_json
@@ -57,7 +58,7 @@ def test_any_bytes_reach_every_format_or_a_clear_refusal(data: bytes) -> None:
         output, _ = render_template(listing, template, max_authors=3)
         assert isinstance(output, str)
         # The lists written without Jinja are the templates' output, whatever the input.
-        writer = {"markdown": render_markdown, "html": render_html}.get(template)
+        writer = {"markdown": render_markdown, "html": render_html, "academicpages": render_academicpages}.get(template)
         if writer is not None:
             assert writer(listing, {}, 3) == output
         if template == "text":

@@ -43,7 +43,7 @@ def render_markdown(
     """The listing as the built-in ``markdown`` template writes it."""
     variables = dict(variables or {})
     check_base_url(variables.get("base_url"), variables.get("files_base"))
-    writer = _Writer(variables, max_authors, words, citations)
+    writer = MarkdownWriter(variables, max_authors, words, citations)
     out = []
     title = variables.get("title")
     if title:
@@ -60,7 +60,7 @@ def render_markdown(
     return "".join(out)
 
 
-class _Writer(ListWriter):
+class MarkdownWriter(ListWriter):
     """The entries, as the template writes them."""
 
     def url(self, url: str) -> str:
