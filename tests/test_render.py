@@ -201,3 +201,14 @@ def test_preview_underlines_a_second_style_and_shortens_lists(monkeypatch: pytes
     # Hanpeng Hu is one name between two shown: "…" would save nothing.
     names = "Yinmin Zhong, \x1b[4mZili Zhang\x1b[0m, Xiaoniu Song, Hanpeng Hu, \x1b[1mChao Jin\x1b[0m, …, Daxin Jiang"
     assert names in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" a1.-+=:)&#;{}\\`*_[]<>$|~\t\n")) | st.characters(), max_size=30))
+def test_markdown_escape_takes_its_shortcut_only_where_nothing_changes(text: str) -> None:
+    # The rewrites themselves, without the shortcut for text they leave alone.
+    from bib2pubs.rendering import markdown_text as mt
+
+    slow = mt._MARKDOWN_SPECIAL.sub(r"\\\1", mt._ENTITY.sub("&amp;", text))
+    slow = mt._LINE_START.sub(r"\1\\\2", slow, count=1).translate(mt._BRACES)
+    assert markdown_escape(text) == slow

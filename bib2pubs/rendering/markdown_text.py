@@ -18,6 +18,8 @@ _LINE_START = re.compile(r"^(\s*|\s*\d+)([-+=:]|(?<=\d)[.)])")
 # and Liquid sees `{{` and `{%` even after a backslash.
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 _DOUBLE_HYPHEN = re.compile(r"-(?=-)")
+# Text with none of the characters the rewrites touch (specials, "&", braces).
+_NOTHING_TO_ESCAPE = re.compile(r"[^\\`*_\[\]<>$|~#&{}]*")
 _URL_SAFE = "/:?#[]@!$&'*+,;=%~-._"
 
 
@@ -27,6 +29,8 @@ def markdown_escape(text: str) -> str:
     Text that may start a line (an author list) also has its leading list,
     heading and rule markers escaped: "1. FC Köln" must not start a list.
     """
+    if _LINE_START.match(text) is None and _NOTHING_TO_ESCAPE.fullmatch(text):
+        return text  # most names and titles: a match costs less than three rewrites
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _ENTITY.sub("&amp;", text))
     escaped = _LINE_START.sub(r"\1\\\2", escaped, count=1)
     return escaped.translate(_BRACES)
