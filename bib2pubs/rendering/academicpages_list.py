@@ -13,11 +13,11 @@ import re
 from collections.abc import Mapping
 
 from bib2pubs.model import Listing, Publication
-from bib2pubs.rendering.citations import Citations, citation_of
+from bib2pubs.rendering.citations import Citations
 from bib2pubs.rendering.filters import yaml_scalar, yaml_string
 from bib2pubs.rendering.markdown_list import MarkdownWriter
 from bib2pubs.rendering.markdown_text import comment_safe, markdown_escape
-from bib2pubs.rendering.text_pieces import check_base_url, footnotes, note_text, shown_links, venue_line
+from bib2pubs.rendering.text_pieces import footnotes, note_text, shown_links, venue_line
 from bib2pubs.rendering.words import ENGLISH
 
 #: The variables the built-in page reads; with any other, the template is
@@ -36,7 +36,6 @@ def render_academicpages(
 ) -> str:
     """The listing as the built-in ``academicpages`` template writes it."""
     variables = dict(variables or {})
-    check_base_url(variables.get("base_url"), variables.get("files_base"))
     writer = _Writer(variables, max_authors, words, citations)
     out = [
         "---\n",
@@ -68,18 +67,7 @@ class _Writer(MarkdownWriter):
 
     def page_entry(self, pub: Publication) -> str:
         """The template's ``entry`` macro."""
-        citation = citation_of(self.citations, pub)
-        cited = str(citation.markdown) if citation is not None else ""
-        said = citation.text if citation is not None else ""
-        lines = []
-        if cited:
-            lines.append(cited)
-        else:
-            if pub.title:
-                lines.append(f"**{markdown_escape(pub.title)}**")
-            names = self.people(pub)
-            if names:
-                lines.append(names)
+        lines, cited, said = self.opening(pub)
         for note in footnotes(pub, self.words):
             lines.append(f"({markdown_escape(note.sign)} {markdown_escape(_title_case(note.meaning))})")
         where = self.page_venue(pub)

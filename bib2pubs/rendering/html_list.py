@@ -19,10 +19,9 @@ from markupsafe import escape
 from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.read.links import unsafe_scheme
-from bib2pubs.rendering.citations import Citations, citation_of
+from bib2pubs.rendering.citations import Citations
 from bib2pubs.rendering.list_writer import ListWriter
 from bib2pubs.rendering.text_pieces import (
-    check_base_url,
     footnotes,
     mark_sign,
     note_text,
@@ -45,7 +44,6 @@ def render_html(
 ) -> str:
     """The listing as the built-in ``html`` template writes it."""
     variables = dict(variables or {})
-    check_base_url(variables.get("base_url"), variables.get("files_base"))
     writer = _Writer(variables, max_authors, words, citations)
     out = ['<div class="pubs">\n']
     title = variables.get("title")
@@ -100,11 +98,10 @@ class _Writer(ListWriter):
         return _e("" if unsafe_scheme(resolved) else resolved)
 
     def entry(self, pub: Publication) -> str:
-        citation = citation_of(self.citations, pub)
         # Markup already; the template's outer html_braces filter still
         # writes its braces as references.
-        cited = _braces(str(citation.html)) if citation is not None else ""
-        said = citation.text if citation is not None else ""
+        cited, said = self.cited(pub, "html")
+        cited = _braces(cited)
         out = [f'<li class="pub pub-{_e(pub.kind)}" id="pub-{_e(pub.key)}">\n']
         if cited:
             out.append(f'<span class="pub-citation">{cited}</span>\n')

@@ -13,11 +13,10 @@ from collections.abc import Mapping
 
 from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.names.style import shorten
-from bib2pubs.rendering.citations import Citations, citation_of
+from bib2pubs.rendering.citations import Citations
 from bib2pubs.rendering.list_writer import ListWriter
 from bib2pubs.rendering.markdown_text import comment_safe, markdown_escape, markdown_url
 from bib2pubs.rendering.text_pieces import (
-    check_base_url,
     footnotes,
     highlight_look,
     mark_signs,
@@ -42,7 +41,6 @@ def render_markdown(
 ) -> str:
     """The listing as the built-in ``markdown`` template writes it."""
     variables = dict(variables or {})
-    check_base_url(variables.get("base_url"), variables.get("files_base"))
     writer = MarkdownWriter(variables, max_authors, words, citations)
     out = []
     title = variables.get("title")
@@ -67,20 +65,22 @@ class MarkdownWriter(ListWriter):
         """``url|site_url|md_url``."""
         return markdown_url(self.site_link(url))
 
+    def opening(self, pub: Publication) -> tuple[list[str], str, str]:
+        """The first lines both Markdown templates give an entry (its
+        citation, else its title and names), the citation in Markdown and
+        as text ("" without a style)."""
+        cited, said = self.cited(pub, "markdown")
+        if cited:
+            return [cited], cited, said
+        lines = [f"**{markdown_escape(pub.title)}**"] if pub.title else []
+        names = self.people(pub)
+        if names:
+            lines.append(names)
+        return lines, cited, said
+
     def entry(self, pub: Publication) -> str:
         """The ``entry`` macro: the entry's lines, joined by hard breaks."""
-        citation = citation_of(self.citations, pub)
-        cited = str(citation.markdown) if citation is not None else ""
-        said = citation.text if citation is not None else ""
-        lines = []
-        if cited:
-            lines.append(cited)
-        else:
-            if pub.title:
-                lines.append(f"**{markdown_escape(pub.title)}**")
-            names = self.people(pub)
-            if names:
-                lines.append(names)
+        lines, cited, said = self.opening(pub)
         lines += [
             f"{markdown_escape(note.sign)} {markdown_escape(note.meaning)}" for note in footnotes(pub, self.words)
         ]
