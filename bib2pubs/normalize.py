@@ -119,9 +119,9 @@ class Normalizer:
             if entry.type in CONTAINER_TYPES:
                 continue
             try:
-                publication, problems = normalize_entry(entry, self.patterns, self.name_style, self.table)
-                if self.keep_fields:
-                    publication = replace(publication, fields=entry.fields)
+                publication, problems = normalize_entry(
+                    entry, self.patterns, self.name_style, self.table, keep_fields=self.keep_fields
+                )
             except Exception as error:  # one odd entry must not sink the page
                 if is_out_of_memory(error):
                     raise  # not the entry's fault: the run ends with a clear message
@@ -137,9 +137,16 @@ class Normalizer:
 
 
 def normalize_entry(
-    entry: RawEntry, patterns: Sequence[Pattern], name_style: str = "full", venues: VenueTable | None = None
+    entry: RawEntry,
+    patterns: Sequence[Pattern],
+    name_style: str = "full",
+    venues: VenueTable | None = None,
+    *,
+    keep_fields: bool = False,
 ) -> tuple[Publication, list[Diagnostic]]:
-    """One Publication and the problems met on the way."""
+    """One Publication and the problems met on the way; with ``keep_fields``
+    it holds the entry's fields too (given here rather than added after:
+    copying a Publication costs as much as making it)."""
     diagnostics: list[Diagnostic] = []
 
     def warn(field: str, message: str) -> None:
@@ -196,6 +203,7 @@ def normalize_entry(
         note=_note(entry, venue_status(written_kind, entry.type, fields)),
         file=entry.file,
         line=entry.line,
+        fields=entry.fields if keep_fields else None,
         locators=read_locators(fields, venue.location),
         identifiers=identifiers,
         abstract=text_of(fields, "abstract"),
