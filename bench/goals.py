@@ -3,8 +3,8 @@ figures that decide whether it is met."""
 
 from __future__ import annotations
 
-from inputs import Input
-from timing import Result, Rows, peer_of
+from bench.inputs import Input
+from bench.timing import Result, Rows, peer_of
 
 #: The goal for a large file; the machine may hold fewer distinct entries.
 LARGE_GOAL = 100_000

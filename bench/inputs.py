@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bibreader import census
-from merging import build_distinct
+from bench.bibreader import census
+from bench.merging import build_distinct
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Where the merged inputs are written.

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bibreader import Entry, bib_items, is_macro, parse_entry, parse_value, read_bib
-from bibtex_check import bibtex_rejects
+from bench.bibreader import Entry, bib_items, is_macro, parse_entry, parse_value, read_bib
+from bench.bibtex_check import bibtex_rejects
 
 
 def _folded(parts: list[str]) -> str:

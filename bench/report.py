@@ -7,11 +7,11 @@ import os
 import sys
 import time
 
-from bibtex_check import BIBTEX_CAPACITY
-from goals import goal_lines
-from inputs import Input
-from timing import STARTUP_ROUNDS, Result, Rows, peer_of
-from tools import BIBTEX2HTML_FLAGS
+from bench.bibtex_check import BIBTEX_CAPACITY
+from bench.goals import goal_lines
+from bench.inputs import Input
+from bench.timing import STARTUP_ROUNDS, Result, Rows, peer_of
+from bench.tools import BIBTEX2HTML_FLAGS
 
 
 def results_page(rows: Rows, startup: dict[str, tuple[float, float]], missing: list[str]) -> str:

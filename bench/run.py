@@ -35,7 +35,8 @@ Not a test: it times real runs and writes bench/RESULTS.md.
 
 A peer that is not installed is reported as missing, not skipped quietly.
 
-The work is done by the modules next to this one: bibreader and merging
+Run as ``python -m bench.run`` from the project root. The work is done by
+the modules next to this one: bibreader and merging
 (the inputs' entries), bibtex_check, inputs, tools, timing, report and goals.
 """
 
@@ -46,10 +47,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from inputs import OUT, ROOT, find_inputs
-from report import results_page
-from timing import compare, rounds_for, startup_times
-from tools import find_tools
+from bench.inputs import OUT, ROOT, find_inputs
+from bench.report import results_page
+from bench.timing import compare, rounds_for, startup_times
+from bench.tools import find_tools
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 

@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from inputs import ROOT, Input
-from tools import Tool
+from bench.inputs import ROOT, Input
+from bench.tools import Tool
 
 
 @dataclass(frozen=True)

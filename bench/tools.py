@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bibtex_check import BIBTEX_CAPACITY
-from inputs import Input
+from bench.bibtex_check import BIBTEX_CAPACITY
+from bench.inputs import Input
 
 
 @dataclass(frozen=True)

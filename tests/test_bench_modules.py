@@ -12,19 +12,8 @@ from pathlib import Path
 
 import pytest
 
-# The bench's modules import one another by plain name, as they do when
-# `python bench/run.py` puts bench/ first on the path.
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-if str(BENCH) not in sys.path:
-    sys.path.insert(0, str(BENCH))
-
-import bibreader  # noqa: E402
-import goals  # noqa: E402
-import merging  # noqa: E402
-import report  # noqa: E402
-import timing  # noqa: E402
-import tools  # noqa: E402
-from inputs import Input  # noqa: E402
+from bench import bibreader, goals, merging, report, timing, tools
+from bench.inputs import Input
 
 # ---------------------------------------------------------------- reading .bib
 
