@@ -48,7 +48,7 @@ bench: $(DEV_STAMP)
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet . pybtex
 	$(BENCH_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps .
-	$(BIN)/python bench/run.py --venv $(BENCH_VENV)
+	$(BIN)/python -m bench.run --venv $(BENCH_VENV)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
