@@ -10,7 +10,7 @@ values that reach every branch (and every fallback).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,10 @@ from markupsafe import Markup
 from bib2pubs import Options
 from bib2pubs.model import Group, Identifiers, Listing, Locators, Person, Publication, Venue
 from bib2pubs.pipeline import cite
-from bib2pubs.rendering import html_list, markdown_text
+from bib2pubs.rendering import html_list, markdown_list, markdown_text, text_pieces
 from bib2pubs.rendering.citations import Citation, entry_id
 from bib2pubs.rendering.json_model import indented_json, listing_dict, to_json
+from bib2pubs.rendering.words import ENGLISH, fill, words_for
 from tests.conftest import CORPUS, REFS
 from tests.corpus_support import corpus_id, listing_or_none
 
@@ -205,3 +206,48 @@ def test_json_is_json_dumps_of_the_model(
             to_json(listing, citations)
         return
     assert to_json(listing, citations) == careful
+
+
+_WORDS = st.sampled_from([ENGLISH, words_for("zh"), words_for("fr")])
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=_WORDS, key=st.sampled_from(["volume", "number", "chapter", "pages", "page"]), value=_TEXT)
+def test_a_filled_locator_is_filled_then_kept_together(words: Mapping[str, str], key: str, value: str) -> None:
+    assert text_pieces._filled_together(words, key, value) == text_pieces._together(fill(words, key, value))
+
+
+def _careful_venue_when(publication: Publication) -> str:
+    """``venue_when`` searching for the year every time."""
+    venue = publication.venue
+    year = str(publication.year) if publication.year is not None else ""
+    when = venue.dates
+    if year and year not in text_pieces._YEAR.findall(when) and year not in text_pieces._YEAR.findall(venue.name):
+        when = f"{when}, {year}" if when else year
+    return ", ".join(part for part in (venue.location, when) if part)
+
+
+_YEARS = st.one_of(st.none(), st.integers(-100, 99999), st.sampled_from([2024, 1999]))
+_DATED = st.lists(
+    st.sampled_from(["2024", "1999", "12024", "20245", "April 3", " ", "NSDI", "-", "x2024y"]), max_size=4
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(year=_YEARS, name=_DATED.map("".join), dates=_DATED.map("".join), location=st.sampled_from(["", "Paris"]))
+def test_venue_when_skips_the_search_alike(year: int | None, name: str, dates: str, location: str) -> None:
+    publication = Publication(
+        "k", "article", "journal", "T", year, None, (), (), Venue(name, location=location, dates=dates), {}
+    )
+    assert text_pieces.venue_when(publication) == _careful_venue_when(publication)
+
+
+@settings(max_examples=200, deadline=None)
+@given(marks=st.lists(st.sampled_from(["equal", "corresponding", "dagger", "other"]), max_size=3))
+def test_mark_signs_of_no_marks(marks: list[str]) -> None:
+    person = Person("A", "", "B", "", "A B", None, tuple(marks))
+    careful = "".join(dict.fromkeys(text_pieces.MARK_SIGNS.get(mark, "") for mark in person.marks))
+    assert text_pieces.mark_signs(person) == careful
+    assert markdown_list._person(person) == markdown_text.markdown_escape(
+        person.display
+    ) + markdown_text.markdown_escape(careful)
