@@ -12,6 +12,7 @@ escape it (``html_braces``: HTML, and braces as character references).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from markupsafe import escape
@@ -64,8 +65,19 @@ def render_html(
     return "".join(out)
 
 
+# What ``html_braces`` rewrites: markupsafe's five characters, and braces.
+_SPECIAL = re.compile("[&<>'\"{}]")
+
+
 def _e(value: object) -> str:
     """``html_braces``: HTML-escaped, braces as character references."""
+    if type(value) is str and _SPECIAL.search(value) is None:
+        return value  # most values: one search costs less than escaping
+    return _escaped(value)
+
+
+def _escaped(value: object) -> str:
+    """``html_braces`` the long way, as the template's filters do it."""
     return _braces(str(escape(value)))
 
 
@@ -92,6 +104,18 @@ def _level(heading: str | None) -> int:
 class _Writer(ListWriter):
     """The entries, as the template writes them."""
 
+    def __init__(
+        self,
+        variables: Mapping[str, str],
+        max_authors: int | None,
+        words: Mapping[str, str],
+        citations: Citations | None,
+    ) -> None:
+        super().__init__(variables, max_authors, words, citations)
+        # Escaped once per run, not for each link of each entry.
+        self.link_kinds = {kind: _e(kind) for kind in self.labels}
+        self.link_labels = {kind: _e(label) for kind, label in self.labels.items()}
+
     def href(self, url: str) -> str:
         """``url|site_url|href``."""
         resolved = self.site_link(url)
@@ -103,28 +127,29 @@ class _Writer(ListWriter):
         cited, said = self.cited(pub, "html")
         cited = _braces(cited)
         out = [f'<li class="pub pub-{_e(pub.kind)}" id="pub-{_e(pub.key)}">\n']
+        title = _e(pub.title)
         if cited:
             out.append(f'<span class="pub-citation">{cited}</span>\n')
         else:
-            if pub.title:
-                out.append(f'<span class="pub-title">{_e(pub.title)}</span>\n')
+            if title:
+                out.append(f'<span class="pub-title">{title}</span>\n')
             persons = pub.authors or pub.editors
             if persons:
                 out.append(self.people(pub, persons))
         for note in footnotes(pub, self.words):
             out.append(f'<span class="pub-note">{_e(note.sign)} {_e(note.meaning)}</span>\n')
-        where = self.venue(pub)
-        if where and not cited:
+        where = "" if cited else self.venue(pub)
+        if where:
             out.append(f'<span class="pub-venue">{where}</span>\n')
         remark = note_text(pub, said)
         if remark:
             out.append(f'<span class="pub-remark">{_e(remark)}</span>\n')
         links = shown_links(pub, said)
         if links:
-            named = _e(pub.title or pub.key)
+            named = title or _e(pub.key)
             shown = " ".join(
-                f'<a class="pub-link pub-link-{_e(kind)}" href="{self.href(url)}" '
-                f'aria-label="{_e(self.labels[kind])}: {named}">{_e(self.labels[kind])}</a>'
+                f'<a class="pub-link pub-link-{self.link_kinds[kind]}" href="{self.href(url)}" '
+                f'aria-label="{self.link_labels[kind]}: {named}">{self.link_labels[kind]}</a>'
                 for kind, url in links
             )
             out.append(f'<span class="pub-links">{shown}</span>\n')
@@ -178,7 +203,7 @@ def _person(person: Person | None) -> str:
     if person is None:
         return '<span class="pub-author-more">…</span>'
     style = person.highlight
-    classes = _e("pub-author" + (f" pub-highlight pub-highlight-{style}" if style else ""))
+    classes = _e(f"pub-author pub-highlight pub-highlight-{style}") if style else "pub-author"
     tag = "strong" if style == "self" else "span"
     marks = "".join(
         f'<sup class="pub-mark pub-mark-{_e(mark)}" title="{_e(mark)}">{_e(mark_sign(mark))}</sup>'

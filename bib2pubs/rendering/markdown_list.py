@@ -137,4 +137,5 @@ def _person(person: Person) -> str:
         name = f"*{name}*"
     elif look:
         name = f"<u>{name}</u>"
-    return name + markdown_escape(mark_signs(person))
+    # Most names have no marks, and "" needs no escaping.
+    return (name + markdown_escape(mark_signs(person))) if person.marks else name

@@ -21,6 +21,9 @@ _DOUBLE_HYPHEN = re.compile(r"-(?=-)")
 # Text with none of the characters the rewrites touch (specials, "&", braces).
 _NOTHING_TO_ESCAPE = re.compile(r"[^\\`*_\[\]<>$|~#&{}]*")
 _URL_SAFE = "/:?#[]@!$&'*+,;=%~-._"
+# A URL of characters ``quote`` keeps (its always-safe ASCII and
+# ``_URL_SAFE``), which it returns unchanged.
+_QUOTED_ALREADY = re.compile(r"[A-Za-z0-9_.\-~/:?#\[\]@!$&'*+,;=%]*")
 
 
 def markdown_escape(text: str) -> str:
@@ -41,6 +44,8 @@ def markdown_url(url: str) -> str:
     or data URL, which normalizing already drops: a second guard)."""
     if unsafe_scheme(url):
         return ""
+    if _QUOTED_ALREADY.fullmatch(url):
+        return url  # most links: spares loading urllib.parse too
     from urllib.parse import quote  # only for a list with links; urllib.parse costs 2 ms to load
 
     return quote(url, safe=_URL_SAFE)

@@ -45,7 +45,13 @@ def venue_when(publication: Publication) -> str:
     venue = publication.venue
     year = str(publication.year) if publication.year is not None else ""
     when = venue.dates
-    if year and year not in _YEAR.findall(when) and year not in _YEAR.findall(venue.name):
+    # A year that is no part of the text is none of its years: most
+    # entries need no search.
+    if (
+        year
+        and (year not in when or year not in _YEAR.findall(when))
+        and (year not in venue.name or year not in _YEAR.findall(venue.name))
+    ):
         when = f"{when}, {year}" if when else year
     return ", ".join(part for part in (venue.location, when) if part)
 
@@ -141,14 +147,14 @@ def locator_text(publication: Publication, words: Mapping[str, str] = ENGLISH, s
         parts.append(found.series)
     # "vol. 12" and "pp. 45–67" are kept on one line (a no-break space).
     if found.volume:
-        parts.append(_together(fill(words, "volume", found.volume)))
+        parts.append(_filled_together(words, "volume", found.volume))
     if found.number:
-        parts.append(_together(fill(words, "number", found.number)))
+        parts.append(_filled_together(words, "number", found.number))
     if found.chapter and _CHAPTER.fullmatch(found.chapter):  # not a chapter's title put there
-        parts.append(_together(fill(words, "chapter", found.chapter)))
+        parts.append(_filled_together(words, "chapter", found.chapter))
     if found.pages and kind not in ("book", "thesis"):  # a book's pages are its length
-        pages = fill(words, "pages" if "–" in found.pages or "," in found.pages else "page", found.pages)
-        parts.append(_together(pages))
+        key = "pages" if "–" in found.pages or "," in found.pages else "page"
+        parts.append(_filled_together(words, key, found.pages))
     if found.edition and kind in ("book", "chapter", "other"):
         parts.append(_together(_edition(found.edition, words)))
     if kind in _PUBLISHED:
@@ -160,6 +166,13 @@ def locator_text(publication: Publication, words: Mapping[str, str] = ENGLISH, s
 def _together(text: str) -> str:
     """A short locator kept on one line, unless it is long text."""
     return keep_together(text) if len(text) <= 24 else text
+
+
+def _filled_together(words: Mapping[str, str], key: str, value: str) -> str:
+    """``_together(fill(words, key, value))`` in one call: most entries
+    have three such locators (volume, number, pages)."""
+    text = words[key].replace("{}", value, 1)
+    return text.replace(" ", "\u00a0") if len(text) <= 24 else text
 
 
 def _edition(edition: str, words: Mapping[str, str]) -> str:
@@ -200,6 +213,8 @@ MARK_SIGNS = {"equal": "*", "corresponding": "†", "dagger": "†"}
 def mark_signs(person: Person) -> str:
     """The signs after a name: "*" for equal contribution, "†" for the
     corresponding author or a dagger typed into the name."""
+    if not person.marks:
+        return ""  # most names
     return "".join(dict.fromkeys(MARK_SIGNS.get(mark, "") for mark in person.marks))
 
 
