@@ -101,7 +101,10 @@ def test_each_corpus_file_validates_one_name_per_person(path: Path) -> None:
         listing = load(path)
     except NothingReadError:
         pytest.skip("no entry in this file")
-    items = json.loads(to_csl_json(listing))
+    written = to_csl_json(listing)
+    # Written the fast way, exactly as json.dumps indents it.
+    assert written == json.dumps(csl_items(listing), ensure_ascii=False, indent=2) + "\n"
+    items = json.loads(written)
     assert _errors(items) == []
     publications: dict[str, Publication] = {}
     for pub in (pub for group in listing.groups for pub in group.entries if not pub.hidden):

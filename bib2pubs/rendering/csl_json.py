@@ -17,7 +17,6 @@ in most variables as markup, and ``Name: value`` lines at the start of a
 
 from __future__ import annotations
 
-import json
 import re
 
 from bib2pubs.model import Listing, Person, Publication
@@ -435,5 +434,8 @@ def csl_items(listing: Listing) -> list[dict[str, object]]:
 
 def to_csl_json(listing: Listing) -> str:
     """The listing as a CSL-JSON array: deterministic, human-diffable,
-    ending in a newline."""
-    return json.dumps(csl_items(listing), ensure_ascii=False, indent=2) + "\n"
+    ending in a newline (``json.dumps(…, ensure_ascii=False, indent=2)``,
+    written the faster way ``indented_json`` does it)."""
+    from bib2pubs.rendering.json_model import indented_json  # only CSL-JSON output needs it
+
+    return indented_json(csl_items(listing)) + "\n"
