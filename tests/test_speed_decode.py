@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bib2pubs.latex.decode import _QUICK, _decode, _Decoder, _tidy
-from bib2pubs.names.parts import split_name, split_persons
+from bib2pubs.names.parts import _WS_RUN, NameParts, _assign, _scanned_words, split_name, split_persons
+from bib2pubs.names.people import _MARK_HINT, _MARKS, _WRAPPER, clean_name
 from bib2pubs.read.bibtex import parse_text
 from bib2pubs.read.source import decode
 from tests.conftest import CORPUS
@@ -106,3 +107,52 @@ def test_simple_values_take_the_quick_path(value: str) -> None:
 )
 def test_the_rest_is_left_to_the_decoder(value: str) -> None:
     assert _QUICK.decode(value) is None
+
+
+# -- reading names ------------------------------------------------------------
+
+
+def _careful_split(name: str) -> NameParts:
+    """``split_name`` without its shortcut for names with no braces or ties."""
+    return _assign(_scanned_words(_WS_RUN.sub(" ", name).strip(" ")))
+
+
+def _names(path: Path) -> list[str]:
+    text, _ = decode(path.read_bytes(), str(path))
+    return [
+        name
+        for entry in parse_text(text, "x.bib").entries
+        for field in ("author", "editor")
+        for name in split_persons(entry.fields.get(field, ""))
+    ]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
+def test_names_split_and_clean_as_the_careful_path_does_on_the_corpus(path: Path) -> None:
+    for name in _names(path):
+        assert split_name(name) == _careful_split(name), name
+        cleaned = clean_name(name)[0]
+        assert split_name(cleaned) == _careful_split(cleaned), cleaned
+        _hints_hold(name)
+
+
+def _hints_hold(text: str) -> None:
+    """What clean_name tests before the expensive patterns: never wrong."""
+    assert _MARKS.search(text) is None or _MARK_HINT.search(text) is not None, text
+    assert _WRAPPER.match(text) is None or "\\" in text, text
+
+
+_NAME_PIECES = [
+    "Knuth", "Donald", "E.", "van", "de", "la", "Jr.", "{", "}", "{Barnes and Noble}", ",", ", ", " ", "  ",
+    "\t", "\n", "~", "\\~", "\\\\", "\\", "-", "{\\'e}", "{\\ss}", "\\textbf{", "{\\bf ", "\\emph{", "$", "^",
+    "*", "†", "‡", "\\dagger", "\\dag", "\\ddag", "\\ddagger", "\\ast", "\\star", "\\textsuperscript",
+    "\\orcid", "\\orcidlink", "ID", "1", "12", "a", "0003", "\u00a0", "É", "ǅ",
+]  # fmt: skip
+_NAMES = st.lists(st.sampled_from(_NAME_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_NAMES)
+def test_names_split_and_clean_as_the_careful_path_does_on_generated_names(name: str) -> None:
+    assert split_name(name) == _careful_split(name)
+    _hints_hold(name)
