@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bib2pubs.latex.decode import _QUICK, _decode, _Decoder, _tidy
+from bib2pubs.names.author_list import _TOP_GROUP
 from bib2pubs.names.parts import _WS_RUN, NameParts, _assign, _scanned_words, split_name, split_persons
 from bib2pubs.names.people import _MARK_HINT, _MARKS, _WRAPPER, clean_name
 from bib2pubs.read.bibtex import parse_text
@@ -137,9 +138,10 @@ def test_names_split_and_clean_as_the_careful_path_does_on_the_corpus(path: Path
 
 
 def _hints_hold(text: str) -> None:
-    """What clean_name tests before the expensive patterns: never wrong."""
+    """What clean_name and _braced_problems test before their patterns: never wrong."""
     assert _MARKS.search(text) is None or _MARK_HINT.search(text) is not None, text
     assert _WRAPPER.match(text) is None or "\\" in text, text
+    assert _TOP_GROUP.search(text) is None or "{" in text, text
 
 
 _NAME_PIECES = [
