@@ -41,6 +41,7 @@ from bib2pubs.latex.macros import SYMBOLS as _SYMBOLS
 from bib2pubs.latex.macros import Macro as _Macro
 from bib2pubs.latex.macros import pylatexenc_symbols as _pylatexenc_symbols
 from bib2pubs.latex.macros import sqrt_render as _sqrt
+from bib2pubs.latex.quick import QuickDecoder
 from bib2pubs.lazyre import lazy
 
 __all__ = ["has_latex", "latex_to_text"]
@@ -148,7 +149,10 @@ def _decode(value: str) -> str:
             # titles need nothing more than dropping them.
             value = value.replace("{", "").replace("}", "")
         else:
-            value = _Decoder(value).run()
+            # Most values that need more are logos, accents and dashes:
+            # one substitution reads them (bib2pubs.latex.quick).
+            quick = _QUICK.decode(value)
+            value = _Decoder(value).run() if quick is None else quick
     return _tidy(value)
 
 
@@ -560,3 +564,6 @@ _SPECIAL: Final[dict[str, Callable[[_Decoder, bool], None]]] = {
     "vskip": _Decoder._hskip,
     "mskip": _Decoder._hskip,
 }
+
+# The quick path for simple values; it leaves the control words above to the decoder.
+_QUICK: Final = QuickDecoder(frozenset(_SPECIAL))

@@ -29,6 +29,7 @@ import re
 from typing import Final
 
 from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.lazyre import lazy
 
 __all__ = ["text_escape", "title_latex", "title_math"]
 
@@ -55,7 +56,7 @@ _TEXT_SPECIALS: Final = {
     "[": "{[}",
     "]": "{]}",
 }
-_TEXT_SPECIAL: Final = re.compile("|".join(re.escape(char) for char in _TEXT_SPECIALS))
+_TEXT_SPECIAL: Final = lazy("|".join(re.escape(char) for char in _TEXT_SPECIALS))
 
 
 def text_escape(text: str) -> str:
@@ -128,14 +129,14 @@ _MAX_LENGTH: Final = 1000
 # decoded; a title with more than there are keeps the rest as text.
 _PLACEHOLDER_BASE: Final = 0xE000
 _MAX_FORMULAS: Final = 0x1900
-_PLACEHOLDER: Final = re.compile("[\ue000-\uf8ff]")
+_PLACEHOLDER: Final = lazy("[\ue000-\uf8ff]")
 
 # A title in tokens: control word, control symbol (or a lone trailing
 # backslash), math shift, a run of anything else.
-_SCAN: Final = re.compile(r"\\[A-Za-z]+|\\[\s\S]?|\$\$?|[^\\$]+")
+_SCAN: Final = lazy(r"\\[A-Za-z]+|\\[\s\S]?|\$\$?|[^\\$]+")
 _CLOSERS: Final = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
 # A formula in tokens: control word, control symbol, blanks, one character.
-_MATH_TOKEN: Final = re.compile(r"\\([A-Za-z]+)|\\([\s\S])|([ \t\r\n]+)|([\s\S])")
+_MATH_TOKEN: Final = lazy(r"\\([A-Za-z]+)|\\([\s\S])|([ \t\r\n]+)|([\s\S])")
 
 
 # ---------------------------------------------------------------- the title

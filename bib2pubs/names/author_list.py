@@ -182,7 +182,9 @@ def _braced_problems(name: str) -> list[str]:
     """ "{Barnes and Noble}", "{Smith, Jones and Co}": "and" or a comma inside
     braces keeps a name whole. That is right for an organisation and wrong
     for people typed in one group; say what was read."""
-    problems = []
+    problems: list[str] = []
+    if "{" not in name:
+        return problems  # most names: no group to look into
     for group in _TOP_GROUP.finditer(name):
         inner = group.group(1)
         if inner.lstrip().startswith("\\"):

@@ -96,7 +96,7 @@ def expand_initials(given: str, shouting: bool) -> str:
 def is_shouting(parts: NameParts) -> bool:
     """Whether the whole name is typed in capitals."""
     letters = f"{parts.first}{parts.von}{parts.last}"
-    return not any(char.islower() for char in letters)
+    return not any(map(str.islower, letters))
 
 
 def comparable(parts: NameParts) -> NameParts:

@@ -115,7 +115,17 @@ def split_name(name: str) -> NameParts:
     Never raises: malformed names get the closest split (see module doc).
     """
     text = _WS_RUN.sub(" ", name).strip(" ")
-    # Per comma-separated part: its words, each with the joiner before it.
+    if "{" not in text and "}" not in text and "~" not in text:
+        # Most names: nothing nests and every joiner is a blank, so the
+        # words are what lies between blanks and commas; commas after the
+        # second only separate words.
+        return _assign([_plain_words(piece) for piece in text.split(",", 2)])
+    return _assign(_scanned_words(text))
+
+
+def _scanned_words(text: str) -> list[list[tuple[str, str]]]:
+    """Per comma-separated part of a (whitespace-collapsed) name: its words,
+    each with the joiner before it, braces and ties minded."""
     parts: list[list[tuple[str, str]]] = [[]]
     depth = 0
     stray_closes = 0  # unmatched "}" in the current word
@@ -150,7 +160,12 @@ def split_name(name: str) -> NameParts:
     if start < len(text):
         word = "{" * stray_closes + text[start:] + "}" * depth
         parts[-1].append((sep or " ", word))
-    return _assign(parts)
+    return parts
+
+
+def _plain_words(piece: str) -> list[tuple[str, str]]:
+    """The words of one part of a name with no braces or ties, each joined by a blank."""
+    return [(" ", word) for word in piece.replace(",", " ").split(" ") if word]
 
 
 def is_others(name: str) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Person
 from bib2pubs.names.fold import is_shouting
 from bib2pubs.names.marks import DAGGER, EQUAL, HIGHLIGHT
@@ -33,7 +34,7 @@ _MARK_TEXT = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$])|,|\s)+"
 # Unbraced, a superscript ends at its last mark: "Li^1, Ana" keeps its comma.
 _MARK_TOKEN = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$]))"
 _BARE_MARKS = _MARK_TOKEN + r"(?:[,\s]*" + _MARK_TOKEN + r")*"
-_MARKS = re.compile(
+_MARKS = lazy(
     # A brace after "^" is taken only with its partner: "{x$^*}$" keeps its "}".
     r"\$\^(?P<open_a>\{)?(?P<a>" + _MARK_TEXT + r")(?(open_a)\})\$"
     r"|\$\s*(?P<f>(?:" + _MARK_SIGN + r")+)\s*\$"
@@ -46,8 +47,12 @@ _MARKS = re.compile(
     r"|(?P<g>\\orcid(?:link|ID|iD)?\s*\{[^{}]*\})"
 )
 _MARK_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
+# What every alternative of _MARKS needs: a name without any (nearly all)
+# has no marks, and _MARKS, slow to compile, is compiled only when one has.
+_MARK_HINT = lazy(r"[$^*†‡]|\\(?:textsuperscript|d?dag|orcid)")
 # A whole name wrapped in a style, typed by hand; bold means "this is me".
-_WRAPPER = re.compile(
+# Both forms hold a backslash.
+_WRAPPER = lazy(
     r"^\s*(?:\\(?P<command>textbf|underline|uline|emph|textit|textsc)\s*\{(?P<a>.*)\}"
     r"|\{\\(?P<switch>bf|bfseries|em|it|itshape|sc)\s+(?P<b>.*)\})\s*$",
     re.S,
@@ -116,8 +121,9 @@ def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
     # Wrappers nest a few deep at most ("\\textbf{\\emph{…}}"); a bound keeps
     # a pathological name linear.
     for _ in range(_MAX_WRAPPERS):
-        raw = _MARKS.sub(lambda found: _collect(found, marks), raw)
-        wrapped = _WRAPPER.match(raw)
+        if _MARK_HINT.search(raw) is not None:
+            raw = _MARKS.sub(lambda found: _collect(found, marks), raw)
+        wrapped = _WRAPPER.match(raw) if "\\" in raw else None
         if wrapped is None:
             break
         inner = wrapped.group("a") if wrapped.group("a") is not None else wrapped.group("b")
