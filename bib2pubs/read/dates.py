@@ -29,12 +29,16 @@ _ISO_DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 def parse_year(value: str) -> int | None:
     """The first four-digit year in ``value`` ("2024", "{2024}", "2017+")."""
+    if len(value) == 4 and value.isdigit() and value.isascii():
+        return int(value)  # most years: the year alone
     match = _YEAR.search(value)
     return int(match.group(1)) if match else None
 
 
 def parse_month(value: str) -> int | None:
     """A month from "apr", "April", "4", "04" or "April 16"; None if unclear."""
+    if value.isalpha() and value.isascii():
+        return _MONTHS.get(value.lower())  # most months: a name alone
     text = value.strip().strip("{}").strip()
     if text.isdigit():
         number = int(text)

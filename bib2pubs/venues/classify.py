@@ -60,7 +60,7 @@ _PREPRINT_SERVERS = re.compile(
 _UNDER_REVIEW = re.compile(r"(?:submitted\s+to|under\s+review\s+(?:at|for))\b", re.I)
 _PREPRINT_STATES = frozenset({"submitted", "preprint", "inpreparation", "underreview", "inreview"})
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
-_TRAILING = re.compile(r"[\s,;:]+$")
+_TRAILING = " ,;:"
 _LEADING = lazy(r"^[\s,;:]+")
 _CORR = lazy(r"corr", re.I)
 _GENERIC = frozenset({"conference", "symposium", "workshop", "journal", "transactions", "meeting", "congress"})
@@ -125,7 +125,9 @@ def _text(fields: Mapping[str, str], *names: str) -> str:
     for name in names:
         value = fields.get(name)
         if value is not None:
-            text = _TRAILING.sub("", latex_to_text(value))
+            # Decoded text has no blank but single spaces: what ends it is
+            # as plain to strip as to match.
+            text = latex_to_text(value).rstrip(_TRAILING)
             if text:
                 return text
     return ""
@@ -134,8 +136,7 @@ def _text(fields: Mapping[str, str], *names: str) -> str:
 def classify(entry_type: str, fields: Mapping[str, str]) -> str:
     """The kind of work: conference, workshop, journal, preprint, thesis,
     book, chapter, report or other."""
-    pubstate = "".join(fields.get("pubstate", "").lower().split())
-    if pubstate in _PREPRINT_STATES:
+    if "pubstate" in fields and "".join(fields["pubstate"].lower().split()) in _PREPRINT_STATES:
         return "preprint"
     venue = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or ""
     if _UNDER_REVIEW.match(venue.lstrip("{ ")) or (
@@ -207,7 +208,7 @@ def venue_status(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
 
 
 def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) -> str:
-    if _URL_ONLY.fullmatch(fields.get("howpublished", "")):
+    if "howpublished" in fields and _URL_ONLY.fullmatch(fields["howpublished"]):
         fields = {name: value for name, value in fields.items() if name != "howpublished"}
     if kind == "journal":
         # An @article with a journal's title as booktitle ("Proceedings of
