@@ -307,6 +307,71 @@ def test_the_skipped_venue_checks_could_not_have_matched() -> None:
     # An absent pubstate or howpublished is read as "": neither says anything.
     assert "" not in venue_kinds._PREPRINT_STATES
     assert venue_kinds._URL_ONLY.fullmatch("") is None
+    # An empty howpublished or organization is no talk.
+    assert venue_kinds._PRESENTATION_KIND.fullmatch("") is None
+    assert venue_kinds._TALK_AT.search("") is None
+
+
+def careful_split_status(written: str) -> tuple[str, str]:
+    alone = venue_kinds._STATUS_ONLY.fullmatch(written)
+    if alone:
+        return "", venue_kinds._status_words(alone.group(1))
+    before = venue_kinds._STATUS_BEFORE.search(written)
+    after = venue_kinds._STATUS_AFTER.search(written)
+    for found, rest in (
+        (before, written[before.end() :] if before else ""),
+        (after, written[: after.start()] if after else ""),
+    ):
+        if found and rest.strip():
+            return rest.strip(), venue_kinds._status_words(found.group(1))
+    return written, ""
+
+
+def careful_text(fields: Mapping[str, str], *names: str) -> str:
+    for name in names:
+        value = fields.get(name)
+        if value is not None:
+            text = _TRAILING.sub("", latex_to_text(value))
+            if text:
+                return text
+    return ""
+
+
+def test_kinds_statuses_and_venues_agree_on_the_corpus() -> None:
+    from bib2pubs.venues.table import builtin_table
+
+    table = builtin_table()
+    for entry in ENTRIES:
+        fields, year = entry.fields, parse_year(entry.fields.get("year", ""))
+        kind = venue_kinds.classify(entry.type, fields)
+        quick = (kind, venue_kinds.venue_status(kind, entry.type, fields))
+        quick_venue = venue_kinds.read_venue(kind, entry.type, fields, year, table)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(venue_kinds, "split_status", careful_split_status)
+            patch.setattr(venue_kinds, "_text", careful_text)
+            careful = (kind, venue_kinds.venue_status(kind, entry.type, fields))
+            assert venue_kinds.classify(entry.type, fields) == kind, entry.key
+            assert quick == careful, entry.key
+            assert quick_venue == venue_kinds.read_venue(kind, entry.type, fields, year, table), entry.key
+
+
+_STATUS_PIECES = st.sampled_from(
+    ["to appear", "To  Appear", "in ", "Nature", ", ", "(", ")", "accepted", "under review", "In Press", "press",
+     "Manuscript", " ", "Pediatrics in Review", "submitted to", "forthcoming", ". ", "2024", "revise and resubmit",
+     "\\apj", "{\\mnras}", " : ", "JASN", "Journal of X", ":", "\\"]
+)  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_STATUS_PIECES, max_size=6).map("".join))
+def test_statuses_and_journal_forms_agree_on_generated_strings(written: str) -> None:
+    assert venue_kinds.split_status(written) == careful_split_status(written)
+    # What the journal's quick tests pass over: no macro without a
+    # backslash, no NLM acronym without a colon.
+    if venue_kinds._AAS_MACRO.fullmatch(written):
+        assert "\\" in written
+    if venue_kinds._NLM_ACRONYM.fullmatch(written):
+        assert ":" in written
 
 
 # -- venue strings -----------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bib2pubs.lazyre import lazy
+
 MONTH_NAMES = (
     "January",
     "February",
@@ -22,8 +24,9 @@ _MONTHS = {name.lower(): index for index, name in enumerate(MONTH_NAMES, 1)}
 _MONTHS.update({name[:3].lower(): index for index, name in enumerate(MONTH_NAMES, 1)})
 _MONTHS["sept"] = 9
 
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-_MONTH_WORD = re.compile(r"[A-Za-z]+")
+# For what is not a plain year or month name (most are): compiled on first use.
+_YEAR = lazy(r"(?<!\d)(\d{4})(?!\d)")
+_MONTH_WORD = lazy(r"[A-Za-z]+")
 _ISO_DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 

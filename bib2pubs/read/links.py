@@ -54,7 +54,7 @@ _ARXIV_ID = lazy(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 # doi.org, dx.doi.org and ACM's old doi.acm.org resolver, with or without scheme.
 _DOI_PREFIX = lazy(r"^(?:(?:https?://)?(?:(?:dx|www)\.)?doi\.(?:org|acm\.org)/(?=10\.)|doi:(?:\s|%20)*)", re.I)
 _HOWPUBLISHED_URL = lazy(r"\s*(?:\\url\s*\{\s*[^{}\s]+\s*\}|https?://\S+)\s*", re.I)
-_ARXIV_PREFIX = re.compile(r"^(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arxiv:(?:\s|%20)*)", re.I)
+_ARXIV_PREFIX = lazy(r"^(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arxiv:(?:\s|%20)*)", re.I)
 
 
 def clean_url(value: str) -> str:

@@ -171,7 +171,8 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
 def _aas_journal(fields: Mapping[str, str]) -> tuple[str, str] | None:
     """The full name and short form of an AAS journal macro (``\\apj``:
     "Astrophysical Journal", "ApJ") written as the journal, as ADS exports."""
-    macro = _AAS_MACRO.fullmatch(fields.get("journaltitle") or fields.get("journal") or "")
+    written = fields.get("journaltitle") or fields.get("journal") or ""
+    macro = _AAS_MACRO.fullmatch(written) if "\\" in written else None
     return AAS_JOURNALS.get(macro.group(1).lower()) if macro else None
 
 
@@ -181,6 +182,8 @@ def split_status(written: str) -> tuple[str, str]:
     ("Brain Structure and Function", "To appear"); "Nature, in press" is
     ("Nature", "In press"); "Manuscript under review" is ("", "Under
     review"): the status is the note, and no venue is named yet."""
+    if not _STATUS_WORD.search(written):
+        return written, ""  # every status holds one of its words; most venues none
     alone = _STATUS_ONLY.fullmatch(written)
     if alone:
         return "", _status_words(alone.group(1))
@@ -221,10 +224,11 @@ def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) ->
         # the … Annual Conference"; not a sponsor: "IEEE Computer Society").
         howpublished = _text(fields, "howpublished")
         organization = _text(fields, "organization")
-        if _PRESENTATION_KIND.fullmatch(howpublished):
+        # Neither pattern matches an empty field: most have neither.
+        if howpublished and _PRESENTATION_KIND.fullmatch(howpublished):
             # "Poster" at the organization's meeting: the organization is where.
             howpublished, organization = "", organization or howpublished
-        elif not _TALK_AT.search(organization):
+        elif organization and not _TALK_AT.search(organization):
             organization = ""
         return _text(fields, "booktitle", "eventtitle", "journal") or howpublished or organization
     if kind == "chapter":
@@ -434,7 +438,7 @@ def _nlm_title(written: str) -> tuple[str, str]:
         inside = qualifier.group(1).strip()
         if _YEAR_ONLY.fullmatch(inside) or _NLM_PLACE.fullmatch(inside):
             written = title
-    found = _NLM_ACRONYM.fullmatch(written)
+    found = _NLM_ACRONYM.fullmatch(written) if ":" in written else None
     if found and len(found.group("acronym")) <= 10:
         return found.group("title"), found.group("acronym")
     return written, ""
