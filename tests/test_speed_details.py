@@ -349,6 +349,7 @@ def test_kinds_statuses_and_venues_agree_on_the_corpus() -> None:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(venue_kinds, "split_status", careful_split_status)
             patch.setattr(venue_kinds, "_text", careful_text)
+            patch.setattr(venue_kinds, "_parsed", parse.parse_venue)  # each string read anew
             careful = (kind, venue_kinds.venue_status(kind, entry.type, fields))
             assert venue_kinds.classify(entry.type, fields) == kind, entry.key
             assert quick == careful, entry.key
@@ -386,6 +387,12 @@ def careful_parse_venue(text: str) -> parse.VenueString:
 
 
 _VENUE_FIELDS = ("booktitle", "journal", "journaltitle", "eventtitle", "series", "venue", "location", "howpublished")
+
+
+def test_a_venue_string_read_once_is_shared_unchanged() -> None:
+    # What _parsed hands out again cannot be changed by the one it was handed to.
+    with pytest.raises(AttributeError):
+        parse.parse_venue("NSDI 2024").name = "x"  # type: ignore[misc]
 
 
 def test_venue_strings_parse_alike_on_the_corpus() -> None:

@@ -330,6 +330,12 @@ def extract_venue(
     return _cached_venue(kind, entry_type, year, table, values, preprint_server(fields))
 
 
+#: parse_venue, once per string: a journal's title comes back for each of
+#: its issues, which _cached_venue reads apart (volume and number are part
+#: of its key).
+_parsed = lru_cache(maxsize=1 << 12)(parse_venue)
+
+
 @lru_cache(maxsize=1 << 12)
 def _cached_venue(
     kind: str, entry_type: str, year: int | None, table: VenueTable | None, values: tuple[str | None, ...], server: str
@@ -367,7 +373,7 @@ def read_venue(
     # A journal's title is shown as written ("Proceedings of the IEEE"),
     # but read like an event's for finding it in the table: Google Scholar
     # files NeurIPS and ICCV papers under "journal".
-    parsed = parse_venue(written) if event or kind == "journal" else VenueString(written)
+    parsed = _parsed(written) if event or kind == "journal" else VenueString(written)
     known = _recognise(kind, fields, written, parsed, table) if table is not None else None
     if known is not None:
         kind = known.kind
@@ -528,7 +534,7 @@ def _recognise(
     """
     if kind not in ("conference", "workshop", "journal"):
         return None
-    series = parse_venue(_text(fields, "series")) if "series" in fields else VenueString("")
+    series = _parsed(_text(fields, "series")) if "series" in fields else VenueString("")
     acronyms = [acronym for acronym in (parsed.acronym, series.acronym) if acronym]
     qualified = parsed.qualified or series.qualified
     by_name = [table.by_name(written), table.by_name(parsed.name)]
