@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Identifiers, Locators
 from bib2pubs.read.bibtex import RawEntry
 from bib2pubs.read.links import arxiv_id, clean_url, doi_name, dropped_target
@@ -29,15 +30,16 @@ _NO_IDENTIFIERS = Identifiers()
 _PAGE = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?|[ivxlcdm]+|[IVXLCDM]+)"
 # Two pages joined by a hyphen (or two, or three: BibTeX's dashes), a dash
 # or a minus sign, blanks around it or not; not inside a longer word.
-_RANGE = re.compile(rf"(?<![\w\-–—/])({_PAGE})\s*(?:-{{1,3}}|[‐‑‒–—−])\s*({_PAGE})(?![\w\-–—/])")
+# Compiled on first need: most pages fields take _DIGITS_RANGE's shortcut.
+_RANGE = lazy(rf"(?<![\w\-–—/])({_PAGE})\s*(?:-{{1,3}}|[‐‑‒–—−])\s*({_PAGE})(?![\w\-–—/])")
 _DASHES = frozenset("-‐‑‒–—−")
-_LEADING = re.compile(r"^[\s,;:]+")
+_LEADING = lazy(r"^[\s,;:]+")
 # al-folio's demo and Google Scholar end values with a comma ("Courier
 # Corporation,"), as if the field list went on inside the braces.
 _TRAILING = " ,;:"
 # Two page numbers and BibTeX's dash, as most pages fields are written.
 _DIGITS_RANGE = re.compile(r"\s*(\d+)\s*-{1,3}\s*(\d+)\s*")
-_NO_PAGES = re.compile(r"\bno pagination\b", re.IGNORECASE)
+_NO_PAGES = lazy(r"\bno pagination\b", re.IGNORECASE)
 
 
 def text_of(fields: Mapping[str, str], *names: str) -> str:
@@ -70,6 +72,16 @@ def _locator(value: str) -> str:
     return latex_to_text(value).rstrip(_TRAILING)
 
 
+def _field(fields: Mapping[str, str], name: str) -> str:
+    """``_locator`` of the field, "" when the entry lacks it."""
+    value = fields.get(name)
+    if value is None:
+        return ""
+    if value.isdigit() and value.isascii():
+        return value  # most volumes and numbers: nothing to decode or trim
+    return latex_to_text(value).rstrip(_TRAILING)
+
+
 def _pages(value: str) -> str:
     plain = _DIGITS_RANGE.fullmatch(value)
     if plain:  # most pages fields: nothing to decode
@@ -83,23 +95,22 @@ def read_locators(fields: Mapping[str, str], event_place: str) -> Locators:
     """Volume, number, pages… and the publisher's place: ``address``, or
     biblatex's ``location`` unless the venue shows it as the event's place
     (``event_place``, from ``venues.classify``)."""
-    present = _LOCATOR_FIELDS.intersection(fields)
-    if not present:
+    if _LOCATOR_FIELDS.isdisjoint(fields):
         return _NO_LOCATORS
-    # Only the fields the entry has are decoded: most have three or four.
-    found = {name: _locator(fields[name]) for name in present if name != "pages"}
-    address = found.get("address", "")
-    if not address and "location" in found:
-        location = _LEADING.sub("", found["location"])
+    address = _field(fields, "address")
+    if not address and "location" in fields:
+        location = _LEADING.sub("", _locator(fields["location"]))
         address = "" if event_place and location == event_place else location
+    pages = fields.get("pages")
     return Locators(
-        volume=found.get("volume", ""),
-        number=found.get("number") or found.get("issue", ""),
-        pages=_pages(fields["pages"]) if "pages" in fields else "",
-        chapter=found.get("chapter", ""),
-        edition=found.get("edition", ""),
-        series=found.get("series", ""),
-        publisher=found.get("publisher", ""),
+        volume=_field(fields, "volume"),
+        # ``issue`` only stands in for a number: not decoded beside one.
+        number=_field(fields, "number") or _field(fields, "issue"),
+        pages="" if pages is None else _pages(pages),
+        chapter=_field(fields, "chapter"),
+        edition=_field(fields, "edition"),
+        series=_field(fields, "series"),
+        publisher=_field(fields, "publisher"),
         address=address,
     )
 
@@ -112,18 +123,21 @@ def read_identifiers(entry: RawEntry) -> tuple[Identifiers, list[Diagnostic]]:
     fields = entry.fields
     if _IDENTIFIER_FIELDS.isdisjoint(fields):
         return _NO_IDENTIFIERS, []
-    found = {
-        "doi": ("doi", doi_name(fields["doi"]) if "doi" in fields else ""),
-        "arxiv": ("arxiv" if "arxiv" in fields else "eprint", arxiv_id(fields)),
-    }
-    problems = []
-    for name, (field, value) in found.items():
-        dropped = dropped_target(entry, field, value, name)
-        if dropped is not None:
-            found[name] = (field, "")
-            problems.append(dropped)
-    identifiers = Identifiers(found["doi"][1], found["arxiv"][1], text_of(fields, "isbn"), text_of(fields, "issn"))
+    problems: list[Diagnostic] = []
+    doi = _checked(entry, "doi", doi_name(fields["doi"]) if "doi" in fields else "", "doi", problems)
+    arxiv = _checked(entry, "arxiv" if "arxiv" in fields else "eprint", arxiv_id(fields), "arxiv", problems)
+    identifiers = Identifiers(doi, arxiv, text_of(fields, "isbn"), text_of(fields, "issn"))
     return identifiers, problems
+
+
+def _checked(entry: RawEntry, field: str, value: str, what: str, problems: list[Diagnostic]) -> str:
+    """``value``, or "" with the warning added to ``problems`` when it is
+    a target no page may carry (an empty value is none)."""
+    dropped = dropped_target(entry, field, value, what) if value else None
+    if dropped is None:
+        return value
+    problems.append(dropped)
+    return ""
 
 
 def read_preview(entry: RawEntry) -> tuple[str, list[Diagnostic]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bib2pubs.lazyre import lazy
+
 MONTH_NAMES = (
     "January",
     "February",
@@ -22,19 +24,24 @@ _MONTHS = {name.lower(): index for index, name in enumerate(MONTH_NAMES, 1)}
 _MONTHS.update({name[:3].lower(): index for index, name in enumerate(MONTH_NAMES, 1)})
 _MONTHS["sept"] = 9
 
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-_MONTH_WORD = re.compile(r"[A-Za-z]+")
+# For what is not a plain year or month name (most are): compiled on first use.
+_YEAR = lazy(r"(?<!\d)(\d{4})(?!\d)")
+_MONTH_WORD = lazy(r"[A-Za-z]+")
 _ISO_DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
 def parse_year(value: str) -> int | None:
     """The first four-digit year in ``value`` ("2024", "{2024}", "2017+")."""
+    if len(value) == 4 and value.isdigit() and value.isascii():
+        return int(value)  # most years: the year alone
     match = _YEAR.search(value)
     return int(match.group(1)) if match else None
 
 
 def parse_month(value: str) -> int | None:
     """A month from "apr", "April", "4", "04" or "April 16"; None if unclear."""
+    if value.isalpha() and value.isascii():
+        return _MONTHS.get(value.lower())  # most months: a name alone
     text = value.strip().strip("{}").strip()
     if text.isdigit():
         number = int(text)

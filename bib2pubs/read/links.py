@@ -33,6 +33,12 @@ LINK_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("url", ("url",)),
 )
 
+#: Each field a link is read from, by its kind's place in LINK_FIELDS: an
+#: ``eprint`` gives the arXiv link, ``howpublished`` (a web address alone) the URL.
+_KIND_OF = {name: index for index, (_, names) in enumerate(LINK_FIELDS) for name in names}
+_KIND_OF.update(eprint=_KIND_OF["arxiv"], howpublished=_KIND_OF["url"])
+_LINK_SOURCES = frozenset(_KIND_OF)
+
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
@@ -48,7 +54,7 @@ _ARXIV_ID = lazy(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 # doi.org, dx.doi.org and ACM's old doi.acm.org resolver, with or without scheme.
 _DOI_PREFIX = lazy(r"^(?:(?:https?://)?(?:(?:dx|www)\.)?doi\.(?:org|acm\.org)/(?=10\.)|doi:(?:\s|%20)*)", re.I)
 _HOWPUBLISHED_URL = lazy(r"\s*(?:\\url\s*\{\s*[^{}\s]+\s*\}|https?://\S+)\s*", re.I)
-_ARXIV_PREFIX = re.compile(r"^(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arxiv:(?:\s|%20)*)", re.I)
+_ARXIV_PREFIX = lazy(r"^(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arxiv:(?:\s|%20)*)", re.I)
 
 
 def clean_url(value: str) -> str:
@@ -79,8 +85,8 @@ def unsafe_scheme(url: str) -> str | None:
     Checked the way a browser reads the link: entities decoded, control
     characters and blanks removed.
     """
-    if _WEB_LINK.match(url):
-        return None  # what the browser reads starts as written: http(s)
+    if not url or _WEB_LINK.match(url):
+        return None  # nothing, or what the browser reads starts as written: http(s)
     if "&" in url:  # an entity ("&#106;avascript:") hides what a browser reads
         import html  # its entity table loads only for a link that holds an entity
 
@@ -120,7 +126,9 @@ def arxiv_id(fields: Mapping[str, str]) -> str:
     ``eprint`` that is on arXiv (by its prefix, or by the look of its id)."""
     if "arxiv" in fields:
         return _ARXIV_PREFIX.sub("", clean_url(fields["arxiv"])).removesuffix(".pdf")
-    eprint = _ARXIV_PREFIX.sub("", clean_url(fields.get("eprint", "")))
+    if "eprint" not in fields:
+        return ""  # most entries: no identifier to read
+    eprint = _ARXIV_PREFIX.sub("", clean_url(fields["eprint"]))
     if not eprint:
         return ""
     archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip("{} ").lower()
@@ -138,10 +146,15 @@ def _place(url: str) -> str:
 def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
     """The entry's links by kind, in page order, and any link refused."""
     fields = entry.fields
+    # Only the kinds the entry has a field for, in page order: most
+    # entries have one link or none, and the other kinds need no look.
+    kinds = sorted({_KIND_OF[name] for name in _LINK_SOURCES.intersection(fields)})
+    several = len(kinds) > 1
     links: dict[str, str] = {}
     places: set[str] = set()  # where the links listed so far point
     diagnostics: list[Diagnostic] = []
-    for kind, names in LINK_FIELDS:
+    for index in kinds:
+        kind, names = LINK_FIELDS[index]
         source = None
         for name in names:
             if name in fields:
@@ -167,7 +180,8 @@ def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
                 kind, url = "doi", doi
         if url is None:
             continue
-        place = _place(url)
+        # Places are compared only between links: one link alone needs none.
+        place = _place(url) if several else ""
         if url and place in places:
             continue  # the same place as a link already listed
         dropped = dropped_target(entry, source, url, f"{kind} link")

@@ -60,7 +60,7 @@ _PREPRINT_SERVERS = re.compile(
 _UNDER_REVIEW = re.compile(r"(?:submitted\s+to|under\s+review\s+(?:at|for))\b", re.I)
 _PREPRINT_STATES = frozenset({"submitted", "preprint", "inpreparation", "underreview", "inreview"})
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
-_TRAILING = re.compile(r"[\s,;:]+$")
+_TRAILING = " ,;:"
 _LEADING = lazy(r"^[\s,;:]+")
 _CORR = lazy(r"corr", re.I)
 _GENERIC = frozenset({"conference", "symposium", "workshop", "journal", "transactions", "meeting", "congress"})
@@ -125,7 +125,9 @@ def _text(fields: Mapping[str, str], *names: str) -> str:
     for name in names:
         value = fields.get(name)
         if value is not None:
-            text = _TRAILING.sub("", latex_to_text(value))
+            # Decoded text has no blank but single spaces: what ends it is
+            # as plain to strip as to match.
+            text = latex_to_text(value).rstrip(_TRAILING)
             if text:
                 return text
     return ""
@@ -134,8 +136,7 @@ def _text(fields: Mapping[str, str], *names: str) -> str:
 def classify(entry_type: str, fields: Mapping[str, str]) -> str:
     """The kind of work: conference, workshop, journal, preprint, thesis,
     book, chapter, report or other."""
-    pubstate = "".join(fields.get("pubstate", "").lower().split())
-    if pubstate in _PREPRINT_STATES:
+    if "pubstate" in fields and "".join(fields["pubstate"].lower().split()) in _PREPRINT_STATES:
         return "preprint"
     venue = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or ""
     if _UNDER_REVIEW.match(venue.lstrip("{ ")) or (
@@ -170,7 +171,8 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
 def _aas_journal(fields: Mapping[str, str]) -> tuple[str, str] | None:
     """The full name and short form of an AAS journal macro (``\\apj``:
     "Astrophysical Journal", "ApJ") written as the journal, as ADS exports."""
-    macro = _AAS_MACRO.fullmatch(fields.get("journaltitle") or fields.get("journal") or "")
+    written = fields.get("journaltitle") or fields.get("journal") or ""
+    macro = _AAS_MACRO.fullmatch(written) if "\\" in written else None
     return AAS_JOURNALS.get(macro.group(1).lower()) if macro else None
 
 
@@ -180,6 +182,8 @@ def split_status(written: str) -> tuple[str, str]:
     ("Brain Structure and Function", "To appear"); "Nature, in press" is
     ("Nature", "In press"); "Manuscript under review" is ("", "Under
     review"): the status is the note, and no venue is named yet."""
+    if not _STATUS_WORD.search(written):
+        return written, ""  # every status holds one of its words; most venues none
     alone = _STATUS_ONLY.fullmatch(written)
     if alone:
         return "", _status_words(alone.group(1))
@@ -207,7 +211,7 @@ def venue_status(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
 
 
 def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) -> str:
-    if _URL_ONLY.fullmatch(fields.get("howpublished", "")):
+    if "howpublished" in fields and _URL_ONLY.fullmatch(fields["howpublished"]):
         fields = {name: value for name, value in fields.items() if name != "howpublished"}
     if kind == "journal":
         # An @article with a journal's title as booktitle ("Proceedings of
@@ -220,10 +224,11 @@ def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) ->
         # the … Annual Conference"; not a sponsor: "IEEE Computer Society").
         howpublished = _text(fields, "howpublished")
         organization = _text(fields, "organization")
-        if _PRESENTATION_KIND.fullmatch(howpublished):
+        # Neither pattern matches an empty field: most have neither.
+        if howpublished and _PRESENTATION_KIND.fullmatch(howpublished):
             # "Poster" at the organization's meeting: the organization is where.
             howpublished, organization = "", organization or howpublished
-        elif not _TALK_AT.search(organization):
+        elif organization and not _TALK_AT.search(organization):
             organization = ""
         return _text(fields, "booktitle", "eventtitle", "journal") or howpublished or organization
     if kind == "chapter":
@@ -325,6 +330,12 @@ def extract_venue(
     return _cached_venue(kind, entry_type, year, table, values, preprint_server(fields))
 
 
+#: parse_venue, once per string: a journal's title comes back for each of
+#: its issues, which _cached_venue reads apart (volume and number are part
+#: of its key).
+_parsed = lru_cache(maxsize=1 << 12)(parse_venue)
+
+
 @lru_cache(maxsize=1 << 12)
 def _cached_venue(
     kind: str, entry_type: str, year: int | None, table: VenueTable | None, values: tuple[str | None, ...], server: str
@@ -362,7 +373,7 @@ def read_venue(
     # A journal's title is shown as written ("Proceedings of the IEEE"),
     # but read like an event's for finding it in the table: Google Scholar
     # files NeurIPS and ICCV papers under "journal".
-    parsed = parse_venue(written) if event or kind == "journal" else VenueString(written)
+    parsed = _parsed(written) if event or kind == "journal" else VenueString(written)
     known = _recognise(kind, fields, written, parsed, table) if table is not None else None
     if known is not None:
         kind = known.kind
@@ -433,7 +444,7 @@ def _nlm_title(written: str) -> tuple[str, str]:
         inside = qualifier.group(1).strip()
         if _YEAR_ONLY.fullmatch(inside) or _NLM_PLACE.fullmatch(inside):
             written = title
-    found = _NLM_ACRONYM.fullmatch(written)
+    found = _NLM_ACRONYM.fullmatch(written) if ":" in written else None
     if found and len(found.group("acronym")) <= 10:
         return found.group("title"), found.group("acronym")
     return written, ""
@@ -523,7 +534,7 @@ def _recognise(
     """
     if kind not in ("conference", "workshop", "journal"):
         return None
-    series = parse_venue(_text(fields, "series")) if "series" in fields else VenueString("")
+    series = _parsed(_text(fields, "series")) if "series" in fields else VenueString("")
     acronyms = [acronym for acronym in (parsed.acronym, series.acronym) if acronym]
     qualified = parsed.qualified or series.qualified
     by_name = [table.by_name(written), table.by_name(parsed.name)]

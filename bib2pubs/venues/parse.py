@@ -29,10 +29,17 @@ _DATES = (
     # Day first: "27 June 2022 - 1 July 2022", "23-29 July 2023".
     r"|\d{1,2}(?:\s+" + _MONTH + r"(?:\s+\d{4})?)?(?:\s*[-–]+\s*\d{1,2})?\s+" + _MONTH + r",?\s+(?P<year2>\d{4}))"
 )
-_TRAILING_DATES = re.compile(r",\s*" + _DATES + r"\s*$")
-_MIDDLE_DATES = re.compile(r",\s*" + _DATES + r"\s*,(?=[^,]*[A-Za-z])")
+# The three patterns of dates are the costliest to compile, and tried only
+# on a string with a year and a month's name (``_may_hold_dates``): many
+# runs never need them.
+_TRAILING_DATES = lazy(r",\s*" + _DATES + r"\s*$")
+_MIDDLE_DATES = lazy(r",\s*" + _DATES + r"\s*,(?=[^,]*[A-Za-z])")
 # Dates among the place's parts: "23-29 July 2023, Honolulu, Hawaii, USA".
-_PLACE_DATES = re.compile(r"(?:^|,\s*)" + _DATES + r"\s*(?=,|$)")
+_PLACE_DATES = lazy(r"(?:^|,\s*)" + _DATES + r"\s*(?=,|$)")
+# Every _DATES holds a year (four digits) and a month, whose name begins
+# with one of these (case as written: the patterns ignore no case).
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Words of a venue's name, never of a place.
 _VENUE_WORDS = lazy(
     r"\b(?:conference|symposium|workshop|meeting|congress|systems?|services|applications|proceedings|"
@@ -86,7 +93,7 @@ _SPRINGER_TAIL = re.compile(
 )
 # Springer's subtitle after the series' title: "Inductive Logic Programming:
 # 27th International Conference" says only which edition it was.
-_EDITION_SUBTITLE = re.compile(
+_EDITION_SUBTITLE = lazy(
     r"\s*:\s*(?:\d{1,3}(?:st|nd|rd|th)|[A-Za-z]+(?:-[A-Za-z]+)?)\s+(?:[A-Z][\w-]*\s+){0,3}?"
     r"(?:conference|workshop|symposium|meeting)\s*$",
     re.I,
@@ -99,12 +106,14 @@ _YEAR_ON = re.compile(r"^(?P<year>(?:19|20)\d{2})\s+on\s+(?=\S)", re.I)
 _LEADING_ROMAN = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\s+(?=(?:\S+\s+){2}\S)")
 # The ACL's "Findings of the Association for Computational Linguistics:
 # EMNLP 2021", DBLP's "Findings of the ACL, ACL 2025": the Findings of the
-# conference named, never the conference itself.
-_FINDINGS = re.compile(
+# conference named, never the conference itself. _FINDINGS_START, quick to
+# compile, tells which names may be (``_may_be_findings``).
+_FINDINGS = lazy(
     r"^findings\s+of\s+(?:the\s+)?(?:association\s+for\s+computational\s+linguistics|acl)\b"
     r"(?:\s*[:,\-–]\s*(?P<host>[A-Za-z][A-Za-z-]*))?\s*$",
     re.I,
 )
+_FINDINGS_START = re.compile(r"findings", re.I)
 # Springer's "Computer Vision -- ECCV 2020 -- 16th European Conference".
 _DASHES = re.compile(r"\s+(?:--|—|–|-)\s+")
 _TRIM = re.compile(r"^[\s,;:.\-–—]+|[\s,;:\-–—]+$")
@@ -116,7 +125,7 @@ _QUALIFIER = re.compile(
     re.I,
 )
 # DBLP's "…, Held as Part of the European Joint Conferences …, ETAPS 2022".
-_HELD_AS_PART = re.compile(r",\s*held\s+as\s+part\s+of\b[^,]*(?:,\s*[A-Z][A-Za-z]*\s+\d{4})?", re.I)
+_HELD_AS_PART = lazy(r",\s*held\s+as\s+part\s+of\b[^,]*(?:,\s*[A-Z][A-Za-z]*\s+\d{4})?", re.I)
 # ACL's ", Volume 1 (Long and Short Papers)" or ", (Volume 1: Long Papers)" among DBLP's parts.
 _VOLUME_SEGMENT = re.compile(r",\s*\(?\s*vol(?:ume)?\.?\s*\d+[^,]*", re.I)
 # An edition as a Roman numeral: "Robotics: Science and Systems XIX".
@@ -164,16 +173,18 @@ def _is_acronym(text: str, with_year: bool = False) -> bool:
 def parse_venue(text: str) -> VenueString:
     """The parts of one venue string (LaTeX already decoded)."""
     original = " ".join(text.replace("’", "'").split())
-    text = _SPRINGER_TAIL.sub("", _VOLUME_SEGMENT.sub("", _HELD_AS_PART.sub("", original)))
+    text = _HELD_AS_PART.sub("", original) if _may_say_held(original) else original
+    text = _SPRINGER_TAIL.sub("", _VOLUME_SEGMENT.sub("", text))
     workshop = bool(_WORKSHOP.search(text))
     qualified = bool(_QUALIFIER.search(text))
     year: int | None = None
     acronym = dates = location = ""
-    found = _TRAILING_DATES.search(text)
+    dated = _may_hold_dates(text)
+    found = _TRAILING_DATES.search(text) if dated else None
     if found:
         dates, year = found.group("dates"), int(found.group("year") or found.group("year2"))
         text = text[: found.start()]
-    else:
+    elif dated:
         middle = _MIDDLE_DATES.search(text)
         if middle:
             # "…Intelligence, January 25-30, 2015, Austin, Texas, USA"
@@ -188,8 +199,8 @@ def parse_venue(text: str) -> VenueString:
     name, marked, marked_year, place = _dblp_segments(_TRIM.sub("", text))
     location = location or place
     acronym, year = acronym or marked, year or marked_year
-    in_place = _PLACE_DATES.search(location)
-    if in_place and not dates:
+    in_place = _PLACE_DATES.search(location) if not dates and _may_hold_dates(location) else None
+    if in_place:
         dates, year = in_place.group("dates"), year or int(in_place.group("year") or in_place.group("year2"))
         location = _TRIM.sub("", location[: in_place.start()] + location[in_place.end() :])
         found = found or in_place
@@ -222,7 +233,8 @@ def parse_venue(text: str) -> VenueString:
     # Workshop (LAW) and 3rd Designing Meaning Representations Workshop".
     name = _NUMERIC_ORDINAL_BEFORE_NAME.sub("", name)
     name = _LEADING_ROMAN.sub("", name)
-    name = _EDITION_SUBTITLE.sub("", name)
+    if _may_have_subtitle(name):
+        name = _EDITION_SUBTITLE.sub("", name)
     name = _VOLUME.sub("", name)
     name = _TRIM.sub("", name)
     if len(name.split()) >= 4 and name.split()[-1].isdigit() and len(name.split()[-1]) <= 3:
@@ -237,6 +249,32 @@ def parse_venue(text: str) -> VenueString:
         name = _TRIM.sub("", original)  # nothing left that we recognise: keep all of it
     acronym = _findings_acronym(name, acronym)
     return VenueString(name, acronym, year, location, dates if found else "", workshop, qualified)
+
+
+# Quick tests that pass over a string a costly pattern cannot match: each
+# lets through every string its pattern matches (tests/test_speed_details.py
+# holds parse_venue to the reading that tries every pattern).
+
+
+def _may_hold_dates(text: str) -> bool:
+    """Whether ``text`` may hold dates (_DATES): a year and a month's name."""
+    return _FOUR_DIGITS.search(text) is not None and any(stem in text for stem in _MONTH_STEMS)
+
+
+def _may_say_held(text: str) -> bool:
+    """Whether _HELD_AS_PART may match: no letter but H, E, L and D matches
+    theirs when case is ignored, so the lower-cased text says "held"."""
+    return "held" in text.lower()
+
+
+def _may_have_subtitle(name: str) -> bool:
+    """Whether _EDITION_SUBTITLE may match: it begins at a colon."""
+    return ":" in name
+
+
+def _may_be_findings(name: str) -> bool:
+    """Whether _FINDINGS may match: the name begins with "findings"."""
+    return _FINDINGS_START.match(name) is not None
 
 
 def _leading_acronym(text: str) -> re.Match[str] | None:
@@ -256,7 +294,7 @@ def _findings_acronym(name: str, acronym: str) -> str:
     """ "Findings of EMNLP" for the ACL's Findings volume of EMNLP: its own
     short name, so that neither the label nor the table's lookup takes it
     for the main conference. The acronym as found otherwise."""
-    findings = _FINDINGS.match(name)
+    findings = _FINDINGS.match(name) if _may_be_findings(name) else None
     if not findings:
         return acronym
     host = findings.group("host") or acronym

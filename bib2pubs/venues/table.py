@@ -30,6 +30,7 @@ from typing import Any
 
 from bib2pubs.cachedir import keep, kept_path, read_kept
 from bib2pubs.errors import UsageError
+from bib2pubs.lazyre import lazy
 from bib2pubs.names import fold as name_folding
 from bib2pubs.names.fold import fold
 from bib2pubs.trust import read_toml
@@ -44,7 +45,8 @@ _LEFT_OUT = frozenset(
     {"annual", "international", "acm", "ieee", "usenix", "siam", "cvf", "ifip", "aaai", "sigplan", "sigops"}
 )
 _WORDS = re.compile(r"[a-z0-9]+")
-_URL_CELL = re.compile(r"(?:(?P<since>\d{4})\+\s+)?(?P<url>\S+)?")
+# Read only when the table itself is (its keys are kept between runs).
+_URL_CELL = lazy(r"(?:(?P<since>\d{4})\+\s+)?(?P<url>\S+)?")
 
 
 @dataclass(frozen=True, slots=True)
