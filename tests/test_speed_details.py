@@ -12,11 +12,13 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bib2pubs import load
 from bib2pubs.details import _LEADING, _locator, _pages, read_identifiers, read_locators, text_of
 from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.model import Diagnostic, Identifiers, Locators
@@ -250,7 +252,7 @@ def careful_year(value: str) -> int | None:
 
 def careful_month(value: str) -> int | None:
     text = value.strip().strip("{}").strip()
-    if text.isdigit():
+    if text.isdecimal():
         number = int(text)
         return number if 1 <= number <= 12 else None
     word = _MONTH_WORD.match(text)
@@ -281,8 +283,8 @@ def test_years_and_months_agree_on_generated_values(value: str) -> None:
 
 
 def _outcome(read: Callable[[str], int | None], value: str) -> int | str | None:
-    """What ``read`` gives, or the error it raises: "²" is a digit to
-    str.isdigit, not to int()."""
+    """What ``read`` gives, or the error it raises (none should: "²", a
+    digit to str.isdigit but not to int(), once made one)."""
     try:
         return read(value)
     except ValueError as error:
@@ -472,3 +474,16 @@ for name in ("_TRAILING_DATES", "_MIDDLE_DATES", "_PLACE_DATES", "_FINDINGS", "_
 def test_a_venue_string_without_dates_compiles_no_pattern_of_dates() -> None:
     done = subprocess.run([sys.executable, "-c", _COMPILED], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.split() == []
+
+
+@pytest.mark.parametrize(("month", "expected"), [("²", None), ("٣", 3), ("１２", 12), ("{4}", 4)])
+def test_a_month_in_other_digits_is_read_or_left_out_never_an_error(month: str, expected: int | None) -> None:
+    assert parse_month(month) == expected
+
+
+def test_an_entry_with_a_superscript_month_is_listed(tmp_path: Path) -> None:
+    bib = tmp_path / "month.bib"
+    bib.write_text("@article{k, title = {T}, author = {A B}, journal = {J}, year = 2020, month = {²}}\n")
+    listing = load(bib)
+    assert [(pub.key, pub.year, pub.month) for group in listing.groups for pub in group.entries] == [("k", 2020, None)]
+    assert [d.message for d in listing.diagnostics] == ["month '²' is not a month; left out"]

@@ -43,7 +43,8 @@ def parse_month(value: str) -> int | None:
     if value.isalpha() and value.isascii():
         return _MONTHS.get(value.lower())  # most months: a name alone
     text = value.strip().strip("{}").strip()
-    if text.isdigit():
+    # isdecimal, not isdigit: "²" is a digit to isdigit but not to int().
+    if text.isdecimal():
         number = int(text)
         return number if 1 <= number <= 12 else None
     word = _MONTH_WORD.match(text)
