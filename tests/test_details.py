@@ -14,6 +14,7 @@ from bib2pubs.details import keyword_list, page_range
 from bib2pubs.model import Identifiers, Locators, Publication
 from bib2pubs.normalize import normalize_entry
 from bib2pubs.read.bibtex import RawEntry
+from tests.conftest import invoke
 
 FIXTURE = Path(__file__).parent / "fixtures" / "details.bib"
 
@@ -260,3 +261,16 @@ def test_a_merged_preprint_leaves_what_only_it_says(tmp_path: Path) -> None:
         ("speed",),
         "fast.png",
     )
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "latex", "json", "csl-json", "bibtex"])
+@pytest.mark.parametrize(("edition", "shown"), [("²", "² ed"), ("٣", "3rd ed"), ("2", "2nd ed")])
+def test_an_edition_in_any_digits_is_written_never_an_error(fmt: str, edition: str, shown: str, write_bib: Any) -> None:
+    bib = write_bib(
+        f"@book{{k, title = {{T}}, author = {{A B}}, publisher = {{P}}, year = 2020, edition = {{{edition}}}}}\n"
+    )
+    result = invoke(str(bib), "-f", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "internal error" not in result.stderr
+    if fmt in ("text", "markdown", "html"):
+        assert shown in result.stdout.replace("\xa0", " ")  # HTML and Markdown tie "2nd" to "ed."
