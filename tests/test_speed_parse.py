@@ -11,7 +11,6 @@ an entry made slot by slot against the dataclass's own making.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bib2pubs.read import bibtex, entry_fields, two_processes, values
-from bib2pubs.read.bibtex import Bibliography, RawEntry, parse_sources, parse_text
+from bib2pubs.read.bibtex import Bibliography, parse_sources, parse_text
 from bib2pubs.read.scanner import ENTRY_HEAD
 from bib2pubs.read.source import decode
 from tests.conftest import CORPUS
@@ -181,13 +180,3 @@ def test_a_head_read_with_its_key_is_the_head_read_alone(text: str) -> None:
             key = bibtex._KEY_BRACE.match(text, keyed.start(3))
             assert key is not None and key.span() == keyed.span(3)
             assert keyed.end() == re.compile(r"\s*").match(text, key.end()).end()  # type: ignore[union-attr]
-
-
-def test_an_entry_made_slot_by_slot_is_the_one_the_dataclass_makes() -> None:
-    assert RawEntry.__slots__ == tuple(field.name for field in dataclasses.fields(RawEntry))
-    args = ("article", "Key", {"title": "T"}, "x.bib", 3, {"title": 4})
-    made = bibtex._raw_entry(*args)
-    assert made == RawEntry(*args) and repr(made) == repr(RawEntry(*args))
-    assert dataclasses.replace(made, key="k") == RawEntry("article", "k", *args[2:])
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        made.key = "k"  # type: ignore[misc]

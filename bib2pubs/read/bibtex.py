@@ -59,27 +59,6 @@ class RawEntry:
         return self.fields.get(name, default)
 
 
-# RawEntry(...), as made for each entry read: a frozen dataclass sets each
-# field through object.__setattr__, and its slots' own setters take half
-# the time (0.35 µs an entry in place of 0.65).
-_SET_TYPE, _SET_KEY, _SET_FIELDS, _SET_FILE, _SET_LINE, _SET_FIELD_LINES = (
-    RawEntry.__dict__[name].__set__ for name in RawEntry.__slots__
-)
-
-
-def _raw_entry(
-    kind: str, key: str, fields: Mapping[str, str], file: str, line: int, field_lines: Mapping[str, int]
-) -> RawEntry:
-    entry = object.__new__(RawEntry)
-    _SET_TYPE(entry, kind)
-    _SET_KEY(entry, key)
-    _SET_FIELDS(entry, fields)
-    _SET_FILE(entry, file)
-    _SET_LINE(entry, line)
-    _SET_FIELD_LINES(entry, field_lines)
-    return entry
-
-
 @dataclass(frozen=True, slots=True)
 class Bibliography:
     """Everything read from one or more files, in file order."""
@@ -263,7 +242,7 @@ class _Parser(FieldReader):
         if first is not here and first != here:
             where = f"line {first[1]}" if first[0] == self.file else f"{first[0]}:{first[1]}"
             self.report(at, "warning", f"duplicate key (first at {where}); both are listed", key)
-        self.entries.append(_raw_entry(kind, key, fields, self.file, line, FieldLines(text, at, line, field_lines)))
+        self.entries.append(RawEntry(kind, key, fields, self.file, line, FieldLines(text, at, line, field_lines)))
         return pos
 
 

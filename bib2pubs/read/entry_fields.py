@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 
 from bib2pubs.lazyre import lazy
 from bib2pubs.read.scanner import ENTRY_HEAD, Broken
-from bib2pubs.read.values import FIELD_NAME, ValueReader, fast_parts
+from bib2pubs.read.values import FIELD_NAME, POSSESSIVE, ValueReader, fast_parts
 
 _SWALLOWED_FIELD = lazy(r"[\n,][ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
 # After an entry: "," or blanks, then "name = value" — fields cut off by a stray "}".
@@ -34,9 +34,9 @@ def _fast_field(close: str) -> re.Pattern[str]:
     possessive, as in ``nested``: what may follow it is never a character
     it takes."""
     any_part = "(?:" + "|".join(fast_parts("(?:")) + ")"
-    blanks = r"\s*+"
-    separators = r"[\s,]*+"
-    name = r"([^\s=,{}()\"#%@]++)"
+    blanks = r"\s*" + POSSESSIVE
+    separators = r"[\s,]*" + POSSESSIVE
+    name = r"([^\s=,{}()\"#%@]+" + POSSESSIVE + ")"
     joined = "(" + any_part + "(?:" + blanks + "#" + blanks + any_part + ")+)"
     value = "(?:" + "|".join([*fast_parts("("), joined]) + ")"
     end = re.escape(close)

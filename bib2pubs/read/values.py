@@ -11,6 +11,7 @@ memory. Kept apart from the fields of entries because ``@string`` and
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 
 from bib2pubs.lazyre import lazy
@@ -70,6 +71,12 @@ FIELD_NAME = lazy(r"[^\s=,{}()\"#%@]+")
 _BARE_WORD = lazy(r"[^\s,#{}()\"=%]+")
 
 
+#: What makes a loop possessive: "+" after "*" or "+" (Python 3.11 on).
+#: Python 3.10 reads "*+" as an error; its loops stay greedy there, which
+#: matches the same text, only with backtracking points kept.
+POSSESSIVE = "+" if sys.version_info >= (3, 11) else ""
+
+
 def nested(inner: str, depth: int, grouped: str = "[^{}@]") -> str:
     """Braces nested ``depth`` deep, holding ``grouped`` characters, around
     text of ``inner`` characters, written as an unrolled loop: no two
@@ -79,10 +86,11 @@ def nested(inner: str, depth: int, grouped: str = "[^{}@]") -> str:
     given back is one of ``inner`` or ``grouped``, never the brace or the
     closing delimiter that would have to follow. Python's engine then keeps
     no backtracking points, a quarter of the fast path's matching time."""
-    group = r"\{" + grouped + r"*+\}"
+    many = "*" + POSSESSIVE
+    group = r"\{" + grouped + many + r"\}"
     for _ in range(depth - 1):
-        group = r"\{" + grouped + "*+(?:" + group + grouped + r"*+)*+\}"
-    return inner + "*+(?:" + group + inner + "*+)*+"
+        group = r"\{" + grouped + many + "(?:" + group + grouped + many + ")" + many + r"\}"
+    return inner + many + "(?:" + group + inner + many + ")" + many
 
 
 # One part of a value, as the fast path reads it: {braced}, "quoted" (with
@@ -95,7 +103,7 @@ def fast_parts(group: str) -> list[str]:
     return [
         r"\{" + group + nested("[^{}@]", 3) + r")\}",
         r"\"" + group + nested('[^"{}@]', 3) + r")(?<!\\)\"",
-        group + r"[^\s,#{}()\"=%]++)",
+        group + r"[^\s,#{}()\"=%]+" + POSSESSIVE + ")",
     ]
 
 
