@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic
@@ -36,6 +35,12 @@ _COMMAND_START = lazy(r"@\s*[A-Za-z_]")
 _BLANKS = re.compile(r"[^\S\n]*")
 _KEY_BRACE = re.compile(r"[^\s,{}=\"]*")
 _KEY_PAREN = lazy(r"[^\s,=\"]*")
+# A command's head with "{" and what follows as an entry's key would: read
+# in one match, where the head, the blanks and the key took one each.
+_HEAD_AND_KEY = re.compile(r"@\s*(" + TYPE + r")\s*(\{)\s*(" + _KEY_BRACE.pattern + r")\s*")
+# What follows an entry when no fields cut off by a stray "}" can (see
+# entry_fields._STRAY_FIELDS: a letter must come after the blanks).
+_NEXT_ENTRY_FOLLOWS = ("\n\n@", "\n@")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,8 @@ class _Parser(FieldReader):
         self.escaped = False  # whether "\\{" and "\\}" are read as literal braces (retrying an entry)
         self.keys = keys  # lower-case key -> (file, line) of its first entry, across files
         self.joiner = joiner  # one across the run's files
+        self.word_values = {}
+        self.joined_values = {}
         self.comment_ends = None  # see Scanner._comment_end
         self.last_paren = text.rfind(")")
 
@@ -124,7 +131,8 @@ class _Parser(FieldReader):
                 end = text.find("\n", at)
                 pos = self.n if end < 0 else end
                 continue
-            head = ENTRY_HEAD.match(text, at)
+            keyed = _HEAD_AND_KEY.match(text, at)
+            head = keyed or ENTRY_HEAD.match(text, at)
             if head is None:
                 bare = _BARE_TYPE.match(text, at)
                 if bare and bare.group(1).lower() != "comment" and first >= at:
@@ -137,7 +145,7 @@ class _Parser(FieldReader):
                 pos = min(after.start(), stop) if after else stop
                 continue
             kind = head.group(1).lower()
-            open_pos = head.end() - 1
+            open_pos = head.start(2)
             if kind == "comment":
                 pos = self._skip_comment(open_pos)
             elif kind == "preamble":
@@ -145,7 +153,12 @@ class _Parser(FieldReader):
             elif kind == "string":
                 pos = self._command(at, open_pos, self._string, "a broken @string")
             else:
-                pos = self._command(at, open_pos, partial(self._entry, at, kind), "a broken entry")
+                # As _command does, without a call between: entries are most of a file.
+                mark = len(self.diagnostics)
+                try:
+                    pos = self._entry(at, kind, open_pos, keyed)
+                except Broken as broken:
+                    pos = self._broken(at, mark, broken, "a broken entry")
 
     def _first_on_line(self, line_start: int) -> int:
         blanks = _BLANKS.match(self.text, line_start)
@@ -156,14 +169,19 @@ class _Parser(FieldReader):
         try:
             return body(open_pos)
         except Broken as broken:
-            # Reading goes on at the first line starting an entry: each
-            # entry said to be read as text of a value of it is read after all.
-            said = self.diagnostics[mark:]
-            self.diagnostics[mark:] = [d for d in said if not d.message.startswith(READ_AS_TEXT)]
-            self.report(broken.pos, "error", broken.message)
-            resume = self._first_line_head(at, max(broken.resume, at + 1))
-            self._name_skipped(at, resume, what)
-            return resume
+            return self._broken(at, mark, broken, what)
+
+    def _broken(self, at: int, mark: int, broken: Broken, what: str) -> int:
+        """Where reading goes on after the command at ``at`` broke, reported;
+        ``mark`` is where its diagnostics begin, and ``what`` names it."""
+        # Reading goes on at the first line starting an entry: each
+        # entry said to be read as text of a value of it is read after all.
+        said = self.diagnostics[mark:]
+        self.diagnostics[mark:] = [d for d in said if not d.message.startswith(READ_AS_TEXT)]
+        self.report(broken.pos, "error", broken.message)
+        resume = self._first_line_head(at, max(broken.resume, at + 1))
+        self._name_skipped(at, resume, what)
+        return resume
 
     def _skip_comment(self, open_pos: int) -> int:
         if self.text[open_pos] == "{":
@@ -181,19 +199,27 @@ class _Parser(FieldReader):
 
     # -- entries ---------------------------------------------------------
 
-    def _entry(self, at: int, kind: str, open_pos: int) -> int:
-        text, close = self.text, self._closer(open_pos)
+    def _entry(self, at: int, kind: str, open_pos: int, keyed: re.Match[str] | None) -> int:
+        """Reads the entry whose "{" or "(" is at ``open_pos``; ``keyed`` is
+        its head matched with its key (``_HEAD_AND_KEY``), when it has "{"."""
+        text = self.text
         line = self.lines.at(at)
-        pos = self._skip_space(open_pos + 1)
-        key_re = _KEY_BRACE if close == "}" else _KEY_PAREN
-        key_match = key_re.match(text, pos)
-        key = key_match.group() if key_match else ""
-        after_key = self._skip_space(key_match.end() if key_match else pos)
-        if after_key < self.n and text[after_key] == "=":
-            key, after_key = "", pos  # "@article{ author = …": an export forgot the key
-        elif key_match and close == ")" and key.endswith(")") and not text.startswith(",", after_key):
-            # "@misc(key)": the entry's own ")" ended up in the key.
-            key, after_key = key[:-1], key_match.end() - 1
+        if keyed is not None:
+            close, pos, key, after_key = "}", keyed.start(3), keyed.group(3), keyed.end()
+            if after_key < self.n and text[after_key] == "=":
+                key, after_key = "", pos  # "@article{ author = …": an export forgot the key
+        else:
+            close = self._closer(open_pos)
+            pos = self._skip_space(open_pos + 1)
+            key_re = _KEY_BRACE if close == "}" else _KEY_PAREN
+            key_match = key_re.match(text, pos)
+            key = key_match.group() if key_match else ""
+            after_key = self._skip_space(key_match.end() if key_match else pos)
+            if after_key < self.n and text[after_key] == "=":
+                key, after_key = "", pos
+            elif key_match and close == ")" and key.endswith(")") and not text.startswith(",", after_key):
+                # "@misc(key)": the entry's own ")" ended up in the key.
+                key, after_key = key[:-1], key_match.end() - 1
         attempt = self._attempt(at, after_key, close, key)
         if isinstance(attempt, Broken):
             retried = self._retry_with_literal_braces(at, after_key, close, key, attempt)
@@ -209,12 +235,14 @@ class _Parser(FieldReader):
             self.unnamed[0] += 1
             key = f"unnamed-{self.unnamed[0]}"
             self.report(at, "warning", f"entry has no key; calling it '{key}'")
-        pos = self._fields_after_stray_close(at, pos, close, key, fields, field_lines)
-        first = self.keys.setdefault(key.lower(), (self.file, line))
-        if first != (self.file, line):
+        if not text.startswith(_NEXT_ENTRY_FOLLOWS, pos):
+            pos = self._fields_after_stray_close(at, pos, close, key, fields, field_lines)
+        here = (self.file, line)
+        first = self.keys.setdefault(key.lower(), here)
+        if first is not here and first != here:
             where = f"line {first[1]}" if first[0] == self.file else f"{first[0]}:{first[1]}"
             self.report(at, "warning", f"duplicate key (first at {where}); both are listed", key)
-        self.entries.append(RawEntry(kind, key, fields, self.file, line, FieldLines(self.text, at, line, field_lines)))
+        self.entries.append(RawEntry(kind, key, fields, self.file, line, FieldLines(text, at, line, field_lines)))
         return pos
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 
 from bib2pubs.lazyre import lazy
 from bib2pubs.read.scanner import ENTRY_HEAD, Broken
-from bib2pubs.read.values import FIELD_NAME, ValueReader, fast_parts
+from bib2pubs.read.values import FIELD_NAME, POSSESSIVE, ValueReader, fast_parts
 
 _SWALLOWED_FIELD = lazy(r"[\n,][ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
 # After an entry: "," or blanks, then "name = value" — fields cut off by a stray "}".
@@ -30,14 +30,19 @@ def _fast_field(close: str) -> re.Pattern[str]:
     delimiter, which the match takes in when it ends the entry. Groups: the
     name; the value braced, quoted, a word, or parts joined by "#"; the end.
     A comment between fields, or a slip the careful path reports, does not
-    match here."""
+    match here. Each run of blanks, commas or name characters is
+    possessive, as in ``nested``: what may follow it is never a character
+    it takes."""
     any_part = "(?:" + "|".join(fast_parts("(?:")) + ")"
-    return re.compile(
-        r"[\s,]*([^\s=,{}()\"#%@]+)\s*=\s*"
-        r"(?:" + "|".join(fast_parts("(")) + "|"
-        r"(" + any_part + r"(?:\s*#\s*" + any_part + r")+))"
-        r"\s*(?=[," + re.escape(close) + r"])(?:[\s,]*(" + re.escape(close) + "))?"
-    )
+    blanks = r"\s*" + POSSESSIVE
+    separators = r"[\s,]*" + POSSESSIVE
+    name = r"([^\s=,{}()\"#%@]+" + POSSESSIVE + ")"
+    joined = "(" + any_part + "(?:" + blanks + "#" + blanks + any_part + ")+)"
+    value = "(?:" + "|".join([*fast_parts("("), joined]) + ")"
+    end = re.escape(close)
+    head = separators + name + blanks + "=" + blanks
+    tail = blanks + "(?=[," + end + "])(?:" + separators + "(" + end + "))?"
+    return re.compile(head + value + tail)
 
 
 # Compiled for "(…)"-delimited entries only when a file has one: each
@@ -143,23 +148,24 @@ class FieldReader(ValueReader):
         # while an entry is retried with literal braces.
         pattern = _FAST_FIELD.get(close) or _FAST_FIELD.setdefault(close, _fast_field(close))
         fast = None if self.escaped else pattern.match
+        word_values = self.word_values
         careful_next = False  # the next field is one the fast path gave up on
         while True:
             found = fast(text, pos) if fast is not None and not careful_next else None
             careful_next = False
             while found is not None:
-                name, value, quoted, word, _joined, ends_entry = found.groups()
+                name, value, quoted, word, joined, ends_entry = found.groups()
                 name = name.lower()
                 if value is None:
                     if quoted is not None:
                         value = quoted
                     elif word is not None:
-                        value = self._macro(word, found.start(4), key or None)
+                        value = word_values.get(word)
+                        if value is None:
+                            value = self._word_fast(word, found.start(4), key or None)
                     else:
-                        mark = len(self.diagnostics)
-                        value = self._joined(found.start(5), found.end(5), key or None)
+                        value = self._joined_fast(joined, found.start(5), key or None)
                         if value is None:  # too long: the careful path cuts and reports it
-                            del self.diagnostics[mark:]
                             pos, careful_next = found.start(1), True
                             break
                 if name in fields:
