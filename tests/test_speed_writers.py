@@ -251,3 +251,11 @@ def test_mark_signs_of_no_marks(marks: list[str]) -> None:
     assert markdown_list._person(person) == markdown_text.markdown_escape(
         person.display
     ) + markdown_text.markdown_escape(careful)
+
+
+def test_indented_json_nests_as_deep_as_json_dumps() -> None:
+    # Two calls per level here, one in json.dumps: deep nesting goes there.
+    value: Any = "leaf"
+    for _ in range(700):
+        value = [value]
+    assert indented_json(value) == _careful_json(value)

@@ -122,7 +122,7 @@ def to_json(listing: Listing, citations: Citations | None = None) -> str:
     out: list[str] = []
     try:
         _write(_outline(listing, lambda publication: _Entry(publication, citations)), out, "\n")
-    except _Unusual:
+    except (_Unusual, RecursionError):  # json.dumps nests deeper than these calls
         return indented_json(listing_dict(listing, citations)) + "\n"
     out.append("\n")
     return "".join(out)
@@ -136,7 +136,7 @@ def indented_json(value: object) -> str:
     out: list[str] = []
     try:
         _write(value, out, "\n")
-    except _Unusual:
+    except (_Unusual, RecursionError):  # json.dumps nests deeper than these calls
         return json.dumps(value, ensure_ascii=False, indent=2)
     return "".join(out)
 
