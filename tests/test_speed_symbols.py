@@ -1,18 +1,24 @@
 """pylatexenc's symbol table kept between runs is the table read from
 pylatexenc itself; a kept copy that is damaged, of the wrong shape or
-cannot be kept changes nothing but the time."""
+cannot be kept changes nothing but the time. And the start-up shortcuts
+of bib2pubs.latex (a named tuple for Macro, no search for invisible
+characters in a printable value) give what the careful code gave."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bib2pubs.cachedir import keep, read_kept
+from bib2pubs.latex import decode as latex_decode
 from bib2pubs.latex import macros
 from tests.conftest import ROOT
 
@@ -183,3 +189,38 @@ def test_a_run_without_a_cache_folder_gives_the_same_output(tmp_path: Path) -> N
     *kept, imported = _run(bib, XDG_CACHE_HOME=folder)
     assert not imported, "pylatexenc's tables imported although a copy was kept"
     assert kept == uncached
+
+
+# --------------------------------------------------------------------------
+# Start-up shortcuts
+
+
+def test_a_macro_cannot_be_changed() -> None:
+    macro = macros.MACROS["textbf"]
+    with pytest.raises(AttributeError):
+        macro.nargs = 2  # type: ignore[misc]
+    assert macro == macros.Macro(1, macro.render, 0)
+
+
+def _tidy_careful(value: str) -> str:
+    """_tidy as it was: the invisible characters searched for in every value."""
+    value = latex_decode._INVISIBLE.sub("", value)
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def test_no_invisible_character_is_printable() -> None:
+    """The ground of _tidy's shortcut, checked on every code point."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    invisible = latex_decode._INVISIBLE.findall(every)
+    assert len(invisible) == 65
+    assert not any(char.isprintable() for char in invisible)
+
+
+_INVISIBLE_CHARS = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0), 0x200B, 0x2060, 0xFEFF)]
+_PIECES = st.sampled_from([*_INVISIBLE_CHARS, " ", "\t", "\n", "a", "\u00e9", "e\u0301", "\u03b8", "\u00ad"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES).map("".join) | st.text())
+def test_tidy_is_the_careful_tidy(value: str) -> None:
+    assert latex_decode._tidy(value) == _tidy_careful(value)
