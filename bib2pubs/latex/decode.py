@@ -98,7 +98,9 @@ _CHAR_CODE: Final = lazy(
     re.VERBOSE,
 )
 
-_INVISIBLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff]")
+# What _tidy removes. None of it is printable (str.isprintable): a printable
+# value, as nearly every one is, needs no search, and a small run no pattern.
+_INVISIBLE: Final = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff]")
 
 # Nesting depth beyond which argument-transforming macros are ignored (their
 # arguments are kept as plain text).  Each level re-joins the text below it,
@@ -160,7 +162,8 @@ def _tidy(value: str) -> str:
     """Decoded text made fit to show: NFC, no invisible characters, and
     whitespace runs collapsed. Control characters (\\char27 makes an escape
     sequence) and zero-width ones (pasted from PDFs) have no place in it."""
-    value = _INVISIBLE.sub("", value)
+    if not value.isprintable():  # see _INVISIBLE
+        value = _INVISIBLE.sub("", value)
     return " ".join(unicodedata.normalize("NFC", value).split())
 
 
