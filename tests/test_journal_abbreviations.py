@@ -5,7 +5,6 @@ kept in the cache folder, and the lists read only when a run needs them."""
 
 from __future__ import annotations
 
-import marshal
 import os
 import subprocess
 import sys
@@ -16,10 +15,25 @@ from typing import Any
 
 import pytest
 
+from bib2pubs.cachedir import keep, kept_path
 from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.latex.tables import AAS_JOURNALS
 from bib2pubs.venues import abbreviations
-from bib2pubs.venues.abbreviations import Journal, _from_kept, _Lists, _lists, expand_journal, journal_key
+from bib2pubs.venues.abbreviations import (
+    FILES,
+    PER_FILE,
+    Journal,
+    _bucket,
+    _built,
+    _file,
+    _files,
+    _row,
+    _stem,
+    bucket_of,
+    expand_journal,
+    journal_key,
+    title_group,
+)
 from bib2pubs.venues.classify import read_venue
 from bib2pubs.venues.table import builtin_table
 from tests.conftest import REFS, ROOT, table_rows
@@ -244,21 +258,44 @@ def test_table_from_list_rows() -> None:
 # The tables kept in the cache folder.
 
 
+def _forget() -> None:
+    """Nothing read or looked up yet, as at the start of a run."""
+    expand_journal.cache_clear()
+    _file.cache_clear()
+    _built.cache_clear()
+
+
 @pytest.fixture
 def fresh_lists() -> Iterator[None]:
     """The lists read anew, and left unread for the tests that follow."""
-    _lists.cache_clear()
-    abbreviations._titles_by_start.cache_clear()
+    _forget()
     yield
-    _lists.cache_clear()
-    abbreviations._titles_by_start.cache_clear()
+    _forget()
 
 
-def test_the_kept_tables_read_back_equal() -> None:
-    lists = _lists()
-    assert lists.titles and lists.abbreviations
-    assert _from_kept(lists.kept()) == lists
-    assert _from_kept(marshal.loads(marshal.dumps(lists.kept()))) == lists
+def _kept_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "bib2pubs").glob("journals*.marshal"))
+
+
+def _kept_file_of(tmp_path: Path, key: str) -> Path:
+    """The kept file holding a key's bucket."""
+    path = kept_path(_stem(bucket_of(key) // PER_FILE), (abbreviations.DATA_FILE, abbreviations.__file__))
+    assert path is not None
+    assert Path(path).parent == tmp_path / "bib2pubs"
+    return Path(path)
+
+
+def _without_the_data_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The data file cannot be read from now on: what is found comes from
+    the kept files."""
+    real_open = open
+
+    def no_data_file(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(path) == abbreviations.DATA_FILE:
+            raise OSError("the data file is not to be read again")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(abbreviations, "open", no_data_file, raising=False)
 
 
 @pytest.mark.parametrize(
@@ -267,23 +304,44 @@ def test_the_kept_tables_read_back_equal() -> None:
         None,
         "titles",
         (),
-        (("a",), ("A",), ("",), ()),
-        (("a", "b"), ("A",), ("", ""), (), ()),
-        (("a",), ("A",), ("", ""), (), ()),
-        (("a",), ["A"], [""], (), ()),
-        (("a",), ("A",), ("",), ("x", "y"), (0,)),
-        (("a",), ("A",), ("",), ("x",), (0,), ()),
-        ({"a": 0}, ("A",), ("",), 5, (0,)),
+        ((), {}),
+        ((b"",) * (PER_FILE - 1), {}),
+        ((b"",) * PER_FILE, []),
+        ((b"",) * PER_FILE, {}, {}),
+        (("",) * PER_FILE, {}),
+        ([b""] * PER_FILE, {}),
+        ({b"": b""}, {}),
     ],
-    ids=["none", "text", "empty", "short", "titles", "shorts", "lists", "targets", "long", "number"],
+    ids=["none", "text", "empty", "no-buckets", "short", "groups", "long", "text-buckets", "list", "dict"],
 )
-def test_a_kept_value_of_another_shape_is_passed_over(value: Any) -> None:
-    assert _from_kept(value) is None
+def test_a_kept_value_of_another_shape_is_passed_over(
+    value: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_lists: None
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("BIB2PUBS_NO_CACHE", raising=False)
+    key = journal_key("J Biol Chem")
+    kept = _kept_file_of(tmp_path, key)
+    keep(str(kept), value)
+    assert expand_journal("J Biol Chem") == Journal("Journal of Biological Chemistry", "")
+    assert _file(bucket_of(key) // PER_FILE) == _built()[bucket_of(key) // PER_FILE]
 
 
-def test_a_small_kept_value_is_used_as_it_is() -> None:
-    found = _from_kept((("journal physics",), ("Journal of Physics",), ("",), ("j phys",), (0,)))
-    assert found == _Lists({"journal physics": 0}, ("Journal of Physics",), ("",), {"j phys": 0})
+def test_a_small_kept_value_is_used_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_lists: None
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("BIB2PUBS_NO_CACHE", raising=False)
+    files = _files(b"T\tjournal physics\tJournal of Physics\t\nA\tj phys\tjournal physics\t\n")
+    for number, value in enumerate(files):
+        path = kept_path(_stem(number), (abbreviations.DATA_FILE, abbreviations.__file__))
+        assert path is not None
+        keep(path, value)
+    _without_the_data_file(monkeypatch)
+    assert expand_journal("J Phys") == Journal("Journal of Physics", "")
+    assert expand_journal("J. Phys.") == Journal("Journal of Physics", "")
+    assert expand_journal("J. Physics") == Journal("Journal of Physics", "")  # word by word
+    assert expand_journal("J Biol Chem") is None
+    assert _built.cache_info().currsize == 0
 
 
 def test_a_second_read_comes_from_the_kept_file(
@@ -293,50 +351,68 @@ def test_a_second_read_comes_from_the_kept_file(
     monkeypatch.delenv("BIB2PUBS_NO_CACHE", raising=False)
     first = expand_journal("J Biol Chem")
     assert first == Journal("Journal of Biological Chemistry", "")
-    (kept,) = (tmp_path / "bib2pubs").glob("journals-*.marshal")
-    from_file = _lists()
+    kept = _kept_files(tmp_path)
+    assert len(kept) == FILES
+    stamps = [path.stat().st_mtime_ns for path in kept]
 
-    real_open = open
-
-    def no_data_file(path: Any, *args: Any, **kwargs: Any) -> Any:
-        if os.fspath(path) == abbreviations.DATA_FILE:
-            raise OSError("the data file is not to be read again")
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(abbreviations, "open", no_data_file, raising=False)
-    _lists.cache_clear()
-    abbreviations._titles_by_start.cache_clear()
+    _without_the_data_file(monkeypatch)
+    _forget()
     assert expand_journal("J Biol Chem") == first
     assert expand_journal("Formal Asp. Comput.") == Journal("Formal Aspects of Computing", "")  # word by word
-    assert _lists() == from_file
-    stamp = kept.stat().st_mtime_ns
+    assert _built.cache_info().currsize == 0
+    assert [path.stat().st_mtime_ns for path in kept] == stamps
 
-    # Without the kept file the patch bites: what was found came from it.
+    # Without the kept files the patch bites: what was found came from them.
     monkeypatch.setenv("BIB2PUBS_NO_CACHE", "1")
-    _lists.cache_clear()
-    abbreviations._titles_by_start.cache_clear()
+    _forget()
     assert expand_journal("J Biol Chem") is None
-    assert kept.stat().st_mtime_ns == stamp
+    assert expand_journal("Formal Asp. Comput.") is None
+    assert _kept_files(tmp_path) == kept
+    assert [path.stat().st_mtime_ns for path in kept] == stamps
 
 
-def test_a_damaged_kept_file_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_lists: None) -> None:
+def test_without_a_cache_folder_the_lists_are_read_from_the_data_file(
+    monkeypatch: pytest.MonkeyPatch, fresh_lists: None
+) -> None:
+    monkeypatch.setenv("BIB2PUBS_NO_CACHE", "1")
+    assert expand_journal("J Biol Chem") == Journal("Journal of Biological Chemistry", "")
+    assert expand_journal("Formal Asp. Comput.") == Journal("Formal Aspects of Computing", "")
+    assert _built.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize("written", ["Hum Brain Mapp", "Formal Asp. Comput."])
+def test_a_damaged_kept_file_is_passed_over(
+    written: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_lists: None
+) -> None:
+    """Each file a lookup reads (the abbreviation's bucket, its title's,
+    the title's group for a search word by word), damaged, is passed over
+    and written anew; the others are not read."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv("BIB2PUBS_NO_CACHE", raising=False)
-    assert expand_journal("Hum Brain Mapp") == Journal("Human Brain Mapping", "")
-    (kept,) = (tmp_path / "bib2pubs").glob("journals-*.marshal")
-    data = bytearray(kept.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    kept.write_bytes(bytes(data))
-    _lists.cache_clear()
-    abbreviations._titles_by_start.cache_clear()
-    assert expand_journal("Hum Brain Mapp") == Journal("Human Brain Mapping", "")
-    assert kept.read_bytes() != bytes(data), "the damaged file is written anew"
+    expected = expand_journal(written)
+    assert expected is not None
+    key = journal_key(written)
+    read = {_kept_file_of(tmp_path, key), _kept_file_of(tmp_path, journal_key(expected.name))}
+    if "." in written:
+        read.add(_kept_file_of(tmp_path, title_group(key)))
+    assert len(_kept_files(tmp_path)) == FILES
+    for kept in _kept_files(tmp_path):
+        data = bytearray(kept.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        kept.write_bytes(bytes(data))
+        _forget()
+        assert expand_journal(written) == expected
+        assert (kept.read_bytes() != bytes(data)) is (kept in read), "the damaged file is written anew when read"
+        kept.write_bytes(bytes(data[: len(data) // 2]))  # damaged further: passed over again
+        _forget()
+        assert expand_journal(written) == expected
 
 
 def test_without_the_data_file_titles_stay_as_written(monkeypatch: pytest.MonkeyPatch, fresh_lists: None) -> None:
     monkeypatch.setenv("BIB2PUBS_NO_CACHE", "1")
     monkeypatch.setattr(abbreviations, "DATA_FILE", str(ROOT / "no-such-file.tsv.z"))
     assert expand_journal("J Biol Chem") is None
+    assert expand_journal("Formal Asp. Comput.") is None
 
 
 def test_without_the_data_file_titles_stay_as_written_with_caching_on(
@@ -346,6 +422,7 @@ def test_without_the_data_file_titles_stay_as_written_with_caching_on(
     monkeypatch.delenv("BIB2PUBS_NO_CACHE", raising=False)
     monkeypatch.setattr(abbreviations, "DATA_FILE", str(tmp_path / "no-such-file.tsv.z"))
     assert expand_journal("J Biol Chem") is None
+    assert not _kept_files(tmp_path)
 
 
 # The lists are read only when a run meets a journal the table does not know.
@@ -355,7 +432,7 @@ import sys
 import bib2pubs
 from bib2pubs.venues import abbreviations
 listing = bib2pubs.load([sys.argv[1]], bib2pubs.Options(highlights=("Chao Jin",)))
-print(abbreviations._lists.cache_info().currsize)
+print(abbreviations._file.cache_info().currsize + abbreviations._built.cache_info().currsize)
 print(listing.groups[0].entries[0].venue.name)
 """
 
@@ -379,7 +456,9 @@ def test_an_abbreviated_journal_reads_the_lists(tmp_path: Path) -> None:
         "@article{k, author = {Ann Author}, title = {A Title}, journal = {Phys. Rev. Lett.}, year = 2020}\n",
         encoding="utf-8",
     )
-    assert _load(bib) == ["1", "Physical Review Letters"]
+    read, name = _load(bib)
+    assert int(read) >= 1
+    assert name == "Physical Review Letters"
 
 
 # ADS's journal macros against the lists.
@@ -407,9 +486,12 @@ NOT_IN_LISTS = frozenset(
 def test_the_aas_titles_are_titles_in_the_lists() -> None:
     """An AAS title is spelt as a journal's title (so the lists take it
     for a title and leave it), or is one of those the lists lack."""
-    titles = _lists().titles
+
+    def is_title(key: str) -> bool:
+        return _row(_bucket(key.encode()), b"T", key.encode()) is not None
+
     aas_titles = {title for title, _ in AAS_JOURNALS.values()}
     for title in sorted(aas_titles):
-        assert journal_key(title) in titles or title in NOT_IN_LISTS, f"{title!r} is not a title in the lists"
+        assert is_title(journal_key(title)) or title in NOT_IN_LISTS, f"{title!r} is not a title in the lists"
     assert aas_titles >= NOT_IN_LISTS, "an exception for a title the AAS table no longer has"
-    assert not {title for title in NOT_IN_LISTS if journal_key(title) in titles}, "an exception the lists now hold"
+    assert not {title for title in NOT_IN_LISTS if is_title(journal_key(title))}, "an exception the lists now hold"
