@@ -165,15 +165,26 @@ def read_kept(path: str) -> Any:
         return None
 
 
+#: Copies of one table kept at most: the newest, for as many installs
+#: (virtual environments, versions) as a user may run in turn. With one
+#: only, two installs sharing the cache folder would each rebuild the
+#: table on every other run.
+KEPT_COPIES = 3
+
+
 def keep(path: str, value: Any) -> None:
-    """Keeps plain values (``read_kept`` reads them back), and removes the
-    copies kept for other versions of the same sources (``kept_path``
-    names them alike): a new version or table leaves no stale copy."""
+    """Keeps plain values (``read_kept`` reads them back), and removes all
+    but the newest ``KEPT_COPIES`` copies of the same table (``kept_path``
+    names them alike): older versions leave no pile of stale copies."""
     write_quietly(path, seal(marshal.dumps(value), _crc32))
     folder, name = os.path.split(path)
     stem = name.split("-", 1)[0] + "-"
+    others: list[tuple[float, str]] = []
     with contextlib.suppress(OSError):
         for other in os.listdir(folder):
             if other != name and other.startswith(stem) and other.endswith(".marshal"):
                 with contextlib.suppress(OSError):
-                    os.remove(os.path.join(folder, other))
+                    others.append((os.stat(os.path.join(folder, other)).st_mtime, other))
+    for _, other in sorted(others, reverse=True)[KEPT_COPIES - 1 :]:
+        with contextlib.suppress(OSError):
+            os.remove(os.path.join(folder, other))

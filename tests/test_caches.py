@@ -342,16 +342,42 @@ def test_a_venue_table_kept_where_others_may_write_is_not_read(cache: Path, monk
     assert _fresh_table().by_short["NSDI"].name != "Planted"
 
 
-def test_a_kept_table_replaces_the_copies_kept_for_other_versions(cache: Path) -> None:
-    from bib2pubs.cachedir import keep, read_kept
+def test_a_kept_table_leaves_the_newest_copies_of_other_installs_and_removes_older_ones(cache: Path) -> None:
+    import os
 
-    stale = cache / "journals-0.0.9-00000000.marshal"
-    other = cache / "venues-0.0.9-00000000.marshal"
+    from bib2pubs.cachedir import KEPT_COPIES, keep, read_kept
+
     cache.mkdir(parents=True, exist_ok=True)
-    stale.write_bytes(b"old")
+    # Copies of the same table from other installs or versions, oldest first.
+    copies = [cache / f"journals-0.0.{number}-0000000{number}.marshal" for number in range(KEPT_COPIES + 2)]
+    for age, copy in enumerate(reversed(copies), 1):
+        copy.write_bytes(b"old")
+        os.utime(copy, (1_000_000 - age * 10, 1_000_000 - age * 10))
+    other = cache / "venues-0.0.9-00000000.marshal"
     other.write_bytes(b"old")
     kept = cache / "journals-0.1.0-12345678.marshal"
     keep(str(kept), ("titles",))
     assert read_kept(str(kept)) == ("titles",)
-    assert not stale.exists()  # the same table's older copy
+    newest = copies[-(KEPT_COPIES - 1) :]
+    assert [copy.exists() for copy in copies] == [copy in newest for copy in copies]
     assert other.exists()  # another table's is not this one's to remove
+
+
+def test_two_installs_sharing_a_cache_folder_read_their_copies_in_turn(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each install names its copy by its own files: after each has kept
+    one, neither rebuilds it when the other runs in between."""
+    from bib2pubs import cachedir
+
+    first = cachedir.kept_path("journals", (__file__,))
+    second = cachedir.kept_path("journals", (str(Path(__file__).parent / "conftest.py"),))
+    assert first is not None and second is not None and first != second
+    cachedir.keep(first, ("one",))
+    cachedir.keep(second, ("two",))
+    written: list[str] = []
+    monkeypatch.setattr(cachedir, "write_quietly", lambda path, data: written.append(path))
+    for _ in range(3):
+        assert cachedir.read_kept(first) == ("one",)
+        assert cachedir.read_kept(second) == ("two",)
+    assert written == []
