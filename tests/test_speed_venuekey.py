@@ -35,8 +35,10 @@ from bib2pubs.venues.classify import (
     _EVENT_ISSUE,
     _FIELDS_BY_KIND,
     _OTHER_FIELDS,
+    _PREPRINT_SERVERS,
     _PRESENTATION_KIND,
     _PROCEEDINGS_OF,
+    _STATUS_WORD,
     _TALK_AT,
     _UNDER_REVIEW,
     _URL_ONLY,
@@ -45,7 +47,9 @@ from bib2pubs.venues.classify import (
     _aas_journal,
     _abbreviated_journal,
     _event_location,
+    _has_status_word,
     _label,
+    _names_a_server,
     _nlm_title,
     _parsed,
     _read,
@@ -57,6 +61,7 @@ from bib2pubs.venues.classify import (
     preprint_server,
     read_venue,
     split_status,
+    venue_status,
 )
 from bib2pubs.venues.parse import VenueString
 from bib2pubs.venues.table import KnownVenue, VenueTable, builtin_table
@@ -227,6 +232,44 @@ def test_the_split_reading_is_the_reading_before_on_generated_entries(
         other = {name: value for name, value in fields.items() if name not in ("volume", "number")}
         other |= {name: value for name, value in (("volume", volume), ("number", number)) if value is not None}
         _agrees_with_the_reading_before(kind, entry_type, other, other_year, table)
+
+
+# -- status words and preprint servers, looked for in lower-case text -------
+
+
+def test_status_words_and_servers_are_found_alike_on_the_corpus() -> None:
+    seen = {value for entry in ENTRIES for value in entry.fields.values() if len(value) < 300}
+    seen |= {latex_to_text(value) for value in seen}
+    assert len(seen) > 10000
+    for text in seen:
+        assert _has_status_word(text) == bool(_STATUS_WORD.search(text)), text
+        assert _names_a_server(text) == bool(_PREPRINT_SERVERS.search(text)), text
+
+
+# Words of both patterns in any case, and the letters IGNORECASE matches
+# beyond ASCII: the long s, the dotted and dotless i, the Kelvin sign.
+_WORD_PIECES = st.sampled_from(
+    ["appear", "ACCEPTED", "Submitted", "press", "PrEsS", "forthcoming", "resubmit", "Review", "preparation",
+     "arXiv", "ARXIV", "CoRR", "bioRxiv", "medrxiv", "ChemRxiv", "TechRxiv", "PsyArXiv", "SocArXiv", "SSRN",
+     "Research", "Square", "OSF", "Preprints", "preprint", "ſ", "İ", "ı", "K", "é", "\\", "-", "_", "1", " ", "  ",
+     "\n", "s", "i", "k", "x", "e", "r", "v", "w"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_WORD_PIECES, max_size=8).map("".join))
+def test_status_words_and_servers_are_found_alike_in_generated_text(text: str) -> None:
+    assert _has_status_word(text) == bool(_STATUS_WORD.search(text))
+    assert _names_a_server(text) == bool(_PREPRINT_SERVERS.search(text))
+
+
+def test_a_status_is_read_from_the_name_as_before() -> None:
+    # The DOI's server is the name only of a preprint: other kinds' names,
+    # and so their statuses, are read without it.
+    for entry in ENTRIES:
+        for kind in KINDS:
+            before = split_status(_old_name(kind, entry.type, entry.fields, preprint_server(entry.fields)))[1]
+            assert venue_status(kind, entry.type, entry.fields) == before, entry.key
 
 
 # -- the reading before the split, as it was written -------------------------
