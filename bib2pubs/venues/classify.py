@@ -688,7 +688,9 @@ def _recognise(
     series = _parsed(_text(fields, "series")) if "series" in fields else VenueString("")
     acronyms = [acronym for acronym in (parsed.acronym, series.acronym) if acronym]
     qualified = parsed.qualified or series.qualified
-    by_name = [table.by_name(written), table.by_name(parsed.name)]
+    by_written = table.by_name(written)
+    # Most journals' titles are their parsed names: one lookup for both.
+    by_name = [by_written, by_written if parsed.name == written else table.by_name(parsed.name)]
     by_acronym = [] if qualified else [table.by_acronym(acronym) for acronym in acronyms]
     abbr = table.by_acronym(_text(fields, "abbr"))
     workshop = kind == "workshop" or parsed.workshop
