@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bib2pubs.latex.decode import latex_to_text
@@ -52,11 +53,14 @@ _TYPE_KINDS: Mapping[str, str] = {
     "report": "report",
     "unpublished": "preprint",
 }
-_PREPRINT_SERVERS = re.compile(
+_SERVER_NAMES = (
     r"\b(?:arxiv|corr|biorxiv|medrxiv|chemrxiv|techrxiv|psyarxiv|socarxiv|ssrn|"
-    r"research\s+square|osf\s+preprints|preprints?)\b",
-    re.I,
+    r"research\s+square|osf\s+preprints|preprints?)\b"
 )
+_PREPRINT_SERVERS = lazy(_SERVER_NAMES, re.I)
+# The same, for lower-case ASCII text: quicker without IGNORECASE
+# (``_names_a_server``).
+_PREPRINT_SERVERS_LOWER = lazy(_SERVER_NAMES)
 _UNDER_REVIEW = re.compile(r"(?:submitted\s+to|under\s+review\s+(?:at|for))\b", re.I)
 _PREPRINT_STATES = frozenset({"submitted", "preprint", "inpreparation", "underreview", "inreview"})
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
@@ -106,7 +110,11 @@ _PRESENTATION_KIND = lazy(
 )
 _TALK_AT = lazy(r"\b(?:talk|presented|presentation|poster|keynote|lecture|colloquium|seminar|chair)\b", re.I)
 # A word of a status: what split_status is tried on (most venues have none).
-_STATUS_WORD = lazy(r"appear|accepted|submitted|press|forthcoming|resubmit|review|preparation", re.I)
+_STATUS_WORDS = r"appear|accepted|submitted|press|forthcoming|resubmit|review|preparation"
+_STATUS_WORD = lazy(_STATUS_WORDS, re.I)
+# The same, for lower-case ASCII text: IGNORECASE makes the search try
+# every position of the text, eight times slower (``_has_status_word``).
+_STATUS_WORD_LOWER = lazy(_STATUS_WORDS)
 # Statuses of a paper not yet accepted anywhere.
 _NOT_YET = frozenset({"Under review", "In review", "In preparation", "Revise and resubmit", "Submitted"})
 _THESIS_TYPES = {
@@ -140,7 +148,7 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
         return "preprint"
     venue = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or ""
     if _UNDER_REVIEW.match(venue.lstrip("{ ")) or (
-        _STATUS_WORD.search(venue) and split_status(latex_to_text(venue))[1] in _NOT_YET
+        _has_status_word(venue) and split_status(latex_to_text(venue))[1] in _NOT_YET
     ):
         # OpenReview's "Submitted to The Twelfth International Conference …",
         # "European Journal of Personality. Manuscript under review"; not
@@ -155,7 +163,7 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
         if not journal and _EVENT.search(booktitle):
             # Google Scholar's @article with a conference's booktitle (EMNLP).
             return "workshop" if _WORKSHOP.search(booktitle) else "conference"
-        return "preprint" if _PREPRINT_SERVERS.search(journal) else "journal"
+        return "preprint" if _names_a_server(journal) else "journal"
     if kind == "conference":
         return "workshop" if _WORKSHOP.search(fields.get("booktitle") or fields.get("eventtitle") or "") else kind
     if kind == "chapter" and _DATED_EVENT.match(fields.get("booktitle", "")):
@@ -163,9 +171,28 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
         return "workshop" if _WORKSHOP.search(fields["booktitle"]) else "conference"
     if kind == "other":
         hints = " ".join(fields.get(name, "") for name in ("howpublished", "publisher", "journal", "note"))
-        if arxiv_id(fields) or _PREPRINT_SERVERS.search(hints):
+        if arxiv_id(fields) or _names_a_server(hints):
             return "preprint"
     return kind
+
+
+# In ASCII text, to ignore case is to lower-case it; beyond ASCII,
+# IGNORECASE matches more ("ſ" for "s", "İ" and "ı" for "i", the Kelvin
+# sign for "k") than lower-casing gives (tests/test_speed_venuekey.py).
+
+
+def _has_status_word(text: str) -> bool:
+    """Whether ``_STATUS_WORD`` matches ``text``."""
+    if text.isascii():
+        return _STATUS_WORD_LOWER.search(text.lower()) is not None
+    return _STATUS_WORD.search(text) is not None
+
+
+def _names_a_server(text: str) -> bool:
+    """Whether ``_PREPRINT_SERVERS`` matches ``text``."""
+    if text.isascii():
+        return _PREPRINT_SERVERS_LOWER.search(text.lower()) is not None
+    return _PREPRINT_SERVERS.search(text) is not None
 
 
 def _aas_journal(fields: Mapping[str, str]) -> tuple[str, str] | None:
@@ -182,7 +209,7 @@ def split_status(written: str) -> tuple[str, str]:
     ("Brain Structure and Function", "To appear"); "Nature, in press" is
     ("Nature", "In press"); "Manuscript under review" is ("", "Under
     review"): the status is the note, and no venue is named yet."""
-    if not _STATUS_WORD.search(written):
+    if not _has_status_word(written):
         return written, ""  # every status holds one of its words; most venues none
     alone = _STATUS_ONLY.fullmatch(written)
     if alone:
@@ -206,31 +233,16 @@ def _status_words(found: str) -> str:
 def venue_status(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
     """The publication status written into the entry's venue ("To
     appear", "In press", "Accepted for publication", "Submitted"), or ""."""
-    name = _name(kind, entry_type, fields, preprint_server(fields))
-    return split_status(name)[1] if _STATUS_WORD.search(name) else ""
+    # Only a preprint's name may be its DOI's server.
+    return split_status(_name(kind, entry_type, fields, preprint_server(fields) if kind == "preprint" else ""))[1]
 
 
 def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) -> str:
-    if "howpublished" in fields and _URL_ONLY.fullmatch(fields["howpublished"]):
-        fields = {name: value for name, value in fields.items() if name != "howpublished"}
     if kind == "journal":
         # An @article with a journal's title as booktitle ("Proceedings of
         # the VLDB Endowment", as Google Scholar writes PVLDB). A publisher
         # is no journal ("Springer"): without a title, none is shown.
         return _text(fields, "journaltitle", "journal", "booktitle")
-    if kind in ("conference", "workshop"):
-        # A talk's event is often in ``howpublished`` ("Poster" says only
-        # what it was) or, written out, in ``organization`` ("Invited talk at
-        # the … Annual Conference"; not a sponsor: "IEEE Computer Society").
-        howpublished = _text(fields, "howpublished")
-        organization = _text(fields, "organization")
-        # Neither pattern matches an empty field: most have neither.
-        if howpublished and _PRESENTATION_KIND.fullmatch(howpublished):
-            # "Poster" at the organization's meeting: the organization is where.
-            howpublished, organization = "", organization or howpublished
-        elif organization and not _TALK_AT.search(organization):
-            organization = ""
-        return _text(fields, "booktitle", "eventtitle", "journal") or howpublished or organization
     if kind == "chapter":
         return _text(fields, "booktitle", "maintitle", "publisher")
     if kind == "thesis":
@@ -239,8 +251,23 @@ def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) ->
         return _text(fields, "institution", "organization", "publisher")
     if kind == "book":
         return _text(fields, "publisher", "organization")
+    # The kinds below read ``howpublished``, the kinds above do not
+    # (``_FIELDS_BY_KIND``).
+    howpublished = _howpublished(fields)
+    if kind in ("conference", "workshop"):
+        # A talk's event is often in ``howpublished`` ("Poster" says only
+        # what it was) or, written out, in ``organization`` ("Invited talk at
+        # the … Annual Conference"; not a sponsor: "IEEE Computer Society").
+        organization = _text(fields, "organization")
+        # Neither pattern matches an empty field: most have neither.
+        if howpublished and _PRESENTATION_KIND.fullmatch(howpublished):
+            # "Poster" at the organization's meeting: the organization is where.
+            howpublished, organization = "", organization or howpublished
+        elif organization and not _TALK_AT.search(organization):
+            organization = ""
+        return _text(fields, "booktitle", "eventtitle", "journal") or howpublished or organization
     if kind == "preprint":
-        name = _text(fields, "journaltitle", "journal", "howpublished", "publisher")
+        name = _text(fields, "journaltitle", "journal") or howpublished or _text(fields, "publisher")
         # A booktitle says where a submitted paper is not yet published,
         # unless it says so itself ("Submitted to …", as OpenReview writes).
         booktitle = _text(fields, "booktitle")
@@ -248,7 +275,15 @@ def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) ->
         if server and (not name or name == _text(fields, "publisher")):
             return server  # "bioRxiv" for Crossref's "Cold Spring Harbor Laboratory"
         return name or ("arXiv preprint" if arxiv_id(fields) else "")
-    return _text(fields, "howpublished", "journal", "booktitle", "publisher", "organization", "institution")
+    return howpublished or _text(fields, "journal", "booktitle", "publisher", "organization", "institution")
+
+
+def _howpublished(fields: Mapping[str, str]) -> str:
+    """``howpublished`` as a venue's name: nothing when it is a link alone."""
+    value = fields.get("howpublished")
+    if value is None or _URL_ONLY.fullmatch(value):
+        return ""
+    return latex_to_text(value).rstrip(_TRAILING)
 
 
 # Preprint servers by their DOI prefix, for exports that name only the
@@ -305,15 +340,70 @@ def _label(kind: str, short: str, name: str, year: int | None) -> str:
     return short
 
 
+#: The fields the costly part of the reading (the venue string parsed,
+#: looked up in the table, its abbreviation expanded) depends on, by the
+#: kind of work: the same for every issue of a journal and every year of a
+#: venue. Fewer fields, fewer readings, and a quicker key for each entry.
+#: A test holds ``_read`` to them.
+_OWN_FIELDS = ("venuename", "abbr", "shortjournal", "shortbooktitle", "venuelabel", "venueurl", "venue", "eventdate")
+# An event's place (``_event_location``), also where a journal turns out
+# to be an event: the table's row or a "Proceedings of" title says so.
+_EVENT_FIELDS = ("series", "address", "location")
+_EVENT_NAMES = ("howpublished", "organization", "booktitle", "eventtitle", "journal")
+_CONFERENCE_FIELDS = (*_OWN_FIELDS, *_EVENT_NAMES, *_EVENT_FIELDS)
+_FIELDS_BY_KIND: Mapping[str, tuple[str, ...]] = {
+    "journal": (*_OWN_FIELDS, "journaltitle", "journal", "booktitle", *_EVENT_FIELDS),
+    "conference": _CONFERENCE_FIELDS,
+    "workshop": _CONFERENCE_FIELDS,
+    "chapter": (*_OWN_FIELDS, "booktitle", "maintitle", "publisher"),
+    "thesis": (*_OWN_FIELDS, "school", "institution", "organization", "type"),
+    "report": (*_OWN_FIELDS, "institution", "organization", "publisher"),
+    "book": (*_OWN_FIELDS, "publisher", "organization"),
+    "preprint": (
+        *_OWN_FIELDS, "journaltitle", "journal", "howpublished", "publisher", "booktitle",
+        "arxiv", "eprint", "archiveprefix", "eprinttype",
+    ),
+}  # fmt: skip
+# Any other kind: ``_name``'s last resort.
+_OTHER_FIELDS = (*_OWN_FIELDS, "howpublished", "journal", "booktitle", "publisher", "organization", "institution")
+
 #: Every field ``extract_venue`` reads: its result depends on these alone,
 #: which lets entries of one venue share the work (a test keeps the list
-#: complete).
+#: complete). Volume and number only finish a reading (``_finish``).
 VENUE_FIELDS: tuple[str, ...] = (
     "journaltitle", "journal", "booktitle", "eventtitle", "maintitle", "publisher", "school", "institution",
     "organization", "type", "howpublished", "venuename", "abbr", "shortjournal", "shortbooktitle", "venuelabel",
     "venueurl", "volume", "arxiv", "eprint", "archiveprefix", "eprinttype", "venue", "location", "series",
     "address", "eventdate", "number",
 )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What an entry's venue is before its volume, number and year are
+    read: all a journal's issues and a venue's years share it."""
+
+    kind: str
+    name: str
+    #: The short form, unless the issue is named after a conference.
+    short: str
+    #: The entry's ``venuelabel``, and whether it or ``abbr`` is given
+    #: (then no issue's name replaces the short form).
+    own_label: str
+    own_short: bool
+    #: The entry's ``venueurl``, else the table's row with its URL pattern.
+    url: str
+    known: KnownVenue | None
+    #: The event's year where the string dates the event; the string's
+    #: year, for an entry without one.
+    event_year: int | None
+    parsed_year: int | None
+    location: str
+    dates: str
+    #: A preprint's label, and whether it is DBLP's CoRR (``volume =
+    #: {abs/…}`` gives its label).
+    preprint_label: str = ""
+    corr: bool = False
 
 
 def extract_venue(
@@ -324,24 +414,41 @@ def extract_venue(
     table: VenueTable | None = None,
 ) -> tuple[Venue, str]:
     """The venue of an entry and its kind, refined by the venue table; see
-    ``read_venue``. Entries of the same venue and year share one reading."""
-    values = tuple(map(fields.get, VENUE_FIELDS))
-    # The DOI and URL differ for every entry; only the server they name counts.
-    return _cached_venue(kind, entry_type, year, table, values, preprint_server(fields))
+    ``read_venue``. Entries of the same venue share one reading, finished
+    once per volume, number and year."""
+    values = tuple(map(fields.get, _FIELDS_BY_KIND.get(kind, _OTHER_FIELDS)))
+    # The DOI and URL differ for every entry; only the server they name
+    # counts, and only for a preprint (``_name``).
+    server = preprint_server(fields) if kind == "preprint" else ""
+    return _cached_venue(kind, entry_type, year, table, values, server, fields.get("volume"), fields.get("number"))
 
 
-#: parse_venue, once per string: a journal's title comes back for each of
-#: its issues, which _cached_venue reads apart (volume and number are part
-#: of its key).
+#: parse_venue, once per string: the same string comes back for many
+#: venues' readings (a series, a journal filed under several kinds).
 _parsed = lru_cache(maxsize=1 << 12)(parse_venue)
 
 
 @lru_cache(maxsize=1 << 12)
 def _cached_venue(
-    kind: str, entry_type: str, year: int | None, table: VenueTable | None, values: tuple[str | None, ...], server: str
+    kind: str,
+    entry_type: str,
+    year: int | None,
+    table: VenueTable | None,
+    values: tuple[str | None, ...],
+    server: str,
+    volume: str | None,
+    number: str | None,
 ) -> tuple[Venue, str]:
-    fields = {name: value for name, value in zip(VENUE_FIELDS, values, strict=True) if value is not None}
-    return read_venue(kind, entry_type, fields, year, table, server)
+    return _finish(_cached_reading(kind, entry_type, table, values, server), volume, number, year)
+
+
+@lru_cache(maxsize=1 << 12)
+def _cached_reading(
+    kind: str, entry_type: str, table: VenueTable | None, values: tuple[str | None, ...], server: str
+) -> _Reading:
+    names = _FIELDS_BY_KIND.get(kind, _OTHER_FIELDS)
+    fields = {name: value for name, value in zip(names, values, strict=True) if value is not None}
+    return _read(kind, entry_type, fields, table, server)
 
 
 def read_venue(
@@ -361,8 +468,15 @@ def read_venue(
     (DBLP's place and dates, an acronym in parentheses). An unknown venue
     keeps its own name, cleaned: nothing is invented.
     """
-    aas = _aas_journal(fields) if kind == "journal" else None
     server = preprint_server(fields) if server is None else server
+    return _finish(_read(kind, entry_type, fields, table, server), fields.get("volume"), fields.get("number"), year)
+
+
+def _read(kind: str, entry_type: str, fields: Mapping[str, str], table: VenueTable | None, server: str) -> _Reading:
+    """What ``read_venue`` reads but the volume, number and year: only the
+    kind's ``_FIELDS_BY_KIND`` (a test holds it to them), and ``server``
+    only for a preprint."""
+    aas = _aas_journal(fields) if kind == "journal" else None
     written = aas[0] if aas else split_status(_name(kind, entry_type, fields, server))[0]
     nlm_short = ""
     if kind == "journal" and not aas:
@@ -396,19 +510,13 @@ def read_venue(
     short = _text(fields, "abbr", "shortjournal", "shortbooktitle") or (
         known.short if known else aas[1] if aas else nlm_short or acronym
     )
-    issue = _EVENT_ISSUE.fullmatch(_text(fields, "number")) if kind == "journal" else None
-    if issue and not _text(fields, "abbr", "venuelabel"):
-        # ACM's journals of conference papers name the issue after the
-        # conference (PACMPL's number = {PLDI}, PACMHCI's CSCW): a PLDI paper.
-        short = issue.group(1)
-    # The event's year, where the string dates the event (Springer's
-    # "ILP 2017, Orléans, France, September 4-6, 2017" in a 2018 volume):
-    # the label names the event, "ILP 2017".
-    year = parsed.year if (event and parsed.dates and parsed.year) or year is None else year
-    label = _text(fields, "venuelabel") or _label("conference" if issue else kind, short, name, year)
-    url = clean_url(fields.get("venueurl", "")) or (known.url_for(year) if known else "")
+    own_label = _text(fields, "venuelabel")
+    preprint_label, corr = "", False
     if kind == "preprint":
-        name, short, label = _preprint(fields, written, name, short, label)
+        # A preprint's label takes no year (``_label``); only CoRR's reads the volume.
+        label = own_label or _label(kind, short, name, None)
+        name, short, preprint_label = _preprint(fields, written, name, short, label)
+        corr = bool(_CORR.fullmatch(written))
     location = _text(fields, "venue")
     if not location and event:
         location = _event_location(fields) or parsed.location
@@ -418,7 +526,53 @@ def read_venue(
         dates = format_event_dates(raw) or latex_to_text(raw)
     elif event:
         dates = parsed.dates
-    return Venue(name, short, label, url, location, dates), kind
+    return _Reading(
+        kind=kind,
+        name=name,
+        short=short,
+        own_label=own_label,
+        own_short=bool(_text(fields, "abbr", "venuelabel")),
+        url=clean_url(fields.get("venueurl", "")),
+        known=known,
+        event_year=parsed.year if event and parsed.dates and parsed.year else None,
+        parsed_year=parsed.year,
+        location=location,
+        dates=dates,
+        preprint_label=preprint_label,
+        corr=corr,
+    )
+
+
+def _finish(reading: _Reading, volume: str | None, number: str | None, year: int | None) -> tuple[Venue, str]:
+    """A reading with what the entry's volume, number and year change: the
+    label of an issue named after a conference or of a CoRR preprint, the
+    event's year in the label and in the table's URL."""
+    kind, short = reading.kind, reading.short
+    # ACM's journals of conference papers name the issue after the
+    # conference (PACMPL's number = {PLDI}, PACMHCI's CSCW): a PLDI paper.
+    issue = (
+        _EVENT_ISSUE.fullmatch(latex_to_text(number).rstrip(_TRAILING))
+        if kind == "journal" and number is not None
+        else None
+    )
+    if issue and not reading.own_short:
+        short = issue.group(1)
+    # The event's year, where the string dates the event (Springer's
+    # "ILP 2017, Orléans, France, September 4-6, 2017" in a 2018 volume):
+    # the label names the event, "ILP 2017".
+    if reading.event_year is not None:
+        year = reading.event_year
+    elif year is None:
+        year = reading.parsed_year
+    if kind == "preprint":
+        label = reading.preprint_label
+        corr = _CORR_VOLUME.fullmatch(latex_to_text(volume).strip()) if reading.corr and volume is not None else None
+        if corr:
+            label = f"arXiv:{corr.group(1)}"
+    else:
+        label = reading.own_label or _label("conference" if issue else kind, short, reading.name, year)
+    url = reading.url or (reading.known.url_for(year) if reading.known else "")
+    return Venue(reading.name, short, label, url, reading.location, reading.dates), kind
 
 
 # PubMed's titles: "Journal of the American Society of Nephrology : JASN",
@@ -482,14 +636,11 @@ def _aas_by_title() -> dict[str, tuple[str, str]]:
 
 def _preprint(fields: Mapping[str, str], written: str, name: str, short: str, label: str) -> tuple[str, str, str]:
     """An arXiv preprint's name, short form and label ("arXiv preprint",
-    "arXiv", "arXiv:2312.02228"), from DBLP's ``journal = {CoRR}, volume =
-    {abs/…}``, Scholar's "arXiv preprint arXiv:…", or an arXiv ``eprint``;
-    its link is the arXiv button."""
-    corr = _CORR_VOLUME.fullmatch(latex_to_text(fields.get("volume", "")).strip())
+    "arXiv", "arXiv:2312.02228"), from DBLP's ``journal = {CoRR}`` (whose
+    ``volume = {abs/…}`` ``_finish`` reads), Scholar's "arXiv preprint
+    arXiv:…", or an arXiv ``eprint``; its link is the arXiv button."""
     in_name = _ARXIV_IN_NAME.fullmatch(written)
     own_short = _text(fields, "abbr", "shortjournal")
-    if corr and _CORR.fullmatch(written):
-        return "arXiv preprint", own_short or "arXiv", f"arXiv:{corr.group(1)}"
     if _CORR.fullmatch(written):
         return "arXiv preprint", own_short or "arXiv", label if label.casefold() != "corr" else ""
     if in_name and not _text(fields, "venuename"):
@@ -537,7 +688,9 @@ def _recognise(
     series = _parsed(_text(fields, "series")) if "series" in fields else VenueString("")
     acronyms = [acronym for acronym in (parsed.acronym, series.acronym) if acronym]
     qualified = parsed.qualified or series.qualified
-    by_name = [table.by_name(written), table.by_name(parsed.name)]
+    by_written = table.by_name(written)
+    # Most journals' titles are their parsed names: one lookup for both.
+    by_name = [by_written, by_written if parsed.name == written else table.by_name(parsed.name)]
     by_acronym = [] if qualified else [table.by_acronym(acronym) for acronym in acronyms]
     abbr = table.by_acronym(_text(fields, "abbr"))
     workshop = kind == "workshop" or parsed.workshop
