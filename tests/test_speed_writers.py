@@ -26,7 +26,8 @@ from bib2pubs.model import Group, Identifiers, Listing, Locators, Person, Public
 from bib2pubs.pipeline import cite
 from bib2pubs.rendering import html_list, markdown_list, markdown_text, text_pieces
 from bib2pubs.rendering.citations import Citation, entry_id
-from bib2pubs.rendering.json_model import indented_json, listing_dict, to_json
+from bib2pubs.rendering.json_model import listing_dict, to_json
+from bib2pubs.rendering.json_text import indented_json
 from bib2pubs.rendering.words import ENGLISH, fill, words_for
 from tests.conftest import CORPUS, REFS
 from tests.corpus_support import corpus_id, listing_or_none

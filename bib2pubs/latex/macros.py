@@ -324,7 +324,7 @@ def pylatexenc_symbols() -> dict[str, str]:
 def _kept_symbols_path() -> str | None:
     """Where pylatexenc's table is kept between runs, or None when caching
     is off or pylatexenc's files are not found (e.g. a zipped install)."""
-    from bib2pubs.cachedir import kept_path
+    from bib2pubs.cachedir import kept_path  # only a value with a macro bib2pubs does not know needs it
 
     try:
         # The package alone: its __init__ holds only its version.

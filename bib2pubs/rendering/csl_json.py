@@ -436,6 +436,6 @@ def to_csl_json(listing: Listing) -> str:
     """The listing as a CSL-JSON array: deterministic, human-diffable,
     ending in a newline (``json.dumps(…, ensure_ascii=False, indent=2)``,
     written the faster way ``indented_json`` does it)."""
-    from bib2pubs.rendering.json_model import indented_json  # only CSL-JSON output needs it
+    from bib2pubs.rendering.json_text import indented_json  # only CSL-JSON output needs it
 
     return indented_json(csl_items(listing)) + "\n"

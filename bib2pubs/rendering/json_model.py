@@ -6,7 +6,6 @@ change to the shape bumps ``VERSION``, which the JSON carries at its top.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from functools import lru_cache
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from bib2pubs.model import Diagnostic, Identifiers, Listing, Locators, Person, Publication
 from bib2pubs.rendering.citations import citation_of
+from bib2pubs.rendering.json_text import Prewritten, Unusual, indented_json, scalar, write, write_dict
 
 if TYPE_CHECKING:
     from bib2pubs.rendering.citations import Citation, Citations
@@ -121,99 +121,14 @@ def to_json(listing: Listing, citations: Citations | None = None) -> str:
     ensure_ascii=False, indent=2)``, written without building the dicts."""
     out: list[str] = []
     try:
-        _write(_outline(listing, lambda publication: _Entry(publication, citations)), out, "\n")
-    except (_Unusual, RecursionError):  # json.dumps nests deeper than these calls
+        write(_outline(listing, lambda publication: _Entry(publication, citations)), out, "\n")
+    except (Unusual, RecursionError):  # json.dumps nests deeper than these calls
         return indented_json(listing_dict(listing, citations)) + "\n"
     out.append("\n")
     return "".join(out)
 
 
-def indented_json(value: object) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2)``, written without
-    its generators (tugboat.bib's model: 215 ms there, 88 ms here). A value
-    of a kind the model never holds (a float, a mapping that is no dict)
-    goes to json.dumps."""
-    out: list[str] = []
-    try:
-        _write(value, out, "\n")
-    except (_Unusual, RecursionError):  # json.dumps nests deeper than these calls
-        return json.dumps(value, ensure_ascii=False, indent=2)
-    return "".join(out)
-
-
-class _Unusual(Exception):
-    """A value ``_write`` leaves to json.dumps."""
-
-
-def _scalar(value: object) -> str | None:
-    """A text, a whole number, null, true or false as JSON (tested in
-    json's order); None for anything else."""
-    if isinstance(value, str):
-        return encode_basestring(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return int.__repr__(value)
-    return None
-
-
-def _write(value: object, out: list[str], newline: str) -> None:
-    """``value`` as json.dumps indents it, its lines starting with ``newline``."""
-    text = _scalar(value)
-    if text is not None:
-        out.append(text)
-    elif isinstance(value, list | tuple):
-        _write_list(value, out, newline)
-    elif isinstance(value, dict):
-        _write_dict(value, out, newline)
-    elif isinstance(value, _Entry):
-        value.write(out, newline)
-    else:
-        raise _Unusual
-
-
-def _write_list(items: list[object] | tuple[object, ...], out: list[str], newline: str) -> None:
-    if not items:
-        out.append("[]")
-        return
-    inner = newline + "  "
-    separator = "[" + inner
-    for item in items:
-        text = _scalar(item)
-        if text is None:
-            out.append(separator)
-            _write(item, out, inner)
-        else:
-            out.append(separator + text)
-        separator = "," + inner
-    out.append(newline + "]")
-
-
-def _write_dict(items: dict[Any, Any], out: list[str], newline: str) -> None:
-    if not items:
-        out.append("{}")
-        return
-    inner = newline + "  "
-    separator = "{" + inner
-    for key, item in items.items():
-        if not isinstance(key, str):
-            raise _Unusual
-        # Most values are text: tested first, here, where it spares a call.
-        text = encode_basestring(item) if isinstance(item, str) else _scalar(item)
-        if text is None:
-            out.append(f"{separator}{encode_basestring(key)}: ")
-            _write(item, out, inner)
-        else:
-            out.append(f"{separator}{encode_basestring(key)}: {text}")
-        separator = "," + inner
-    out.append(newline + "}")
-
-
-class _Entry:
+class _Entry(Prewritten):
     """A publication, written as ``_cited`` gives its dict, key by key:
     the dicts of a large listing cost as much again as writing them."""
 
@@ -228,11 +143,11 @@ class _Entry:
             entry = publication_dict(self.publication)
             if self.citation is not None:
                 entry["citation"] = {"text": self.citation.text, "html": self.citation.html}
-            _write_dict(entry, out, newline)
+            write_dict(entry, out, newline)
 
 
 def _publication_json(publication: Publication, newline: str, citation: Citation | None) -> str:
-    """``publication_dict`` (and its citation) as ``_write`` writes it; a
+    """``publication_dict`` (and its citation) as ``write`` writes it; a
     TypeError for a value of a type the model does not give."""
     q = encode_basestring  # raises the TypeError for a value that is no text
     i = newline + "  "
@@ -264,14 +179,14 @@ _CITATION = ("text", "html")
 
 def _known(value: object) -> str:
     """A number, true, false or null as JSON; a TypeError for anything else."""
-    text = _scalar(value)
+    text = scalar(value)
     if text is None:
         raise TypeError(f"not a JSON scalar: {type(value).__name__}")
     return text
 
 
 def _texts(keys: Sequence[str], values: Sequence[str], newline: str) -> str:
-    """An object of texts, as ``_write_dict`` writes it."""
+    """An object of texts, as ``write_dict`` writes it."""
     if not keys:
         return "{}"
     q = encode_basestring
@@ -287,7 +202,7 @@ def _heads(keys: tuple[str, ...], newline: str) -> tuple[str, ...]:
 
 
 def _list(texts: Sequence[str], newline: str) -> str:
-    """A list of texts, as ``_write_list`` writes it."""
+    """A list of texts, as ``write_list`` writes it."""
     if not texts:
         return "[]"
     i = newline + "  "
@@ -295,7 +210,7 @@ def _list(texts: Sequence[str], newline: str) -> str:
 
 
 def _people(people: Sequence[Person], newline: str) -> str:
-    """``person_dict`` of each, as ``_write_list`` writes them."""
+    """``person_dict`` of each, as ``write_list`` writes them."""
     if not people:
         return "[]"
     q = encode_basestring
