@@ -116,9 +116,9 @@ def _careful_format(parts: NameParts, style: str, shouting: bool) -> str:
     return f"{main}, {parts.jr}" if parts.jr else main
 
 
-def _careful_person(raw: str, patterns: tuple[Pattern, ...], style: str) -> tuple[Person, bool]:
+def _careful_person(raw: str, patterns: tuple[Pattern, ...], style: str) -> Person:
     """A name read with every part decoded, split from scratch and shown with
-    its case always tested."""
+    its case always tested; bold makes it "self" unless a pattern names it."""
     name, marks, bold = clean_name(raw)
     raw_parts = split_name(name)
     parts = decoded(raw_parts)
@@ -127,7 +127,8 @@ def _careful_person(raw: str, patterns: tuple[Pattern, ...], style: str) -> tupl
     if style in ("initials", "family-first") and "relax" in raw_parts.first:
         shown = replace(parts, first=latex_to_text(relax_initials(raw_parts.first)))
     display = _careful_format(shown, style, is_shouting(shown))
-    return Person(parts.first, parts.von, parts.last, parts.jr, display, highlight, marks, name), bold
+    person = Person(parts.first, parts.von, parts.last, parts.jr, display, highlight, marks, name)
+    return replace(person, highlight="self") if bold and highlight is None else person
 
 
 _PATTERNS = (make_pattern("Donald E. Knuth"), make_pattern("Chao Jin", "other"), make_pattern("Müller, Hans"))
@@ -170,6 +171,13 @@ def test_names_read_as_the_careful_path_reads_them_on_generated_names(raw: str) 
 @given(st.text(max_size=12), st.text(max_size=12))
 def test_two_parts_join_as_the_generator_joins_them(a: str, b: str) -> None:
     assert (f"{a} {b}" if a and b else a or b) == " ".join(part for part in (a, b) if part)
+
+
+@pytest.mark.parametrize("path", FILES, **_IDS)
+def test_lists_read_once_are_read_as_the_careful_loop_reads_them_on_the_corpus(path: Path) -> None:
+    for field in _lists(path):
+        for patterns in ((), _PATTERNS):
+            assert parse_people(field, patterns) == people._read_people(field, patterns, None, "full"), field
 
 
 def test_a_list_read_from_the_cache_is_the_list_read_afresh() -> None:

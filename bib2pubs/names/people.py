@@ -86,7 +86,9 @@ def parse_people(
 # from it depends on nothing else (the persons are frozen, safe to share).
 @lru_cache(maxsize=1 << 12)
 def _read_list(field: str, patterns: tuple[Pattern, ...], name_style: str) -> tuple[tuple[Person, ...], bool]:
-    return _read_people(field, patterns, None, name_style)
+    names = person_names(field)
+    people = tuple(_read_person(raw, patterns, name_style) for raw in names if not is_others(raw))
+    return people, len(people) < len(names)
 
 
 def _read_people(
@@ -98,29 +100,32 @@ def _read_people(
         if is_others(raw):
             et_al = True
             continue
-        person, bold = _read_person(raw, patterns, name_style)
+        person = _read_person(raw, patterns, name_style)
         annotated = annotations.get(position, ()) if annotations else ()
         if annotated:
             marks = person.marks + tuple(mark for mark in annotated if mark not in person.marks and mark != HIGHLIGHT)
             person = replace(person, marks=marks)
-        if person.highlight is None and (bold or HIGHLIGHT in annotated):
+        if person.highlight is None and HIGHLIGHT in annotated:
             person = replace(person, highlight=SELF)
         people.append(person)
     return tuple(people), et_al
 
 
 @lru_cache(maxsize=1 << 14)
-def _read_person(raw: str, patterns: tuple[Pattern, ...], name_style: str) -> tuple[Person, bool]:
-    """One name as written: the person, highlighted by ``patterns`` only,
-    and whether it was typed in bold. Cached: a researcher's own name and
-    their coauthors' come back in entry after entry."""
+def _read_person(raw: str, patterns: tuple[Pattern, ...], name_style: str) -> Person:
+    """One name as written: the person, highlighted by the first of
+    ``patterns`` naming them, else as "self" if it was typed in bold.
+    Cached: a researcher's own name and their coauthors' come back in entry
+    after entry."""
     raw, marks, bold = clean_name(raw)
     raw_parts = split_collapsed(raw)
     # Most names are plain ASCII: every part decodes to itself.
     parts = raw_parts if decodes_to_itself(raw) else decoded(raw_parts)
     highlight = _highlight(patterns, parts, raw) if patterns else None
+    if highlight is None and bold:
+        highlight = SELF
     display = _display(raw_parts, parts, name_style)
-    return Person(parts.first, parts.von, parts.last, parts.jr, display, highlight, marks, raw), bold
+    return Person(parts.first, parts.von, parts.last, parts.jr, display, highlight, marks, raw)
 
 
 def decodes_to_itself(name: str) -> bool:
