@@ -37,6 +37,7 @@ from bib2pubs.names.parts import (
     _WS_RUN,
     NameParts,
     _assign,
+    _collapse,
     _scan_persons,
     _scanned_words,
     person_names,
@@ -244,3 +245,9 @@ def test_list_checks_skip_only_what_finds_nothing_on_generated_lists(field: str)
     _checks_hold(field)
     assert _comma_lists(field) == _careful_comma_lists(field)
     _checks_hold(repair_list(field)[0])  # what list_problems is given
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=" \t\n\r\f\v\x1c\x85\u00a0\u2009ab", max_size=16))
+def test_whitespace_collapses_as_the_substitution_collapses_it(text: str) -> None:
+    assert _collapse(text) == _WS_RUN.sub(" ", text).strip(" ")

@@ -94,7 +94,7 @@ def split_persons(field: str) -> list[str]:
 @lru_cache(maxsize=1 << 12)
 def person_names(field: str) -> tuple[str, ...]:
     """``split_persons`` as a tuple, shared by its callers: to read, not to change."""
-    text = _WS_RUN.sub(" ", field).strip(" ")
+    text = _collapse(field)
     first, *rest = pieces = _AND_SPLIT.split(text)
     if ("{" in text or "}" in text) and not all(_BALANCED.fullmatch(piece) for piece in pieces):
         return _scan_persons(text)
@@ -131,7 +131,16 @@ def split_name(name: str) -> NameParts:
     Accepts "First von Last", "von Last, First" and "von Last, Jr, First".
     Never raises: malformed names get the closest split (see module doc).
     """
-    return split_collapsed(_WS_RUN.sub(" ", name).strip(" "))
+    return split_collapsed(_collapse(name))
+
+
+def _collapse(text: str) -> str:
+    """``text`` with each run of whitespace a single blank, none at the ends."""
+    # Most names and many lists hold single blanks only: str's search tells
+    # far faster than a substitution that there is nothing to collapse.
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        text = _WS_RUN.sub(" ", text)
+    return text.strip(" ")
 
 
 def split_collapsed(text: str) -> NameParts:
