@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bib2pubs.lazyre import lazy
-from bib2pubs.names.parts import split_persons
+from bib2pubs.names.parts import person_names, split_persons
 from bib2pubs.names.people import braces_paired, clean_name
 from bib2pubs.read.scanner import split_outside_braces
 
@@ -19,6 +19,9 @@ _INNER_GROUP = lazy(r"\{[^{}]*\}")
 _SUFFIX_WORD = lazy(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
 # "Rüegger et al." typed for "Rüegger and others".
 _ET_AL_END = re.compile(r"(?:\s*,\s*|\s+(?:and\s+)?)et\.?\s*al\b\.?\s*$", re.I)
+# How such a list ends once its trailing blanks (what str.rstrip and \s
+# both take for blanks) are gone.
+_AL_END = re.compile(r"al\.?$", re.I)
 # "and" typed against the next name ("Hojatimalkeshah and\\textbf{…}"):
 # BibTeX reads one name; nobody means one.
 _GLUED_AND = re.compile(r"(?<=\s)(and)(?=\\[A-Za-z]|\{)", re.I)
@@ -42,7 +45,8 @@ def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
     if et_al and "{" not in et_al.group() and "}" not in field[et_al.end() :] and field[: et_al.start()].strip():
         field = field[: et_al.start()] + " and others"
         problems.append(f"'et al.' in the {role} list, read as 'and others' (which BibTeX understands)")
-    if _GLUED_AND.search(_outside_braces(field)):
+    # The glued "and" is followed by a backslash or a brace.
+    if ("\\" in field or "{" in field) and _GLUED_AND.search(_outside_braces(field)):
         field = _GLUED_AND.sub(r"\1 ", field)
         problems.append(f"'and' typed against the next name in the {role} list; read as two names")
     field, strays = _stray_commas(field)
@@ -85,7 +89,7 @@ def _stray_commas(field: str) -> tuple[str, list[str]]:
     if "," not in field:
         return field, []
     names, repaired = [], []
-    for name in split_persons(field):
+    for name in person_names(field):
         if name.endswith(",") and braces_paired(name) and _is_one_person(name[:-1].rstrip()):
             name = name[:-1].rstrip()
             repaired.append(name)
@@ -113,7 +117,10 @@ def _comma_lists(field: str) -> tuple[str, int]:
     if "," not in field:
         return field, 0
     names, count = [], 0
-    for name in split_persons(field):
+    for name in person_names(field):
+        if name.count(",") < 2:  # at most two pieces: most names
+            names.append(name)
+            continue
         pieces = [piece.strip() for piece in split_outside_braces(name, ",")]
         pieces = [piece for piece in pieces if piece]
         if len(pieces) >= 3 and all(len(piece.split()) >= 2 for piece in pieces):
@@ -125,6 +132,9 @@ def _comma_lists(field: str) -> tuple[str, int]:
 
 
 def _final_et_al(field: str) -> re.Match[str] | None:
+    # Most lists do not end in "al" or "al.", which a final "et al." does.
+    if _AL_END.search(field.rstrip()[-3:]) is None:
+        return None
     # Searched near the end only: the pattern's leading blanks would make a
     # search from every position quadratic on a long run of spaces.
     return _ET_AL_END.search(field, max(0, len(field) - 64))
@@ -158,12 +168,15 @@ def list_problems(field: str) -> list[str]:
         problems.append("authors separated by ';'? BibTeX separates them with 'and'")
     # A brace group is a word here: "Smith and {The XYZ Collaboration}" ends
     # with a name, not with "and".
-    if _TRAILING_AND.search(" " + _outside_braces(field, "x")):
+    # Only a list ending in "and" can (the groups put no letters there).
+    trimmed = field.rstrip()
+    if trimmed.endswith(("and", "AND", "And")) and _TRAILING_AND.search(" " + _outside_braces(field, "x")):
         problems.append("the author list ends with 'and'")
-    if _ET_AL.search(depth0) and not _final_et_al(field.rstrip()):
+    if "al" in depth0 and _ET_AL.search(depth0) and not _final_et_al(trimmed):
         problems.append("'et al.' inside the author list; write 'and others' at its end")
-    for name in split_persons(field):
-        problems.extend(_braced_problems(name))
+    for name in person_names(field):
+        if "{" in name:  # most names: no group to look into
+            problems.extend(_braced_problems(name))
         if name.count(",") < 2:
             continue
         parts = _outside_braces(name).split(",")

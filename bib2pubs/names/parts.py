@@ -44,13 +44,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["NameParts", "is_others", "split_name", "split_persons"]
+__all__ = ["NameParts", "is_others", "person_names", "split_collapsed", "split_name", "split_persons"]
 
 # BibTeX's white_space: ASCII only (a no-break space is a letter to it).
 _WS_RUN = re.compile(r"[ \t\n\r\f\v]+")
 # Braces, and " and" followed by a space. The lookahead leaves that space
 # unconsumed, so it can also precede the next "and" ("A and and B").
 _AND_SCAN = re.compile(r"[{}]| [aA][nN][dD](?= )")
+_AND_SPLIT = re.compile(r" [aA][nN][dD](?= )")
+# Text whose braces pair up, two deep at most ("M{\\"{u}}ller",
+# "{{CERN}}"): a list cut into such pieces at its " and "s has every
+# " and " at depth 0. Deeper or unpaired braces go to the scan.
+_BALANCED = re.compile(r"(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+")
 # Everything that matters while splitting one (whitespace-collapsed) name:
 # braces, separators, and the escapes "\~" and "\\" that hide a tie.
 _NAME_SCAN = re.compile(r"[{}, ~]|\\[\\~]")
@@ -81,14 +86,26 @@ def split_persons(field: str) -> list[str]:
     ``{Barnes and Noble}``, ``\\and`` and ``Fellowes~and`` do not split.
     Whitespace is collapsed to single spaces; empty names are dropped.
     """
-    return list(_split_persons(field))
+    return list(person_names(field))
 
 
 # Cached: an author list is split for checking, for repairing and for
 # reading, and comes back in entry after entry.
 @lru_cache(maxsize=1 << 12)
-def _split_persons(field: str) -> tuple[str, ...]:
-    text = _WS_RUN.sub(" ", field).strip(" ")
+def person_names(field: str) -> tuple[str, ...]:
+    """``split_persons`` as a tuple, shared by its callers: to read, not to change."""
+    text = _collapse(field)
+    first, *rest = pieces = _AND_SPLIT.split(text)
+    if ("{" in text or "}" in text) and not all(_BALANCED.fullmatch(piece) for piece in pieces):
+        return _scan_persons(text)
+    # Every " and " is at depth 0 and separates. The blank after "and",
+    # which the pattern leaves, starts each later piece; a piece that is
+    # only that blank, or nothing ("A and and B"), is no name.
+    return tuple(name for name in (first, *(piece[1:] for piece in rest)) if name)
+
+
+def _scan_persons(text: str) -> tuple[str, ...]:
+    """The names of a (whitespace-collapsed) list, braces minded."""
     names: list[str] = []
     depth = 0
     start = 0
@@ -114,12 +131,28 @@ def split_name(name: str) -> NameParts:
     Accepts "First von Last", "von Last, First" and "von Last, Jr, First".
     Never raises: malformed names get the closest split (see module doc).
     """
-    text = _WS_RUN.sub(" ", name).strip(" ")
+    return split_collapsed(_collapse(name))
+
+
+def _collapse(text: str) -> str:
+    """``text`` with each run of whitespace a single blank, none at the ends."""
+    # Most names and many lists hold single blanks only: str's search tells
+    # far faster than a substitution that there is nothing to collapse.
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        text = _WS_RUN.sub(" ", text)
+    return text.strip(" ")
+
+
+def split_collapsed(text: str) -> NameParts:
+    """``split_name`` for a name whose ASCII whitespace is already single
+    blanks, none at either end (as ``people.clean_name`` leaves it)."""
     if "{" not in text and "}" not in text and "~" not in text:
         # Most names: nothing nests and every joiner is a blank, so the
         # words are what lies between blanks and commas; commas after the
         # second only separate words.
-        return _assign([_plain_words(piece) for piece in text.split(",", 2)])
+        if "," in text:
+            return _assign_plain([_plain_words(piece) for piece in text.split(",", 2)])
+        return _assign_plain([text.split(" ")]) if text else _EMPTY  # single blanks: no empty words
     return _assign(_scanned_words(text))
 
 
@@ -163,9 +196,9 @@ def _scanned_words(text: str) -> list[list[tuple[str, str]]]:
     return parts
 
 
-def _plain_words(piece: str) -> list[tuple[str, str]]:
-    """The words of one part of a name with no braces or ties, each joined by a blank."""
-    return [(" ", word) for word in piece.replace(",", " ").split(" ") if word]
+def _plain_words(piece: str) -> list[str]:
+    """The words of one part of a name with no braces or ties."""
+    return [word for word in piece.replace(",", " ").split(" ") if word]
 
 
 def is_others(name: str) -> bool:
@@ -187,36 +220,45 @@ def _assign(parts: list[list[tuple[str, str]]]) -> NameParts:
     """Give each word its part, as bibtex.web's section 395 does."""
     if len(parts) == 1:
         words = parts[0]
-        final = len(words) - 1
-        if final < 0:
+        if not words:
             return _EMPTY
-        # The last word is always Last; von runs from the first to the last
-        # lower-case word before it.
-        von_start = next((k for k in range(final) if _is_lower(words[k][1])), final)
-        von_end = _von_end(words, von_start, final) if von_start < final else final
-        return NameParts(
-            _join(words[:von_start]),
-            _join(words[von_start:von_end]),
-            _join(words[von_end:]),
-            "",
-        )
+        von_start, von_end = _von_span([word for _, word in words])
+        return NameParts(_join(words[:von_start]), _join(words[von_start:von_end]), _join(words[von_end:]), "")
     von_last = parts[0]
-    # With commas the von part starts at the first word and ends at the last
-    # lower-case word before the final word, which is always Last.
-    von_end = _von_end(von_last, 0, len(von_last) - 1)
+    von_end = _von_end([word for _, word in von_last], 0, len(von_last) - 1)
     jr = parts[1] if len(parts) == 3 else []
-    return NameParts(
-        _join(parts[-1]),
-        _join(von_last[:von_end]),
-        _join(von_last[von_end:]),
-        _join(jr),
-    )
+    return NameParts(_join(parts[-1]), _join(von_last[:von_end]), _join(von_last[von_end:]), _join(jr))
 
 
-def _von_end(words: list[tuple[str, str]], low: int, high: int) -> int:
+def _assign_plain(parts: list[list[str]]) -> NameParts:
+    """``_assign`` for words all joined by a blank: the same cuts, joined
+    by ``str.join``."""
+    if len(parts) == 1:
+        words = parts[0]
+        if not words:
+            return _EMPTY
+        von_start, von_end = _von_span(words)
+        return NameParts(" ".join(words[:von_start]), " ".join(words[von_start:von_end]), " ".join(words[von_end:]), "")
+    von_last = parts[0]
+    von_end = _von_end(von_last, 0, len(von_last) - 1)
+    jr = " ".join(parts[1]) if len(parts) == 3 else ""
+    return NameParts(" ".join(parts[-1]), " ".join(von_last[:von_end]), " ".join(von_last[von_end:]), jr)
+
+
+def _von_span(words: list[str]) -> tuple[int, int]:
+    """Where von starts and ends in a name without commas: from the first to
+    the last lower-case word before the final word, which is always Last."""
+    final = len(words) - 1
+    for k in range(final):
+        if _is_lower(words[k]):
+            return k, _von_end(words, k, final)
+    return final, final
+
+
+def _von_end(words: list[str], low: int, high: int) -> int:
     """One past the last lower-case word in ``words[low:high]``, else *low*."""
     for k in range(high - 1, low - 1, -1):
-        if _is_lower(words[k][1]):
+        if _is_lower(words[k]):
             return k + 1
     return low
 

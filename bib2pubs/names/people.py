@@ -16,13 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.latex.decode import has_latex, latex_to_text
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Person
 from bib2pubs.names.fold import is_shouting
 from bib2pubs.names.marks import DAGGER, EQUAL, HIGHLIGHT
 from bib2pubs.names.match import Pattern, decoded, has_comma, match
-from bib2pubs.names.parts import NameParts, is_others, split_name, split_persons
+from bib2pubs.names.parts import NameParts, is_others, person_names, split_collapsed
 from bib2pubs.names.style import format_name, relax_initials
 
 SELF = "self"
@@ -76,41 +76,75 @@ def parse_people(
     """
     if not field:
         return (), False  # most entries have no editors
+    patterns = tuple(patterns)
+    if not annotations:
+        return _read_list(field, patterns, name_style)
+    return _read_people(field, patterns, annotations, name_style)
+
+
+# Cached: an author list comes back in entry after entry, and what is read
+# from it depends on nothing else (the persons are frozen, safe to share).
+@lru_cache(maxsize=1 << 12)
+def _read_list(field: str, patterns: tuple[Pattern, ...], name_style: str) -> tuple[tuple[Person, ...], bool]:
+    names = person_names(field)
+    people = tuple(_read_person(raw, patterns, name_style) for raw in names if not is_others(raw))
+    return people, len(people) < len(names)
+
+
+def _read_people(
+    field: str, patterns: tuple[Pattern, ...], annotations: Mapping[int, tuple[str, ...]] | None, name_style: str
+) -> tuple[tuple[Person, ...], bool]:
     people: list[Person] = []
     et_al = False
-    patterns = tuple(patterns)
-    for position, raw in enumerate(split_persons(field), 1):
+    for position, raw in enumerate(person_names(field), 1):
         if is_others(raw):
             et_al = True
             continue
-        person, bold = _read_person(raw, patterns, name_style)
+        person = _read_person(raw, patterns, name_style)
         annotated = annotations.get(position, ()) if annotations else ()
         if annotated:
             marks = person.marks + tuple(mark for mark in annotated if mark not in person.marks and mark != HIGHLIGHT)
             person = replace(person, marks=marks)
-        if person.highlight is None and (bold or HIGHLIGHT in annotated):
+        if person.highlight is None and HIGHLIGHT in annotated:
             person = replace(person, highlight=SELF)
         people.append(person)
     return tuple(people), et_al
 
 
 @lru_cache(maxsize=1 << 14)
-def _read_person(raw: str, patterns: tuple[Pattern, ...], name_style: str) -> tuple[Person, bool]:
-    """One name as written: the person, highlighted by ``patterns`` only,
-    and whether it was typed in bold. Cached: a researcher's own name and
-    their coauthors' come back in entry after entry."""
+def _read_person(raw: str, patterns: tuple[Pattern, ...], name_style: str) -> Person:
+    """One name as written: the person, highlighted by the first of
+    ``patterns`` naming them, else as "self" if it was typed in bold.
+    Cached: a researcher's own name and their coauthors' come back in entry
+    after entry."""
     raw, marks, bold = clean_name(raw)
-    raw_parts = split_name(raw)
-    parts = decoded(raw_parts)
-    highlight = next((p.style for p in patterns if match(p, parts, has_comma(raw))), None)
+    raw_parts = split_collapsed(raw)
+    # Most names are plain ASCII: every part decodes to itself.
+    parts = raw_parts if decodes_to_itself(raw) else decoded(raw_parts)
+    highlight = _highlight(patterns, parts, raw) if patterns else None
+    if highlight is None and bold:
+        highlight = SELF
     display = _display(raw_parts, parts, name_style)
-    return Person(parts.first, parts.von, parts.last, parts.jr, display, highlight, marks, raw), bold
+    return Person(parts.first, parts.von, parts.last, parts.jr, display, highlight, marks, raw)
+
+
+def decodes_to_itself(name: str) -> bool:
+    """Whether every part ``split_collapsed`` makes of ``name`` (a name as
+    ``clean_name`` leaves it) decodes from LaTeX to itself: printable ASCII
+    with nothing LaTeX reads, whose parts are its words joined by blanks."""
+    return name.isascii() and name.isprintable() and not has_latex(name)
+
+
+def _highlight(patterns: tuple[Pattern, ...], parts: NameParts, raw: str) -> str | None:
+    return next((p.style for p in patterns if match(p, parts, has_comma(raw))), None)
 
 
 def _display(raw: NameParts, parts: NameParts, name_style: str) -> str:
-    if name_style in ("initials", "family-first") and "relax" in raw.first:
-        parts = replace(parts, first=latex_to_text(relax_initials(raw.first)))
-    return format_name(parts, name_style, is_shouting(parts))
+    if name_style in ("initials", "family-first"):
+        if "relax" in raw.first:
+            parts = replace(parts, first=latex_to_text(relax_initials(raw.first)))
+        return format_name(parts, name_style, is_shouting(parts))
+    return format_name(parts, name_style)  # shouting only changes initials
 
 
 def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
@@ -135,7 +169,7 @@ def clean_name(raw: str) -> tuple[str, tuple[str, ...], bool]:
     # DBLP tells namesakes apart by a number ("Wei Wang 0003"); it is no part
     # of the name a reader should see, nor of the one --highlight matches.
     name = _DBLP_NUMBER.sub("", name)
-    return name, tuple(dict.fromkeys(marks)), bold
+    return name, tuple(dict.fromkeys(marks)) if marks else (), bold
 
 
 def braces_paired(text: str) -> bool:

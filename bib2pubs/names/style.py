@@ -51,13 +51,14 @@ def initials(given: str) -> str:
 def format_name(parts: NameParts, style: str = "full", shouting: bool = False) -> str:
     """One decoded name in ``style``. ``shouting`` says the name is typed in
     capitals, where "LI" is a name and not the initials L. I."""
-    family = " ".join(part for part in (parts.von, parts.last) if part)
+    von, last = parts.von, parts.last
+    family = f"{von} {last}" if von and last else von or last
     first = parts.first
     if style in ("initials", "family-first"):
         first = initials(expand_initials(first, shouting))
     if style in ("family-first", "family-first-full"):
         return ", ".join(part for part in (family, parts.jr, first) if part)
-    main = " ".join(part for part in (first, family) if part)
+    main = f"{first} {family}" if first and family else first or family
     return f"{main}, {parts.jr}" if parts.jr else main
 
 
