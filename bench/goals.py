@@ -58,4 +58,10 @@ def _large_goal(bib: Input, results: list[Result]) -> str:
     )
     if ours.wall >= 5:
         return f"{goal}: {short}; already {measured}: **not met**"
+    # Time per entry does not fall as files grow (it was measured not to):
+    # at the rate shown, a file of the goal's size that takes 5 s or more
+    # misses the goal, though no such file was timed.
+    projected = LARGE_GOAL * ours.wall / bib.entries
+    if projected >= 5:
+        return f"{goal}: {short}; {measured}; at that rate {LARGE_GOAL:,} take about {projected:.0f} s: **not met**"
     return f"{goal}: **not shown**: {short}; {measured}"

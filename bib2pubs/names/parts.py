@@ -44,6 +44,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bib2pubs.read.values import nested
+
 __all__ = ["NameParts", "is_others", "person_names", "split_collapsed", "split_name", "split_persons"]
 
 # BibTeX's white_space: ASCII only (a no-break space is a letter to it).
@@ -55,7 +57,7 @@ _AND_SPLIT = re.compile(r" [aA][nN][dD](?= )")
 # Text whose braces pair up, two deep at most ("M{\\"{u}}ller",
 # "{{CERN}}"): a list cut into such pieces at its " and "s has every
 # " and " at depth 0. Deeper or unpaired braces go to the scan.
-_BALANCED = re.compile(r"(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+")
+_BALANCED = re.compile(nested("[^{}]", 2, "[^{}]"))
 # Everything that matters while splitting one (whitespace-collapsed) name:
 # braces, separators, and the escapes "\~" and "\\" that hide a tie.
 _NAME_SCAN = re.compile(r"[{}, ~]|\\[\\~]")

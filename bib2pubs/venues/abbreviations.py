@@ -156,7 +156,8 @@ def _file(number: int) -> _Kept:
 
 def _stem(number: int) -> str:
     """A kept file's name. The first is kept under the name the whole
-    tables once were, so that keeping it removes them."""
+    tables once were: copies of those count among its kept copies
+    (``cachedir.KEPT_COPIES``) and leave as newer ones are kept."""
     return f"journals{number}" if number else "journals"
 
 
