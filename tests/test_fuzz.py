@@ -66,3 +66,31 @@ def test_any_bytes_reach_every_format_or_a_clear_refusal(data: bytes) -> None:
     to_json(listing)
     compute(listing)
     explain(listing, [make_pattern("Chao Jin")])
+
+
+# Fields that hold numbers, and digits of every script: "²" is a digit to
+# str.isdigit that int() cannot read, "٣" one that int() reads as 3.
+_NUMERIC_FIELDS = ["edition", "volume", "number", "issue", "pages", "chapter", "year", "month", "day", "date"]
+_SOME_DIGITS = ["1", "2", "12", "²", "¹²", "½", "٣", "१२", "፩", "Ⅻ", "１２"]
+_DIGITS = st.one_of(
+    st.lists(st.sampled_from(_SOME_DIGITS), min_size=1, max_size=3).map("".join),
+    st.text(st.characters(whitelist_categories=("Nd", "No", "Nl")), min_size=1, max_size=4),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_NUMERIC_FIELDS), st.one_of(_DIGITS, _DIGITS.map(lambda digits: f"{digits}--{digits}")))
+def test_numbers_in_any_script_in_any_numeric_field_reach_every_format(field: str, value: str) -> None:
+    book = f"@book{{k, title = {{T}}, author = {{A B}}, publisher = {{P}}, year = 2020, {field} = {{{value}}}}}"
+    article = f"@article{{j, title = {{U}}, author = {{C D}}, journal = {{J}}, {field} = {{{value}}}}}"
+    text = f"{book}\n{article}\n"
+    listing = build_listing([Source("digits.bib", text)], Options(strict=True))
+    for diagnostic in listing.diagnostics:
+        assert "internal error" not in diagnostic.message, diagnostic
+    assert {pub.key for group in listing.groups for pub in group.entries} == {"k", "j"}
+    for template in ("academicpages", "markdown", "html", "html-page", "text", "latex"):
+        render_template(listing, template, max_authors=3)
+    render_html(listing, {}, 3)
+    render_markdown(listing, {}, 3)
+    render_text(listing, {}, 3)
+    to_json(listing)
