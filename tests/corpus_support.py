@@ -12,13 +12,13 @@ listing with the entries read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import bib2pubs
 from bib2pubs import Diagnostic, Listing
-from bib2pubs.read.bibtex import Bibliography, parse_text
+from bib2pubs.read.bibtex import Bibliography, RawEntry, parse_text
 from bib2pubs.read.source import decode
 from bib2pubs.rendering import jinja
 
@@ -60,6 +60,35 @@ class Parsed:
 def parse_file(path: Path) -> Parsed:
     text, _ = decode(path.read_bytes(), str(path))
     return Parsed(path, text, parse_text(text, str(path)))
+
+
+def entries_of(paths: Iterable[Path]) -> Iterator[RawEntry]:
+    """Every entry of the files, as the parser reads them."""
+    for path in paths:
+        yield from parse_file(path).bibliography.entries
+
+
+class RecordingFields(Mapping[str, str]):
+    """An entry's fields that note every name looked up in them, and fail
+    when iterated: a reading may depend only on the fields it names."""
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        self.fields = fields
+        self.asked: set[str] = set()
+
+    def __getitem__(self, name: str) -> str:
+        self.asked.add(name)
+        return self.fields[name]
+
+    def __contains__(self, name: object) -> bool:
+        self.asked.add(str(name))
+        return name in self.fields
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("the reading must not depend on fields it does not name")
+
+    def __len__(self) -> int:
+        return len(self.fields)
 
 
 def listing_or_none(path: Path, options: bib2pubs.Options) -> Listing | None:

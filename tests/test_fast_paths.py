@@ -10,7 +10,6 @@ ever be faster, never different.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from bib2pubs.read.source import decode
 from bib2pubs.venues.classify import VENUE_FIELDS, classify, extract_venue, preprint_server, read_venue
 from bib2pubs.venues.table import builtin_table
 from tests.conftest import CORPUS
+from tests.corpus_support import RecordingFields
 
 FILES = sorted(CORPUS.rglob("*.bib"))
 _NEVER = re.compile(r"(?!)")
@@ -73,28 +73,6 @@ def test_fast_field_reader_agrees_on_generated_entries(body: str, opener: str) -
     assert parse_text(text, "x.bib") == _careful(text)
 
 
-class _Recording(Mapping[str, str]):
-    """A field mapping that notes every name looked up in it."""
-
-    def __init__(self, fields: Mapping[str, str]) -> None:
-        self.fields = fields
-        self.asked: set[str] = set()
-
-    def __getitem__(self, name: str) -> str:
-        self.asked.add(name)
-        return self.fields[name]
-
-    def __contains__(self, name: object) -> bool:
-        self.asked.add(str(name))
-        return name in self.fields
-
-    def __iter__(self) -> Iterator[str]:
-        raise AssertionError("the venue must not depend on fields it does not name")
-
-    def __len__(self) -> int:
-        return len(self.fields)
-
-
 def test_the_venue_reads_only_the_fields_it_is_cached_by() -> None:
     table = builtin_table()
     asked: set[str] = set()
@@ -102,7 +80,7 @@ def test_the_venue_reads_only_the_fields_it_is_cached_by() -> None:
     for path in FILES:
         text, _ = decode(path.read_bytes(), str(path))
         for entry in parse_text(text).entries:
-            fields = _Recording(entry.fields)
+            fields = RecordingFields(entry.fields)
             kind = classify(entry.type, entry.fields)
             # The DOI's preprint server is read apart, and is part of the key.
             server = preprint_server(entry.fields)

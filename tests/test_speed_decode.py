@@ -16,9 +16,8 @@ from bib2pubs.latex.decode import _QUICK, _decode, _Decoder, _tidy
 from bib2pubs.names.author_list import _TOP_GROUP
 from bib2pubs.names.parts import _WS_RUN, NameParts, _assign, _scanned_words, split_name, split_persons
 from bib2pubs.names.people import _MARK_HINT, _MARKS, _WRAPPER, clean_name
-from bib2pubs.read.bibtex import parse_text
-from bib2pubs.read.source import decode
 from tests.conftest import CORPUS
+from tests.corpus_support import parse_file
 
 FILES = sorted(CORPUS.rglob("*.bib"))
 
@@ -26,9 +25,8 @@ FILES = sorted(CORPUS.rglob("*.bib"))
 @cache
 def _values(path: Path) -> tuple[str, ...]:
     """Every field value of a corpus file, and every part of every name in it."""
-    text, _ = decode(path.read_bytes(), str(path))
     values: list[str] = []
-    for entry in parse_text(text, "x.bib").entries:
+    for entry in parse_file(path).bibliography.entries:
         for value in entry.fields.values():
             values.append(value)
             for name in split_persons(value):
@@ -119,10 +117,9 @@ def _careful_split(name: str) -> NameParts:
 
 
 def _names(path: Path) -> list[str]:
-    text, _ = decode(path.read_bytes(), str(path))
     return [
         name
-        for entry in parse_text(text, "x.bib").entries
+        for entry in parse_file(path).bibliography.entries
         for field in ("author", "editor")
         for name in split_persons(entry.fields.get(field, ""))
     ]

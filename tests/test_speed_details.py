@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -23,23 +23,17 @@ from bib2pubs.details import _LEADING, _locator, _pages, read_identifiers, read_
 from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.model import Diagnostic, Identifiers, Locators
 from bib2pubs.read import links
-from bib2pubs.read.bibtex import RawEntry, parse_text
+from bib2pubs.read.bibtex import RawEntry
 from bib2pubs.read.dates import _MONTH_WORD, _MONTHS, _YEAR, parse_month, parse_year
-from bib2pubs.read.source import decode
 from bib2pubs.venues import classify as venue_kinds
 from bib2pubs.venues import parse
 from tests.conftest import CORPUS, ROOT
+from tests.corpus_support import entries_of
 
 FILES = sorted(CORPUS.rglob("*.bib"))
 
 
-def _corpus_entries() -> Iterator[RawEntry]:
-    for path in FILES:
-        text, _ = decode(path.read_bytes(), str(path))
-        yield from parse_text(text, str(path)).entries
-
-
-ENTRIES = list(_corpus_entries())
+ENTRIES = list(entries_of(FILES))
 
 
 def test_the_corpus_is_large_enough_to_tell() -> None:

@@ -46,10 +46,9 @@ from bib2pubs.names.parts import (
 )
 from bib2pubs.names.people import clean_name, decodes_to_itself, parse_people
 from bib2pubs.names.style import NAME_STYLES, initials, relax_initials
-from bib2pubs.read.bibtex import parse_text
 from bib2pubs.read.scanner import split_outside_braces
-from bib2pubs.read.source import decode
 from tests.conftest import CORPUS
+from tests.corpus_support import parse_file
 
 FILES = sorted(CORPUS.rglob("*.bib"))
 _IDS = {"ids": lambda path: str(path.relative_to(CORPUS))}
@@ -58,9 +57,8 @@ _IDS = {"ids": lambda path: str(path.relative_to(CORPUS))}
 @cache
 def _lists(path: Path) -> tuple[str, ...]:
     """Every author and editor list of a corpus file, as written and repaired."""
-    text, _ = decode(path.read_bytes(), str(path))
     fields: list[str] = []
-    for entry in parse_text(text, "x.bib").entries:
+    for entry in parse_file(path).bibliography.entries:
         for role in ("author", "editor"):
             field = entry.fields.get(role, "")
             if field:

@@ -12,7 +12,7 @@ shared reading against the fields it is shared by.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 import pytest
 from hypothesis import given, settings
@@ -20,10 +20,8 @@ from hypothesis import strategies as st
 
 from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.model import Venue
-from bib2pubs.read.bibtex import RawEntry, parse_text
 from bib2pubs.read.dates import format_event_dates, parse_year
 from bib2pubs.read.links import arxiv_id, clean_url
-from bib2pubs.read.source import decode
 from bib2pubs.venues import classify as venues
 from bib2pubs.venues.abbreviations import journal_key
 from bib2pubs.venues.classify import (
@@ -66,40 +64,13 @@ from bib2pubs.venues.classify import (
 from bib2pubs.venues.parse import VenueString
 from bib2pubs.venues.table import KnownVenue, VenueTable, builtin_table
 from tests.conftest import CORPUS
+from tests.corpus_support import RecordingFields, entries_of
 
 KINDS = ("journal", "conference", "workshop", "chapter", "thesis", "report", "book", "preprint", "other", "talk")
 TABLES = (builtin_table(), None)
 
 
-def _corpus_entries() -> Iterator[RawEntry]:
-    for path in sorted(CORPUS.rglob("*.bib")):
-        text, _ = decode(path.read_bytes(), str(path))
-        yield from parse_text(text, str(path)).entries
-
-
-ENTRIES = list(_corpus_entries())
-
-
-class _Recording(Mapping[str, str]):
-    """A field mapping that notes every name looked up in it."""
-
-    def __init__(self, fields: Mapping[str, str]) -> None:
-        self.fields = fields
-        self.asked: set[str] = set()
-
-    def __getitem__(self, name: str) -> str:
-        self.asked.add(name)
-        return self.fields[name]
-
-    def __contains__(self, name: object) -> bool:
-        self.asked.add(str(name))
-        return name in self.fields
-
-    def __iter__(self) -> Iterator[str]:
-        raise AssertionError("the reading must not depend on fields it does not name")
-
-    def __len__(self) -> int:
-        return len(self.fields)
+ENTRIES = list(entries_of(sorted(CORPUS.rglob("*.bib"))))
 
 
 def _agrees_with_the_reading_before(
@@ -110,7 +81,7 @@ def _agrees_with_the_reading_before(
     assert extract_venue(kind, entry_type, fields, year, table) == before
     # What the shared reading is keyed by is all it reads; the DOI's
     # server is part of the key only for a preprint.
-    recording = _Recording(fields)
+    recording = RecordingFields(fields)
     server = preprint_server(fields)
     reading = _read(kind, entry_type, recording, table, server)
     assert recording.asked <= set(_FIELDS_BY_KIND.get(kind, _OTHER_FIELDS)), recording.asked
