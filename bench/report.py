@@ -14,7 +14,7 @@ from bench.timing import STARTUP_ROUNDS, Result, Rows, peer_of
 from bench.tools import BIBTEX2HTML_FLAGS
 
 
-def results_page(rows: Rows, startup: dict[str, tuple[float, float]], missing: list[str]) -> str:
+def results_page(rows: Rows, startup: dict[str, tuple[float, float]], missing: list[str], builds: str) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -23,7 +23,7 @@ def results_page(rows: Rows, startup: dict[str, tuple[float, float]], missing: l
         f"`{' '.join(BIBTEX2HTML_FLAGS)}`, which runs bibtex) and plain text against plain text "
         "(`pybtex-format --style plain`); inputs of distinct real entries; every output's entries counted; "
         "wall and CPU time of the whole process tree (bibtex under bibtex2html, bib2pubs' forked workers); "
-        "medians of interleaved rounds, after a warm-up round. bench/run.py says how, at its top.",
+        "medians of interleaved rounds, after a warm-up round. bench/run.py says how, at its top. Timed: " + builds,
         "",
         *goal_lines(rows, startup),
         "",
@@ -144,8 +144,8 @@ def _startup_table(startup: dict[str, tuple[float, float]]) -> list[str]:
     return [
         "## Start-up",
         "",
-        f"Medians of {STARTUP_ROUNDS} rounds in the benchmark's environment, where bib2pubs is installed as "
-        "a user installs it (not editable, with its dependencies and pybtex only).",
+        f"Medians of {STARTUP_ROUNDS} rounds in the benchmark's environments, where bib2pubs is installed as "
+        "a user installs it (not editable, with its dependencies and, in one, pybtex).",
         "",
         "| run | wall s | × `python -c pass` | CPU s | × `python -c pass` |",
         "|---|---:|---:|---:|---:|",

@@ -50,7 +50,7 @@ from pathlib import Path
 from bench.inputs import OUT, ROOT, find_inputs
 from bench.report import results_page
 from bench.timing import compare, rounds_for, startup_times
-from bench.tools import find_tools
+from bench.tools import builds, find_tools
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
@@ -58,17 +58,19 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", type=Path, default=Path(sys.executable).parent.parent)
+    parser.add_argument("--pure-venv", type=Path, help="a venv holding bib2pubs as pure Python, timed too")
     parser.add_argument("--rounds", type=int, help="timed rounds per input (default: 9 to 5, by size)")
     options = parser.parse_args()
     venv = options.venv.absolute()
+    pure_venv = options.pure_venv.absolute() if options.pure_venv else None
     OUT.mkdir(parents=True, exist_ok=True)
     inputs, missing = find_inputs()
-    tools, missing_tools = find_tools(venv)
+    tools, missing_tools = find_tools(venv, pure_venv)
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        startup = startup_times(venv, work)
+        startup = startup_times(venv, work, pure_venv)
         rows = [(bib, compare(tools, bib, options.rounds or rounds_for(bib.entries), work)) for bib in inputs]
-    RESULTS.write_text(results_page(rows, startup, missing + missing_tools), encoding="utf-8")
+    RESULTS.write_text(results_page(rows, startup, missing + missing_tools, builds(venv, pure_venv)), encoding="utf-8")
     print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
     return 0
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.inputs import ROOT, Input
-from bench.tools import Tool
+from bench.tools import PURE, Tool
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def rounds_for(entries: int) -> int:
 STARTUP_ROUNDS = 21
 
 
-def startup_times(venv: Path, work: Path) -> dict[str, tuple[float, float]]:
+def startup_times(venv: Path, work: Path, pure_venv: Path | None = None) -> dict[str, tuple[float, float]]:
     """Median wall and CPU seconds of the small runs start-up is judged by."""
     python, ours, refs = str(venv / "bin" / "python"), str(venv / "bin" / "bib2pubs"), str(ROOT / "refs.bib")
     commands = {
@@ -179,6 +179,10 @@ def startup_times(venv: Path, work: Path) -> dict[str, tuple[float, float]]:
         "refs.bib to JSON": [ours, refs, "-H", "Chao Jin", "-f", "json", "-o", str(work / "refs.json")],
         "refs.bib to Markdown": [ours, refs, "-H", "Chao Jin", "-f", "markdown", "-o", str(work / "refs.md")],
     }
+    if pure_venv is not None:
+        pure = str(pure_venv / "bin" / "bib2pubs")
+        for name, output in (("text", "text"), ("Markdown", "markdown")):
+            commands[f"refs.bib to {name}{PURE}"] = [pure, refs, "-H", "Chao Jin", "-f", output, "-o", str(work / "p")]
     for command in commands.values():  # the first runs keep compiled templates
         measure(command, work)
     # Timed directly: a wrapper reporting memory would add its own start-up.

@@ -1,7 +1,7 @@
 """The tools timed, on the same work: bib2pubs (HTML and plain text, as a
-user runs it and in one process), bibtex2html and pybtex; each with its
-command and the count of the entries its output lists, which decides
-whether a run is complete."""
+user runs it and in one process; as a release wheel builds it, and pure
+Python), bibtex2html and pybtex; each with its command and the count of
+the entries its output lists, which decides whether a run is complete."""
 
 from __future__ import annotations
 
@@ -60,15 +60,42 @@ def _count_text_entries(work: Path) -> int:
 ALONE = {"BIB2PUBS_JOBS": "1"}
 
 
-def find_tools(venv: Path) -> tuple[list[Tool], list[str]]:
-    """The tools timed, and the missing ones with how to get them."""
+#: The label of the rows timing the pure-Python install.
+PURE = ", pure Python"
+
+
+def compiled_modules(venv: Path) -> int:
+    """How many of bib2pubs' modules are compiled in ``venv`` (0: pure)."""
+    return sum(1 for _ in venv.glob("lib/python*/site-packages/bib2pubs/**/*.so"))
+
+
+def builds(venv: Path, pure_venv: Path | None) -> str:
+    """What the bib2pubs rows run: a sentence for the results page."""
+    count = compiled_modules(venv)
+    main = (
+        f"bib2pubs as a release wheel builds it (`make wheel`: {count} modules compiled by mypyc)"
+        if count
+        else "bib2pubs as pure Python (`make wheel` could not compile here)"
+    )
+    if pure_venv is None:
+        return main + "."
+    return main + f', and, in the rows marked "{PURE[2:]}", as `pip install .` installs it, not compiled.'
+
+
+def find_tools(venv: Path, pure_venv: Path | None = None) -> tuple[list[Tool], list[str]]:
+    """The tools timed, and the missing ones with how to get them.
+    ``pure_venv`` holds bib2pubs as pure Python, timed in one process."""
     tools = [_bib2pubs(venv, "html"), _bib2pubs(venv, "html", ALONE)]
+    if pure_venv is not None:
+        tools.append(_bib2pubs(pure_venv, "html", ALONE, PURE))
     missing = []
     if shutil.which("bibtex2html") and shutil.which("bibtex"):
         tools.append(_bibtex2html())
     else:
         missing.append("bibtex2html (Debian: apt-get install bibtex2html)")
     tools += [_bib2pubs(venv, "text"), _bib2pubs(venv, "text", ALONE)]
+    if pure_venv is not None:
+        tools.append(_bib2pubs(pure_venv, "text", ALONE, PURE))
     pybtex = venv / "bin" / "pybtex-format"
     if pybtex.exists():
         tools.append(_pybtex(pybtex))
@@ -77,10 +104,10 @@ def find_tools(venv: Path) -> tuple[list[Tool], list[str]]:
     return tools, missing
 
 
-def _bib2pubs(venv: Path, output: str, env: dict[str, str] | None = None) -> Tool:
+def _bib2pubs(venv: Path, output: str, env: dict[str, str] | None = None, build: str = "") -> Tool:
     ours, out = str(venv / "bin" / "bib2pubs"), "bib2pubs.html" if output == "html" else "bib2pubs.txt"
     return Tool(
-        f"bib2pubs -f {output}" + (", one process" if env == ALONE else ""),
+        f"bib2pubs -f {output}{build}" + (", one process" if env == ALONE else ""),
         output,
         lambda bib, work: [ours, str(bib), "-f", output, "-o", str(work / out)],
         _count_in(out, r'<li class="pub[ "]') if output == "html" else _count_text_entries,

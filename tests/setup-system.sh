@@ -4,7 +4,8 @@
 # site does; Debian's chromium opens the html-page output headless; pdflatex
 # (texlive-latex-base) compiles the LaTeX output; pandoc reads the CSL-JSON
 # output as its citeproc does; hugo builds the hugo-bundle pages as a
-# Hugo Blox site reads them. Without
+# Hugo Blox site reads them; gcc compiles the release build (`make wheel`),
+# which the tests check against the source. Without
 # root or apt-get the tests that need them are skipped, and say so.
 set -u
 # With "bench", what `make bench` needs instead: the peers (bibtex2html,
@@ -14,6 +15,7 @@ set -u
 # packages with the next largest .bib files (dtk-bibliography, frankenstein,
 # the publishers' templates' examples).
 need=""
+command -v gcc >/dev/null 2>&1 || need="$need gcc"
 if [ "${1:-}" = bench ]; then
     texbib=/usr/share/texlive/texmf-dist/bibtex/bib
     command -v bibtex2html >/dev/null 2>&1 || need="$need bibtex2html"

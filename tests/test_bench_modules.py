@@ -200,6 +200,32 @@ def test_a_missing_peer_is_named_with_how_to_get_it() -> None:
     assert [tool.name for tool in found][:2] == ["bib2pubs -f html", "bib2pubs -f html, one process"]
 
 
+def test_the_pure_install_is_timed_in_one_process_beside_the_release_build(tmp_path: Path) -> None:
+    pure = tmp_path / "pure"
+    found, _ = tools.find_tools(VENV, pure)
+    names = [tool.name for tool in found]
+    assert names[:3] == [
+        "bib2pubs -f html",
+        "bib2pubs -f html, one process",
+        "bib2pubs -f html, pure Python, one process",
+    ]
+    assert "bib2pubs -f text, pure Python, one process" in names
+    assert found[2].command(tmp_path / "in.bib", tmp_path)[0] == str(pure / "bin" / "bib2pubs")
+    assert found[2].env == tools.ALONE
+
+
+def test_the_page_says_which_build_each_row_runs(tmp_path: Path) -> None:
+    compiled, pure = tmp_path / "compiled", tmp_path / "pure"
+    (compiled / "lib/python3.11/site-packages/bib2pubs/read").mkdir(parents=True)
+    assert "could not compile" in tools.builds(compiled, pure)
+    for name in ("model", "read/bibtex"):
+        (compiled / f"lib/python3.11/site-packages/bib2pubs/{name}.cpython-311-x86_64-linux-gnu.so").touch()
+    said = tools.builds(compiled, pure)
+    assert said.startswith("bib2pubs as a release wheel builds it (`make wheel`: 2 modules compiled by mypyc)")
+    assert said.endswith('in the rows marked "pure Python", as `pip install .` installs it, not compiled.')
+    assert tools.builds(compiled, None).endswith("compiled by mypyc).")
+
+
 # ------------------------------------------------------------------- measuring
 
 
@@ -298,10 +324,11 @@ def _rows(tmp_path: Path) -> timing.Rows:
 
 
 def test_results_page_holds_every_figure(tmp_path: Path) -> None:
-    page = report.results_page(_rows(tmp_path), STARTUP, ["pybtex (PyPI: pip install pybtex)"])
+    page = report.results_page(_rows(tmp_path), STARTUP, ["pybtex (PyPI: pip install pybtex)"], "the builds.")
     bib = tmp_path / "in.bib"
     lines = page.splitlines()
     assert lines[0] == "# Benchmarks"
+    assert "bench/run.py says how, at its top. Timed: the builds." in page
     assert (
         "- in.bib (3 entries) to HTML at or below bibtex2html in wall and CPU: bib2pubs 0.500 s wall, 0.800 s CPU "
         "(one process: 0.900 s, 0.900 s) against 1.000 s, 1.000 s: 0.50× the wall, 0.80× the CPU: **met**"

@@ -1,0 +1,90 @@
+"""Builds bib2pubs: pure Python, or with its hot modules compiled by mypyc.
+
+``pip install .`` builds the pure package, which is complete and runs
+everywhere. With ``BIB2PUBS_COMPILE=1`` (``make wheel``), the modules
+that do the per-entry work are compiled to C extensions by mypyc, from
+the same source, unchanged: the same output, about a fifth less time
+(bench/RESULTS.md). That needs mypyc (it comes with mypy) and a C
+compiler in the build environment, hence ``--no-build-isolation``. Where
+either is missing, or the C compiler fails, the build says so and goes on
+pure; a type error in the source stops it.
+The metadata is in setup.cfg.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+from setuptools.errors import CCompilerError, CompileError, ExecError, PlatformError
+
+HERE = Path(__file__).parent
+
+#: The modules mypyc compiles: those that do the per-entry work (reading,
+#: decoding, names, venues, the model, the list writers). The rest stays
+#: pure Python: it runs once per run (the command line, the pipeline's
+#: calls, whose warnings must name the caller's line, files, caches,
+#: reports), or is made for run-time hooks compiled code does not keep
+#: (Jinja's and click's marks on functions, citeproc-py's subclasses,
+#: lazyre's attributes found on first use).
+COMPILED = (
+    "bib2pubs/read/",
+    "bib2pubs/latex/",
+    "bib2pubs/names/",
+    "bib2pubs/venues/",
+    "bib2pubs/details.py",
+    "bib2pubs/model.py",
+    "bib2pubs/normalize.py",
+    "bib2pubs/preprints.py",
+    "bib2pubs/select.py",
+    "bib2pubs/rendering/academicpages_list.py",
+    "bib2pubs/rendering/clean_bibtex.py",
+    "bib2pubs/rendering/html_list.py",
+    "bib2pubs/rendering/json_model.py",
+    "bib2pubs/rendering/json_text.py",
+    "bib2pubs/rendering/list_writer.py",
+    "bib2pubs/rendering/markdown_list.py",
+    "bib2pubs/rendering/markdown_text.py",
+    "bib2pubs/rendering/plain_text.py",
+    "bib2pubs/rendering/text_pieces.py",
+    "bib2pubs/rendering/wrapping.py",
+)
+
+
+def compiled_modules() -> list[str]:
+    """The source files mypyc compiles (COMPILED, package files aside)."""
+    paths = sorted(path.relative_to(HERE).as_posix() for path in (HERE / "bib2pubs").rglob("*.py"))
+    return [path for path in paths if path.startswith(COMPILED) and not path.endswith("__init__.py")]
+
+
+def extensions() -> list[object]:
+    if os.environ.get("BIB2PUBS_COMPILE", "") != "1":
+        return []
+    try:
+        from mypyc.build import mypycify  # only a compiled build needs mypyc
+    except ImportError:
+        print("bib2pubs: mypyc is not installed; building pure Python", file=sys.stderr)
+        return []
+    # A type error stops the build here: the source is wrong, not the machine.
+    return list(mypycify(["--config-file", str(HERE / "setup.cfg"), *compiled_modules()], opt_level="3"))
+
+
+class OptionalBuildExt(build_ext):
+    """Compiles the extensions, or, where the C compiler fails (none
+    installed, no Python headers), none: the pure modules are in the
+    package either way."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except (CCompilerError, CompileError, ExecError, PlatformError, OSError) as error:
+            for extension in self.extensions:
+                Path(self.get_ext_fullpath(extension.name)).unlink(missing_ok=True)
+            print(f"bib2pubs: compiling failed ({error}); building pure Python", file=sys.stderr)
+
+
+if __name__ == "__main__":  # as pip and setuptools run it; tests import the lists
+    setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

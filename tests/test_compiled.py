@@ -1,0 +1,201 @@
+"""The release build (``make wheel``: setup.py compiles the per-entry
+modules with mypyc) behaves as the source does.
+
+Compiled code checks the declared types at run time and binds the calls
+between compiled modules when it is built, so it could part from the
+source on input the source carries on through. The wheel is built as a
+release builds it, kept under build/ by the digest of everything it is
+built from (an unchanged tree is built once), and unpacked; the tests
+that sweep outputs then run again against it, in a fresh interpreter:
+the golden files, the corpus, the seed page, the property tests, the
+command line. Skipped, saying why, where mypyc or a C compiler is missing.
+
+Tests that swap a module's function or constant for a test double
+(monkeypatch) are not among them: a compiled caller does not see the swap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import ROOT
+
+#: Test files that check outputs end to end, through no test double.
+OUTPUT_TESTS = (
+    "test_golden.py",
+    "test_corpus.py",
+    "test_fuzz.py",
+    "test_fuzz_corpus.py",
+    "test_seed.py",
+    "test_cli.py",
+    "test_names.py",
+    "test_venues.py",
+    "test_render.py",
+    "test_list_writers.py",
+    "test_details.py",
+    "test_latex.py",
+    "test_highlight.py",
+)
+_EXTENSION = (".so", ".pyd")
+
+
+def _setup_module() -> ModuleType:
+    """setup.py, imported (it builds only when run as a script)."""
+    spec = importlib.util.spec_from_file_location("bib2pubs_setup", ROOT / "setup.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _digest() -> str:
+    """What the wheel is built from: setup files, package and templates,
+    this Python and this mypy."""
+    import mypy.version
+
+    digest = hashlib.sha256(f"{sys.version}\n{mypy.version.__version__}\n".encode())
+    files = [ROOT / name for name in ("setup.py", "setup.cfg", "pyproject.toml")]
+    files += sorted(
+        path for folder in ("bib2pubs", "templates") for path in (ROOT / folder).rglob("*") if path.is_file()
+    )
+    for path in files:
+        if "__pycache__" not in path.parts and not path.name.endswith(_EXTENSION):
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _compiler_missing() -> str | None:
+    try:
+        import mypyc.build  # noqa: F401
+    except ImportError:
+        return "mypyc is not installed (it comes with mypy: pip install -e '.[test]')"
+    compiler = shlex.split(sysconfig.get_config_var("CC") or "cc")[0]
+    if shutil.which(compiler) is None:
+        return f"no C compiler ({compiler}) to build the compiled modules (Debian: apt-get install gcc)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def compiled_site() -> Path:
+    """The release wheel, built (or kept from an earlier run) and unpacked."""
+    missing = _compiler_missing()
+    if missing:
+        pytest.skip(missing)
+    kept = ROOT / "build" / f"compiled-{_digest()}"
+    site = kept / "site"
+    if not (kept / "done").exists():
+        for old in (ROOT / "build").glob("compiled-*"):
+            shutil.rmtree(old)
+        built = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--no-build-isolation",
+                "--no-deps",
+                "-w",
+                str(kept),
+                ".",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "BIB2PUBS_COMPILE": "1"},
+            capture_output=True,
+            text=True,
+        )
+        assert built.returncode == 0, built.stdout + built.stderr
+        (wheel,) = kept.glob("bib2pubs-*.whl")
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(site)
+        (kept / "build.log").write_text(built.stderr, encoding="utf-8")
+        (kept / "done").touch()
+    return site
+
+
+def test_the_source_tree_holds_no_compiled_module() -> None:
+    """A module compiled into the tree would be imported instead of its
+    source, and the tests would run a stale build."""
+    assert [path for path in (ROOT / "bib2pubs").rglob("*") if path.name.endswith(_EXTENSION)] == []
+
+
+def test_the_wheel_holds_every_module_setup_compiles_and_every_source(compiled_site: Path) -> None:
+    setup = _setup_module()
+    compiled = setup.compiled_modules()
+    assert len(compiled) > 30
+    built = {
+        path.relative_to(compiled_site).as_posix().split(".")[0]
+        for path in compiled_site.rglob("*")
+        if path.name.endswith(_EXTENSION)
+    }
+    assert {name.removesuffix(".py") for name in compiled} <= built
+    sources = {path.relative_to(ROOT).as_posix() for path in (ROOT / "bib2pubs").rglob("*.py")}
+    assert sources <= {path.relative_to(compiled_site).as_posix() for path in compiled_site.rglob("*.py")}
+    said = (compiled_site.parent / "build.log").read_text(encoding="utf-8")
+    assert "building pure Python" not in said
+
+
+def _compiled_python(site: Path, then: str) -> str:
+    """Code that imports bib2pubs from the unpacked wheel, checks that its
+    modules are the compiled ones, then runs ``then``. The wheel's folder
+    goes first on the path, and bib2pubs is imported before anything else
+    (pytest puts the project's folder on the path): its submodules then
+    come from the wheel too."""
+    return (
+        f"import sys\nsys.path.insert(0, {str(site)!r})\n"
+        "import bib2pubs.normalize, bib2pubs.read.bibtex\n"
+        "for module in (bib2pubs.normalize, bib2pubs.read.bibtex):\n"
+        f"    assert module.__file__.endswith({_EXTENSION!r}), module.__file__\n" + then
+    )
+
+
+def test_the_compiled_build_passes_the_output_tests(compiled_site: Path) -> None:
+    tests = [f"tests/{name}" for name in OUTPUT_TESTS]
+    code = _compiled_python(compiled_site, "import pytest\nsys.exit(pytest.main(sys.argv[1:]))\n")
+    run = subprocess.run(
+        [sys.executable, "-c", code, "-q", "-p", "no:cacheprovider", "-x", *tests],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    assert " passed" in run.stdout.splitlines()[-1]
+
+
+def test_a_large_file_shared_among_processes_gives_what_one_process_gives(compiled_site: Path, tmp_path: Path) -> None:
+    """Forked workers send compiled publications back pickled."""
+    bib = tmp_path / "large.bib"
+    entries = [
+        f"@article{{k{n}, author = {{Jin, Chao and Lee, Ana and Smith, J{n % 7}}},"
+        f" title = {{Paper {n} on {{GPU}} caches}},"
+        f" journal = {{IEEE Trans. Parallel Distrib. Syst.}}, volume = {n % 40}, pages = {{{n}--{n + 9}}},"
+        f" year = {1990 + n % 35}, doi = {{10.1109/TPDS.{n}}}, note = {{Note {n} with $x^2$}}}}\n"
+        for n in range(6000)
+    ]
+    bib.write_text("".join(entries), encoding="utf-8")
+    code = _compiled_python(compiled_site, "from bib2pubs.cli.command import main\nmain()\n")
+    outputs = {}
+    for jobs in ("1", "2"):
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(bib), "-f", "json", "-H", "Chao Jin"],
+            cwd=tmp_path,
+            env={**os.environ, "BIB2PUBS_JOBS": jobs},
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr
+        outputs[jobs] = run.stdout
+    assert outputs["1"] == outputs["2"]
+    assert outputs["1"].count('"key": "k') == 6000
