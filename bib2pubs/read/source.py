@@ -277,10 +277,9 @@ def _cleaned(
     control = _CONTROL.search(text) if controls else None
     if control is not None:
         line = text.count("\n", 0, control.start()) + 1
-        count = len(_CONTROL.findall(text))
+        text, count = _CONTROL.subn("", text)  # removed and counted in one pass
         message = f"{count} control character{'s' if count > 1 else ''} removed (the first here)"
         diagnostics.append(Diagnostic(name, line, None, "warning", message))
-        text = _CONTROL.sub("", text)
     return text, diagnostics
 
 
