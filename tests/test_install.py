@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import GOLDEN, REFS, ROOT
 
-PACKAGING = ("bib2pubs", "templates", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
+PACKAGING = ("bib2pubs", "templates", "setup.py", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +30,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
             source.mkdir(exist_ok=True)
             shutil.copy(origin, source / name)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    # As a user builds it: without BIB2PUBS_COMPILE, whatever this shell says.
+    env = {name: value for name, value in os.environ.items() if name != "BIB2PUBS_COMPILE"}
     subprocess.run(
         [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"), str(source)],
         check=True,
         timeout=300,
+        env=env,
     )
     (wheel,) = (work / "dist").glob("bib2pubs-*.whl")
     site = work / "site"
@@ -47,6 +50,12 @@ def _run(site: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(site / "bin" / "bib2pubs"), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
     )
+
+
+def test_a_plain_install_is_pure_python(installed: Path) -> None:
+    """Compiled modules come only with ``make wheel`` (setup.py)."""
+    assert [path.name for path in (installed / "bib2pubs").rglob("*") if path.suffix in (".so", ".pyd")] == []
+    assert (installed / "bib2pubs" / "normalize.py").is_file()
 
 
 def test_installed_command_has_every_template(installed: Path, tmp_path: Path) -> None:
