@@ -42,8 +42,10 @@ golden: $(DEV_STAMP)
 # `make wheel`: the wheel a release ships, in dist/: the modules that do
 # the per-entry work compiled by mypyc (setup.py says which), with the
 # mypy and setuptools the dev venv pins; pure Python where it cannot compile.
+# build/lib.* goes first, or a module since deleted would be packed again;
+# build/temp.* keeps the C objects, reused where the C is unchanged.
 wheel: $(DEV_STAMP)
-	rm -rf dist
+	rm -rf dist build/lib.* build/bdist.*
 	BIB2PUBS_COMPILE=1 $(BIN)/python -m pip wheel --quiet --no-build-isolation --no-deps -w dist .
 
 # `make bench` times bib2pubs against bibtex2html and pybtex (bench/RESULTS.md),

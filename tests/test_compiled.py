@@ -96,7 +96,14 @@ def compiled_site() -> Path:
     kept = ROOT / "build" / f"compiled-{_digest()}"
     site = kept / "site"
     if not (kept / "done").exists():
-        for old in (ROOT / "build").glob("compiled-*"):
+        # No module left over from an earlier build: setuptools would pack
+        # build/lib's copy of a module since deleted. Its C objects
+        # (build/temp.*) are kept, and reused where the C is unchanged.
+        for old in [
+            *(ROOT / "build").glob("compiled-*"),
+            *(ROOT / "build").glob("lib.*"),
+            *(ROOT / "build").glob("bdist.*"),
+        ]:
             shutil.rmtree(old)
         built = subprocess.run(
             [
