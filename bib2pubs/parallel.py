@@ -102,8 +102,7 @@ Worker = tuple[int, int]
 
 def start(task: Callable[[], Result]) -> Worker | None:
     """Forks a worker doing ``task``: (its pid, the pipe to read), or None."""
-    # Only a run that forks workers needs these; a small run never loads them.
-    import pickle
+    # Only a run that forks workers needs this; a small run never loads it.
     import signal
 
     # Ctrl-C is held back while forking: a worker must never unwind into
@@ -127,7 +126,7 @@ def start(task: Callable[[], Result]) -> Worker | None:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(reader)
-            data = pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL)
+            data = dumps(task())
             with os.fdopen(writer, "wb") as pipe:
                 pipe.write(data)
             status = 0
@@ -136,6 +135,34 @@ def start(task: Callable[[], Result]) -> Worker | None:
     signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(writer)
     return pid, reader
+
+
+def dumps(result: object) -> bytes:
+    """``result`` pickled, its frozen dataclasses without a ``__dict__``
+    (slotted ones, and all of them where mypyc compiled the model) as
+    their class and field values: unpickled, each is made again by its
+    class, as pickle's default cannot do for compiled frozen classes (and
+    does in Python, field by field, for slotted ones)."""
+    import dataclasses
+    import io
+    import pickle
+
+    fields_of: dict[type, tuple[str, ...] | None] = {}
+
+    class _Pickler(pickle.Pickler):
+        def reducer_override(self, obj: object) -> Any:
+            kind = type(obj)
+            if kind not in fields_of:
+                plain = dataclasses.is_dataclass(obj) and not isinstance(obj, type) and not hasattr(obj, "__dict__")
+                fields_of[kind] = tuple(field.name for field in dataclasses.fields(obj)) if plain else None  # type: ignore[arg-type]
+            names = fields_of[kind]
+            if names is None:
+                return NotImplemented
+            return kind, tuple(getattr(obj, name) for name in names)
+
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+    return buffer.getvalue()
 
 
 def collect(worker: Worker | None) -> Any:

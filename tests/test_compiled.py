@@ -206,3 +206,28 @@ def test_a_large_file_shared_among_processes_gives_what_one_process_gives(compil
         outputs[jobs] = run.stdout
     assert outputs["1"] == outputs["2"]
     assert outputs["1"].count('"key": "k') == 6000
+
+
+def test_a_worker_result_comes_back_from_the_compiled_build(compiled_site: Path) -> None:
+    """A worker's publications unpickle in the parent: one that could not
+    be read back would be redone there, the same output at twice the cost."""
+    work = (
+        "import pickle\n"
+        "from functools import partial\n"
+        "from bib2pubs import parallel\n"
+        "from bib2pubs.normalize import Normalizer\n"
+        "from bib2pubs.read.bibtex import parse_text\n"
+        "from bib2pubs.venues.table import builtin_table\n"
+        f"text = open({str(ROOT / 'refs.bib')!r}, encoding='utf-8').read()\n"
+        "entries = parse_text(text, 'refs.bib').entries\n"
+        "chunk = Normalizer((), 'full', builtin_table()).chunk\n"
+        "sent = parallel.collect(parallel.start(partial(chunk, entries)))\n"
+        "assert sent is not None, 'the worker result could not be read back'\n"
+        "assert sent == chunk(entries) and sent[0]\n"
+        "print('ok', len(sent[0]))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", _compiled_python(compiled_site, work)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("ok ")

@@ -215,3 +215,34 @@ def test_workers_go_only_to_idle_cores(monkeypatch: pytest.MonkeyPatch, load: fl
 def test_without_load_figures_every_core_is_taken_for_idle(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delattr(parallel.os, "getloadavg")
     assert parallel._idle_cores(4) == 3
+
+
+@pytest.mark.parametrize("path", [REFS, *HOMEPAGES[:8]], ids=lambda path: path.name)
+def test_what_a_worker_sends_back_unpickles_as_itself(path: Path) -> None:
+    """Publications, people, venues and diagnostics (frozen dataclasses,
+    slotted or not), and entries as read, as ``start`` sends them."""
+    import pickle
+
+    from bib2pubs.read.bibtex import parse_text
+    from bib2pubs.venues.table import builtin_table
+
+    bibliography = parse_text(_source(path).text, path.name)
+    normalized = Normalizer((), "full", builtin_table()).chunk(bibliography.entries)
+    assert normalized[0]
+    for result in (normalized, bibliography):
+        assert pickle.loads(parallel.dumps(result)) == result
+
+
+def test_a_frozen_slotted_dataclass_is_sent_as_its_class_and_fields() -> None:
+    """As compiled frozen classes must be: pickle's default would set each
+    field on a bare object, which a compiled frozen class refuses."""
+    import pickle
+    import pickletools
+
+    from bib2pubs.model import Diagnostic
+
+    diagnostic = Diagnostic("a.bib", 3, "k", "warning", "odd")
+    data = parallel.dumps([diagnostic, Options(highlights=("A B",))])
+    assert pickle.loads(data) == [diagnostic, Options(highlights=("A B",))]
+    opcodes = {opcode.name for opcode, _, _ in pickletools.genops(data)}
+    assert "BUILD" not in opcodes  # no state set after construction: made by the class itself
