@@ -2,11 +2,13 @@
 
 A small run's time is mostly Python loading modules, so what the text,
 Markdown and HTML lists never need is loaded where it is used: the name
-matching of ``names.match`` only for a highlight, a name with LaTeX in it or
-a mark field that names someone. These checks run the command in a fresh
-interpreter, where nothing was loaded before, so that a module-level import
-bringing a module back onto the plain path is caught, and so is a lazy
-import that no longer finds what it needs.
+matching of ``names.match`` only for a highlight, a name with LaTeX in it
+or a mark field that names someone; the BibTeX writer only for BibTeX, a
+template (which may show an entry as BibTeX) or an option that changes
+what it leaves out. These checks run the command in a fresh interpreter,
+where nothing was loaded before, so that a module-level import bringing a
+module back onto the plain path is caught, and so is a lazy import that no
+longer finds what it needs.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from tests.conftest import REFS, ROOT, invoke
 NOT_ON_A_PLAIN_RUN = (
     "bib2pubs.names.match",
     "bib2pubs.names.nicknames",
+    "bib2pubs.rendering.clean_bibtex",
     "bibtexparser",
     "jinja2",
     "pylatexenc",
@@ -97,3 +100,41 @@ def test_name_matching_loaded_when_needed_gives_what_it_gave(extra: list[str], t
     assert out.read_text(encoding="utf-8") == again.read_text(encoding="utf-8")
     assert stderr == result.stderr.replace(str(again), str(out))
     assert "Erdős" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["-f", "bibtex"],
+        ["-t", "al-folio"],  # the templates' bibtex filter
+        ["-f", "markdown"],
+        ["-f", "html"],
+        ["-f", "text"],
+        ["-f", "json"],
+        ["-t", "academicpages"],
+    ],
+)
+def test_no_bibtex_option_drops_what_the_site_only_fields_drop(arguments: list[str]) -> None:
+    # Without --bibtex-drop or --bibtex-keep the command asks for the
+    # default (None) instead of computing it; options that change nothing
+    # take the computed path, and every output must be the same.
+    for bib in (REFS, *sorted((ROOT / "tests" / "corpus" / "al-folio").glob("*.bib"))):
+        default = invoke(str(bib), "--no-config", *arguments)
+        computed = invoke(str(bib), "--no-config", *arguments, "--bibtex-drop", "ABBR", "--bibtex-keep", "no-such")
+        assert (default.exit_code, default.stdout, default.stderr) == (
+            computed.exit_code,
+            computed.stdout,
+            computed.stderr,
+        ), bib
+
+
+def test_no_bibtex_option_splits_as_the_site_only_fields_do(tmp_path: Path) -> None:
+    # Hugo's bundles hold each entry's cite.bib.
+    folders = []
+    for extra in ([], ["--bibtex-drop", "abbr"]):
+        folder = tmp_path / f"split{len(extra)}"
+        result = invoke(str(REFS), "--no-config", "--split", str(folder), "-t", "hugo-bundle", *extra)
+        assert result.exit_code == 0, result.stderr
+        folders.append({str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*.*"))})
+    assert folders[0] == folders[1]
+    assert any(name.endswith("cite.bib") for name in folders[0])
