@@ -138,3 +138,33 @@ def test_no_bibtex_option_splits_as_the_site_only_fields_do(tmp_path: Path) -> N
         folders.append({str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*.*"))})
     assert folders[0] == folders[1]
     assert any(name.endswith("cite.bib") for name in folders[0])
+
+
+def test_the_command_sets_aside_what_is_loaded_before_its_run(tmp_path: Path) -> None:
+    # main() freezes the objects loaded with the command (gc.freeze): each
+    # cycle collection of the run finds them set aside, and the run writes
+    # what it writes without.
+    out = tmp_path / "out.txt"
+    probe = (
+        "import gc, os, sys\n"
+        "from bib2pubs.cli.command import main\n"
+        "seen = []\n"
+        "gc.callbacks.append(lambda phase, info: seen.append(gc.get_freeze_count()) if phase == 'start' else None)\n"
+        "real_exit = os._exit\n"
+        "def ended(code):\n"
+        "    os.write(2, f'FROZEN {min(seen, default=-1)}\\n'.encode())\n"
+        "    real_exit(code)\n"
+        "os._exit = ended\n"
+        "gc.collect()\n"  # a collection before main(): nothing set aside yet
+        "seen.clear()\n"
+        f"sys.argv = ['bib2pubs', {str(REFS)!r}, '-f', 'text', '-o', {str(out)!r}, '--no-config']\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0
+    written, frozen = result.stderr.splitlines()
+    assert written == f"{out}: written"
+    assert int(frozen.split()[1]) > 10_000  # click's and the options' objects, at every collection of the run
+    again = tmp_path / "again.txt"
+    assert invoke(str(REFS), "-f", "text", "-o", str(again), "--no-config").exit_code == 0
+    assert out.read_bytes() == again.read_bytes()

@@ -14,6 +14,7 @@ ended by SIGPIPE, as git, grep and cat end.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -252,6 +253,10 @@ def main() -> None:
     output is flushed first; a stream that cannot be flushed (a reader gone
     away) ends the run as it would have.
     """
+    # What is loaded by now (click, the options) lives as long as the
+    # process: set aside for good, so that the run's cycle collections,
+    # which would look at all of it again, look only at what the run makes.
+    gc.freeze()
     _standard_streams()
     try:
         cli(prog_name="bib2pubs")
