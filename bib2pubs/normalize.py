@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bib2pubs.details import keyword_list, read_identifiers, read_locators, read_preview, text_of
 from bib2pubs.errors import is_out_of_memory
@@ -13,7 +14,6 @@ from bib2pubs.latex.math import title_math
 from bib2pubs.model import Diagnostic, Publication
 from bib2pubs.names.author_list import list_problems, repair_list
 from bib2pubs.names.marks import MARK_FIELDS, Marks, merge, parse_annotations, parse_mark_fields
-from bib2pubs.names.match import Pattern, make_pattern, person_matches
 from bib2pubs.names.parts import is_others, split_persons
 from bib2pubs.names.people import clean_name, parse_people
 from bib2pubs.parallel import jobs, split_map
@@ -22,6 +22,9 @@ from bib2pubs.read.dates import parse_iso_date, parse_month, parse_year
 from bib2pubs.read.links import dropped_target, extract_links
 from bib2pubs.venues.classify import classify, extract_venue, venue_status
 from bib2pubs.venues.table import VenueTable
+
+if TYPE_CHECKING:
+    from bib2pubs.names.match import Pattern
 
 _TRUE = frozenset({"true", "yes", "1", "y", "on"})
 
@@ -68,6 +71,9 @@ def _author_marks(entry: RawEntry, field: str) -> tuple[Marks, list[str]]:
     names = [name for name in split_persons(field) if not is_others(name)]
 
     def position_of(wanted: str) -> int | None:
+        # names.match loads only for the few entries that name people in mark fields.
+        from bib2pubs.names.match import make_pattern, person_matches
+
         pattern = make_pattern(wanted)
         for position, name in enumerate(names, 1):
             if person_matches(pattern, clean_name(name)[0]):

@@ -14,6 +14,7 @@ ended by SIGPIPE, as git, grep and cat end.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -67,7 +68,6 @@ def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
     from bib2pubs import app
     from bib2pubs.cli.arguments import make_options, make_selection, word_overrides
     from bib2pubs.read.source import Limits
-    from bib2pubs.rendering.clean_bibtex import dropped_fields
 
     selection = make_selection(
         group_by=params["group_by"],
@@ -103,7 +103,7 @@ def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
         explain=params["explain"],
         check=params["check"],
         stats=params["stats"],
-        bibtex_dropped=dropped_fields(params["bibtex_drop"], params["bibtex_keep"]),
+        bibtex_dropped=_bibtex_dropped(params["bibtex_drop"], params["bibtex_keep"]),
         split=params["split"],
         split_name=params["split_name"],
         prune=params["prune"],
@@ -113,6 +113,17 @@ def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
         words=word_overrides(params["words"]),
     )
     return options, request
+
+
+def _bibtex_dropped(drop: Sequence[str], keep: Sequence[str]) -> frozenset[str] | None:
+    """The fields BibTeX output leaves out; None, which every writer reads
+    as the site-only fields, when neither option is given: a run that
+    writes no BibTeX need not load its writer to say so."""
+    if not drop and not keep:
+        return None
+    from bib2pubs.rendering.clean_bibtex import dropped_fields  # only --bibtex-drop or --bibtex-keep
+
+    return dropped_fields(drop, keep)
 
 
 def _run(bibfiles: Sequence[str], options: Options, request: app.Request) -> None:
@@ -242,6 +253,10 @@ def main() -> None:
     output is flushed first; a stream that cannot be flushed (a reader gone
     away) ends the run as it would have.
     """
+    # What is loaded by now (click, the options) lives as long as the
+    # process: set aside for good, so that the run's cycle collections,
+    # which would look at all of it again, look only at what the run makes.
+    gc.freeze()
     _standard_streams()
     try:
         cli(prog_name="bib2pubs")

@@ -12,21 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Highlight, Publication
-from bib2pubs.names.match import (
-    FAMILY_FIRST,
-    Pattern,
-    decoded,
-    family_first,
-    has_comma,
-    make_pattern,
-    match,
-    person_matches,
-)
 from bib2pubs.names.parts import split_name
+
+if TYPE_CHECKING:
+    from bib2pubs.names.match import Pattern
 
 _STYLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
@@ -51,6 +44,10 @@ def requested(options: Wanted) -> tuple[Highlight, ...]:
     wanted = [("self", name) for name in options.highlights] + list(options.highlights_as)
     highlights = []
     for style, name in wanted:
+        # names.match, with its patterns and tables, loads only for a run
+        # that highlights someone (every run asks here).
+        from bib2pubs.names.match import make_pattern, person_matches
+
         if not name.strip():
             raise UsageError("--highlight needs a name, e.g. --highlight 'Chao Jin'")
         if not _STYLE_NAME.fullmatch(style):
@@ -70,6 +67,8 @@ def requested(options: Wanted) -> tuple[Highlight, ...]:
 
 def pattern_of(highlight: Highlight) -> Pattern:
     """The pattern that matches names for ``highlight``."""
+    from bib2pubs.names.match import family_first, make_pattern  # as in requested
+
     if highlight.family_first:
         # Recorded only for a name that reads both ways, which has no aliases
         # in that reading: the swapped name is what was searched for.
@@ -95,6 +94,8 @@ def read_family_first(
     people = list(dict.fromkeys(person.written for pub in publications for person in (*pub.authors, *pub.editors)))
     retried, notes = list(highlights), []
     for index, highlight in enumerate(highlights):
+        from bib2pubs.names.match import family_first, person_matches  # as in requested
+
         pattern = pattern_of(highlight)
         swapped = family_first(pattern)
         if swapped is None or any(_read_as_typed(pattern, written) for written in people):
@@ -110,6 +111,8 @@ def read_family_first(
 def _read_as_typed(pattern: Pattern, written: str) -> bool:
     """Whether a name matches the highlight in the order it was typed: a
     match that itself reads the name family name first does not count."""
+    from bib2pubs.names.match import FAMILY_FIRST, decoded, has_comma, match  # as in requested
+
     result = match(pattern, decoded(split_name(written)), has_comma(written))
     return result is not None and result.doubt != FAMILY_FIRST
 
@@ -122,6 +125,8 @@ def unmatched(highlights: Sequence[Highlight], publications: Sequence[Publicatio
     def named(highlight: Highlight) -> bool:
         # A pattern that matched someone gave them its style, or an earlier
         # pattern with that style got there first: only they need checking.
+        from bib2pubs.names.match import person_matches  # as in requested
+
         pattern = pattern_of(highlight)
         return any(person_matches(pattern, p.written) for p in highlighted if p.highlight == pattern.style)
 

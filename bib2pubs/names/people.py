@@ -15,15 +15,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bib2pubs.latex.decode import has_latex, latex_to_text
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Person
 from bib2pubs.names.fold import is_shouting
 from bib2pubs.names.marks import DAGGER, EQUAL, HIGHLIGHT
-from bib2pubs.names.match import Pattern, decoded, has_comma, match
 from bib2pubs.names.parts import NameParts, is_others, person_names, split_collapsed
 from bib2pubs.names.style import format_name, relax_initials
+
+if TYPE_CHECKING:
+    from bib2pubs.names.match import Pattern
 
 SELF = "self"
 
@@ -120,7 +123,14 @@ def _read_person(raw: str, patterns: tuple[Pattern, ...], name_style: str) -> Pe
     raw, marks, bold = clean_name(raw)
     raw_parts = split_collapsed(raw)
     # Most names are plain ASCII: every part decodes to itself.
-    parts = raw_parts if decodes_to_itself(raw) else decoded(raw_parts)
+    if decodes_to_itself(raw):
+        parts = raw_parts
+    else:
+        # names.match, with its patterns and tables, loads only for a name
+        # with LaTeX in it or a run that highlights someone.
+        from bib2pubs.names.match import decoded
+
+        parts = decoded(raw_parts)
     highlight = _highlight(patterns, parts, raw) if patterns else None
     if highlight is None and bold:
         highlight = SELF
@@ -136,6 +146,8 @@ def decodes_to_itself(name: str) -> bool:
 
 
 def _highlight(patterns: tuple[Pattern, ...], parts: NameParts, raw: str) -> str | None:
+    from bib2pubs.names.match import has_comma, match  # as in _read_person
+
     return next((p.style for p in patterns if match(p, parts, has_comma(raw))), None)
 
 

@@ -1,0 +1,170 @@
+"""Start-up: a plain run loads only what it uses.
+
+A small run's time is mostly Python loading modules, so what the text,
+Markdown and HTML lists never need is loaded where it is used: the name
+matching of ``names.match`` only for a highlight, a name with LaTeX in it
+or a mark field that names someone; the BibTeX writer only for BibTeX, a
+template (which may show an entry as BibTeX) or an option that changes
+what it leaves out. These checks run the command in a fresh interpreter,
+where nothing was loaded before, so that a module-level import bringing a
+module back onto the plain path is caught, and so is a lazy import that no
+longer finds what it needs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REFS, ROOT, invoke
+
+#: Modules a plain run of the built-in lists does without.
+NOT_ON_A_PLAIN_RUN = (
+    "bib2pubs.names.match",
+    "bib2pubs.names.nicknames",
+    "bib2pubs.rendering.clean_bibtex",
+    "bibtexparser",
+    "jinja2",
+    "pylatexenc",
+    "rich",
+)
+
+#: Names that need names.match: LaTeX to decode, a mark field naming an
+#: author, a name bolded by hand, and the highlighted author.
+NEEDS_MATCHING = r"""@inproceedings{erdos,
+  title = {On Random Graphs},
+  author = {Erd\H{o}s, Paul and R\'{e}nyi, Alfr\'{e}d and \textbf{Jin, Chao}},
+  booktitle = {Proceedings of Something},
+  equal = {Paul Erdős and Alfréd Rényi},
+  year = 2024,
+}
+
+@article{plain,
+  title = {A Plain Paper},
+  author = {Jin, Chao and Doe, Jane},
+  journal = {Journal of Things},
+  year = 2023,
+}
+"""
+
+
+def _run_fresh(arguments: list[str], cwd: Path) -> tuple[str, list[str]]:
+    """The command run in a new interpreter: its standard error, and which
+    of ``NOT_ON_A_PLAIN_RUN`` it loaded."""
+    probe = (
+        "import sys\n"
+        "from bib2pubs.cli.command import cli\n"
+        f"cli.main({arguments!r}, standalone_mode=False)\n"
+        f"print(sorted(m for m in {NOT_ON_A_PLAIN_RUN!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120, cwd=cwd
+    )
+    return result.stderr, eval(result.stdout.strip().splitlines()[-1])  # a printed list of names
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_plain_run_loads_no_name_matching(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"out.{fmt}"
+    stderr, loaded = _run_fresh([str(REFS), "-f", fmt, "-o", str(out), "--no-config"], ROOT)
+    assert loaded == []
+    assert stderr == f"{out}: written\n"
+    # And it wrote what the command run in this process writes.
+    again = tmp_path / f"again.{fmt}"
+    assert invoke(str(REFS), "-f", fmt, "-o", str(again), "--no-config").exit_code == 0
+    assert out.read_bytes() == again.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        [],  # LaTeX in names, a mark field, a bold name: matching loads without a highlight
+        ["--highlight", "Chao Jin"],
+        ["--highlight", "Jin Chao"],  # read family name first, with a note
+        ["--highlight", "Nobody Here"],  # a highlight that names nobody, with a warning
+        ["--highlight", "Chao Jin", "--explain"],
+    ],
+)
+def test_name_matching_loaded_when_needed_gives_what_it_gave(extra: list[str], tmp_path: Path) -> None:
+    bib = tmp_path / "needs.bib"
+    bib.write_text(NEEDS_MATCHING, encoding="utf-8")
+    out = tmp_path / "fresh.txt"
+    stderr, loaded = _run_fresh([str(bib), "-f", "text", "-o", str(out), "--no-config", *extra], tmp_path)
+    assert "bib2pubs.names.match" in loaded
+    again = tmp_path / "again.txt"
+    result = invoke(str(bib), "-f", "text", "-o", str(again), "--no-config", *extra)
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8") == again.read_text(encoding="utf-8")
+    assert stderr == result.stderr.replace(str(again), str(out))
+    assert "Erdős" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["-f", "bibtex"],
+        ["-t", "al-folio"],  # the templates' bibtex filter
+        ["-f", "markdown"],
+        ["-f", "html"],
+        ["-f", "text"],
+        ["-f", "json"],
+        ["-t", "academicpages"],
+    ],
+)
+def test_no_bibtex_option_drops_what_the_site_only_fields_drop(arguments: list[str]) -> None:
+    # Without --bibtex-drop or --bibtex-keep the command asks for the
+    # default (None) instead of computing it; options that change nothing
+    # take the computed path, and every output must be the same.
+    for bib in (REFS, *sorted((ROOT / "tests" / "corpus" / "al-folio").glob("*.bib"))):
+        default = invoke(str(bib), "--no-config", *arguments)
+        computed = invoke(str(bib), "--no-config", *arguments, "--bibtex-drop", "ABBR", "--bibtex-keep", "no-such")
+        assert (default.exit_code, default.stdout, default.stderr) == (
+            computed.exit_code,
+            computed.stdout,
+            computed.stderr,
+        ), bib
+
+
+def test_no_bibtex_option_splits_as_the_site_only_fields_do(tmp_path: Path) -> None:
+    # Hugo's bundles hold each entry's cite.bib.
+    folders = []
+    for extra in ([], ["--bibtex-drop", "abbr"]):
+        folder = tmp_path / f"split{len(extra)}"
+        result = invoke(str(REFS), "--no-config", "--split", str(folder), "-t", "hugo-bundle", *extra)
+        assert result.exit_code == 0, result.stderr
+        folders.append({str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*.*"))})
+    assert folders[0] == folders[1]
+    assert any(name.endswith("cite.bib") for name in folders[0])
+
+
+def test_the_command_sets_aside_what_is_loaded_before_its_run(tmp_path: Path) -> None:
+    # main() freezes the objects loaded with the command (gc.freeze): each
+    # cycle collection of the run finds them set aside, and the run writes
+    # what it writes without.
+    out = tmp_path / "out.txt"
+    probe = (
+        "import gc, os, sys\n"
+        "from bib2pubs.cli.command import main\n"
+        "seen = []\n"
+        "gc.callbacks.append(lambda phase, info: seen.append(gc.get_freeze_count()) if phase == 'start' else None)\n"
+        "real_exit = os._exit\n"
+        "def ended(code):\n"
+        "    os.write(2, f'FROZEN {min(seen, default=-1)}\\n'.encode())\n"
+        "    real_exit(code)\n"
+        "os._exit = ended\n"
+        "gc.collect()\n"  # a collection before main(): nothing set aside yet
+        "seen.clear()\n"
+        f"sys.argv = ['bib2pubs', {str(REFS)!r}, '-f', 'text', '-o', {str(out)!r}, '--no-config']\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0
+    written, frozen = result.stderr.splitlines()
+    assert written == f"{out}: written"
+    assert int(frozen.split()[1]) > 10_000  # click's and the options' objects, at every collection of the run
+    again = tmp_path / "again.txt"
+    assert invoke(str(REFS), "-f", "text", "-o", str(again), "--no-config").exit_code == 0
+    assert out.read_bytes() == again.read_bytes()
