@@ -143,6 +143,7 @@ def dumps(result: object) -> bytes:
     their class and field values: unpickled, each is made again by its
     class, as pickle's default cannot do for compiled frozen classes (and
     does in Python, field by field, for slotted ones)."""
+    # Only a worker pickles: a run that forks none never loads these.
     import dataclasses
     import io
     import pickle
