@@ -1,0 +1,115 @@
+"""The shortcuts of the per-entry work give exactly what the careful paths
+give: folding character by character and the preprint merge's title keys,
+on every title and name of the corpus and on generated text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import bib2pubs
+from bib2pubs import preprints
+from bib2pubs.model import Publication
+from bib2pubs.names import fold as folding
+from bib2pubs.names.fold import fold
+from tests.conftest import CORPUS
+from tests.corpus_support import listing_or_none
+
+FILES = sorted(CORPUS.rglob("*.bib"))
+
+
+@cache
+def _publications(path: Path) -> tuple[Publication, ...]:
+    listing = listing_or_none(path, bib2pubs.Options(keep_preprints=True))
+    if listing is None:
+        return ()
+    return tuple(pub for group in listing.groups for pub in group.entries)
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def _careful_title_key(title: str) -> str:
+    """The title key as first written: the version note dropped, "&" read
+    as "and", folded, and all but letters and digits dropped."""
+    return _NOT_WORD.sub("", fold(preprints._VERSION_NOTE.sub("", title).replace("&", " and ")))
+
+
+def _careful_fold(text: str) -> str:
+    """``fold`` as first written, on the whole text at once."""
+    if text.isascii():
+        plain = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.translate(folding._PLAIN_LETTERS))
+        plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(folding._SEPARATORS.sub(" ", plain.casefold()).split())
+
+
+def _texts(path: Path) -> list[str]:
+    texts: list[str] = []
+    for publication in _publications(path):
+        texts.append(publication.title)
+        for person in (*publication.authors, *publication.editors):
+            texts.extend((person.first, person.von, person.last, person.jr))
+    return texts
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
+def test_folding_agrees_on_the_corpus(path: Path) -> None:
+    for text in _texts(path):
+        assert folding.plain_folded(text) == folding._plain_character(text), text
+        assert fold.__wrapped__(text) == _careful_fold(text), text
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
+def test_title_keys_agree_on_the_corpus(path: Path) -> None:
+    for publication in _publications(path):
+        assert preprints._title_key(publication.title) == _careful_title_key(publication.title), publication.title
+
+
+_TITLE_PIECES = [
+    "A", "b", "Z", "z", "0", "9", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "&", "-", "_", ".", ",", ":", "'",
+    "(", ")", "[", "]", "{", "}", "full", "Extended", "LONG", "short", "version", "Abstract", "paper", "Paper",
+    "(Full Version)", "[extended abstract]", "(short paper)", "(Long Version]", "é", "É", "ß", "ı", "İ", "ﬁ",
+    "Ł", "æ", "Œ", "²", "½", "٣", "Ⅻ", "K", "ſ", "µ", "\u0301", "日本", "Ω", "ω", "ǅ", "\x00", "\x7f",
+]  # fmt: skip
+# Runs of combining marks of different classes, which NFKD reorders, and
+# characters that decompose to several (ﬃ, ǅ, ½) or to none of the kind.
+_MARKED = st.lists(
+    st.sampled_from([*_TITLE_PIECES, "\u0323", "\u0327", "\u031b", "\u0345", "\u05b0", "\u093c", "ﬃ", "ᾳ", "Å"]),
+    max_size=16,
+).map("".join)
+
+
+_TITLES = st.one_of(
+    _MARKED,
+    st.lists(st.sampled_from(_TITLE_PIECES), max_size=16).map("".join),
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=40),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.one_of(_MARKED, st.text(max_size=30)))
+def test_folding_character_by_character_agrees(text: str) -> None:
+    assert folding.plain_folded(text) == folding._plain_character(text)
+    assert fold.__wrapped__(text) == _careful_fold(text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(title=_TITLES)
+def test_title_keys_agree_on_generated_titles(title: str) -> None:
+    assert preprints._title_key(title) == _careful_title_key(title)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(title=_TITLES)
+def test_a_version_note_ends_only_a_title_ending_in_a_bracket(title: str) -> None:
+    if preprints._VERSION_NOTE.search(title):
+        assert title.rstrip().endswith((")", "]"))
