@@ -1,6 +1,7 @@
 """The shortcuts of the per-entry work give exactly what the careful paths
-give: folding character by character and the preprint merge's title keys,
-on every title and name of the corpus and on generated text."""
+give: folding character by character, the preprint merge's title keys and
+the test for an event's acronym as a series, on every title, name and
+series of the corpus and on generated text."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bib2pubs import preprints
 from bib2pubs.model import Publication
 from bib2pubs.names import fold as folding
 from bib2pubs.names.fold import fold
+from bib2pubs.rendering import text_pieces
 from tests.conftest import CORPUS
 from tests.corpus_support import listing_or_none
 
@@ -113,3 +115,26 @@ def test_title_keys_agree_on_generated_titles(title: str) -> None:
 def test_a_version_note_ends_only_a_title_ending_in_a_bracket(title: str) -> None:
     if preprints._VERSION_NOTE.search(title):
         assert title.rstrip().endswith((")", "]"))
+
+
+def _careful_event_acronym(series: str) -> bool:
+    return bool(text_pieces._EVENT_ACRONYM.fullmatch(series.strip()))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
+def test_event_acronyms_agree_on_the_corpus(path: Path) -> None:
+    for publication in _publications(path):
+        for text in (publication.locators.series, publication.venue.name, publication.title):
+            assert text_pieces.event_acronym(text) == _careful_event_acronym(text), text
+
+
+_SERIES_PIECES = [
+    "SIGCOMM", "ACM", "MobiSys", "CHI", "Lecture", "Notes", "in", "&", "/", "+", ".", "-", "_", "x", "Q",
+    " ", "  ", "\t", "\u00a0", "\u2003", "'", "’", "‘", "2", "23", "2020", "٣", "٢٣", "²", "1", "é", "Ł",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(series=st.lists(st.sampled_from(_SERIES_PIECES), max_size=10).map("".join))
+def test_event_acronyms_agree_on_generated_series(series: str) -> None:
+    assert text_pieces.event_acronym(series) == _careful_event_acronym(series)

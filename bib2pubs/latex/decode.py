@@ -145,16 +145,17 @@ def latex_to_text(value: str) -> str:
 
 def _decode(value: str) -> str:
     """Decode without the cache; see :func:`latex_to_text`."""
-    if _HAS_LATEX.search(value) is not None:
-        if _NEEDS_DECODER.search(value) is None:
-            # Braces alone ("{Editor's} {NSDI}") only protect case: most
-            # titles need nothing more than dropping them.
+    # _HAS_LATEX is _NEEDS_DECODER or a brace: one search tells both.
+    if _NEEDS_DECODER.search(value) is None:
+        # Braces alone ("{Editor's} {NSDI}") only protect case: most titles
+        # need nothing more than dropping them (and most values have none).
+        if "{" in value or "}" in value:
             value = value.replace("{", "").replace("}", "")
-        else:
-            # Most values that need more are logos, accents and dashes:
-            # one substitution reads them (bib2pubs.latex.quick).
-            quick = _QUICK.decode(value)
-            value = _Decoder(value).run() if quick is None else quick
+    else:
+        # Most values that need more are logos, accents and dashes:
+        # one substitution reads them (bib2pubs.latex.quick).
+        quick = _QUICK.decode(value)
+        value = _Decoder(value).run() if quick is None else quick
     return _tidy(value)
 
 
