@@ -16,12 +16,14 @@ from hypothesis import strategies as st
 
 import bib2pubs
 from bib2pubs import preprints
+from bib2pubs.latex import decode
 from bib2pubs.model import Publication
 from bib2pubs.names import fold as folding
 from bib2pubs.names.fold import fold
 from bib2pubs.rendering import text_pieces
+from bib2pubs.venues import classify
 from tests.conftest import CORPUS
-from tests.corpus_support import listing_or_none
+from tests.corpus_support import RecordingFields, listing_or_none, parse_file
 
 FILES = sorted(CORPUS.rglob("*.bib"))
 
@@ -138,3 +140,36 @@ _SERIES_PIECES = [
 @given(series=st.lists(st.sampled_from(_SERIES_PIECES), max_size=10).map("".join))
 def test_event_acronyms_agree_on_generated_series(series: str) -> None:
     assert text_pieces.event_acronym(series) == _careful_event_acronym(series)
+
+
+_LATEX_PIECES = ["\\", "$", "~", "`", "-", "'", ",", "{", "}", "a", " ", "\n", "--", "''", ",,", "é", "\\TeX"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(value=st.one_of(st.lists(st.sampled_from(_LATEX_PIECES), max_size=12).map("".join), st.text(max_size=20)))
+def test_needs_decoder_is_its_pattern(value: str) -> None:
+    assert decode._needs_decoder(value) == (decode._NEEDS_DECODER.search(value) is not None)
+    assert decode.has_latex(value) == (decode._HAS_LATEX.search(value) is not None)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
+def test_needs_decoder_agrees_on_the_corpus(path: Path) -> None:
+    for entry in parse_file(path).bibliography.entries:
+        for value in entry.fields.values():
+            assert decode._needs_decoder(value) == (decode._NEEDS_DECODER.search(value) is not None), value
+            assert decode.has_latex(value) == (decode._HAS_LATEX.search(value) is not None), value
+
+
+_KINDS = ("journal", "conference", "workshop", "chapter", "thesis", "report", "book", "preprint", "other")
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
+def test_a_shared_venue_status_is_the_entrys_own(path: Path) -> None:
+    for entry in parse_file(path).bibliography.entries:
+        for kind in _KINDS:
+            fields = RecordingFields(entry.fields)
+            server = classify.preprint_server(entry.fields) if kind == "preprint" else ""
+            own = classify.split_status(classify._name(kind, entry.type, fields, server))[1]
+            # What the cache is keyed by is all the reading asks for.
+            assert fields.asked <= set(classify._FIELDS_BY_KIND.get(kind, classify._OTHER_FIELDS)), (kind, fields.asked)
+            assert classify.venue_status(kind, entry.type, entry.fields) == own, (entry.key, kind)
