@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bib2pubs
-from bib2pubs import preprints
+from bib2pubs import details, preprints
 from bib2pubs.latex import decode
 from bib2pubs.model import Publication
 from bib2pubs.names import fold as folding
@@ -173,3 +173,29 @@ def test_a_shared_venue_status_is_the_entrys_own(path: Path) -> None:
             # What the cache is keyed by is all the reading asks for.
             assert fields.asked <= set(classify._FIELDS_BY_KIND.get(kind, classify._OTHER_FIELDS)), (kind, fields.asked)
             assert classify.venue_status(kind, entry.type, entry.fields) == own, (entry.key, kind)
+
+
+def _careful_pages(value: str) -> str:
+    """``details._pages`` with every value read by _DIGITS_RANGE first."""
+    plain = details._DIGITS_RANGE.fullmatch(value)
+    if plain:
+        return f"{plain.group(1)}–{plain.group(2)}"
+    if details._NO_PAGES.search(value):
+        return ""
+    return details.page_range(details._locator(value))
+
+
+_PAGE_PIECES = ["1", "23", "٣", "²", "-", "--", "---", "–", " ", "\n", "e", "x", "{", "}", "no pagination"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(value=st.lists(st.sampled_from(_PAGE_PIECES), max_size=8).map("".join))
+def test_pages_read_as_the_pattern_reads_them(value: str) -> None:
+    assert details._pages(value) == _careful_pages(value)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
+def test_pages_agree_on_the_corpus(path: Path) -> None:
+    for entry in parse_file(path).bibliography.entries:
+        if "pages" in entry.fields:
+            assert details._pages(entry.fields["pages"]) == _careful_pages(entry.fields["pages"]), entry.key
