@@ -46,10 +46,10 @@ from bib2pubs.lazyre import lazy
 
 __all__ = ["has_latex", "latex_to_text"]
 
-# What makes a value worth decoding (has_latex and _needs_decoder test for it
-# without a search; compiled for the tests).  Everything else is returned with its
+# What makes a value worth decoding.  Everything else is returned with its
 # whitespace collapsed.  The single backquote and ",," are included because
-# they are ligatures (‘ and „) too.
+# they are ligatures (‘ and „) too.  has_latex and _needs_decoder test for
+# these without a search: the patterns are compiled only by the tests.
 _HAS_LATEX: Final = lazy(r"[\\{}$~`]|--|''|,,")
 # What needs the decoder: the above but braces.
 _NEEDS_DECODER: Final = lazy(r"[\\$~`]|--|''|,,")

@@ -47,11 +47,12 @@ _PLAIN_KNOWN: set[str] = set()
 
 
 def plain_folded(text: str) -> str:
-    """``text`` without accents and case, its separators kept (what
-    ``fold`` then tidies), character by character: each
-    step (the plain letters, NFKD, dropping combining marks, casefolding)
-    maps each character alone; NFKD's reordering moves only the combining
-    marks that are then dropped (tests/test_speed_hot.py)."""
+    """``text`` without accents and case, its separators kept (``fold``
+    tidies them), made character by character: each step (the plain
+    letters, NFKD, dropping combining marks, casefolding) maps a character
+    alone, and NFKD's reordering moves only the combining marks that are
+    then dropped (tests/test_speed_hot.py). Each character is folded once
+    per run."""
     for character in set(text).difference(_PLAIN_KNOWN):
         _PLAIN_CHARACTERS[ord(character)] = _plain_character(character)
         _PLAIN_KNOWN.add(character)
