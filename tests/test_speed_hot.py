@@ -21,7 +21,7 @@ from bib2pubs.model import Publication
 from bib2pubs.names import fold as folding
 from bib2pubs.names.fold import fold
 from bib2pubs.rendering import text_pieces
-from bib2pubs.venues import classify
+from bib2pubs.venues import classify, parse
 from tests.conftest import CORPUS
 from tests.corpus_support import RecordingFields, listing_or_none, parse_file
 
@@ -199,3 +199,63 @@ def test_pages_agree_on_the_corpus(path: Path) -> None:
     for entry in parse_file(path).bibliography.entries:
         if "pages" in entry.fields:
             assert details._pages(entry.fields["pages"]) == _careful_pages(entry.fields["pages"]), entry.key
+
+
+# -- venue strings -----------------------------------------------------------
+
+
+def _careful_parse_venue(text: str) -> parse.VenueString:
+    """parse_venue with every quick test let through and the ends trimmed
+    by the pattern: every pattern tried."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in dir(parse):
+            if name.startswith("_may_"):
+                patch.setattr(parse, name, lambda text: True)
+        patch.setattr(parse, "_trim", lambda text: parse._TRIM.sub("", text))
+        return parse.parse_venue(text)
+
+
+_VENUE_FIELDS = ("booktitle", "journal", "journaltitle", "eventtitle", "series", "venue", "location", "howpublished")
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
+def test_venue_strings_parse_alike_on_the_corpus(path: Path) -> None:
+    for entry in parse_file(path).bibliography.entries:
+        for name in _VENUE_FIELDS:
+            if name in entry.fields:
+                text = decode.latex_to_text(entry.fields[name])
+                assert parse.parse_venue(text) == _careful_parse_venue(text), text
+
+
+# Pieces of venue strings: Springer's tails, volumes and parts, the ends
+# _trim strips, blanks of every kind, and letters that match others when
+# case is ignored (long s, Kelvin sign, dotted and dotless i).
+_VENUE_PIECES = [
+    "Proceedings of the ", "21st ", "Conference on X", " Workshop", ", ", ": ", "NSDI", " 2024", " '24",
+    ", Proceedings", ". Revised Selected Papers 27", ", Selected Papers", ", Part II", ", part iv 16", " Part",
+    " Vol. 3", "(Volume 1: Long Papers)", ", volume 2", "VOL 7", " - ", "—", "–", ".", ";", ":", "-", ",",
+    " ", "  ", "\t", "\n", "\x1c", "\x85", "\xa0", "\u2003", "\u3000", "ſ", "K", "İ", "ı", "PROCEEDINGS",
+    "papers", "part", "vol", "Santa Clara, CA", "April 15-17, 2024", "(ICDE 2019)", "é",
+]  # fmt: skip
+_VENUE_STRINGS = st.lists(st.sampled_from(_VENUE_PIECES), max_size=8).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_VENUE_STRINGS)
+def test_venue_strings_parse_alike_on_generated_strings(text: str) -> None:
+    assert parse.parse_venue(text) == _careful_parse_venue(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(_VENUE_STRINGS, st.text(max_size=20)))
+def test_the_quick_venue_tests_pass_over_only_what_the_patterns_leave(text: str) -> None:
+    assert parse._trim(text) == parse._TRIM.sub("", text)
+    if parse._SPRINGER_TAIL.sub("", text) != text:
+        assert parse._may_end_in_parts(text)
+    if parse._VOLUME.sub("", text) != text:
+        assert parse._may_name_a_volume(text)
+
+
+def test_the_blanks_trimmed_are_what_the_patterns_call_blanks() -> None:
+    blank = re.compile(r"\s")
+    assert [char for char in map(chr, range(0x110000)) if blank.fullmatch(char)] == list(parse._BLANKS)
