@@ -83,6 +83,11 @@ def _field(fields: Mapping[str, str], name: str) -> str:
 
 
 def _pages(value: str) -> str:
+    first, dashes, last = value.partition("--")
+    if dashes and first.isdecimal() and last.isdecimal():
+        # BibTeX's "123--130", as most pages fields are written: what
+        # _DIGITS_RANGE reads without a search (isdecimal is \d).
+        return f"{first}–{last}"
     plain = _DIGITS_RANGE.fullmatch(value)
     if plain:  # most pages fields: nothing to decode
         return f"{plain.group(1)}–{plain.group(2)}"

@@ -234,7 +234,17 @@ def venue_status(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
     """The publication status written into the entry's venue ("To
     appear", "In press", "Accepted for publication", "Submitted"), or ""."""
     # Only a preprint's name may be its DOI's server.
-    return split_status(_name(kind, entry_type, fields, preprint_server(fields) if kind == "preprint" else ""))[1]
+    server = preprint_server(fields) if kind == "preprint" else ""
+    # _name reads the kind's _FIELDS_BY_KIND alone, as the venue's reading
+    # does: entries of one venue share the answer (tests/test_speed_hot.py).
+    return _cached_status(kind, entry_type, tuple(map(fields.get, _FIELDS_BY_KIND.get(kind, _OTHER_FIELDS))), server)
+
+
+@lru_cache(maxsize=1 << 12)
+def _cached_status(kind: str, entry_type: str, values: tuple[str | None, ...], server: str) -> str:
+    names = _FIELDS_BY_KIND.get(kind, _OTHER_FIELDS)
+    fields = {name: value for name, value in zip(names, values, strict=True) if value is not None}
+    return split_status(_name(kind, entry_type, fields, server))[1]
 
 
 def _name(kind: str, entry_type: str, fields: Mapping[str, str], server: str) -> str:

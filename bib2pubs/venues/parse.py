@@ -116,7 +116,15 @@ _FINDINGS = lazy(
 _FINDINGS_START = re.compile(r"findings", re.I)
 # Springer's "Computer Vision -- ECCV 2020 -- 16th European Conference".
 _DASHES = re.compile(r"\s+(?:--|—|–|-)\s+")
-_TRIM = re.compile(r"^[\s,;:.\-–—]+|[\s,;:\-–—]+$")
+# What _trim strips (compiled only by the tests that hold _trim to it).
+_TRIM = lazy(r"^[\s,;:.\-–—]+|[\s,;:\-–—]+$")
+# What \s matches in a str pattern (a test checks every character).
+_BLANKS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+_TRIM_START = _BLANKS + ",;:.-–—"
+_TRIM_END = _BLANKS + ",;:-–—"
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
 # Volumes beside a conference's main one: never the conference itself.
 _QUALIFIER = re.compile(
@@ -174,7 +182,9 @@ def parse_venue(text: str) -> VenueString:
     """The parts of one venue string (LaTeX already decoded)."""
     original = " ".join(text.replace("’", "'").split())
     text = _HELD_AS_PART.sub("", original) if _may_say_held(original) else original
-    text = _SPRINGER_TAIL.sub("", _VOLUME_SEGMENT.sub("", text))
+    text = _VOLUME_SEGMENT.sub("", text)
+    if _may_end_in_parts(text):
+        text = _SPRINGER_TAIL.sub("", text)
     workshop = bool(_WORKSHOP.search(text))
     qualified = bool(_QUALIFIER.search(text))
     year: int | None = None
@@ -189,20 +199,20 @@ def parse_venue(text: str) -> VenueString:
         if middle:
             # "…Intelligence, January 25-30, 2015, Austin, Texas, USA"
             dates, year = middle.group("dates"), int(middle.group("year") or middle.group("year2"))
-            location = _TRIM.sub("", text[middle.end() :])
+            location = _trim(text[middle.end() :])
             text = text[: middle.start()]
             found = middle
     leading = _leading_acronym(text)
     if leading:
         acronym, year = leading.group("acronym"), year or _full_year(leading.group("year"))
         text = text[leading.end() :]
-    name, marked, marked_year, place = _dblp_segments(_TRIM.sub("", text))
+    name, marked, marked_year, place = _dblp_segments(_trim(text))
     location = location or place
     acronym, year = acronym or marked, year or marked_year
     in_place = _PLACE_DATES.search(location) if not dates and _may_hold_dates(location) else None
     if in_place:
         dates, year = in_place.group("dates"), year or int(in_place.group("year") or in_place.group("year2"))
-        location = _TRIM.sub("", location[: in_place.start()] + location[in_place.end() :])
+        location = _trim(location[: in_place.start()] + location[in_place.end() :])
         found = found or in_place
     if found and not location:
         name, location = _split_place(name)
@@ -235,8 +245,9 @@ def parse_venue(text: str) -> VenueString:
     name = _LEADING_ROMAN.sub("", name)
     if _may_have_subtitle(name):
         name = _EDITION_SUBTITLE.sub("", name)
-    name = _VOLUME.sub("", name)
-    name = _TRIM.sub("", name)
+    if _may_name_a_volume(name):
+        name = _VOLUME.sub("", name)
+    name = _trim(name)
     if len(name.split()) >= 4 and name.split()[-1].isdigit() and len(name.split()[-1]) <= 3:
         name = name.rsplit(" ", 1)[0]  # "Advances in Neural Information Processing Systems 25"
     if len(name.split()) >= 4 and _ROMAN_EDITION.fullmatch(name):
@@ -246,7 +257,7 @@ def parse_venue(text: str) -> VenueString:
     if name.casefold() in ("the", "of", "of the"):
         name = ""  # "Proceedings of the" and nothing after
     if not name and not acronym:
-        name = _TRIM.sub("", original)  # nothing left that we recognise: keep all of it
+        name = _trim(original)  # nothing left that we recognise: keep all of it
     acronym = _findings_acronym(name, acronym)
     return VenueString(name, acronym, year, location, dates if found else "", workshop, qualified)
 
@@ -259,6 +270,34 @@ def parse_venue(text: str) -> VenueString:
 def _may_hold_dates(text: str) -> bool:
     """Whether ``text`` may hold dates (_DATES): a year and a month's name."""
     return _FOUR_DIGITS.search(text) is not None and any(stem in text for stem in _MONTH_STEMS)
+
+
+def _trim(text: str) -> str:
+    """``_TRIM.sub("", text)``: blanks and punctuation off both ends, but
+    a final period (of "Proc.", "Inc.")."""
+    return text.lstrip(_TRIM_START).rstrip(_TRIM_END)
+
+
+# In ASCII, to ignore case is to lower-case; beyond it, a pattern that
+# ignores case matches more ("ſ" for "s", "K" for "k", "ı" for "i"), so a
+# string that is not ASCII is always let through.
+
+
+def _may_end_in_parts(text: str) -> bool:
+    """Whether _SPRINGER_TAIL may remove anything: blanks at the end, or
+    the proceedings, selected papers or a part it names."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return text[-1:].isspace() or "proceedings" in lowered or "papers" in lowered or "part" in lowered
+
+
+def _may_name_a_volume(name: str) -> bool:
+    """Whether _VOLUME may match: it names a volume or a part."""
+    if not name.isascii():
+        return True
+    lowered = name.lower()
+    return "vol" in lowered or "part" in lowered
 
 
 def _may_say_held(text: str) -> bool:
