@@ -119,6 +119,24 @@ def test_marks_from_simple_fields_by_position_range_and_name() -> None:
     assert problems == ["corresponding = {7}: no such author in the list of 3"]
 
 
+@pytest.mark.parametrize(
+    ("written", "marked", "problem"),
+    [
+        ("2-99999999999999999999", {2: ("equal",), 3: ("equal",)}, None),  # as wide as the digits allow: at once
+        ("1-" + "9" * 5000, {1: ("equal",), 2: ("equal",), 3: ("equal",)}, None),  # past int()'s 4,300 digits
+        ("9" * 30, {}, "equal = {" + "9" * 30 + "}: no such author in the list of 3"),
+        ("3-1", {}, "equal = {3-1}: no such author in the list of 3"),
+        ("0-1", {1: ("equal",)}, None),
+    ],
+)
+def test_a_range_of_positions_is_read_within_the_list(
+    written: str, marked: dict[int, tuple[str, ...]], problem: str | None
+) -> None:
+    marks, problems = parse_mark_fields({"equal": written}, 3, lambda name: None)
+    assert marks == marked
+    assert problems == ([problem] if problem else [])
+
+
 def _position(names: list[str], wanted: str) -> int | None:
     pattern = make_pattern(wanted)
     for position, name in enumerate(names, 1):

@@ -68,9 +68,10 @@ def parse_mark_fields(
                 continue
             numbers = _POSITIONS.fullmatch(item)
             if numbers:
-                low = int(numbers.group(1))
-                high = int(numbers.group(2) or low)
-                positions = [p for p in range(low, high + 1) if 1 <= p <= count]
+                low = _position(numbers.group(1))
+                high = _position(numbers.group(2)) if numbers.group(2) else low
+                # Within the list: a range as wide as its digits allow would take forever.
+                positions = list(range(max(low, 1), min(high, count) + 1))
             else:
                 found = position_of(item)
                 positions = [found] if found else []
@@ -80,6 +81,12 @@ def parse_mark_fields(
                 if mark not in marks.get(position, ()):
                     marks[position] = (*marks.get(position, ()), mark)
     return marks, problems
+
+
+def _position(digits: str) -> int:
+    """A position as written; one too long to be any author's is past the
+    list (and would be an error for ``int``, past 4,300 digits)."""
+    return int(digits) if len(digits) < 10 else 10**9
 
 
 def merge(*sources: Marks | None) -> Marks:
