@@ -91,7 +91,9 @@ def test_a_users_table_overrides_and_extends(write_bib, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[X]\nkind = "talk"\n', "kind must be conference, workshop or journal"),
+        ('[X]\nkind = "talk"\n', "kind must be conference, workshop or journal, not 'talk'"),
+        ('[X]\nkind = ["conference"]\n', "kind must be conference, workshop or journal, not ['conference']"),
+        ("[X]\nkind = {a = 1}\n", "kind must be conference, workshop or journal, not {'a': 1}"),
         ('[X]\nnam = "typo"\n', "unknown key 'nam'"),
         ('[X]\naliases = "one"\n', "aliases is a list of text"),
         ("X = 1\n", "[X] must be a table"),

@@ -245,8 +245,8 @@ def _user_venue(path: str, short: str, row: Any) -> KnownVenue:
     unknown = sorted(set(row) - {"kind", "name", "aliases", "url", "since"})
     if unknown:
         raise UsageError(f"{path}: [{short}]: unknown key '{unknown[0]}' (keys: name, kind, aliases, url, since)")
-    if kind not in KINDS:
-        raise UsageError(f"{path}: [{short}]: kind must be conference, workshop or journal, not '{kind}'")
+    if not isinstance(kind, str) or kind not in KINDS:  # a list or a table cannot even be looked up
+        raise UsageError(f"{path}: [{short}]: kind must be conference, workshop or journal, not {kind!r}")
     if not isinstance(name, str) or not isinstance(url, str):
         raise UsageError(f"{path}: [{short}]: name and url are text")
     if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
