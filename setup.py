@@ -26,8 +26,8 @@ HERE = Path(__file__).parent
 #: The modules mypyc compiles: those that do the per-entry work (reading,
 #: decoding, names, venues, the model, the list writers). The rest stays
 #: pure Python: it runs once per run (the command line, the pipeline's
-#: calls, whose warnings must name the caller's line, files, caches,
-#: reports), or is made for run-time hooks compiled code does not keep
+#: calls, whose warnings must name the caller's line, the selection,
+#: files, caches, reports), or is made for run-time hooks compiled code does not keep
 #: (Jinja's and click's marks on functions, citeproc-py's subclasses,
 #: lazyre's attributes found on first use).
 COMPILED = (
@@ -39,7 +39,6 @@ COMPILED = (
     "bib2pubs/model.py",
     "bib2pubs/normalize.py",
     "bib2pubs/preprints.py",
-    "bib2pubs/select.py",
     "bib2pubs/rendering/academicpages_list.py",
     "bib2pubs/rendering/clean_bibtex.py",
     "bib2pubs/rendering/html_list.py",
@@ -54,10 +53,16 @@ COMPILED = (
 )
 
 
+#: Pure Python within COMPILED's folders: the library's inputs, which a
+#: caller may give as any sequence or number (a compiled class takes only
+#: the declared types), and what reads them once per file.
+PURE = ("bib2pubs/read/source.py",)
+
+
 def compiled_modules() -> list[str]:
-    """The source files mypyc compiles (COMPILED, package files aside)."""
+    """The source files mypyc compiles (COMPILED, package files and PURE aside)."""
     paths = sorted(path.relative_to(HERE).as_posix() for path in (HERE / "bib2pubs").rglob("*.py"))
-    return [path for path in paths if path.startswith(COMPILED) and not path.endswith("__init__.py")]
+    return [path for path in paths if path.startswith(COMPILED) and not path.endswith(("__init__.py", *PURE))]
 
 
 def extensions() -> list[object]:

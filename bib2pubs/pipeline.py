@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -64,6 +64,18 @@ class Options:
     keep_fields: bool = False
     #: The most one input may hold (bytes, entries); more is refused when read.
     limits: Limits = DEFAULT_LIMITS
+
+    def __post_init__(self) -> None:
+        # Any sequence a caller gives (a list, most often) is kept as the
+        # tuple the stages take: compiled, they accept nothing else.
+        object.__setattr__(self, "highlights", _texts(self.highlights))
+        object.__setattr__(self, "highlights_as", tuple(_texts(pair) for pair in self.highlights_as))
+        object.__setattr__(self, "aliases", tuple(_texts(group) for group in self.aliases))
+
+
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    """A sequence of names as a tuple; one name given alone is one name."""
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def read_sources(
@@ -234,6 +246,24 @@ class RenderSpec:
     style: str | None = None
     locale: str | None = None
     words: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # As the command line gives them: a number is text, as in the
+        # settings file; sequences are kept as the tuple and set the
+        # writers take (compiled, they accept nothing else).
+        given: Mapping[str, object] = self.variables  # whatever a caller gave
+        variables = {}
+        for name, value in given.items():
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                raise UsageError(f"variable '{name}' must be text or a number, not {type(value).__name__}")
+            variables[name] = value if isinstance(value, str) else str(value)
+        object.__setattr__(self, "variables", variables)
+        most: object = self.max_authors
+        if most is not None and (isinstance(most, bool) or not isinstance(most, int)):
+            raise UsageError(f"max_authors must be a whole number, not {most!r}")
+        object.__setattr__(self, "template_dirs", _texts(self.template_dirs))
+        if self.bibtex_dropped is not None:
+            object.__setattr__(self, "bibtex_dropped", frozenset(self.bibtex_dropped))
 
 
 class RenderWarning(UserWarning):

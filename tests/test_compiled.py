@@ -231,3 +231,32 @@ def test_a_worker_result_comes_back_from_the_compiled_build(compiled_site: Path)
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("ok ")
+
+
+def test_library_calls_give_what_the_source_gives(compiled_site: Path) -> None:
+    """The library's inputs take what callers write (lists for tuples,
+    numbers for text) in the compiled build as in the source: compiled
+    classes and functions check the declared types, so the inputs are
+    made to them at the library's edge (pipeline), in pure Python."""
+    calls = ROOT / "tests" / "library_calls.py"
+    source = subprocess.run(
+        [sys.executable, str(calls)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    compiled = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _compiled_python(compiled_site, f"import runpy\nrunpy.run_path({str(calls)!r}, run_name='__main__')\n"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert source.returncode == compiled.returncode == 0, source.stderr + compiled.stderr
+    said = source.stdout.splitlines()
+    assert len(said) > 10
+    assert compiled.stdout.splitlines() == said

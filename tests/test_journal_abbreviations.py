@@ -495,3 +495,19 @@ def test_the_aas_titles_are_titles_in_the_lists() -> None:
         assert is_title(journal_key(title)) or title in NOT_IN_LISTS, f"{title!r} is not a title in the lists"
     assert aas_titles >= NOT_IN_LISTS, "an exception for a title the AAS table no longer has"
     assert not {title for title in NOT_IN_LISTS if is_title(journal_key(title))}, "an exception the lists now hold"
+
+
+def test_a_kept_group_of_another_type_finds_no_title(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_lists: None
+) -> None:
+    """A kept file whose groups hold numbers, not titles (damaged, its
+    checksum made again): the abbreviation is left as written, no error."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("BIB2PUBS_NO_CACHE", raising=False)
+    files = _files(b"T\tjournal physics\tJournal of Physics\t\n")
+    for number, (buckets, groups) in enumerate(files):
+        path = kept_path(_stem(number), (abbreviations.DATA_FILE, abbreviations.__file__))
+        assert path is not None
+        keep(path, (buckets, dict.fromkeys(groups, 0)))
+    _without_the_data_file(monkeypatch)
+    assert expand_journal("J. Physics") is None  # found word by word only through a group's titles

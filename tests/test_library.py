@@ -200,3 +200,35 @@ def test_the_face_refuses_what_it_cannot_do_rather_than_guess(tmp_path: Path) ->
         bib2pubs.load(REFS, bib2pubs.Options(keep_fields=True)), bib2pubs.RenderSpec(template=str(template))
     )
     assert kept.count("@") == sum(len(group.entries) for group in bib2pubs.load(REFS).groups)
+
+
+def test_inputs_take_the_sequences_and_numbers_callers_write() -> None:
+    """Lists for tuples, a lone name for a list of one, numbers for text
+    (as the settings file reads them): kept as the types the stages take."""
+    options = bib2pubs.Options(
+        highlights="Chao Jin",  # type: ignore[arg-type]
+        highlights_as=[["student", "Ana Li"]],  # type: ignore[arg-type]
+        aliases=[["Chao Jin", "C. Jin"]],  # type: ignore[arg-type]
+    )
+    assert options.highlights == ("Chao Jin",)
+    assert options.highlights_as == (("student", "Ana Li"),)
+    assert options.aliases == (("Chao Jin", "C. Jin"),)
+    assert bib2pubs.Options(highlights=["Chao Jin"]) == bib2pubs.Options(highlights=("Chao Jin",))  # type: ignore[arg-type]
+    spec = bib2pubs.RenderSpec(variables={"title": 3, "year": 2.5}, template_dirs=["t"], bibtex_dropped={"doi"})  # type: ignore[dict-item, arg-type]
+    assert spec.variables == {"title": "3", "year": "2.5"}
+    assert (spec.template_dirs, spec.bibtex_dropped) == (("t",), frozenset({"doi"}))
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"variables": {"title": ["x"]}}, "variable 'title' must be text or a number, not list"),
+        ({"variables": {"title": True}}, "variable 'title' must be text or a number, not bool"),
+        ({"variables": {"title": None}}, "variable 'title' must be text or a number, not NoneType"),
+        ({"max_authors": 2.0}, "max_authors must be a whole number, not 2.0"),
+        ({"max_authors": "2"}, "max_authors must be a whole number, not '2'"),
+    ],
+)
+def test_inputs_that_cannot_be_meant_are_usage_errors(spec: dict[str, Any], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        bib2pubs.RenderSpec(**spec)

@@ -214,7 +214,9 @@ def _by_words(key: str) -> bytes | None:
     if len(words) < 2:
         return None
     group = title_group(key)
-    titles = _file(bucket_of(group) // PER_FILE)[1].get(group)
+    # Typed as found: a kept file's values are checked here, not trusted
+    # (compiled, a wrong type would otherwise fail before this check).
+    titles: object = _file(bucket_of(group) // PER_FILE)[1].get(group)
     if not isinstance(titles, bytes):
         return None  # no such group, or a damaged kept one
     # Only titles whose words each begin as the abbreviation's do can fit:
