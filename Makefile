@@ -47,6 +47,9 @@ golden: $(DEV_STAMP)
 wheel: $(DEV_STAMP)
 	rm -rf dist build/lib.* build/bdist.*
 	BIB2PUBS_COMPILE=1 $(BIN)/python -m pip wheel --quiet --no-build-isolation --no-deps -w dist .
+	@if ls dist/bib2pubs-*-none-any.whl >/dev/null 2>&1; then \
+		echo "make wheel: built pure Python (no mypyc or no working C compiler here): $$(ls dist)" >&2; \
+	else echo "make wheel: built $$(ls dist), its per-entry modules compiled"; fi
 
 # `make bench` times bib2pubs against bibtex2html and pybtex (bench/RESULTS.md),
 # with bib2pubs installed as a user installs it, in virtual environments of

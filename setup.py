@@ -14,7 +14,11 @@ The metadata is in setup.cfg.
 from __future__ import annotations
 
 import os
+import shlex
+import subprocess
 import sys
+import sysconfig
+import tempfile
 from pathlib import Path
 
 from setuptools import setup
@@ -65,6 +69,31 @@ def compiled_modules() -> list[str]:
     return [path for path in paths if path.startswith(COMPILED) and not path.endswith(("__init__.py", *PURE))]
 
 
+def compiler_problem() -> str | None:
+    """Why no extension can be built here (no C compiler, no Python
+    headers), found by compiling one line that includes Python.h as
+    build_ext would; None when it compiles. Asked before anything is
+    built, so that a pure build is a pure wheel, for any platform."""
+    compiler = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
+    with tempfile.TemporaryDirectory() as work:
+        probe = Path(work, "probe.c")
+        probe.write_text("#include <Python.h>\nint probe(void) { return 0; }\n", encoding="utf-8")
+        command = [
+            *compiler,
+            "-c",
+            str(probe),
+            "-o",
+            str(Path(work, "probe.o")),
+            "-I",
+            sysconfig.get_paths()["include"],
+        ]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.SubprocessError) as error:
+            return f"no C compiler ({' '.join(compiler)}: {error})"
+    return None if done.returncode == 0 else f"the C compiler fails: {done.stderr.strip()[:300]}"
+
+
 def extensions() -> list[object]:
     if os.environ.get("BIB2PUBS_COMPILE", "") != "1":
         return []
@@ -73,14 +102,19 @@ def extensions() -> list[object]:
     except ImportError:
         print("bib2pubs: mypyc is not installed; building pure Python", file=sys.stderr)
         return []
+    problem = compiler_problem()
+    if problem:
+        print(f"bib2pubs: {problem}; building pure Python", file=sys.stderr)
+        return []
     # A type error stops the build here: the source is wrong, not the machine.
     return list(mypycify(["--config-file", str(HERE / "setup.cfg"), *compiled_modules()], opt_level="3"))
 
 
 class OptionalBuildExt(build_ext):
-    """Compiles the extensions, or, where the C compiler fails (none
-    installed, no Python headers), none: the pure modules are in the
-    package either way."""
+    """Compiles the extensions, or, where the C compiler still fails
+    (after ``compiler_problem`` found it working), none: the pure modules
+    are in the package either way, though the wheel is then named for
+    this platform."""
 
     def run(self) -> None:
         try:

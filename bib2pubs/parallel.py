@@ -142,7 +142,9 @@ def dumps(result: object) -> bytes:
     (slotted ones, and all of them where mypyc compiled the model) as
     their class and field values: unpickled, each is made again by its
     class, as pickle's default cannot do for compiled frozen classes (and
-    does in Python, field by field, for slotted ones)."""
+    does in Python, field by field, for slotted ones). Only classes that
+    their fields make again exactly: every field given to ``__init__`` by
+    position, and no ``__post_init__`` to change or refuse them."""
     # Only a worker pickles: a run that forks none never loads these.
     import dataclasses
     import io
@@ -150,12 +152,21 @@ def dumps(result: object) -> bytes:
 
     fields_of: dict[type, tuple[str, ...] | None] = {}
 
+    def made_by_fields(kind: type) -> tuple[str, ...] | None:
+        if not dataclasses.is_dataclass(kind) or hasattr(kind, "__post_init__"):
+            return None
+        if not kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            return None
+        fields = dataclasses.fields(kind)
+        if any(not field.init or field.kw_only for field in fields):
+            return None
+        return tuple(field.name for field in fields)
+
     class _Pickler(pickle.Pickler):
         def reducer_override(self, obj: object) -> Any:
             kind = type(obj)
             if kind not in fields_of:
-                plain = dataclasses.is_dataclass(obj) and not isinstance(obj, type) and not hasattr(obj, "__dict__")
-                fields_of[kind] = tuple(field.name for field in dataclasses.fields(obj)) if plain else None  # type: ignore[arg-type]
+                fields_of[kind] = None if hasattr(obj, "__dict__") else made_by_fields(kind)
             names = fields_of[kind]
             if names is None:
                 return NotImplemented

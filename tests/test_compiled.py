@@ -19,11 +19,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import shlex
 import shutil
 import subprocess
 import sys
-import sysconfig
 import zipfile
 from pathlib import Path
 from types import ModuleType
@@ -60,12 +58,31 @@ def _setup_module() -> ModuleType:
     return module
 
 
-def _digest() -> str:
-    """What the wheel is built from: setup files, package and templates,
-    this Python and this mypy."""
-    import mypy.version
+#: What the tree the compiled tests run in leaves out of the project: the
+#: package (the wheel's takes its place) and what is no source.
+_NOT_COPIED = {
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "bib2pubs",
+    "bench/out",
+    "tests/artifacts",
+    ".hypothesis",
+    ".pytest_cache",
+}
 
-    digest = hashlib.sha256(f"{sys.version}\n{mypy.version.__version__}\n".encode())
+
+def _digest() -> str:
+    """What the build depends on: the setup files, package and templates,
+    this Python, every installed distribution's version (mypy, setuptools,
+    the libraries and stubs mypyc types against), and the compiler's
+    settings."""
+    from importlib.metadata import distributions
+
+    installed = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in distributions())
+    compiler = [f"{name}={os.environ.get(name, '')}" for name in ("CC", "CFLAGS", "CPPFLAGS", "LDFLAGS")]
+    digest = hashlib.sha256("\n".join([sys.version, *installed, *compiler]).encode())
     files = [ROOT / name for name in ("setup.py", "setup.cfg", "pyproject.toml")]
     files += sorted(
         path for folder in ("bib2pubs", "templates") for path in (ROOT / folder).rglob("*") if path.is_file()
@@ -76,25 +93,42 @@ def _digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def _compiler_missing() -> str | None:
+def _cannot_build() -> str | None:
     try:
         import mypyc.build  # noqa: F401
     except ImportError:
         return "mypyc is not installed (it comes with mypy: pip install -e '.[test]')"
-    compiler = shlex.split(sysconfig.get_config_var("CC") or "cc")[0]
-    if shutil.which(compiler) is None:
-        return f"no C compiler ({compiler}) to build the compiled modules (Debian: apt-get install gcc)"
-    return None
+    problem: str | None = _setup_module().compiler_problem()
+    return f"{problem} (Debian: apt-get install gcc)" if problem else None
+
+
+def _copy_of_the_project(tree: Path) -> None:
+    """The project but its package, for the tests run against the wheel:
+    they find the project's files where they look (beside the package)."""
+
+    def left_out(folder: str, names: list[str]) -> set[str]:
+        where = Path(folder).relative_to(ROOT).as_posix()
+        return {
+            name
+            for name in names
+            if f"{where}/{name}".removeprefix("./") in _NOT_COPIED
+            or name == "__pycache__"
+            or name.endswith(".egg-info")
+        }
+
+    shutil.copytree(ROOT, tree, ignore=left_out, dirs_exist_ok=True)
 
 
 @pytest.fixture(scope="module")
 def compiled_site() -> Path:
-    """The release wheel, built (or kept from an earlier run) and unpacked."""
-    missing = _compiler_missing()
-    if missing:
-        pytest.skip(missing)
+    """A copy of the project with the release wheel's package in place of
+    the source: built (or kept from an earlier run of the same source),
+    unpacked, and checked to hold compiled modules before it is kept."""
+    problem = _cannot_build()
+    if problem:
+        pytest.skip(problem)
     kept = ROOT / "build" / f"compiled-{_digest()}"
-    site = kept / "site"
+    tree = kept / "tree"
     if not (kept / "done").exists():
         # No module left over from an earlier build: setuptools would pack
         # build/lib's copy of a module since deleted. Its C objects
@@ -106,30 +140,21 @@ def compiled_site() -> Path:
         ]:
             shutil.rmtree(old)
         built = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "wheel",
-                "--quiet",
-                "--no-build-isolation",
-                "--no-deps",
-                "-w",
-                str(kept),
-                ".",
-            ],
+            [sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-w", str(kept), "."],
             cwd=ROOT,
             env={**os.environ, "BIB2PUBS_COMPILE": "1"},
             capture_output=True,
             text=True,
         )
-        assert built.returncode == 0, built.stdout + built.stderr
+        assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
         (wheel,) = kept.glob("bib2pubs-*.whl")
+        _copy_of_the_project(tree)
         with zipfile.ZipFile(wheel) as archive:
-            archive.extractall(site)
-        (kept / "build.log").write_text(built.stderr, encoding="utf-8")
-        (kept / "done").touch()
-    return site
+            archive.extractall(tree)
+        compiled = [path for path in (tree / "bib2pubs").rglob("*") if path.name.endswith(_EXTENSION)]
+        assert compiled, "the wheel holds no compiled module:\n" + built.stderr[-3000:]
+        (kept / "done").touch()  # only a build that compiled is kept
+    return tree
 
 
 def test_the_source_tree_holds_no_compiled_module() -> None:
@@ -142,24 +167,23 @@ def test_the_wheel_holds_every_module_setup_compiles_and_every_source(compiled_s
     setup = _setup_module()
     compiled = setup.compiled_modules()
     assert len(compiled) > 30
+    package = compiled_site / "bib2pubs"
     built = {
         path.relative_to(compiled_site).as_posix().split(".")[0]
-        for path in compiled_site.rglob("*")
+        for path in package.rglob("*")
         if path.name.endswith(_EXTENSION)
     }
     assert {name.removesuffix(".py") for name in compiled} <= built
+    assert not any(name.startswith(setup.PURE) for name in built)
     sources = {path.relative_to(ROOT).as_posix() for path in (ROOT / "bib2pubs").rglob("*.py")}
-    assert sources <= {path.relative_to(compiled_site).as_posix() for path in compiled_site.rglob("*.py")}
-    said = (compiled_site.parent / "build.log").read_text(encoding="utf-8")
-    assert "building pure Python" not in said
+    assert sources <= {path.relative_to(compiled_site).as_posix() for path in package.rglob("*.py")}
 
 
 def _compiled_python(site: Path, then: str) -> str:
-    """Code that imports bib2pubs from the unpacked wheel, checks that its
-    modules are the compiled ones, then runs ``then``. The wheel's folder
-    goes first on the path, and bib2pubs is imported before anything else
-    (pytest puts the project's folder on the path): its submodules then
-    come from the wheel too."""
+    """Code that imports bib2pubs from the copy holding the wheel's
+    package, checks that its modules are the compiled ones, then runs
+    ``then``. The copy goes first on the path, and bib2pubs is imported
+    before anything else: its submodules then come from the wheel too."""
     return (
         f"import sys\nsys.path.insert(0, {str(site)!r})\n"
         "import bib2pubs.normalize, bib2pubs.read.bibtex\n"
@@ -169,11 +193,15 @@ def _compiled_python(site: Path, then: str) -> str:
 
 
 def test_the_compiled_build_passes_the_output_tests(compiled_site: Path) -> None:
+    """Run in the copy, with the copy first on every child's path: a test
+    that starts ``python -m bib2pubs`` (from the project's folder or any
+    other) runs the compiled package too."""
     tests = [f"tests/{name}" for name in OUTPUT_TESTS]
     code = _compiled_python(compiled_site, "import pytest\nsys.exit(pytest.main(sys.argv[1:]))\n")
     run = subprocess.run(
         [sys.executable, "-c", code, "-q", "-p", "no:cacheprovider", "-x", *tests],
-        cwd=ROOT,
+        cwd=compiled_site,
+        env={**os.environ, "PYTHONPATH": str(compiled_site)},
         capture_output=True,
         text=True,
     )
@@ -227,7 +255,7 @@ def test_a_worker_result_comes_back_from_the_compiled_build(compiled_site: Path)
         "print('ok', len(sent[0]))\n"
     )
     run = subprocess.run(
-        [sys.executable, "-c", _compiled_python(compiled_site, work)], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-c", _compiled_python(compiled_site, work)], cwd=compiled_site, capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("ok ")
@@ -252,7 +280,7 @@ def test_library_calls_give_what_the_source_gives(compiled_site: Path) -> None:
             "-c",
             _compiled_python(compiled_site, f"import runpy\nrunpy.run_path({str(calls)!r}, run_name='__main__')\n"),
         ],
-        cwd=ROOT,
+        cwd=compiled_site,
         capture_output=True,
         text=True,
     )
