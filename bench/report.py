@@ -70,10 +70,8 @@ def _results_table(rows: Rows) -> list[str]:
         "(bibtex2html for HTML, pybtex for text; none where the peer failed): below 1 is less time than the "
         'peer. "listed": the entries counted in the output; "needed": the fewest a complete output holds (for '
         "bib2pubs, the entries less those cross-referenced); **failed** marks a short output, whatever the exit "
-        'code. "bib2pubs -f html" runs as a user runs it: it forks workers for a large file when it sees an idle '
-        "core (by the last minute's load, which the bench itself raises, so a default run may stay in one "
-        'process: then its CPU time equals its wall time); "one process" sets `BIB2PUBS_JOBS=1`. '
-        + _settings_note(rows),
+        'code. "bib2pubs -f html" runs as a user runs it, in one process; "two processes" sets '
+        "`BIB2PUBS_JOBS=2`, a forked worker sharing a large file's work. " + _settings_note(rows),
         "",
         "| input | tool | rounds | wall s | CPU s | wall ÷ peer | CPU ÷ peer | peak MB | listed | needed | exit |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",

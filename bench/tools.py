@@ -1,5 +1,5 @@
 """The tools timed, on the same work: bib2pubs (HTML and plain text, as a
-user runs it and in one process; as a release wheel builds it, and pure
+user runs it (one process) and in two; as a release wheel builds it, and pure
 Python), bibtex2html and pybtex; each with its command and the count of
 the entries its output lists, which decides whether a run is complete."""
 
@@ -56,8 +56,8 @@ def _count_text_entries(work: Path) -> int:
     return sum(1 for block in blocks if not re.fullmatch(r"[-=]+", block.strip().splitlines()[-1]))
 
 
-#: One process alone: the rows that show what forking adds or saves.
-ALONE = {"BIB2PUBS_JOBS": "1"}
+#: Two processes: the rows that show what a forked worker adds or saves.
+TWO = {"BIB2PUBS_JOBS": "2"}
 
 
 #: The label of the rows timing the pure-Python install.
@@ -84,18 +84,18 @@ def builds(venv: Path, pure_venv: Path | None) -> str:
 
 def find_tools(venv: Path, pure_venv: Path | None = None) -> tuple[list[Tool], list[str]]:
     """The tools timed, and the missing ones with how to get them.
-    ``pure_venv`` holds bib2pubs as pure Python, timed in one process."""
-    tools = [_bib2pubs(venv, "html"), _bib2pubs(venv, "html", ALONE)]
+    ``pure_venv`` holds bib2pubs as pure Python, timed as a user runs it."""
+    tools = [_bib2pubs(venv, "html"), _bib2pubs(venv, "html", TWO)]
     if pure_venv is not None:
-        tools.append(_bib2pubs(pure_venv, "html", ALONE, PURE))
+        tools.append(_bib2pubs(pure_venv, "html", build=PURE))
     missing = []
     if shutil.which("bibtex2html") and shutil.which("bibtex"):
         tools.append(_bibtex2html())
     else:
         missing.append("bibtex2html (Debian: apt-get install bibtex2html)")
-    tools += [_bib2pubs(venv, "text"), _bib2pubs(venv, "text", ALONE)]
+    tools += [_bib2pubs(venv, "text"), _bib2pubs(venv, "text", TWO)]
     if pure_venv is not None:
-        tools.append(_bib2pubs(pure_venv, "text", ALONE, PURE))
+        tools.append(_bib2pubs(pure_venv, "text", build=PURE))
     pybtex = venv / "bin" / "pybtex-format"
     if pybtex.exists():
         tools.append(_pybtex(pybtex))
@@ -107,7 +107,7 @@ def find_tools(venv: Path, pure_venv: Path | None = None) -> tuple[list[Tool], l
 def _bib2pubs(venv: Path, output: str, env: dict[str, str] | None = None, build: str = "") -> Tool:
     ours, out = str(venv / "bin" / "bib2pubs"), "bib2pubs.html" if output == "html" else "bib2pubs.txt"
     return Tool(
-        f"bib2pubs -f {output}{build}" + (", one process" if env == ALONE else ""),
+        f"bib2pubs -f {output}{build}" + (", two processes" if env == TWO else ""),
         output,
         lambda bib, work: [ours, str(bib), "-f", output, "-o", str(work / out)],
         _count_in(out, r'<li class="pub[ "]') if output == "html" else _count_text_entries,

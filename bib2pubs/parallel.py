@@ -9,9 +9,12 @@ is done only for files large enough to gain from it.
 Results are the same, in the same order, as from one process: any chunk
 whose worker fails (no fork, a crash, a result that cannot be read back)
 is redone here. Workers are used only where forking is safe and cheap:
-Linux, no other thread running. ``BIB2PUBS_JOBS`` sets how many processes
-share the work (1: this one alone); by default, one per idle core, four at
-most.
+Linux, no other thread running. ``BIB2PUBS_JOBS=N`` lets N processes
+share the work; by default this one does it alone. Measured (bench/run.py,
+2 cores, idle): a second process saved 1 to 8% of the wall time of files
+of 5,000 to 31,000 entries, at 22 to 33% more CPU time, and with the
+per-entry modules compiled it made the largest slower; pickling the
+results back costs about what the work saved.
 """
 
 from __future__ import annotations
@@ -30,30 +33,14 @@ Result = TypeVar("Result")
 MIN_ITEMS = 2000
 #: Files smaller than this (characters) are read in one go, not in halves.
 MIN_TEXT = 1_000_000
-_MAX_JOBS = 4
 
 
 def allowed() -> int:
-    """How many processes may share work here: 1 where forking is unsafe.
-    By default one per idle core: a worker on a core that is busy already
-    only adds the cost of forking and sending results back."""
+    """How many processes may share work here: ``BIB2PUBS_JOBS``, else 1;
+    1 too where forking is unsafe."""
     wanted = os.environ.get("BIB2PUBS_JOBS", "")
-    if wanted.strip().isdigit():
-        limit = max(int(wanted), 1)
-    else:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-        limit = min(cores, _MAX_JOBS, 1 + _idle_cores(cores))
+    limit = max(int(wanted), 1) if wanted.strip().isdigit() else 1
     return limit if limit > 1 and _can_fork() else 1
-
-
-def _idle_cores(cores: int) -> int:
-    """The cores other processes leave idle, by the last minute's load
-    (which counts this run too while it works): what ``make -l`` goes by."""
-    try:
-        load = os.getloadavg()[0]
-    except (OSError, AttributeError):  # no load figures here (Windows)
-        return cores - 1
-    return max(int(cores - max(load, 1.0)), 0)
 
 
 def jobs(count: int) -> int:

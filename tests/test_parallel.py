@@ -206,16 +206,29 @@ def test_a_failing_main_chunk_leaves_no_worker_behind() -> None:
         os.waitpid(-1, os.WNOHANG)  # every worker was reaped
 
 
-@pytest.mark.parametrize(("load", "idle"), [(0.0, 3), (0.9, 3), (1.0, 3), (1.6, 2), (2.5, 1), (3.99, 0), (9.0, 0)])
-def test_workers_go_only_to_idle_cores(monkeypatch: pytest.MonkeyPatch, load: float, idle: int) -> None:
-    # The run itself counts as one process of load while it works.
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (load, load, load))
-    assert parallel._idle_cores(4) == idle
+@pytest.mark.parametrize(
+    ("wanted", "processes"), [(None, 1), ("", 1), ("auto", 1), ("0", 1), ("1", 1), ("2", 2), ("8", 8)]
+)
+def test_work_is_shared_only_among_the_processes_asked_for(
+    monkeypatch: pytest.MonkeyPatch, wanted: str | None, processes: int
+) -> None:
+    """One process by default: a second one costs more CPU time than it
+    saves wall time (the module's docstring has the figures)."""
+    if wanted is None:
+        monkeypatch.delenv("BIB2PUBS_JOBS", raising=False)
+    else:
+        monkeypatch.setenv("BIB2PUBS_JOBS", wanted)
+    assert parallel.allowed() == processes
+    assert parallel.jobs(100_000) == processes
 
 
-def test_without_load_figures_every_core_is_taken_for_idle(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(parallel.os, "getloadavg")
-    assert parallel._idle_cores(4) == 3
+def test_a_large_file_is_read_in_one_process_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BIB2PUBS_JOBS", raising=False)
+    for module in (parallel, two_processes):
+        monkeypatch.setattr(module, "start", lambda task: pytest.fail("a worker was started"))
+    text = "".join(f"@misc{{k{n}, title = {{Title {n} {'x' * 200}}}, year = 2020}}\n" for n in range(5000))
+    listing = build_listing([Source("big.bib", text)], Options())
+    assert listing.entries_read == 5000
 
 
 @pytest.mark.parametrize("path", [REFS, *HOMEPAGES[:8]], ids=lambda path: path.name)
