@@ -3,8 +3,8 @@
 ``pip install .`` builds the pure package, which is complete and runs
 everywhere. With ``BIB2PUBS_COMPILE=1`` (``make wheel``), the modules
 that do the per-entry work are compiled to C extensions by mypyc, from
-the same source, unchanged: the same output, about a fifth less time
-(bench/RESULTS.md). That needs mypyc (it comes with mypy) and a C
+the same source, unchanged: the same output in a fifth to a quarter less
+time (bench/RESULTS.md). That needs mypyc (it comes with mypy) and a C
 compiler in the build environment, hence ``--no-build-isolation``. Where
 either is missing, or the C compiler fails, the build says so and goes on
 pure; a type error in the source stops it.
@@ -31,9 +31,9 @@ HERE = Path(__file__).parent
 #: decoding, names, venues, the model, the list writers). The rest stays
 #: pure Python: it runs once per run (the command line, the pipeline's
 #: calls, whose warnings must name the caller's line, the selection,
-#: files, caches, reports), or is made for run-time hooks compiled code does not keep
-#: (Jinja's and click's marks on functions, citeproc-py's subclasses,
-#: lazyre's attributes found on first use).
+#: files, caches, reports), or is made for run-time hooks that compiled
+#: code does not keep (Jinja's and click's marks on functions,
+#: citeproc-py's subclasses, lazyre's attributes found on first use).
 COMPILED = (
     "bib2pubs/read/",
     "bib2pubs/latex/",
