@@ -142,22 +142,26 @@ def test_event_acronyms_agree_on_generated_series(series: str) -> None:
     assert text_pieces.event_acronym(series) == _careful_event_acronym(series)
 
 
+# What decode's scans stand for: a value with LaTeX in it, and one that
+# needs the decoder (the same but braces).
+_HAS_LATEX = re.compile(r"[\\{}$~`]|--|''|,,")
+_NEEDS_DECODER = re.compile(r"[\\$~`]|--|''|,,")
 _LATEX_PIECES = ["\\", "$", "~", "`", "-", "'", ",", "{", "}", "a", " ", "\n", "--", "''", ",,", "é", "\\TeX"]
 
 
 @settings(max_examples=3000, deadline=None)
 @given(value=st.one_of(st.lists(st.sampled_from(_LATEX_PIECES), max_size=12).map("".join), st.text(max_size=20)))
 def test_needs_decoder_is_its_pattern(value: str) -> None:
-    assert decode._needs_decoder(value) == (decode._NEEDS_DECODER.search(value) is not None)
-    assert decode.has_latex(value) == (decode._HAS_LATEX.search(value) is not None)
+    assert decode._needs_decoder(value) == (_NEEDS_DECODER.search(value) is not None)
+    assert decode.has_latex(value) == (_HAS_LATEX.search(value) is not None)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(CORPUS)))
 def test_needs_decoder_agrees_on_the_corpus(path: Path) -> None:
     for entry in parse_file(path).bibliography.entries:
         for value in entry.fields.values():
-            assert decode._needs_decoder(value) == (decode._NEEDS_DECODER.search(value) is not None), value
-            assert decode.has_latex(value) == (decode._HAS_LATEX.search(value) is not None), value
+            assert decode._needs_decoder(value) == (_NEEDS_DECODER.search(value) is not None), value
+            assert decode.has_latex(value) == (_HAS_LATEX.search(value) is not None), value
 
 
 _KINDS = ("journal", "conference", "workshop", "chapter", "thesis", "report", "book", "preprint", "other")
@@ -204,6 +208,10 @@ def test_pages_agree_on_the_corpus(path: Path) -> None:
 # -- venue strings -----------------------------------------------------------
 
 
+# What parse._trim strips.
+_TRIM = re.compile(r"^[\s,;:.\-–—]+|[\s,;:\-–—]+$")
+
+
 def _careful_parse_venue(text: str) -> parse.VenueString:
     """parse_venue with every quick test let through and the ends trimmed
     by the pattern: every pattern tried."""
@@ -211,7 +219,7 @@ def _careful_parse_venue(text: str) -> parse.VenueString:
         for name in dir(parse):
             if name.startswith("_may_"):
                 patch.setattr(parse, name, lambda text: True)
-        patch.setattr(parse, "_trim", lambda text: parse._TRIM.sub("", text))
+        patch.setattr(parse, "_trim", lambda text: _TRIM.sub("", text))
         return parse.parse_venue(text)
 
 
@@ -249,7 +257,7 @@ def test_venue_strings_parse_alike_on_generated_strings(text: str) -> None:
 @settings(max_examples=3000, deadline=None)
 @given(st.one_of(_VENUE_STRINGS, st.text(max_size=20)))
 def test_the_quick_venue_tests_pass_over_only_what_the_patterns_leave(text: str) -> None:
-    assert parse._trim(text) == parse._TRIM.sub("", text)
+    assert parse._trim(text) == _TRIM.sub("", text)
     if parse._SPRINGER_TAIL.sub("", text) != text:
         assert parse._may_end_in_parts(text)
     if parse._VOLUME.sub("", text) != text:

@@ -46,13 +46,12 @@ from bib2pubs.lazyre import lazy
 
 __all__ = ["has_latex", "latex_to_text"]
 
-# What makes a value worth decoding.  Everything else is returned with its
+# What makes a value worth decoding (has_latex): a backslash, brace, $, ~,
+# backquote, or "--", "''" or ",,".  Everything else is returned with its
 # whitespace collapsed.  The single backquote and ",," are included because
-# they are ligatures (‘ and „) too.  has_latex and _needs_decoder test for
-# these without a search: the patterns are compiled only by the tests.
-_HAS_LATEX: Final = lazy(r"[\\{}$~`]|--|''|,,")
-# What needs the decoder: the above but braces.
-_NEEDS_DECODER: Final = lazy(r"[\\$~`]|--|''|,,")
+# they are ligatures (‘ and „) too.  The decoder is needed for the same but
+# braces (_needs_decoder).  Both are tested by scans, not a search
+# (tests/test_speed_hot.py holds them to the patterns).
 
 # One token per match.  `text` takes the longest run of characters with no
 # meaning (a hyphen, quote, comma, ? or ! joins the run unless it starts a
@@ -120,7 +119,7 @@ def has_latex(value: str) -> bool:
     the ligatures ``--``, ``''`` and ``,,``.  A value without any of them
     decodes to itself, whitespace collapsed.
     """
-    return "{" in value or "}" in value or _needs_decoder(value)  # _HAS_LATEX, as _needs_decoder
+    return "{" in value or "}" in value or _needs_decoder(value)
 
 
 def latex_to_text(value: str) -> str:
@@ -146,7 +145,7 @@ def latex_to_text(value: str) -> str:
 
 def _decode(value: str) -> str:
     """Decode without the cache; see :func:`latex_to_text`."""
-    # _HAS_LATEX is _NEEDS_DECODER or a brace: one test tells both.
+    # LaTeX is what needs the decoder, or a brace: one test tells both.
     if not _needs_decoder(value):
         # Braces alone ("{Editor's} {NSDI}") only protect case: most titles
         # need nothing more than dropping them (and most values have none).
@@ -161,9 +160,9 @@ def _decode(value: str) -> str:
 
 
 def _needs_decoder(value: str) -> bool:
-    """Whether ``_NEEDS_DECODER`` matches ``value``: seven scans for a
-    character or two cost less than one search for any of them
-    (tests/test_speed_hot.py)."""
+    """Whether ``value`` holds a backslash, $, ~, backquote, "--", "''" or
+    ",,": seven scans for a character or two cost less than one search
+    for any of them (tests/test_speed_hot.py)."""
     return (
         "\\" in value or "$" in value or "~" in value or "`" in value or "--" in value or "''" in value or ",," in value
     )

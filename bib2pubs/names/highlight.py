@@ -42,12 +42,14 @@ def requested(options: Wanted) -> tuple[Highlight, ...]:
     person, read as typed; raises UsageError for a name or style that
     cannot be one."""
     wanted = [("self", name) for name in options.highlights] + list(options.highlights_as)
+    if not wanted:
+        return ()
+    # names.match, with its patterns and tables, loads only for a run that
+    # highlights someone (every run asks here).
+    from bib2pubs.names.match import make_pattern, person_matches
+
     highlights = []
     for style, name in wanted:
-        # names.match, with its patterns and tables, loads only for a run
-        # that highlights someone (every run asks here).
-        from bib2pubs.names.match import make_pattern, person_matches
-
         if not name.strip():
             raise UsageError("--highlight needs a name, e.g. --highlight 'Chao Jin'")
         if not _STYLE_NAME.fullmatch(style):
@@ -90,12 +92,14 @@ def read_family_first(
     both orders are common, and reading both always would mistake "Wang Li"
     for "Li Wang". Returns the highlights, so marked, and the notes (none
     when nothing changed)."""
+    if not highlights:
+        return (), []  # every run asks: without highlights, nobody's names need reading
+    from bib2pubs.names.match import family_first, person_matches  # as in requested
+
     # Each name once: a researcher's coauthors come back in entry after entry.
     people = list(dict.fromkeys(person.written for pub in publications for person in (*pub.authors, *pub.editors)))
     retried, notes = list(highlights), []
     for index, highlight in enumerate(highlights):
-        from bib2pubs.names.match import family_first, person_matches  # as in requested
-
         pattern = pattern_of(highlight)
         swapped = family_first(pattern)
         if swapped is None or any(_read_as_typed(pattern, written) for written in people):

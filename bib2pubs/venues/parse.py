@@ -116,8 +116,6 @@ _FINDINGS = lazy(
 _FINDINGS_START = re.compile(r"findings", re.I)
 # Springer's "Computer Vision -- ECCV 2020 -- 16th European Conference".
 _DASHES = re.compile(r"\s+(?:--|—|–|-)\s+")
-# What _trim strips (compiled only by the tests that hold _trim to it).
-_TRIM = lazy(r"^[\s,;:.\-–—]+|[\s,;:\-–—]+$")
 # What \s matches in a str pattern (a test checks every character).
 _BLANKS = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
