@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -349,47 +349,68 @@ def _rendered(
     words: Mapping[str, str],
     citations: Citations | None = None,
 ) -> tuple[str, list[Diagnostic]]:
-    if format_name == "json":
-        from bib2pubs.rendering.json_model import to_json  # each format loads only what it needs
-
-        return to_json(listing, citations), []
-    if format_name == "csl-json":
-        from bib2pubs.rendering.csl_json import to_csl_json  # as above: json, and no markup library
-
-        return to_csl_json(listing), []
-    if format_name == "bibtex":
-        from bib2pubs.rendering.clean_bibtex import dropped_or_default, to_bibtex  # as above
-
-        if any(pub.fields is None for group in listing.groups for pub in group.entries):
-            # Else every entry would be written as nothing, and no one told.
-            raise UsageError("BibTeX is written from the entries' fields: load with Options(keep_fields=True)")
-        return to_bibtex(listing, dropped_or_default(spec.bibtex_dropped))
-    if format_name == "text" and _builtin_only(template, "text", spec.template_dirs):
-        from bib2pubs.rendering.plain_text import render_text  # as above
-
-        return render_text(listing, spec.variables, spec.max_authors, words, citations)
-    if format_name == "html" and _builtin_only(template, "html", spec.template_dirs):
-        from bib2pubs.rendering.html_list import HTML_VARIABLES, render_html  # as above
-
-        if set(spec.variables) <= HTML_VARIABLES:  # else the template says which it ignores
-            return render_html(listing, spec.variables, spec.max_authors, words, citations), []
-    if template is not None and template.builtin and template.asked == "academicpages":
-        # Found among the built-ins: no academicpages.md.j2 of the user's.
-        from bib2pubs.rendering.academicpages_list import ACADEMICPAGES_VARIABLES, render_academicpages  # as above
-
-        if set(spec.variables) <= ACADEMICPAGES_VARIABLES:  # as below
-            return render_academicpages(listing, spec.variables, spec.max_authors, words, citations), []
-    if format_name == "markdown" and _builtin_only(template, "markdown", spec.template_dirs):
-        from bib2pubs.rendering.markdown_list import MARKDOWN_VARIABLES, render_markdown  # as above
-
-        if set(spec.variables) <= MARKDOWN_VARIABLES:  # as above
-            return render_markdown(listing, spec.variables, spec.max_authors, words, citations), []
+    writer = _builtin_writer(listing, format_name, template, spec, words, citations)
+    if writer is not None:
+        # Like parsing, the built-in writers make many objects and no cycle.
+        with _no_cycle_collection():
+            return writer()
     from bib2pubs.rendering.jinja import render_template  # Jinja, the slowest import of a run, for templates only
 
     chosen = template or DEFAULT_TEMPLATES[format_name]
     return render_template(
         listing, chosen, spec.variables, spec.max_authors, spec.template_dirs, spec.bibtex_dropped, words, citations
     )
+
+
+_Writer = Callable[[], tuple[str, list[Diagnostic]]]
+
+
+def _builtin_writer(
+    listing: Listing,
+    format_name: str,
+    template: Template | None,
+    spec: RenderSpec,
+    words: Mapping[str, str],
+    citations: Citations | None,
+) -> _Writer | None:
+    """The writer of a format written without Jinja, ready to run; None for
+    a template's page."""
+    if format_name == "json":
+        from bib2pubs.rendering.json_model import to_json  # each format loads only what it needs
+
+        return lambda: (to_json(listing, citations), [])
+    if format_name == "csl-json":
+        from bib2pubs.rendering.csl_json import to_csl_json  # as above: json, and no markup library
+
+        return lambda: (to_csl_json(listing), [])
+    if format_name == "bibtex":
+        from bib2pubs.rendering.clean_bibtex import dropped_or_default, to_bibtex  # as above
+
+        if any(pub.fields is None for group in listing.groups for pub in group.entries):
+            # Else every entry would be written as nothing, and no one told.
+            raise UsageError("BibTeX is written from the entries' fields: load with Options(keep_fields=True)")
+        return lambda: to_bibtex(listing, dropped_or_default(spec.bibtex_dropped))
+    if format_name == "text" and _builtin_only(template, "text", spec.template_dirs):
+        from bib2pubs.rendering.plain_text import render_text  # as above
+
+        return lambda: render_text(listing, spec.variables, spec.max_authors, words, citations)
+    if format_name == "html" and _builtin_only(template, "html", spec.template_dirs):
+        from bib2pubs.rendering.html_list import HTML_VARIABLES, render_html  # as above
+
+        if set(spec.variables) <= HTML_VARIABLES:  # else the template says which it ignores
+            return lambda: (render_html(listing, spec.variables, spec.max_authors, words, citations), [])
+    if template is not None and template.builtin and template.asked == "academicpages":
+        # Found among the built-ins: no academicpages.md.j2 of the user's.
+        from bib2pubs.rendering.academicpages_list import ACADEMICPAGES_VARIABLES, render_academicpages  # as above
+
+        if set(spec.variables) <= ACADEMICPAGES_VARIABLES:  # as below
+            return lambda: (render_academicpages(listing, spec.variables, spec.max_authors, words, citations), [])
+    if format_name == "markdown" and _builtin_only(template, "markdown", spec.template_dirs):
+        from bib2pubs.rendering.markdown_list import MARKDOWN_VARIABLES, render_markdown  # as above
+
+        if set(spec.variables) <= MARKDOWN_VARIABLES:  # as above
+            return lambda: (render_markdown(listing, spec.variables, spec.max_authors, words, citations), [])
+    return None
 
 
 def _builtin_only(template: Template | None, name: str, template_dirs: Sequence[str]) -> bool:

@@ -140,31 +140,52 @@ def test_no_bibtex_option_splits_as_the_site_only_fields_do(tmp_path: Path) -> N
     assert any(name.endswith("cite.bib") for name in folders[0])
 
 
-def test_the_command_sets_aside_what_is_loaded_before_its_run(tmp_path: Path) -> None:
-    # main() freezes the objects loaded with the command (gc.freeze): each
-    # cycle collection of the run finds them set aside, and the run writes
-    # what it writes without.
+def test_the_collector_waits_until_the_pipeline_is_loaded_then_sets_it_aside(tmp_path: Path) -> None:
+    # The console entry point (cli.entry) pauses the cycle collector before
+    # click loads; command.main turns it back on once the pipeline is
+    # loaded, with what is loaded by then set aside (gc.freeze), so that no
+    # collection runs while modules load and each one of the run looks only
+    # at what the run makes. The run writes what it writes without.
     out = tmp_path / "out.txt"
     probe = (
         "import gc, os, sys\n"
-        "from bib2pubs.cli.command import main\n"
         "seen = []\n"
-        "gc.callbacks.append(lambda phase, info: seen.append(gc.get_freeze_count()) if phase == 'start' else None)\n"
+        "gc.callbacks.append(lambda phase, info: seen.append((gc.get_freeze_count(), 'bib2pubs.app' in sys.modules))"
+        " if phase == 'start' else None)\n"
         "real_exit = os._exit\n"
         "def ended(code):\n"
-        "    os.write(2, f'FROZEN {min(seen, default=-1)}\\n'.encode())\n"
+        "    loading = [frozen for frozen, loaded in seen if not loaded]\n"
+        "    running = [frozen for frozen, loaded in seen if loaded]\n"
+        "    os.write(2, f'STATE {len(loading)} {min(running, default=-1)} {gc.isenabled()} {gc.get_freeze_count()}\\n'"
+        ".encode())\n"
         "    real_exit(code)\n"
         "os._exit = ended\n"
+        "from bib2pubs.cli.entry import main\n"
         "gc.collect()\n"  # a collection before main(): nothing set aside yet
         "seen.clear()\n"
-        f"sys.argv = ['bib2pubs', {str(REFS)!r}, '-f', 'text', '-o', {str(out)!r}, '--no-config']\n"
+        "sys.argv = sys.argv[1:]\n"
         "main()\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert result.returncode == 0
-    written, frozen = result.stderr.splitlines()
-    assert written == f"{out}: written"
-    assert int(frozen.split()[1]) > 10_000  # click's and the options' objects, at every collection of the run
-    again = tmp_path / "again.txt"
-    assert invoke(str(REFS), "-f", "text", "-o", str(again), "--no-config").exit_code == 0
-    assert out.read_bytes() == again.read_bytes()
+    # Enough entries for the run's writer to make a collection due, had it
+    # not been paused for it too: the collections seen are the pipeline's.
+    many = tmp_path / "many.bib"
+    many.write_text(
+        "".join(
+            f"@misc{{k{n}, title = {{Work {n}}}, author = {{Ann Lee and Bo Wu}}, year = 2020}}\n" for n in range(3000)
+        ),
+        encoding="utf-8",
+    )
+    for bib in (REFS, many):
+        arguments = ["bib2pubs", str(bib), "-f", "text", "-o", str(out), "--no-config"]
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *arguments], capture_output=True, text=True, timeout=120, cwd=ROOT
+        )
+        assert result.returncode == 0, result.stderr
+        *_, state = result.stderr.splitlines()
+        _, loading, running, enabled, frozen = state.split()
+        assert loading == "0", "a collection ran while click and the pipeline loaded"
+        assert enabled == "True" and int(frozen) > 10_000  # click's and the pipeline's objects, set aside
+        assert running == "-1" or int(running) > 10_000
+        again = tmp_path / "again.txt"
+        assert invoke(str(bib), "-f", "text", "-o", str(again), "--no-config").exit_code == 0
+        assert out.read_bytes() == again.read_bytes()

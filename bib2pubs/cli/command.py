@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 #: shell reports for a command the signal ended.
 BROKEN_PIPE = 141
 
+#: Set by ``main``: the cycle collector waits until the pipeline is loaded
+#: (``_collect_from_now_on``). Callers in Python (tests, ``cli`` itself)
+#: keep their collector as it is.
+_collect_once_loaded = False
+
 
 @click.command(
     cls=ConfiguredCommand,
@@ -56,6 +61,8 @@ def cli(**params: Any) -> None:
 
 def _command(params: Mapping[str, Any]) -> None:
     options, request = _translated(params)
+    if _collect_once_loaded:
+        _collect_from_now_on()
     if params["watch"]:
         _watch(params["bibfiles"], options, request)
     else:
@@ -113,6 +120,18 @@ def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
         words=word_overrides(params["words"]),
     )
     return options, request
+
+
+def _collect_from_now_on() -> None:
+    """The cycle collector back on, once the pipeline is loaded: what is
+    loaded by now (click, the options, the pipeline) lives as long as the
+    process, so it is set aside for good (``gc.freeze``), and the run's
+    collections, which would look at all of it again and again, look only
+    at what the run makes."""
+    global _collect_once_loaded
+    _collect_once_loaded = False
+    gc.freeze()
+    gc.enable()
 
 
 def _bibtex_dropped(drop: Sequence[str], keep: Sequence[str]) -> frozenset[str] | None:
@@ -245,7 +264,7 @@ def _out_of_memory(bibfiles: Sequence[str]) -> None:
 
 
 def main() -> None:
-    """Console entry point.
+    """The command, run as ``entry.main`` runs it.
 
     Ends the process without Python's tear-down: freeing every object one
     by one takes up to a tenth of a small run, and longer after a large
@@ -253,10 +272,11 @@ def main() -> None:
     output is flushed first; a stream that cannot be flushed (a reader gone
     away) ends the run as it would have.
     """
-    # What is loaded by now (click, the options) lives as long as the
-    # process: set aside for good, so that the run's cycle collections,
-    # which would look at all of it again, look only at what the run makes.
-    gc.freeze()
+    # The collector waits until the pipeline is loaded (``entry`` pauses it
+    # before click loads): loading makes many objects and no cycle.
+    global _collect_once_loaded
+    gc.disable()
+    _collect_once_loaded = True
     _standard_streams()
     try:
         cli(prog_name="bib2pubs")
