@@ -115,8 +115,10 @@ def read_family_first(
 def _read_as_typed(pattern: Pattern, written: str) -> bool:
     """Whether a name matches the highlight in the order it was typed: a
     match that itself reads the name family name first does not count."""
-    from bib2pubs.names.match import FAMILY_FIRST, decoded, has_comma, match  # as in requested
+    from bib2pubs.names.match import FAMILY_FIRST, decoded, has_comma, match, may_name_as_written  # as in requested
 
+    if not may_name_as_written(pattern.families, written):
+        return False
     result = match(pattern, decoded(split_name(written)), has_comma(written))
     return result is not None and result.doubt != FAMILY_FIRST
 

@@ -361,7 +361,42 @@ def matches(pattern: Pattern, parts: NameParts, comma: bool = True) -> bool:
 
 def person_matches(pattern: Pattern, written: str) -> bool:
     """Whether a name as written in a .bib (no marks) names the person."""
+    if not may_name_as_written(pattern.families, written):
+        return False
     return matches(pattern, decoded(split_name(written)), has_comma(written))
+
+
+# Anything but ASCII letters, digits, blanks, commas, dots, hyphens and
+# single apostrophes: LaTeX, braces, ties, quotes LaTeX makes curly ('' ``),
+# and every non-ASCII character (some decode away: zero-width spaces).
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9 ,.'\-]|''")
+
+
+def may_name_as_written(families: frozenset[str], written: str) -> bool:
+    """``_may_name`` for a name as written, before it is split and decoded,
+    which is most of the cost of reading it: False only when no family
+    name of the pattern can be among its words, whichever way they are
+    split (``comparable`` only moves or drops words). A name with anything
+    but plain ASCII in it is not judged here (True)."""
+    if _NOT_PLAIN.search(written):
+        return True
+    words = set(fold(written.replace(",", " ")).split())
+    return any(_made_of(family, words) for family in families)
+
+
+def _made_of(family: str, words: set[str]) -> bool:
+    """Whether ``family`` is one of ``words``, or two or three of them
+    joined, in any order (``_may_name`` joins neighbours: any order
+    covers them however the name's parts are arranged)."""
+    if family in words:
+        return True
+    for cut in range(1, len(family)):
+        head, tail = family[:cut], family[cut:]
+        if head in words and (
+            tail in words or any(tail[:second] in words and tail[second:] in words for second in range(1, len(tail)))
+        ):
+            return True
+    return False
 
 
 def has_comma(name: str) -> bool:

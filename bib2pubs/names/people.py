@@ -146,9 +146,12 @@ def decodes_to_itself(name: str) -> bool:
 
 
 def _highlight(patterns: tuple[Pattern, ...], parts: NameParts, raw: str) -> str | None:
-    from bib2pubs.names.match import has_comma, match  # as in _read_person
+    from bib2pubs.names.match import has_comma, match, may_name_as_written  # as in _read_person
 
-    return next((p.style for p in patterns if match(p, parts, has_comma(raw))), None)
+    # Most names of a file are nobody highlighted: told from the name as
+    # written, without comparing its parts.
+    possible = [p for p in patterns if may_name_as_written(p.families, raw)]
+    return next((p.style for p in possible if match(p, parts, has_comma(raw))), None) if possible else None
 
 
 def _display(raw: NameParts, parts: NameParts, name_style: str) -> str:
