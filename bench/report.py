@@ -71,7 +71,8 @@ def _results_table(rows: Rows) -> list[str]:
         'peer. "listed": the entries counted in the output; "needed": the fewest a complete output holds (for '
         "bib2pubs, the entries less those cross-referenced); **failed** marks a short output, whatever the exit "
         'code. "bib2pubs -f html" runs as a user runs it, in one process; "two processes" sets '
-        "`BIB2PUBS_JOBS=2`, a forked worker sharing a large file's work. " + _settings_note(rows),
+        '`BIB2PUBS_JOBS=2`, a forked worker sharing a large file\'s work; "matches nobody" looks for a name '
+        "no entry holds, as a user's highlight does in a file of others' works. " + _settings_note(rows),
         "",
         "| input | tool | rounds | wall s | CPU s | wall ÷ peer | CPU ÷ peer | peak MB | listed | needed | exit |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",

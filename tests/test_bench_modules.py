@@ -204,14 +204,18 @@ def test_the_pure_install_is_timed_in_one_process_beside_the_release_build(tmp_p
     pure = tmp_path / "pure"
     found, _ = tools.find_tools(VENV, pure)
     names = [tool.name for tool in found]
-    assert names[:3] == [
+    assert names[:4] == [
         "bib2pubs -f html",
         "bib2pubs -f html, two processes",
+        "bib2pubs -f html, -H 'Chao Jin' (matches nobody)",
         "bib2pubs -f html, pure Python",
     ]
     assert "bib2pubs -f text, pure Python" in names
-    assert found[2].command(tmp_path / "in.bib", tmp_path)[0] == str(pure / "bin" / "bib2pubs")
-    assert found[2].env == {}
+    assert found[3].command(tmp_path / "in.bib", tmp_path)[0] == str(pure / "bin" / "bib2pubs")
+    assert found[3].env == {}
+    # The highlight row is the plain row's command with the name looked for.
+    plain, looking = (found[index].command(tmp_path / "in.bib", tmp_path) for index in (0, 2))
+    assert looking == [*plain[:4], "-H", tools.NOBODY, *plain[4:]] and found[2].env == {}
 
 
 def test_the_page_says_which_build_each_row_runs(tmp_path: Path) -> None:
