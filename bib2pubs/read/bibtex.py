@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bib2pubs.lazyre import lazy
-from bib2pubs.model import Diagnostic
+from bib2pubs.model import Diagnostic, set_through_slots
 from bib2pubs.read import values
 from bib2pubs.read.entry_fields import FieldLines, FieldReader
 from bib2pubs.read.scanner import ENTRY_HEAD, TYPE, Broken, Lines
@@ -43,6 +43,7 @@ _HEAD_AND_KEY = re.compile(r"@\s*(" + TYPE + r")\s*(\{)\s*(" + _KEY_BRACE.patter
 _NEXT_ENTRY_FOLLOWS = ("\n\n@", "\n@")
 
 
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class RawEntry:
     """An entry as written, with macros expanded but LaTeX still in place."""
