@@ -15,9 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bib2pubs.model import Diagnostic, Person, Publication, Venue, set_through_slots
+from bib2pubs.names.parts import NameParts
 from bib2pubs.read.bibtex import RawEntry
+from bib2pubs.venues.parse import VenueString
 
-BUILT_THROUGH_SLOTS = (Diagnostic, Person, Venue, Publication, RawEntry)
+BUILT_THROUGH_SLOTS = (Diagnostic, Person, Venue, Publication, RawEntry, NameParts, VenueString)
 
 
 def _twin(cls: type) -> type:

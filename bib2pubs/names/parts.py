@@ -44,6 +44,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bib2pubs.model import set_through_slots
 from bib2pubs.read.values import nested
 
 __all__ = ["NameParts", "is_others", "person_names", "split_collapsed", "split_name", "split_persons"]
@@ -67,6 +68,7 @@ _SPECIAL_LOWER = frozenset({"i", "j", "oe", "ae", "aa", "o", "l", "ss"})
 _SPECIAL_UPPER = frozenset({"OE", "AE", "AA", "O", "L"})
 
 
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class NameParts:
     """One name's BibTeX parts, each still LaTeX-encoded, possibly empty.

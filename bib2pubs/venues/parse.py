@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from bib2pubs.lazyre import lazy
+from bib2pubs.model import set_through_slots
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -140,6 +141,7 @@ _ROMAN_EDITION = re.compile(r".*\s[IVXL]{2,7}")
 _PLACE_LINKS = frozenset({"of", "de", "la", "del", "the", "am", "upon", "sur", "an", "der", "di"})
 
 
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class VenueString:
     """A venue string taken apart. Empty strings and None where absent."""
