@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from types import FunctionType
-from typing import Literal, TypeVar
+from typing import Literal
 
 Level = Literal["error", "warning"]
-
-_Class = TypeVar("_Class", bound=type)
 
 
 class _Factory:
@@ -28,9 +26,10 @@ class _Factory:
 _FACTORY = _Factory()
 
 
-def set_through_slots(cls: _Class) -> _Class:
-    """A frozen, slotted dataclass given an ``__init__`` that sets each
-    field through its slot's descriptor, where the dataclass's own calls
+def set_through_slots(cls: type) -> None:
+    """Gives a frozen dataclass whose fields are held in slots (or, compiled
+    by mypyc, in the native object) an ``__init__`` that sets each field
+    through its descriptor, where the dataclass's own calls
     ``object.__setattr__`` (its ``__setattr__`` refuses): the same
     parameters and defaults, in 60% of the time. For the classes made for
     each entry, name or venue read: a Publication took 2.7 µs to make, a
@@ -38,15 +37,18 @@ def set_through_slots(cls: _Class) -> _Class:
     methods, from the class's own field names; a test holds the two alike
     (tests/test_set_through_slots.py)."""
     params = getattr(cls, "__dataclass_params__", None)
-    if params is None or not params.frozen or "__slots__" not in cls.__dict__ or hasattr(cls, "__post_init__"):
-        raise TypeError(f"{cls.__name__}: not a frozen, slotted dataclass without __post_init__")
+    if params is None or not params.frozen or hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: not a frozen dataclass without __post_init__")
     names: dict[str, object] = {"_FACTORY": _FACTORY}
     parameters, body = [], []
     for each in fields(cls):
         if not each.init or each.kw_only is True:
             raise TypeError(f"{cls.__name__}.{each.name}: every field must be a positional parameter")
         name = each.name
-        names[f"_set_{name}"] = cls.__dict__[name].__set__  # the slot's member descriptor
+        setter = getattr(type(cls.__dict__.get(name)), "__set__", None)
+        if setter is None:  # a field kept in the instance's __dict__, or a default in the class
+            raise TypeError(f"{cls.__name__}.{name}: not held in a slot")
+        names[f"_set_{name}"] = cls.__dict__[name].__set__
         if each.default is not MISSING:
             names[f"_default_{name}"] = each.default
             parameters.append(f"{name}=_default_{name}")
@@ -64,8 +66,10 @@ def set_through_slots(cls: _Class) -> _Class:
         raise TypeError(f"{cls.__name__}: no __init__ made")
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
+    # Set after the class is made, not by a decorator: mypyc, compiling
+    # the class, must see a plain dataclass (with another decorator it
+    # compiles == between two of them as "is").
     cls.__init__ = init  # type: ignore[misc]
-    return cls
 
 
 #: What kind of work an entry is; templates and filters group on it.
@@ -82,7 +86,6 @@ KINDS = (
 )
 
 
-@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem found in the input, reported and then worked around."""
@@ -103,6 +106,9 @@ class Diagnostic:
         return f"{where}: {self.level}: {entry}{self.message}".translate(_ONE_LINE)
 
 
+set_through_slots(Diagnostic)
+
+
 #: Control characters, line breaks and the marks that reorder text on a
 #: terminal (a key with U+202E could disguise its line), each shown as a space.
 _ONE_LINE = dict.fromkeys(
@@ -121,7 +127,6 @@ _ONE_LINE = dict.fromkeys(
 )
 
 
-@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Person:
     """One author, split by BibTeX's rules and decoded to Unicode.
@@ -141,7 +146,9 @@ class Person:
     written: str = ""
 
 
-@set_through_slots
+set_through_slots(Person)
+
+
 @dataclass(frozen=True, slots=True)
 class Venue:
     """Where a work appeared, as the page shows it."""
@@ -152,6 +159,9 @@ class Venue:
     url: str = ""
     location: str = ""
     dates: str = ""
+
+
+set_through_slots(Venue)
 
 
 # Without slots: a large file's publications cross between processes by
@@ -186,7 +196,6 @@ class Identifiers:
     issn: str = ""
 
 
-@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Publication:
     """One entry, normalized and ready for any template."""
@@ -231,6 +240,9 @@ class Publication:
     def marks(self) -> frozenset[str]:
         """Every mark carried by some author, for footnote lines."""
         return frozenset(m for person in self.authors for m in person.marks)
+
+
+set_through_slots(Publication)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bib2pubs.model import Diagnostic, Person, Publication, Venue, set_through_slots
-from bib2pubs.names.parts import NameParts
+from bib2pubs.names.parts import NameParts, is_others
 from bib2pubs.read.bibtex import RawEntry
 from bib2pubs.venues.parse import VenueString
 
@@ -139,3 +139,17 @@ def test_only_a_frozen_slotted_dataclass_without_post_init_is_taken() -> None:
     for cls in (Unslotted, Unfrozen, Checked, KeywordsOnly, NotInitialized, dict):
         with pytest.raises(TypeError):
             set_through_slots(cls)
+
+
+@pytest.mark.parametrize("cls", BUILT_THROUGH_SLOTS, ids=lambda cls: cls.__name__)
+def test_two_made_alike_are_equal(cls: type) -> None:
+    values = [f"v{index}" for index in range(len(dataclasses.fields(cls)))]
+    first, second = cls(*values), cls(*values)
+    assert first is not second and first == second
+
+
+def test_the_package_compares_them_as_equal_values_too() -> None:
+    # Compiled, the package's own code compares these classes: is_others
+    # compares a NameParts just made with one made at import. With the
+    # __init__ set by a class decorator, mypyc compiled that "==" as "is".
+    assert is_others("others") and not is_others("Others") and not is_others("{others}")

@@ -68,7 +68,6 @@ _SPECIAL_LOWER = frozenset({"i", "j", "oe", "ae", "aa", "o", "l", "ss"})
 _SPECIAL_UPPER = frozenset({"OE", "AE", "AA", "O", "L"})
 
 
-@set_through_slots
 @dataclass(frozen=True, slots=True)
 class NameParts:
     """One name's BibTeX parts, each still LaTeX-encoded, possibly empty.
@@ -81,6 +80,9 @@ class NameParts:
     von: str
     last: str
     jr: str
+
+
+set_through_slots(NameParts)
 
 
 def split_persons(field: str) -> list[str]:

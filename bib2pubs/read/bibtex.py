@@ -43,7 +43,6 @@ _HEAD_AND_KEY = re.compile(r"@\s*(" + TYPE + r")\s*(\{)\s*(" + _KEY_BRACE.patter
 _NEXT_ENTRY_FOLLOWS = ("\n\n@", "\n@")
 
 
-@set_through_slots
 @dataclass(frozen=True, slots=True)
 class RawEntry:
     """An entry as written, with macros expanded but LaTeX still in place."""
@@ -58,6 +57,9 @@ class RawEntry:
     def get(self, name: str, default: str = "") -> str:
         """The field's raw value, or ``default`` when the entry lacks it."""
         return self.fields.get(name, default)
+
+
+set_through_slots(RawEntry)
 
 
 @dataclass(frozen=True, slots=True)

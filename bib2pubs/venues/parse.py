@@ -141,7 +141,6 @@ _ROMAN_EDITION = re.compile(r".*\s[IVXL]{2,7}")
 _PLACE_LINKS = frozenset({"of", "de", "la", "del", "the", "am", "upon", "sur", "an", "der", "di"})
 
 
-@set_through_slots
 @dataclass(frozen=True, slots=True)
 class VenueString:
     """A venue string taken apart. Empty strings and None where absent."""
@@ -154,6 +153,9 @@ class VenueString:
     workshop: bool = False
     #: A companion, poster, workshop… volume: not the main venue itself.
     qualified: bool = False
+
+
+set_through_slots(VenueString)
 
 
 def _full_year(digits: str) -> int:
