@@ -153,12 +153,19 @@ def compiled_site() -> Path:
         )
         assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
         (wheel,) = kept.glob("bib2pubs-*.whl")
-        _copy_of_the_project(tree)
         with zipfile.ZipFile(wheel) as archive:
             archive.extractall(tree)
         compiled = [path for path in (tree / "bib2pubs").rglob("*") if path.name.endswith(_EXTENSION)]
         assert compiled, "the wheel holds no compiled module:\n" + built.stderr[-3000:]
         (kept / "done").touch()  # only a build that compiled is kept
+    # The rest of the project afresh on every run: the build is kept by its
+    # sources' digest, but the tests it runs change without rebuilding it.
+    for name in os.listdir(ROOT):
+        copied = tree / name
+        if name in _NOT_COPIED or not (copied.exists() or copied.is_symlink()):
+            continue  # the package, and the wheel's own files, stay
+        shutil.rmtree(copied) if copied.is_dir() and not copied.is_symlink() else copied.unlink()
+    _copy_of_the_project(tree)
     return tree
 
 
