@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -98,18 +99,34 @@ def read_sources(
     return sources, diagnostics
 
 
+#: Pauses of the cycle collector under way (``_no_cycle_collection``), and
+#: whether it was on when the first began: threads building and rendering
+#: at once must not leave it off for good.
+_pause_lock = threading.Lock()
+_pauses = 0
+_collecting_before = False
+
+
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused: parsing and normalizing make
-    millions of objects and no cycle among them, and on a large file the
-    collector, scanning them again and again, costs a quarter of the run."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    """Python's cycle collector paused: parsing, normalizing and the
+    built-in writers make millions of objects and no cycle among them,
+    and on a large file the collector, scanning them again and again,
+    costs a quarter of the run. Pauses may overlap (threads): the last to
+    end turns the collector back on if it was on before the first."""
+    global _pauses, _collecting_before
+    with _pause_lock:
+        if _pauses == 0:
+            _collecting_before = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _collecting_before:
+                gc.enable()
 
 
 def build_listing(sources: Sequence[Source], options: Options = Options()) -> Listing:

@@ -222,3 +222,39 @@ def test_a_lazy_pattern_answers_as_the_compiled_one_and_compiles_once(monkeypatc
         dict(eager.groupindex),
     )
     assert len(compiled) == 1
+
+
+def test_threads_rendering_at_once_leave_the_cycle_collector_as_they_found_it() -> None:
+    # Each pause of the collector read "was it on?" and set it back at its
+    # end: a pause begun inside another thread's found it off, and left it
+    # off for good once the other ended first.
+    import gc
+    import sys
+    import threading
+
+    from bib2pubs import pipeline
+    from bib2pubs.read.source import Source
+
+    listing = pipeline.build_listing([Source("x.bib", "@misc{k, title={T}, year=2024}")])
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as they can
+    try:
+        for _ in range(20):
+            assert gc.isenabled()
+
+            def work() -> None:
+                for _ in range(100):
+                    pipeline.render(listing, pipeline.RenderSpec(format="json"), [])
+
+            threads = [threading.Thread(target=work) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert gc.isenabled()
+        gc.disable()
+        pipeline.render(listing, pipeline.RenderSpec(format="json"), [])
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
+        sys.setswitchinterval(interval)
