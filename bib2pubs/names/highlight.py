@@ -97,12 +97,16 @@ def read_family_first(
     from bib2pubs.names.match import family_first, person_matches  # as in requested
 
     # Each name once: a researcher's coauthors come back in entry after entry.
-    people = list(dict.fromkeys(person.written for pub in publications for person in (*pub.authors, *pub.editors)))
+    persons = [person for pub in publications for person in (*pub.authors, *pub.editors)]
+    people = list(dict.fromkeys(person.written for person in persons))
+    # A name a highlight matches as typed was highlighted when it was read
+    # (by it, or by a highlight before it): only those need a second look.
+    highlighted = list(dict.fromkeys(person.written for person in persons if person.highlight))
     retried, notes = list(highlights), []
     for index, highlight in enumerate(highlights):
         pattern = pattern_of(highlight)
         swapped = family_first(pattern)
-        if swapped is None or any(_read_as_typed(pattern, written) for written in people):
+        if swapped is None or any(_read_as_typed(pattern, written) for written in highlighted):
             continue
         if any(person_matches(swapped, written) for written in people):
             retried[index] = replace(highlight, family_first=True)

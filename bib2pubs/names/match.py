@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bib2pubs.latex.decode import latex_to_text
+from bib2pubs.latex.decode import has_latex, latex_to_text
 from bib2pubs.lazyre import lazy
 from bib2pubs.names.fold import (
     PARTICLES,
@@ -366,19 +366,15 @@ def person_matches(pattern: Pattern, written: str) -> bool:
     return matches(pattern, decoded(split_name(written)), has_comma(written))
 
 
-# Anything but ASCII letters, digits, blanks, commas, dots, hyphens and
-# single apostrophes: LaTeX, braces, ties, quotes LaTeX makes curly ('' ``),
-# and every non-ASCII character (some decode away: zero-width spaces).
-_NOT_PLAIN = re.compile(r"[^A-Za-z0-9 ,.'\-]|''")
-
-
 def may_name_as_written(families: frozenset[str], written: str) -> bool:
     """``_may_name`` for a name as written, before it is split and decoded,
     which is most of the cost of reading it: False only when no family
     name of the pattern can be among its words, whichever way they are
-    split (``comparable`` only moves or drops words). A name with anything
-    but plain ASCII in it is not judged here (True)."""
-    if _NOT_PLAIN.search(written):
+    split (``comparable`` only moves or drops words). Judged only for a
+    name that decodes to itself (but for Unicode normalization and
+    whitespace, which folding does alike): printable, with nothing LaTeX
+    reads (``has_latex``); any other is not judged here (True)."""
+    if has_latex(written) or not written.isprintable():
         return True
     words = set(fold(written.replace(",", " ")).split())
     return any(_made_of(family, words) for family in families)
