@@ -39,12 +39,18 @@ def set_through_slots(cls: type) -> None:
     params = getattr(cls, "__dataclass_params__", None)
     if params is None or not params.frozen or hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__}: not a frozen dataclass without __post_init__")
-    names: dict[str, object] = {"_FACTORY": _FACTORY}
-    parameters, body = [], []
-    for each in fields(cls):
+    every = fields(cls)
+    if len(every) != len(cls.__dataclass_fields__):  # type: ignore[attr-defined]
+        raise TypeError(f"{cls.__name__}: an InitVar or ClassVar among its fields")
+    # A subclass (whose fields may be properties) is made as dataclasses makes it.
+    names: dict[str, object] = {"_FACTORY": _FACTORY, "_cls": cls, "_dataclass_init": vars(cls)["__init__"]}
+    parameters, made, body = [], [], []
+    for each in every:
         if not each.init or each.kw_only is True:
             raise TypeError(f"{cls.__name__}.{each.name}: every field must be a positional parameter")
         name = each.name
+        if name == "self" or name.startswith("_"):
+            raise TypeError(f"{cls.__name__}.{name}: a name the made __init__ keeps for itself")
         setter = getattr(type(cls.__dict__.get(name)), "__set__", None)
         if setter is None:  # a field kept in the instance's __dict__, or a default in the class
             raise TypeError(f"{cls.__name__}.{name}: not held in a slot")
@@ -55,17 +61,20 @@ def set_through_slots(cls: type) -> None:
         elif each.default_factory is not MISSING:
             names[f"_factory_{name}"] = each.default_factory
             parameters.append(f"{name}=_FACTORY")
-            body.append(f"    if {name} is _FACTORY:\n        {name} = _factory_{name}()")
+            made.append(f"    if {name} is _FACTORY:\n        {name} = _factory_{name}()\n")
         else:
             parameters.append(name)
         body.append(f"    _set_{name}(self, {name})")
-    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(body or ["    pass"]) + "\n"
+    arguments = ", ".join(each.name for each in every)
+    subclass = f"    if self.__class__ is not _cls:\n        return _dataclass_init(self, {arguments})\n"
+    source = f"def __init__(self, {', '.join(parameters)}):\n{''.join(made)}{subclass}" + "\n".join(body) + "\n"
     exec(source, names)  # the class's own field names, never data
     init = names["__init__"]
     if not isinstance(init, FunctionType):
         raise TypeError(f"{cls.__name__}: no __init__ made")
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
+    init.__annotations__ = {**{each.name: each.type for each in every}, "return": None}
     # Set after the class is made, not by a decorator: mypyc, compiling
     # the class, must see a plain dataclass (with another decorator it
     # compiles == between two of them as "is").

@@ -47,13 +47,10 @@ def _values(instance: object) -> list[Any]:
 @pytest.mark.parametrize("cls", BUILT_THROUGH_SLOTS, ids=lambda cls: cls.__name__)
 def test_the_parameters_are_the_dataclasses_own(cls: type) -> None:
     assert cls.__init__.__code__.co_filename == "<string>"  # type: ignore[misc]
-    ours = inspect.signature(cls.__init__)  # type: ignore[misc]
-    theirs = inspect.signature(_twin(cls).__init__)  # type: ignore[misc]
-    assert [(p.name, p.kind) for p in ours.parameters.values()] == [
-        (p.name, p.kind) for p in theirs.parameters.values()
-    ]
-    # Defaults alike; a factory's is shown as dataclasses shows it.
-    assert [repr(p.default) for p in ours.parameters.values()] == [repr(p.default) for p in theirs.parameters.values()]
+    # Names, kinds, defaults (a factory's shown as dataclasses shows it)
+    # and annotations: what help(), Sphinx and typing.get_type_hints read.
+    assert str(inspect.signature(cls.__init__)) == str(inspect.signature(_twin(cls).__init__))  # type: ignore[misc]
+    assert cls.__init__.__annotations__ == _twin(cls).__init__.__annotations__  # type: ignore[misc]
     assert cls.__init__.__qualname__ == f"{cls.__qualname__}.__init__"  # type: ignore[misc]
 
 
@@ -180,9 +177,48 @@ def test_only_a_frozen_slotted_dataclass_without_post_init_is_taken() -> None:
     class NotInitialized:
         a: int = dataclasses.field(default=0, init=False)
 
-    for cls in (Unslotted, Unfrozen, Checked, KeywordsOnly, NotInitialized, dict):
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class WithInitVar:
+        a: int
+        b: dataclasses.InitVar[int]
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class NamedSelf:
+        self: int
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Underscored:
+        _a: int
+
+    for cls in (Unslotted, Unfrozen, Checked, KeywordsOnly, NotInitialized, WithInitVar, NamedSelf, Underscored, dict):
         with pytest.raises(TypeError):
             set_through_slots(cls)
+
+
+@pytest.mark.parametrize("cls", BUILT_THROUGH_SLOTS, ids=lambda cls: cls.__name__)
+def test_a_subclass_is_made_as_dataclasses_makes_it(cls: type) -> None:
+    # Its fields may be properties, which the slots' own setters would pass by.
+    first = dataclasses.fields(cls)[0].name
+    values = _values(_samples()[cls][0])
+    try:
+        plain = type("Plain", (cls,), {})(*values)
+    except TypeError as error:  # compiled by mypyc: a class of Python cannot derive from it
+        refused = str(error)
+        plain = None
+    if plain is None:
+        assert "cannot inherit from compiled" in refused
+        return
+    outcomes = []
+    for base in (cls, _twin(cls)):
+        sub = type("Sub", (base,), {first: property(lambda self: "shown")})
+        try:
+            sub(*values)
+        except AttributeError as error:
+            outcomes.append(("refused", "no setter" in str(error)))
+        else:
+            outcomes.append(("made", True))
+    assert outcomes[0] == outcomes[1] == ("refused", True)
+    assert _values(plain) == values
 
 
 @pytest.mark.parametrize("cls", BUILT_THROUGH_SLOTS, ids=lambda cls: cls.__name__)

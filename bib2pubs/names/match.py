@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from unicodedata import is_normalized
 
 from bib2pubs.latex.decode import has_latex, latex_to_text
 from bib2pubs.lazyre import lazy
@@ -371,11 +372,11 @@ def may_name_as_written(families: frozenset[str], written: str) -> bool:
     which is most of the cost of reading it: False only when no family
     name of the pattern can be among its words, whichever way they are
     split (``comparable`` only moves or drops words). Judged only for a
-    name that decodes to itself (but for Unicode normalization and
-    whitespace, which folding does alike): printable, with nothing LaTeX
-    reads (``has_latex``); any other is not judged here (True)."""
-    if has_latex(written) or not written.isprintable():
-        return True
+    name that decodes to itself but for its blanks: printable, in NFC, with
+    nothing LaTeX reads (``has_latex``); any other is not judged here
+    (True)."""
+    if has_latex(written) or not written.isprintable() or not is_normalized("NFC", written):
+        return True  # decoding changes it: NFC, which folding does not always undo ("ø" with an accent)
     words = set(fold(written.replace(",", " ")).split())
     return any(_made_of(family, words) for family in families)
 
