@@ -78,3 +78,18 @@ def test_an_alias_finds_the_other_name() -> None:
 def test_a_matched_highlight_style_wins_over_hand_made_bold() -> None:
     people, _ = parse_people(r"\textbf{Li, Ana} and \textbf{Jin, Chao}", [make_pattern("Ana Li", style="student")])
     assert [p.highlight for p in people] == ["student", "self"]
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [
+        ("\u00d8\u0301rsted, Hans Christian", "H. C. \u01fersted"),  # Ø and its accent apart (NFD), as macOS writes
+        ("\u01fersted, Hans Christian", "H. C. \u00d8\u0301rsted"),
+        ("Jos\u0065\u0301 M\u0075\u0308ller", "Jos\u00e9 M\u00fcller"),
+    ],
+)
+def test_a_name_written_decomposed_is_found_as_composed_and_back(written: str, typed: str) -> None:
+    # Decoding composes the name (NFC): the quick test of names as written
+    # must not pass over one the full comparison would find.
+    (person, *_), _ = parse_people(f"{written} and Ana Li", (make_pattern(typed, "self"),))
+    assert person.highlight == "self"
