@@ -8,9 +8,9 @@ Absent text is the empty string, so templates can test it without None checks.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, field, fields
 from types import FunctionType
-from typing import Literal
+from typing import Any, Literal
 
 Level = Literal["error", "warning"]
 
@@ -26,6 +26,21 @@ class _Factory:
 _FACTORY = _Factory()
 
 
+def positional_fields(cls: type) -> tuple[Field[Any], ...] | None:
+    """The fields of a frozen dataclass whose ``__init__`` takes each of
+    them by position and nothing else (no InitVar), and that nothing
+    changes or refuses after (no ``__post_init__``): what makes an
+    instance again from its fields alone (``set_through_slots``,
+    ``parallel.dumps``). None for any other class."""
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is None or not params.frozen or hasattr(cls, "__post_init__"):
+        return None
+    every = fields(cls)
+    if len(every) != len(cls.__dataclass_fields__):  # type: ignore[attr-defined]  # an InitVar or ClassVar
+        return None
+    return None if any(not each.init or each.kw_only is True for each in every) else every
+
+
 def set_through_slots(cls: type) -> None:
     """Gives a frozen dataclass whose fields are held in slots (or, compiled
     by mypyc, in the native object) an ``__init__`` that sets each field
@@ -36,18 +51,13 @@ def set_through_slots(cls: type) -> None:
     tenth of normalizing its entry. Written as dataclasses writes its
     methods, from the class's own field names; a test holds the two alike
     (tests/test_set_through_slots.py)."""
-    params = getattr(cls, "__dataclass_params__", None)
-    if params is None or not params.frozen or hasattr(cls, "__post_init__"):
-        raise TypeError(f"{cls.__name__}: not a frozen dataclass without __post_init__")
-    every = fields(cls)
-    if len(every) != len(cls.__dataclass_fields__):  # type: ignore[attr-defined]
-        raise TypeError(f"{cls.__name__}: an InitVar or ClassVar among its fields")
+    every = positional_fields(cls)
+    if every is None:
+        raise TypeError(f"{cls.__name__}: not a frozen dataclass made by its fields alone, each by position")
     # A subclass (whose fields may be properties) is made as dataclasses makes it.
     names: dict[str, object] = {"_FACTORY": _FACTORY, "_cls": cls, "_dataclass_init": vars(cls)["__init__"]}
     parameters, made, body = [], [], []
     for each in every:
-        if not each.init or each.kw_only is True:
-            raise TypeError(f"{cls.__name__}.{each.name}: every field must be a positional parameter")
         name = each.name
         if name == "self" or name.startswith("_"):
             raise TypeError(f"{cls.__name__}.{name}: a name the made __init__ keeps for itself")

@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
+from bib2pubs.model import positional_fields
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -133,21 +135,14 @@ def dumps(result: object) -> bytes:
     their fields make again exactly: every field given to ``__init__`` by
     position, and no ``__post_init__`` to change or refuse them."""
     # Only a worker pickles: a run that forks none never loads these.
-    import dataclasses
     import io
     import pickle
 
     fields_of: dict[type, tuple[str, ...] | None] = {}
 
     def made_by_fields(kind: type) -> tuple[str, ...] | None:
-        if not dataclasses.is_dataclass(kind) or hasattr(kind, "__post_init__"):
-            return None
-        if not kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-            return None
-        fields = dataclasses.fields(kind)
-        if any(not field.init or field.kw_only for field in fields):
-            return None
-        return tuple(field.name for field in fields)
+        fields = positional_fields(kind)
+        return None if fields is None else tuple(field.name for field in fields)
 
     class _Pickler(pickle.Pickler):
         def reducer_override(self, obj: object) -> Any:

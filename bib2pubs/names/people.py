@@ -150,8 +150,9 @@ def _highlight(patterns: tuple[Pattern, ...], parts: NameParts, raw: str) -> str
 
     # Most names of a file are nobody highlighted: told from the name as
     # written, without comparing its parts.
-    possible = [p for p in patterns if may_name_as_written(p.families, raw)]
-    return next((p.style for p in possible if match(p, parts, has_comma(raw))), None) if possible else None
+    return next(
+        (p.style for p in patterns if may_name_as_written(p.families, raw) and match(p, parts, has_comma(raw))), None
+    )
 
 
 def _display(raw: NameParts, parts: NameParts, name_style: str) -> str:
