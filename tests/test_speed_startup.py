@@ -13,6 +13,7 @@ longer finds what it needs.
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -150,14 +151,16 @@ def test_the_collector_waits_until_the_pipeline_is_loaded_then_sets_it_aside(tmp
     probe = (
         "import gc, os, sys\n"
         "seen = []\n"
-        "gc.callbacks.append(lambda phase, info: seen.append((gc.get_freeze_count(), 'bib2pubs.app' in sys.modules))"
+        "gc.callbacks.append(lambda phase, info: seen.append("
+        "(gc.get_freeze_count(), 'bib2pubs.app' in sys.modules, gc.get_count()[0]))"
         " if phase == 'start' else None)\n"
         "real_exit = os._exit\n"
         "def ended(code):\n"
-        "    loading = [frozen for frozen, loaded in seen if not loaded]\n"
-        "    running = [frozen for frozen, loaded in seen if loaded]\n"
-        "    os.write(2, f'STATE {len(loading)} {min(running, default=-1)} {gc.isenabled()} {gc.get_freeze_count()}\\n'"
-        ".encode())\n"
+        "    loading = [frozen for frozen, loaded, young in seen if not loaded]\n"
+        "    running = [frozen for frozen, loaded, young in seen if loaded]\n"
+        "    youngest = max((young for frozen, loaded, young in seen if loaded), default=0)\n"
+        "    os.write(2, f'STATE {len(loading)} {min(running, default=-1)} {gc.isenabled()} {gc.get_freeze_count()}"
+        " {youngest}\\n'.encode())\n"
         "    real_exit(code)\n"
         "os._exit = ended\n"
         "from bib2pubs.cli.entry import main\n"
@@ -182,10 +185,14 @@ def test_the_collector_waits_until_the_pipeline_is_loaded_then_sets_it_aside(tmp
         )
         assert result.returncode == 0, result.stderr
         *_, state = result.stderr.splitlines()
-        _, loading, running, enabled, frozen = state.split()
+        _, loading, running, enabled, frozen, youngest = state.split()
         assert loading == "0", "a collection ran while click and the pipeline loaded"
         assert enabled == "True" and int(frozen) > 10_000  # click's and the pipeline's objects, set aside
         assert running == "-1" or int(running) > 10_000
+        # What the pipeline made while it paused the collector is set aside
+        # too, not scanned all at once when the collector resumes: no
+        # collection finds more than a few times its threshold of new objects.
+        assert int(youngest) < 5 * gc.get_threshold()[0]
         again = tmp_path / "again.txt"
         assert invoke(str(bib), "-f", "text", "-o", str(again), "--no-config").exit_code == 0
         assert out.read_bytes() == again.read_bytes()

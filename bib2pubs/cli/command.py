@@ -62,7 +62,7 @@ def cli(**params: Any) -> None:
 def _command(params: Mapping[str, Any]) -> None:
     options, request = _translated(params)
     if _collect_once_loaded:
-        _collect_from_now_on()
+        _collect_from_now_on(one_run=not params["watch"])
     if params["watch"]:
         _watch(params["bibfiles"], options, request)
     else:
@@ -122,16 +122,22 @@ def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
     return options, request
 
 
-def _collect_from_now_on() -> None:
+def _collect_from_now_on(one_run: bool) -> None:
     """The cycle collector back on, once the pipeline is loaded: what is
     loaded by now (click, the options, the pipeline) lives as long as the
     process, so it is set aside for good (``gc.freeze``), and the run's
     collections, which would look at all of it again and again, look only
-    at what the run makes."""
+    at what the run makes. For ``one_run``, so is what the pipeline makes
+    while it pauses the collector (its entries, kept to the end)."""
     global _collect_once_loaded
     _collect_once_loaded = False
     gc.freeze()
     gc.enable()
+    if one_run:
+        # Loaded by _translated already: this import only looks it up.
+        from bib2pubs import pipeline
+
+        pipeline.set_aside_after_pauses()
 
 
 def _bibtex_dropped(drop: Sequence[str], keep: Sequence[str]) -> frozenset[str] | None:
