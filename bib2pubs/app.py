@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError, is_out_of_memory
 from bib2pubs.model import Diagnostic, Listing
@@ -89,7 +89,7 @@ class Outcome:
 
 
 #: Formats that may show an entry's fields as BibTeX (the templates' filter).
-_SHOWS_FIELDS = frozenset({"bibtex", "markdown", "html", "latex", "split"})
+_SHOWS_FIELDS: Final = frozenset({"bibtex", "markdown", "html", "latex", "split"})
 
 
 class _Lines(list[str]):
@@ -327,9 +327,11 @@ def _stats(listing: Listing, chosen: str | None, to_file: str | None, check: boo
 
 
 #: Why a file of the --split folder was left alone, by the list it is in.
-_KEPT = "changed since bib2pubs wrote it, or not written by it (a link, a folder); kept (--force overwrites)"
-_GONE = "its entry is no longer listed; kept (--prune removes it)"
-_KEPT_GONE = "its entry is no longer listed, but it was changed since bib2pubs wrote it; kept (--force removes it)"
+_KEPT: Final = "changed since bib2pubs wrote it, or not written by it (a link, a folder); kept (--force overwrites)"
+_GONE: Final = "its entry is no longer listed; kept (--prune removes it)"
+_KEPT_GONE: Final = (
+    "its entry is no longer listed, but it was changed since bib2pubs wrote it; kept (--force removes it)"
+)
 
 
 def _split(

@@ -20,7 +20,7 @@ import stat
 import sys
 import zlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from bib2pubs.version import __version__
 
@@ -169,7 +169,7 @@ def read_kept(path: str) -> Any:
 #: (virtual environments, versions) as a user may run in turn. With one
 #: only, two installs sharing the cache folder would each rebuild the
 #: table on every other run.
-KEPT_COPIES = 3
+KEPT_COPIES: Final = 3
 
 
 def keep(path: str, value: Any) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Final
 
 from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.lazyre import lazy
@@ -19,27 +20,27 @@ from bib2pubs.read.bibtex import RawEntry
 from bib2pubs.read.links import arxiv_id, clean_url, doi_name, dropped_target
 from bib2pubs.read.scanner import split_outside_braces
 
-_LOCATOR_FIELDS = frozenset(
+_LOCATOR_FIELDS: Final = frozenset(
     {"volume", "number", "issue", "pages", "chapter", "edition", "series", "publisher", "address", "location"}
 )
-_IDENTIFIER_FIELDS = frozenset({"doi", "arxiv", "eprint", "isbn", "issn"})
-_NO_LOCATORS = Locators()
-_NO_IDENTIFIERS = Identifiers()
+_IDENTIFIER_FIELDS: Final = frozenset({"doi", "arxiv", "eprint", "isbn", "issn"})
+_NO_LOCATORS: Final = Locators()
+_NO_IDENTIFIERS: Final = Identifiers()
 
 # A page as written: "123", "e1234", "S12", "A3b", or a roman numeral.
-_PAGE = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?|[ivxlcdm]+|[IVXLCDM]+)"
+_PAGE: Final = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?|[ivxlcdm]+|[IVXLCDM]+)"
 # Two pages joined by a hyphen (or two, or three: BibTeX's dashes), a dash
 # or a minus sign, blanks around it or not; not inside a longer word.
 # Compiled on first need: most pages fields take _DIGITS_RANGE's shortcut.
-_RANGE = lazy(rf"(?<![\w\-–—/])({_PAGE})\s*(?:-{{1,3}}|[‐‑‒–—−])\s*({_PAGE})(?![\w\-–—/])")
-_DASHES = frozenset("-‐‑‒–—−")
-_LEADING = lazy(r"^[\s,;:]+")
+_RANGE: Final = lazy(rf"(?<![\w\-–—/])({_PAGE})\s*(?:-{{1,3}}|[‐‑‒–—−])\s*({_PAGE})(?![\w\-–—/])")
+_DASHES: Final = frozenset("-‐‑‒–—−")
+_LEADING: Final = lazy(r"^[\s,;:]+")
 # al-folio's demo and Google Scholar end values with a comma ("Courier
 # Corporation,"), as if the field list went on inside the braces.
-_TRAILING = " ,;:"
+_TRAILING: Final = " ,;:"
 # Two page numbers and BibTeX's dash, as most pages fields are written.
-_DIGITS_RANGE = re.compile(r"\s*(\d+)\s*-{1,3}\s*(\d+)\s*")
-_NO_PAGES = lazy(r"\bno pagination\b", re.IGNORECASE)
+_DIGITS_RANGE: Final = re.compile(r"\s*(\d+)\s*-{1,3}\s*(\d+)\s*")
+_NO_PAGES: Final = lazy(r"\bno pagination\b", re.IGNORECASE)
 
 
 def text_of(fields: Mapping[str, str], *names: str) -> str:

@@ -10,9 +10,20 @@ pattern's own methods answer directly, at no cost.
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any, Final, cast
 
-_METHODS = ("match", "search", "fullmatch", "sub", "subn", "findall", "finditer", "split", "groups", "groupindex")
+_METHODS: Final = (
+    "match",
+    "search",
+    "fullmatch",
+    "sub",
+    "subn",
+    "findall",
+    "finditer",
+    "split",
+    "groups",
+    "groupindex",
+)
 
 
 class _Lazy:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
 from types import FunctionType
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 Level = Literal["error", "warning"]
 
@@ -23,7 +23,7 @@ class _Factory:
         return "<factory>"
 
 
-_FACTORY = _Factory()
+_FACTORY: Final = _Factory()
 
 
 def positional_fields(cls: type) -> tuple[Field[Any], ...] | None:
@@ -92,7 +92,7 @@ def set_through_slots(cls: type) -> None:
 
 
 #: What kind of work an entry is; templates and filters group on it.
-KINDS = (
+KINDS: Final = (
     "conference",
     "workshop",
     "journal",
@@ -130,7 +130,7 @@ set_through_slots(Diagnostic)
 
 #: Control characters, line breaks and the marks that reorder text on a
 #: terminal (a key with U+202E could disguise its line), each shown as a space.
-_ONE_LINE = dict.fromkeys(
+_ONE_LINE: Final = dict.fromkeys(
     [
         *range(0x20),
         *range(0x7F, 0xA0),

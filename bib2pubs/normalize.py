@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from bib2pubs.details import keyword_list, read_identifiers, read_locators, read_preview, text_of
 from bib2pubs.errors import is_out_of_memory
@@ -26,7 +26,7 @@ from bib2pubs.venues.table import VenueTable
 if TYPE_CHECKING:
     from bib2pubs.names.match import Pattern
 
-_TRUE = frozenset({"true", "yes", "1", "y", "on"})
+_TRUE: Final = frozenset({"true", "yes", "1", "y", "on"})
 
 
 def _flag(entry: RawEntry, name: str) -> bool:
@@ -93,7 +93,7 @@ def _author_list(field: str) -> tuple[str, tuple[str, ...]]:
 
 
 #: biblatex entry types that hold data for other entries, not works.
-CONTAINER_TYPES = frozenset({"set", "xdata"})
+CONTAINER_TYPES: Final = frozenset({"set", "xdata"})
 
 Normalized = tuple[list[Publication], list[Diagnostic]]
 

@@ -15,22 +15,23 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Final
 
 from bib2pubs.model import Publication
 from bib2pubs.names.fold import fold, plain_folded
 from bib2pubs.read.links import LINK_FIELDS
 
-_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
-_DOI = re.compile(r"doi\.org/(.+)$", re.I)
+_ARXIV: Final = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
+_DOI: Final = re.compile(r"doi\.org/(.+)$", re.I)
 # "(Full Version)", "(Extended Abstract)": the same paper.
-_VERSION_NOTE = re.compile(r"\s*[(\[](?:full|extended|long|short)\s+(?:version|abstract|paper)[)\]]\s*$", re.I)
+_VERSION_NOTE: Final = re.compile(r"\s*[(\[](?:full|extended|long|short)\s+(?:version|abstract|paper)[)\]]\s*$", re.I)
 # The title key keeps a-z and 0-9 (upper case lowered), and drops all else.
-_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
-_ASCII_NOT_WORD = bytes(byte for byte in range(256) if not chr(byte).isascii() or not chr(byte).isalnum())
+_ASCII_LOWER: Final = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+_ASCII_NOT_WORD: Final = bytes(byte for byte in range(256) if not chr(byte).isascii() or not chr(byte).isalnum())
 #: What a preprint can be the early version of (not a talk, a thesis, a report).
-_PUBLISHED = frozenset({"conference", "workshop", "journal", "chapter", "book"})
+_PUBLISHED: Final = frozenset({"conference", "workshop", "journal", "chapter", "book"})
 #: Titles shorter than this ("Introduction", "Preface") say too little.
-_MIN_TITLE = 16
+_MIN_TITLE: Final = 16
 
 
 def merge_preprints(publications: Sequence[Publication]) -> list[Publication]:

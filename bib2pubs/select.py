@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Final
 
 from bib2pubs.errors import UsageError
 from bib2pubs.model import KINDS, Group, Publication
 from bib2pubs.names.fold import fold
 
-UNDATED = "Undated"
-GROUPINGS = ("year", "kind", "kind,year", "none")
-ORDERS = ("month", "file", "date", "title", "venue")
+UNDATED: Final = "Undated"
+GROUPINGS: Final = ("year", "kind", "kind,year", "none")
+ORDERS: Final = ("month", "file", "date", "title", "venue")
 
 #: Section titles for ``--group-by kind``.
-KIND_TITLES: Mapping[str, str] = {
+KIND_TITLES: Final[Mapping[str, str]] = {
     "conference": "Conference Papers",
     "workshop": "Workshop Papers",
     "journal": "Journal Articles",

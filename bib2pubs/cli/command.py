@@ -19,7 +19,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 #: The exit status of a run whose reader went away: 128 + SIGPIPE, what a
 #: shell reports for a command the signal ended.
-BROKEN_PIPE = 141
+BROKEN_PIPE: Final = 141
 
 #: Set by ``main``: the cycle collector waits until the pipeline is loaded
 #: (``_collect_from_now_on``). Callers in Python (tests, ``cli`` itself)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Final
 
 import click
 
@@ -16,8 +17,8 @@ from bib2pubs.trust import file_problem
 
 #: Where the command keeps the settings file it read, and its arguments
 #: (for --watch, which runs the whole command again).
-CONFIG_PATH = "bib2pubs.config"
-ARGUMENTS = "bib2pubs.arguments"
+CONFIG_PATH: Final = "bib2pubs.config"
+ARGUMENTS: Final = "bib2pubs.arguments"
 
 
 class ConfiguredCommand(click.Command):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import click
 
@@ -16,7 +16,7 @@ from bib2pubs.rendering.formats import FORMATS
 from bib2pubs.select import GROUPINGS, ORDERS
 from bib2pubs.version import __version__
 
-EPILOG = """
+EPILOG: Final = """
 \b
 Examples:
   bib2pubs refs.bib --highlight "Chao Jin"
@@ -85,7 +85,7 @@ def command_options(command: Command) -> Command:
     return command
 
 
-_DECLARED: list[Callable[[Any], Any]] = [
+_DECLARED: Final[list[Callable[[Any], Any]]] = [
     click.argument("bibfiles", nargs=-1, required=True, metavar="BIBFILE..."),
     click.option(
         "-H", "--highlight", "highlights", multiple=True, metavar="NAME", help="Your name, in any form; repeatable."

@@ -30,18 +30,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from bib2pubs.errors import UsageError
 from bib2pubs.trust import file_problem, not_yours, read_toml
 
-CONFIG_NAME = "bib2pubs.toml"
-PYPROJECT = "pyproject.toml"
+CONFIG_NAME: Final = "bib2pubs.toml"
+PYPROJECT: Final = "pyproject.toml"
 
 #: Options that name files, resolved against the config file's folder.
-_PATH_OPTIONS = frozenset({"template", "output", "venues", "template-dir", "style"})
+_PATH_OPTIONS: Final = frozenset({"template", "output", "venues", "template-dir", "style"})
 #: Options given as KEY=VALUE pairs; a TOML table is accepted for them.
-_PAIR_OPTIONS = frozenset({"highlight-as", "set", "word"})
+_PAIR_OPTIONS: Final = frozenset({"highlight-as", "set", "word"})
 
 
 def find_config(start: str) -> tuple[str | None, list[str]]:
@@ -76,7 +76,7 @@ def _settings_in(folder: str, trusted: bool) -> str | None:
 
 #: How much of a pyproject.toml in someone else's folder is read to tell
 #: whether to warn about it (a file planted there may be of any size).
-_PEEK = 1 << 20
+_PEEK: Final = 1 << 20
 
 
 def _has_our_table(pyproject: str, trusted: bool) -> bool:
@@ -120,7 +120,7 @@ def load_config(path: str, params: Mapping[str, tuple[str, str]]) -> dict[str, A
 
 
 #: Plural spellings people write in a config file.
-_ALIASES = {"highlights": "highlight", "aliases": "alias"}
+_ALIASES: Final = {"highlights": "highlight", "aliases": "alias"}
 
 
 def _value(path: str, option: str, value: Any, kind: str) -> Any:

@@ -34,7 +34,7 @@ __all__ = ["QuickDecoder"]
 # tokenizer does. Every alternative starts with a plain character so that
 # the engine skips plain text at C speed.
 # An argument with no LaTeX in it: no macro, group, tie or ligature.
-_PLAIN_ARG = r"(?:[^\\{}$~`'?!,\-]|-(?!-)|'(?!')|,(?!,)|[?!](?!`))*"
+_PLAIN_ARG: Final = r"(?:[^\\{}$~`'?!,\-]|-(?!-)|'(?!')|,(?!,)|[?!](?!`))*"
 _SIMPLE: Final = lazy(
     rf"""
       \\(?P<cmd>[A-Za-z]+)\{{(?P<cmd_arg>{_PLAIN_ARG})\}}

@@ -9,24 +9,25 @@ and :func:`list_problems` reports what it cannot safely repair.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from bib2pubs.lazyre import lazy
 from bib2pubs.names.parts import person_names, split_persons
 from bib2pubs.names.people import braces_paired, clean_name
 from bib2pubs.read.scanner import split_outside_braces
 
-_INNER_GROUP = lazy(r"\{[^{}]*\}")
-_SUFFIX_WORD = lazy(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
+_INNER_GROUP: Final = lazy(r"\{[^{}]*\}")
+_SUFFIX_WORD: Final = lazy(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
 # "Rüegger et al." typed for "Rüegger and others".
-_ET_AL_END = re.compile(r"(?:\s*,\s*|\s+(?:and\s+)?)et\.?\s*al\b\.?\s*$", re.I)
+_ET_AL_END: Final = re.compile(r"(?:\s*,\s*|\s+(?:and\s+)?)et\.?\s*al\b\.?\s*$", re.I)
 # How such a list ends once its trailing blanks (what str.rstrip and \s
 # both take for blanks) are gone.
-_AL_END = re.compile(r"al\.?$", re.I)
+_AL_END: Final = re.compile(r"al\.?$", re.I)
 # "and" typed against the next name ("Hojatimalkeshah and\\textbf{…}"):
 # BibTeX reads one name; nobody means one.
-_GLUED_AND = re.compile(r"(?<=\s)(and)(?=\\[A-Za-z]|\{)", re.I)
-_TRAILING_AND = re.compile(r"\s(?:and|AND|And)\s*$")
-_ET_AL = re.compile(r"\bet\s+al\b\.?")
+_GLUED_AND: Final = re.compile(r"(?<=\s)(and)(?=\\[A-Za-z]|\{)", re.I)
+_TRAILING_AND: Final = re.compile(r"\s(?:and|AND|And)\s*$")
+_ET_AL: Final = re.compile(r"\bet\s+al\b\.?")
 
 
 def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
@@ -73,7 +74,7 @@ def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:
 
 # A word that is an initial ("M.", "J"): a name before it is more likely
 # "First Last" than a family name.
-_INITIAL = lazy(r"\w\.?(?:-\w\.?)*|\w\.(?:\w\.)+")
+_INITIAL: Final = lazy(r"\w\.?(?:-\w\.?)*|\w\.(?:\w\.)+")
 
 
 def _stray_commas(field: str) -> tuple[str, list[str]]:
@@ -141,7 +142,7 @@ def _final_et_al(field: str) -> re.Match[str] | None:
 
 
 # Words of an organisation's name that no person's name has.
-_ORGANISATION_WORDS = frozenset(
+_ORGANISATION_WORDS: Final = frozenset(
     {"of", "and", "for", "the", "on", "in", "at", "&", "institute", "department", "university", "group"}
     | {"association", "society", "committee", "council", "team", "consortium", "inc", "ltd", "center", "centre"}
 )
@@ -187,8 +188,8 @@ def list_problems(field: str) -> list[str]:
 
 # A brace group at the top of a name, not the argument of a command
 # ("\\textbf{Jin, C.}" is a bolded name, read as it is meant).
-_TOP_GROUP = lazy(r"(?<![\\A-Za-z])\{((?:[^{}]|\{[^{}]*\})*)\}")
-_AND_WORD = lazy(r"\s(?:and)\s", re.I)
+_TOP_GROUP: Final = lazy(r"(?<![\\A-Za-z])\{((?:[^{}]|\{[^{}]*\})*)\}")
+_AND_WORD: Final = lazy(r"\s(?:and)\s", re.I)
 
 
 def _braced_problems(name: str) -> list[str]:

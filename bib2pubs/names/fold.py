@@ -10,27 +10,28 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Final
 
 from bib2pubs.lazyre import lazy
 from bib2pubs.names.parts import NameParts, split_name
 
-_HYPHEN_RUN = lazy(r"\s*[-‐‑‒–—]\s*")
-_UNIT_BREAK = lazy(r"\s+|\.(?!-)")
-_SEPARATORS = re.compile(r"[\s.\-‐‑‒–—_'’‘ʼ`]+")
+_HYPHEN_RUN: Final = lazy(r"\s*[-‐‑‒–—]\s*")
+_UNIT_BREAK: Final = lazy(r"\s+|\.(?!-)")
+_SEPARATORS: Final = re.compile(r"[\s.\-‐‑‒–—_'’‘ʼ`]+")
 # Letters NFKD leaves alone: "Łukasz" is DBLP's "Lukasz".
-_PLAIN_LETTERS = str.maketrans(
+_PLAIN_LETTERS: Final = str.maketrans(
     {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "ð": "d", "Ð": "D", "ħ": "h"}
     | {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "ŀ": "l"}
 )
 #: Words that start a family name ("van der Berg", "de la Oliva", "bin Abdullah").
-PARTICLES = frozenset(
+PARTICLES: Final = frozenset(
     {"da", "das", "de", "del", "della", "dei", "degli", "der", "den", "des", "di", "do", "dos", "du", "dal"}
     | {"el", "la", "las", "le", "les", "lo", "van", "vander", "von", "vom", "zum", "zur", "zu", "ten", "ter"}
     | {"y", "al", "bin", "bint", "ibn", "ben", "abu", "af", "ap"}
 )
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_SUFFIXES: Final = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # DBLP's number for namesakes ("Wei Wang 0001"), wherever an export put it.
-_DBLP_NUMBER = lazy(r"(?:^|\s)\d{4}(?=\s|$)")
+_DBLP_NUMBER: Final = lazy(r"(?:^|\s)\d{4}(?=\s|$)")
 
 
 @functools.lru_cache(maxsize=1 << 15)
@@ -42,8 +43,8 @@ def fold(text: str) -> str:
 
 
 #: Each character met as ``_plain_character`` folds it, by code point.
-_PLAIN_CHARACTERS: dict[int, str] = {}
-_PLAIN_KNOWN: set[str] = set()
+_PLAIN_CHARACTERS: Final[dict[int, str]] = {}
+_PLAIN_KNOWN: Final[set[str]] = set()
 
 
 def plain_folded(text: str) -> str:

@@ -14,21 +14,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from typing import Final
 
 from bib2pubs.lazyre import lazy
 
-EQUAL = "equal"
-CORRESPONDING = "corresponding"
-DAGGER = "dagger"
+EQUAL: Final = "equal"
+CORRESPONDING: Final = "corresponding"
+DAGGER: Final = "dagger"
 #: The annotation (``author+an = {2=highlight}``) that highlights a person.
-HIGHLIGHT = "highlight"
+HIGHLIGHT: Final = "highlight"
 
 #: The simple fields, and the mark each one gives.
-MARK_FIELDS = {"equal": EQUAL, "corresponding": CORRESPONDING}
+MARK_FIELDS: Final = {"equal": EQUAL, "corresponding": CORRESPONDING}
 
-_ANNOTATION = re.compile(r"\s*(\d+)\s*(?::[^=;]*)?=\s*([^;]*)")
-_MARK_ALIASES = {"equal": EQUAL, "equalcontribution": EQUAL, "corresponding": CORRESPONDING, "corr": CORRESPONDING}
-_POSITIONS = lazy(r"\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?")
+_ANNOTATION: Final = re.compile(r"\s*(\d+)\s*(?::[^=;]*)?=\s*([^;]*)")
+_MARK_ALIASES: Final = {
+    "equal": EQUAL,
+    "equalcontribution": EQUAL,
+    "corresponding": CORRESPONDING,
+    "corr": CORRESPONDING,
+}
+_POSITIONS: Final = lazy(r"\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?")
 
 Marks = dict[int, tuple[str, ...]]
 

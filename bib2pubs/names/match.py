@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 from unicodedata import is_normalized
 
 from bib2pubs.latex.decode import has_latex, latex_to_text
@@ -37,17 +38,17 @@ __all__ = ["Match", "Pattern", "decoded", "fold", "has_comma", "make_pattern", "
 
 # "Frank Bennett, Jr.": a suffix after a full name (two words or more before
 # the comma: "Smith, V." is an initial).
-_SUFFIX = lazy(r"^(?P<name>[^,\s]+\s[^,]+),\s*(?:jr|sr|ii|iii|iv|v)\.?$", re.I)
+_SUFFIX: Final = lazy(r"^(?P<name>[^,\s]+\s[^,]+),\s*(?:jr|sr|ii|iii|iv|v)\.?$", re.I)
 
-INITIALS = "initials only"
-NICKNAME = "a short form of the given name"
-EXTRA_GIVEN = "a given name only one side has"
-FAMILY_FIRST = "family name first, without a comma"
-LONGER_FAMILY = "an extra word in the family name"
-SHORTER_FAMILY = "a word of the family name missing"
-PARTICLE_MISSING = "a particle missing from the family name"
-JOINED_FAMILY = "the family name joined or split differently"
-UMLAUT = "ue, oe or ae written for ü, ö or ä"
+INITIALS: Final = "initials only"
+NICKNAME: Final = "a short form of the given name"
+EXTRA_GIVEN: Final = "a given name only one side has"
+FAMILY_FIRST: Final = "family name first, without a comma"
+LONGER_FAMILY: Final = "an extra word in the family name"
+SHORTER_FAMILY: Final = "a word of the family name missing"
+PARTICLE_MISSING: Final = "a particle missing from the family name"
+JOINED_FAMILY: Final = "the family name joined or split differently"
+UMLAUT: Final = "ue, oe or ae written for ü, ö or ä"
 
 Units = tuple[tuple[str, ...], ...]
 
@@ -122,11 +123,11 @@ def _pattern(name: str, style: str, forms: tuple[Form, ...]) -> Pattern:
     return Pattern(name, style, forms, frozenset(families))
 
 
-_UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
-_UMLAUT_LETTER = lazy("[äöüÄÖÜ]")
+_UMLAUTS: Final = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+_UMLAUT_LETTER: Final = lazy("[äöüÄÖÜ]")
 # "ue" for "ü" in "Mueller", "Juergen"; not in "Miguel", "Samuel", "Michael",
 # "Joe" (ue after g or q; any ending the word, alone or before "l").
-_UMLAUT_SPELLED = lazy(r"([ao]|(?<![gq])u)e(?!l?\b)", re.I)
+_UMLAUT_SPELLED: Final = lazy(r"([ao]|(?<![gq])u)e(?!l?\b)", re.I)
 
 
 def _umlaut_variants(name: str) -> list[str]:

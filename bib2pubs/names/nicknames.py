@@ -8,7 +8,9 @@ full name and its usual short forms; all lower case, without accents.
 
 from __future__ import annotations
 
-_GROUPS = """
+from typing import Final
+
+_GROUPS: Final = """
 abraham abe
 albert al bert
 alexander alex sasha
@@ -88,7 +90,7 @@ def _pairs() -> frozenset[tuple[str, str]]:
 
 
 #: (name, short form) both ways round.
-NICKNAME_PAIRS = _pairs()
+NICKNAME_PAIRS: Final = _pairs()
 
 
 def are_nicknames(a: str, b: str) -> bool:

@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from bib2pubs.model import set_through_slots
 from bib2pubs.read.values import nested
@@ -50,22 +51,22 @@ from bib2pubs.read.values import nested
 __all__ = ["NameParts", "is_others", "person_names", "split_collapsed", "split_name", "split_persons"]
 
 # BibTeX's white_space: ASCII only (a no-break space is a letter to it).
-_WS_RUN = re.compile(r"[ \t\n\r\f\v]+")
+_WS_RUN: Final = re.compile(r"[ \t\n\r\f\v]+")
 # Braces, and " and" followed by a space. The lookahead leaves that space
 # unconsumed, so it can also precede the next "and" ("A and and B").
-_AND_SCAN = re.compile(r"[{}]| [aA][nN][dD](?= )")
-_AND_SPLIT = re.compile(r" [aA][nN][dD](?= )")
+_AND_SCAN: Final = re.compile(r"[{}]| [aA][nN][dD](?= )")
+_AND_SPLIT: Final = re.compile(r" [aA][nN][dD](?= )")
 # Text whose braces pair up, two deep at most ("M{\\"{u}}ller",
 # "{{CERN}}"): a list cut into such pieces at its " and "s has every
 # " and " at depth 0. Deeper or unpaired braces go to the scan.
-_BALANCED = re.compile(nested("[^{}]", 2, "[^{}]"))
+_BALANCED: Final = re.compile(nested("[^{}]", 2, "[^{}]"))
 # Everything that matters while splitting one (whitespace-collapsed) name:
 # braces, separators, and the escapes "\~" and "\\" that hide a tie.
-_NAME_SCAN = re.compile(r"[{}, ~]|\\[\\~]")
+_NAME_SCAN: Final = re.compile(r"[{}, ~]|\\[\\~]")
 
 # bibtex.web's table of foreign letters: the case of {\oe}, {\O}, ...
-_SPECIAL_LOWER = frozenset({"i", "j", "oe", "ae", "aa", "o", "l", "ss"})
-_SPECIAL_UPPER = frozenset({"OE", "AE", "AA", "O", "L"})
+_SPECIAL_LOWER: Final = frozenset({"i", "j", "oe", "ae", "aa", "o", "l", "ss"})
+_SPECIAL_UPPER: Final = frozenset({"OE", "AE", "AA", "O", "L"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +219,8 @@ def is_others(name: str) -> bool:
     return "others" in name and split_name(name) == _OTHERS
 
 
-_OTHERS = NameParts("", "", "others", "")
-_EMPTY = NameParts("", "", "", "")
+_OTHERS: Final = NameParts("", "", "others", "")
+_EMPTY: Final = NameParts("", "", "", "")
 
 
 def _assign(parts: list[list[tuple[str, str]]]) -> NameParts:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from bib2pubs.latex.decode import has_latex, latex_to_text
 from bib2pubs.lazyre import lazy
@@ -28,16 +28,16 @@ from bib2pubs.names.style import format_name, relax_initials
 if TYPE_CHECKING:
     from bib2pubs.names.match import Pattern
 
-SELF = "self"
+SELF: Final = "self"
 
 # Superscript marks typed after a name: *, †, ‡ and affiliation numbers, in
 # math, \textsuperscript or bare.
-_MARK_SIGN = r"\*|†|‡|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b|\\ast\b|\\star\b"
-_MARK_TEXT = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$])|,|\s)+"
+_MARK_SIGN: Final = r"\*|†|‡|\\dagger\b|\\dag\b|\\ddagger\b|\\ddag\b|\\ast\b|\\star\b"
+_MARK_TEXT: Final = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$])|,|\s)+"
 # Unbraced, a superscript ends at its last mark: "Li^1, Ana" keeps its comma.
-_MARK_TOKEN = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$]))"
-_BARE_MARKS = _MARK_TOKEN + r"(?:[,\s]*" + _MARK_TOKEN + r")*"
-_MARKS = lazy(
+_MARK_TOKEN: Final = r"(?:" + _MARK_SIGN + r"|\d{1,2}|[a-z](?=[,}\s$]))"
+_BARE_MARKS: Final = _MARK_TOKEN + r"(?:[,\s]*" + _MARK_TOKEN + r")*"
+_MARKS: Final = lazy(
     # A brace after "^" is taken only with its partner: "{x$^*}$" keeps its "}".
     r"\$\^(?P<open_a>\{)?(?P<a>" + _MARK_TEXT + r")(?(open_a)\})\$"
     r"|\$\s*(?P<f>(?:" + _MARK_SIGN + r")+)\s*\$"
@@ -49,20 +49,20 @@ _MARKS = lazy(
     # ORCID badges typed after a name: no part of it.
     r"|(?P<g>\\orcid(?:link|ID|iD)?\s*\{[^{}]*\})"
 )
-_MARK_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
+_MARK_GROUPS: Final = ("a", "b", "c", "d", "e", "f", "g", "h")
 # What every alternative of _MARKS needs: a name without any (nearly all)
 # has no marks, and _MARKS, slow to compile, is compiled only when one has.
-_MARK_HINT = lazy(r"[$^*†‡]|\\(?:textsuperscript|d?dag|orcid)")
+_MARK_HINT: Final = lazy(r"[$^*†‡]|\\(?:textsuperscript|d?dag|orcid)")
 # A whole name wrapped in a style, typed by hand; bold means "this is me".
 # Both forms hold a backslash.
-_WRAPPER = lazy(
+_WRAPPER: Final = lazy(
     r"^\s*(?:\\(?P<command>textbf|underline|uline|emph|textit|textsc)\s*\{(?P<a>.*)\}"
     r"|\{\\(?P<switch>bf|bfseries|em|it|itshape|sc)\s+(?P<b>.*)\})\s*$",
     re.S,
 )
-_BOLD = frozenset({"textbf", "bf", "bfseries"})
-_MAX_WRAPPERS = 8
-_DBLP_NUMBER = re.compile(r"(?<=\S)\s+\d{4}(?=\s*(?:,|$))")
+_BOLD: Final = frozenset({"textbf", "bf", "bfseries"})
+_MAX_WRAPPERS: Final = 8
+_DBLP_NUMBER: Final = re.compile(r"(?<=\S)\s+\d{4}(?=\s*(?:,|$))")
 
 
 def parse_people(

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from bib2pubs.model import Person
 from bib2pubs.names.fold import expand_initials
 from bib2pubs.names.parts import NameParts
 
-NAME_STYLES = ("full", "initials", "family-first", "family-first-full")
+NAME_STYLES: Final = ("full", "initials", "family-first", "family-first-full")
 
 # BibTeX's way to make a two-letter initial: "{\relax Th}omas" is "Th.".
-_RELAX = re.compile(r"\{\\relax\s*([^{}]*)\}\S*")
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_RELAX: Final = re.compile(r"\{\\relax\s*([^{}]*)\}\S*")
+_LETTER: Final = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
 def relax_initials(raw_first: str) -> str:

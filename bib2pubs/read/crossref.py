@@ -9,11 +9,12 @@ are its own: a proceedings volume's DOI is not the paper's.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Final
 
 from bib2pubs.model import Diagnostic
 from bib2pubs.read.bibtex import RawEntry
 
-_NOT_INHERITED = frozenset(
+_NOT_INHERITED: Final = frozenset(
     {
         # identity and cross-references
         *("ids", "crossref", "xref", "entryset", "related", "label", "shorthand", "sortkey", "key"),
@@ -26,8 +27,8 @@ _NOT_INHERITED = frozenset(
         *("abstract", "hidden", "selected", "preview", "award", "bibtex_show"),
     }
 )
-_BOOK_TYPES = frozenset({"inproceedings", "conference", "incollection", "inbook", "bookinbook", "suppbook"})
-_MAX_CHAIN = 32
+_BOOK_TYPES: Final = frozenset({"inproceedings", "conference", "incollection", "inbook", "bookinbook", "suppbook"})
+_MAX_CHAIN: Final = 32
 
 
 def resolve_crossrefs(entries: tuple[RawEntry, ...]) -> tuple[tuple[RawEntry, ...], frozenset[str], list[Diagnostic]]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from bib2pubs.lazyre import lazy
 
-MONTH_NAMES = (
+MONTH_NAMES: Final = (
     "January",
     "February",
     "March",
@@ -25,9 +26,9 @@ _MONTHS.update({name[:3].lower(): index for index, name in enumerate(MONTH_NAMES
 _MONTHS["sept"] = 9
 
 # For what is not a plain year or month name (most are): compiled on first use.
-_YEAR = lazy(r"(?<!\d)(\d{4})(?!\d)")
-_MONTH_WORD = lazy(r"[A-Za-z]+")
-_ISO_DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_YEAR: Final = lazy(r"(?<!\d)(\d{4})(?!\d)")
+_MONTH_WORD: Final = lazy(r"[A-Za-z]+")
+_ISO_DAY: Final = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
 def parse_year(value: str) -> int | None:

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from typing import Final
 
 from bib2pubs.lazyre import lazy
 from bib2pubs.read.scanner import ENTRY_HEAD, Broken
 from bib2pubs.read.values import FIELD_NAME, POSSESSIVE, ValueReader, fast_parts
 
-_SWALLOWED_FIELD = lazy(r"[\n,][ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
+_SWALLOWED_FIELD: Final = lazy(r"[\n,][ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
 # After an entry: "," or blanks, then "name = value" — fields cut off by a stray "}".
-_STRAY_FIELDS = re.compile(r"[ \t]*,?\s*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\w]")
-_COMMAS = lazy(r"[\s,]*")
+_STRAY_FIELDS: Final = re.compile(r"[ \t]*,?\s*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\w]")
+_COMMAS: Final = lazy(r"[\s,]*")
 
 
 def _fast_field(close: str) -> re.Pattern[str]:
@@ -47,7 +48,7 @@ def _fast_field(close: str) -> re.Pattern[str]:
 
 # Compiled for "(…)"-delimited entries only when a file has one: each
 # pattern takes a millisecond or two to compile, a tenth of a small run.
-_FAST_FIELD = {"}": _fast_field("}")}
+_FAST_FIELD: Final = {"}": _fast_field("}")}
 
 
 class FieldLines(Mapping[str, int]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Final
 
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic
@@ -18,7 +19,7 @@ from bib2pubs.read.bibtex import RawEntry
 
 #: Link kinds in the order pages list them, with the fields each is read from
 #: (and ``howpublished`` for ``url`` when it holds a web address alone).
-LINK_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+LINK_FIELDS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("pdf", ("pdf", "url_pdf", "paperurl")),
     ("slides", ("slides", "url_slides")),
     ("code", ("code", "url_code")),
@@ -35,26 +36,26 @@ LINK_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 #: Each field a link is read from, by its kind's place in LINK_FIELDS: an
 #: ``eprint`` gives the arXiv link, ``howpublished`` (a web address alone) the URL.
-_KIND_OF = {name: index for index, (_, names) in enumerate(LINK_FIELDS) for name in names}
+_KIND_OF: Final = {name: index for index, (_, names) in enumerate(LINK_FIELDS) for name in names}
 _KIND_OF.update(eprint=_KIND_OF["arxiv"], howpublished=_KIND_OF["url"])
-_LINK_SOURCES = frozenset(_KIND_OF)
+_LINK_SOURCES: Final = frozenset(_KIND_OF)
 
-_SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
-_LINE_BREAK = lazy(r"\s*\n\s*")
-_WEB_SCHEME = re.compile(r"^https?://(www\.)?", re.I)
+_SAFE_SCHEMES: Final = frozenset({"http", "https", "mailto", "ftp"})
+_SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_INVISIBLE: Final = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+_LINE_BREAK: Final = lazy(r"\s*\n\s*")
+_WEB_SCHEME: Final = re.compile(r"^https?://(www\.)?", re.I)
 # A URL with nothing for clean_url to undo: no braces, backslash or blank.
-_PLAIN_URL = re.compile(r"[^\s{}\\]*")
-_WEB_LINK = re.compile(r"https?:", re.I)
-_URL_WRAPPER = lazy(r"^\\(?:url|href)\s*\{(.*?)\}", re.S)
-_TEX_ESCAPE = lazy(r"\\([_%&#~$])")
-_ARXIV_ID = lazy(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+_PLAIN_URL: Final = re.compile(r"[^\s{}\\]*")
+_WEB_LINK: Final = re.compile(r"https?:", re.I)
+_URL_WRAPPER: Final = lazy(r"^\\(?:url|href)\s*\{(.*?)\}", re.S)
+_TEX_ESCAPE: Final = lazy(r"\\([_%&#~$])")
+_ARXIV_ID: Final = lazy(r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 # After clean_url, a blank is "%20": "DOI: 10.1/x" must still be "10.1/x".
 # doi.org, dx.doi.org and ACM's old doi.acm.org resolver, with or without scheme.
-_DOI_PREFIX = lazy(r"^(?:(?:https?://)?(?:(?:dx|www)\.)?doi\.(?:org|acm\.org)/(?=10\.)|doi:(?:\s|%20)*)", re.I)
-_HOWPUBLISHED_URL = lazy(r"\s*(?:\\url\s*\{\s*[^{}\s]+\s*\}|https?://\S+)\s*", re.I)
-_ARXIV_PREFIX = lazy(r"^(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arxiv:(?:\s|%20)*)", re.I)
+_DOI_PREFIX: Final = lazy(r"^(?:(?:https?://)?(?:(?:dx|www)\.)?doi\.(?:org|acm\.org)/(?=10\.)|doi:(?:\s|%20)*)", re.I)
+_HOWPUBLISHED_URL: Final = lazy(r"\s*(?:\\url\s*\{\s*[^{}\s]+\s*\}|https?://\S+)\s*", re.I)
+_ARXIV_PREFIX: Final = lazy(r"^(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arxiv:(?:\s|%20)*)", re.I)
 
 
 def clean_url(value: str) -> str:

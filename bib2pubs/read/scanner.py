@@ -11,39 +11,40 @@ value scan to the end of the file.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Level
 
 # Entry types as BibTeX allows them: a letter or "_", then anything but
 # white space and the characters that delimit entries and fields.
-TYPE = r"[A-Za-z_][^\s{}(),=\"#%'@]*"
-ENTRY_HEAD = re.compile(r"@\s*(" + TYPE + r")\s*([{(])")
+TYPE: Final = r"[A-Za-z_][^\s{}(),=\"#%'@]*"
+ENTRY_HEAD: Final = re.compile(r"@\s*(" + TYPE + r")\s*([{(])")
 # An entry's head where a runaway value or a broken entry may run into
 # it: at the start of a line, or within one when a key and a comma follow
 # ("… } @misc{key, …": a file written on one line).
-_HEAD_AT_LINE = r"\n[ \t]*@[ \t]*" + TYPE + r"\s*"
-_HEAD_IN_LINE = r"@[ \t]*" + TYPE + r"\s*"
-_KEYED = r"[{(]\s*[^\s,{}=\"]+\s*,"
+_HEAD_AT_LINE: Final = r"\n[ \t]*@[ \t]*" + TYPE + r"\s*"
+_HEAD_IN_LINE: Final = r"@[ \t]*" + TYPE + r"\s*"
+_KEYED: Final = r"[{(]\s*[^\s,{}=\"]+\s*,"
 # Scans of values count heads, and leave the brace after one to count as a brace.
-_SCAN_HEAD = _HEAD_AT_LINE + r"(?=[{(])|" + _HEAD_IN_LINE + "(?=" + _KEYED + ")"
-BRACE_SCAN = lazy(r"[{}]|" + _SCAN_HEAD)
-ESCAPED_BRACE_SCAN = lazy(r"\\[{}]|[{}]|" + _SCAN_HEAD)
-_QUOTE_SCAN = lazy(r'[{}"]|' + _SCAN_HEAD)
-_ESCAPED_QUOTE_SCAN = lazy(r'\\[{}]|[{}"]|' + _SCAN_HEAD)
-_BRACES_ONLY = lazy(r"[{}]")
-_NEXT_ENTRY_RE = lazy(_HEAD_AT_LINE + "[{(]|" + _HEAD_IN_LINE + _KEYED)
+_SCAN_HEAD: Final = _HEAD_AT_LINE + r"(?=[{(])|" + _HEAD_IN_LINE + "(?=" + _KEYED + ")"
+BRACE_SCAN: Final = lazy(r"[{}]|" + _SCAN_HEAD)
+ESCAPED_BRACE_SCAN: Final = lazy(r"\\[{}]|[{}]|" + _SCAN_HEAD)
+_QUOTE_SCAN: Final = lazy(r'[{}"]|' + _SCAN_HEAD)
+_ESCAPED_QUOTE_SCAN: Final = lazy(r'\\[{}]|[{}"]|' + _SCAN_HEAD)
+_BRACES_ONLY: Final = lazy(r"[{}]")
+_NEXT_ENTRY_RE: Final = lazy(_HEAD_AT_LINE + "[{(]|" + _HEAD_IN_LINE + _KEYED)
 # A line that starts an entry's head, whatever follows it ("@article{good}"
 # has no comma): a broken command never reads past one.
-_LINE_HEAD = lazy(_HEAD_AT_LINE + "[{(]")
+_LINE_HEAD: Final = lazy(_HEAD_AT_LINE + "[{(]")
 # An entry's head in text a broken entry took with it, named in a report.
-_SKIPPED_HEAD = lazy(r"@[ \t]*(" + TYPE + r")\s*[{(]\s*([^\s,{}=\"]+)\s*,")
-_COMMENT_OPEN = lazy(r"@\s*comment\s*\{", re.IGNORECASE)
+_SKIPPED_HEAD: Final = lazy(r"@[ \t]*(" + TYPE + r")\s*[{(]\s*([^\s,{}=\"]+)\s*,")
+_COMMENT_OPEN: Final = lazy(r"@\s*comment\s*\{", re.IGNORECASE)
 # How many heads a value may hold before it counts as unclosed: this bounds
 # the work a missing brace costs (each broken value would otherwise be
 # scanned to the end of the file).
-_MAX_ENTRY_LINES_IN_VALUE = 16
-_SPACE = re.compile(r"\s*")
+_MAX_ENTRY_LINES_IN_VALUE: Final = 16
+_SPACE: Final = re.compile(r"\s*")
 
 
 class Lines:

@@ -7,18 +7,18 @@ import re
 import stat
 import sys
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Final
 
 from bib2pubs.errors import InputError, UsageError
 from bib2pubs.model import Diagnostic
 
-STDIN = "-"
+STDIN: Final = "-"
 
 # Control characters have no place in a .bib file; in a terminal or a page
 # they are a hazard (escape sequences, invisible link prefixes).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_PLAIN_BYTES = b"\t\n\r" + bytes(range(0x20, 0x7F))
-_HIGH_BYTES = bytes(range(0x80, 0x100))
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_PLAIN_BYTES: Final = b"\t\n\r" + bytes(range(0x20, 0x7F))
+_HIGH_BYTES: Final = bytes(range(0x80, 0x100))
 
 #: The most one input may hold unless the user says more (``--max-size``,
 #: ``--max-entries``). Memory grows with both, and with entries most: the
@@ -26,15 +26,15 @@ _HIGH_BYTES = bytes(range(0x80, 0x100))
 #: million empty ones (16 MB) took 1.2 GB, and 7 GB as JSON. Both limits
 #: pass that benchmark file with room to spare (and real bibliographies,
 #: far smaller, with more), and keep a run within a few gigabytes.
-MAX_SIZE = 128 * 1024 * 1024
-MAX_ENTRIES = 250_000
-_RAISE = "(--max-size raises it)"
+MAX_SIZE: Final = 128 * 1024 * 1024
+MAX_ENTRIES: Final = 250_000
+_RAISE: Final = "(--max-size raises it)"
 #: How much of a pipe or device is read at a time.
-_CHUNK = 1024 * 1024
-_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
-_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?|(b))?\s*", re.IGNORECASE)
+_CHUNK: Final = 1024 * 1024
+_UNITS: Final = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+_SIZE: Final = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?|(b))?\s*", re.IGNORECASE)
 # Where a block (an entry, @string, @comment…) starts, as the parser sees it.
-_BLOCK = r"@\s*[A-Za-z_][^\s{}(),=\"#%'@]*\s*[{(]"
+_BLOCK: Final = r"@\s*[A-Za-z_][^\s{}(),=\"#%'@]*\s*[{(]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ def size_text(size: int) -> str:
 
 
 #: The limits unless the user sets others.
-DEFAULT_LIMITS = Limits()
+DEFAULT_LIMITS: Final = Limits()
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +168,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, li
 
 
 #: Byte order marks, UTF-32's first: its little-endian mark begins as UTF-16's.
-_BOMS = (
+_BOMS: Final = (
     (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
     (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
     (b"\xff\xfe", "utf-16-le", "UTF-16"),
@@ -240,7 +240,7 @@ def _decode_wide(
 
 #: Zero bytes in the last character of ASCII, by codec: where a wide text's
 #: last such character ends, counted from its last zero byte.
-_AFTER_LAST_ZERO = {"utf-16-le": 1, "utf-16-be": 2, "utf-32-le": 1, "utf-32-be": 2}
+_AFTER_LAST_ZERO: Final = {"utf-16-le": 1, "utf-16-be": 2, "utf-32-le": 1, "utf-32-be": 2}
 
 
 def _narrow_tail(data: bytes, codec: str) -> tuple[bytes, bytes]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Final
 
 from bib2pubs import parallel
 from bib2pubs.model import Diagnostic, Publication
@@ -32,15 +33,15 @@ from bib2pubs.read.scanner import TYPE
 from bib2pubs.read.source import Source
 from bib2pubs.read.values import FIELD_NAME, STANDARD_MACROS, Joiner, join_budget, nested
 
-_ENTRY_LINE = re.compile(r"\n[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)" + TYPE + r"\s*[{(]", re.I)
+_ENTRY_LINE: Final = re.compile(r"\n[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)" + TYPE + r"\s*[{(]", re.I)
 # Spelled out rather than case-blind: a pattern that starts with a plain
 # character is searched for many times faster.
-_STRING = "[sS][tT][rR][iI][nN][gG]"
-_STRING_COMMAND = re.compile(r"@\s*" + _STRING + r"\s*[{(]")
-_STRING_DEFINITION = re.compile(r"@\s*" + _STRING + r"\s*\{\s*(" + FIELD_NAME.pattern + r")\s*=\s*")
-_STRING_END = re.compile(r"\s*\}")
+_STRING: Final = "[sS][tT][rR][iI][nN][gG]"
+_STRING_COMMAND: Final = re.compile(r"@\s*" + _STRING + r"\s*[{(]")
+_STRING_DEFINITION: Final = re.compile(r"@\s*" + _STRING + r"\s*\{\s*(" + FIELD_NAME.pattern + r")\s*=\s*")
+_STRING_END: Final = re.compile(r"\s*\}")
 # A part of a macro's value; unlike a field's, it may hold "@" (an address).
-_PART = re.compile(
+_PART: Final = re.compile(
     r"\s*(?:\{(" + nested("[^{}]", 3, "[^{}]") + r")\}"
     r"|\"(" + nested('[^"{}]', 3, "[^{}]") + r")(?<!\\)\""
     r"|([^\s,#{}()\"=%]+))\s*#?"

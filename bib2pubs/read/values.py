@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from typing import Final
 
 from bib2pubs.lazyre import lazy
 from bib2pubs.read.scanner import BRACE_SCAN, ENTRY_HEAD, ESCAPED_BRACE_SCAN, TYPE, Broken, Scanner
@@ -26,7 +27,7 @@ MAX_VALUE = 10_000_000
 JOINED_PER_CHAR = 8
 
 #: Macros every BibTeX style defines (plain.bst and friends).
-STANDARD_MACROS: Mapping[str, str] = {
+STANDARD_MACROS: Final[Mapping[str, str]] = {
     "jan": "January",
     "feb": "February",
     "mar": "March",
@@ -64,17 +65,17 @@ STANDARD_MACROS: Mapping[str, str] = {
 # its type, its opening delimiter and its key, which a "," or "}" follows
 # (not "@Scale (2019)", an event's name, which "(" and ")" around a word
 # would make an entry's head).
-_HEAD_IN_VALUE = lazy(r"\n[ \t]*@[ \t]*(" + TYPE + r")\s*([{(])[ \t]*([^\s,{}()=\"]*)\s*[,}]")
-READ_AS_TEXT = "a line inside "  # how the report on such a head begins
-_LITERAL_WORDS = frozenset({"true", "false", "yes", "no"})
-FIELD_NAME = lazy(r"[^\s=,{}()\"#%@]+")
-_BARE_WORD = lazy(r"[^\s,#{}()\"=%]+")
+_HEAD_IN_VALUE: Final = lazy(r"\n[ \t]*@[ \t]*(" + TYPE + r")\s*([{(])[ \t]*([^\s,{}()=\"]*)\s*[,}]")
+READ_AS_TEXT: Final = "a line inside "  # how the report on such a head begins
+_LITERAL_WORDS: Final = frozenset({"true", "false", "yes", "no"})
+FIELD_NAME: Final = lazy(r"[^\s=,{}()\"#%@]+")
+_BARE_WORD: Final = lazy(r"[^\s,#{}()\"=%]+")
 
 
 #: What makes a loop possessive: "+" after "*" or "+" (Python 3.11 on).
 #: Python 3.10 reads "*+" as an error; its loops stay greedy there, which
 #: matches the same text, only with backtracking points kept.
-POSSESSIVE = "+" if sys.version_info >= (3, 11) else ""
+POSSESSIVE: Final = "+" if sys.version_info >= (3, 11) else ""
 
 
 def nested(inner: str, depth: int, grouped: str = "[^{}@]") -> str:
@@ -107,7 +108,7 @@ def fast_parts(group: str) -> list[str]:
     ]
 
 
-_FAST_PART = lazy(r"\s*(?:" + "|".join(fast_parts("(")) + r")\s*#?")
+_FAST_PART: Final = lazy(r"\s*(?:" + "|".join(fast_parts("(")) + r")\s*#?")
 
 
 def join_budget(size: int) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Final
 
 from bib2pubs.model import Listing, Publication
 from bib2pubs.rendering.citations import Citations
@@ -22,9 +23,9 @@ from bib2pubs.rendering.words import ENGLISH
 
 #: The variables the built-in page reads; with any other, the template is
 #: rendered (it tells which it ignores).
-ACADEMICPAGES_VARIABLES = frozenset({"title", "permalink", "layout", "author_profile", "files_base", "base_url"})
+ACADEMICPAGES_VARIABLES: Final = frozenset({"title", "permalink", "layout", "author_profile", "files_base", "base_url"})
 # Jinja's ``title`` filter: a word starts after a blank, a hyphen or an opening bracket.
-_WORD_START = re.compile(r"([-\s({\[<]+)")
+_WORD_START: Final = re.compile(r"([-\s({\[<]+)")
 
 
 def render_academicpages(

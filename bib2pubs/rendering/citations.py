@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from bib2pubs.errors import is_out_of_memory
 from bib2pubs.model import Diagnostic, Listing, Person, Publication
@@ -178,7 +178,7 @@ def cite(pub: Publication, style: Style, year_suffix: str = "") -> Citation:
 
 
 #: The parts of a CSL name that carry a highlight's markers.
-_NAME_PARTS = ("given", "dropping-particle", "non-dropping-particle", "family", "suffix", "literal")
+_NAME_PARTS: Final = ("given", "dropping-particle", "non-dropping-particle", "family", "suffix", "literal")
 
 
 def marked_item(pub: Publication, item: Mapping[str, Any]) -> tuple[dict[str, Any], dict[int, Person]]:

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Set
+from typing import Final
 
 from bib2pubs.model import Diagnostic, Listing, Publication
 
 #: Fields left out by default: what al-folio, academicpages, Hugo Blox and
 #: this tool read for a website, marks for a page, and local file paths.
-SITE_FIELDS = frozenset(
+SITE_FIELDS: Final = frozenset(
     {
         *("abbr", "selected", "preview", "bibtex_show", "abstract", "hidden", "award", "award_name"),
         *("pdf", "html", "slides", "code", "video", "poster", "website", "blog", "supp", "arxiv", "paperurl"),
@@ -37,18 +38,18 @@ SITE_FIELDS = frozenset(
     }
 )
 #: Never written: they name other entries, which need not be listed with it.
-_REFERENCES = frozenset({"crossref", "xref", "xdata"})
+_REFERENCES: Final = frozenset({"crossref", "xref", "xdata"})
 
 #: The fields written first, in this order; any other follows alphabetically.
-FIELD_ORDER = (
+FIELD_ORDER: Final = (
     *("author", "editor", "title", "booktitle", "journal", "journaltitle", "series", "edition", "volume"),
     *("number", "pages", "chapter", "howpublished", "type", "school", "institution", "organization"),
     *("publisher", "address", "location", "venue", "eventdate", "month", "year", "date", "note"),
     *("doi", "url", "eprint", "archiveprefix", "eprinttype", "primaryclass", "isbn", "issn"),
 )
-_RANK = {name: rank for rank, name in enumerate(FIELD_ORDER)}
+_RANK: Final = {name: rank for rank, name in enumerate(FIELD_ORDER)}
 # What a key may hold in "@type{key,", as the parser reads keys: no blank, comma, brace, "=" or quote.
-_KEY = re.compile(r'[^\s,{}="]+')
+_KEY: Final = re.compile(r'[^\s,{}="]+')
 
 
 def dropped_fields(drop: Iterable[str] = (), keep: Iterable[str] = ()) -> frozenset[str]:

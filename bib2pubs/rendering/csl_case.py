@@ -14,15 +14,15 @@ move the state along.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from citeproc.string import MixedString, NoCase, String  # type: ignore[import-untyped]
 
 from bib2pubs.rendering.csl_markup import closing, opening
 
 _START, _SENTENCE, _WORD_END, _WORD_CHAR, _AFTER_STOP, _AFTER_OTHER, _LAST_WORD = range(7)
-_BREAKS = frozenset(" \t\n-/\u2013\u2014")
-_STOP_WORDS = frozenset(
+_BREAKS: Final = frozenset(" \t\n-/\u2013\u2014")
+_STOP_WORDS: Final = frozenset(
     [
         "a",
         "an",
@@ -59,8 +59,8 @@ _STOP_WORDS = frozenset(
     ]
 )
 #: Markers around text that keeps its case.
-_KEEP = {opening(kind): closing(kind) for kind in ("smallcaps", "sup", "sub")}
-_MARKERS = range(0xE000, 0xF900)
+_KEEP: Final = {opening(kind): closing(kind) for kind in ("smallcaps", "sup", "sub")}
+_MARKERS: Final = range(0xE000, 0xF900)
 
 
 def _capitalize(chunk: str) -> str:
@@ -111,7 +111,7 @@ def _capitalize_all(state: int, chunk: str) -> str:
     return _capitalize(chunk) if starts and _lower(chunk) else chunk
 
 
-_TRANSFORMS: dict[str, Callable[[int, str], str]] = {
+_TRANSFORMS: Final[dict[str, Callable[[int, str], str]]] = {
     "uppercase": lambda _state, chunk: chunk.upper(),
     "lowercase": lambda _state, chunk: chunk.lower(),
     "capitalize-first": _capitalize_first,

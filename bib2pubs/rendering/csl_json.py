@@ -18,13 +18,14 @@ in most variables as markup, and ``Name: value`` lines at the start of a
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.rendering.text_pieces import event_acronym
 
 #: BibTeX and biblatex entry types → CSL types, as pandoc maps them, with
 #: the CSL 1.0.2 types where pandoc has none (misc, software, standard).
-_TYPES = {
+_TYPES: Final = {
     "article": "article-journal",
     "periodical": "article-journal",
     "suppperiodical": "article-journal",
@@ -78,7 +79,7 @@ _TYPES = {
 }
 
 #: An entry type no table names is typed by its kind of work.
-_KIND_TYPES = {
+_KIND_TYPES: Final = {
     "journal": "article-journal",
     "conference": "paper-conference",
     "workshop": "paper-conference",
@@ -92,7 +93,7 @@ _KIND_TYPES = {
 
 #: Entry types whose ``number`` is the series' number (pandoc's rule);
 #: an article's is its issue, any other's the work's own number.
-_IN_SERIES = frozenset(
+_IN_SERIES: Final = frozenset(
     {
         "book",
         "mvbook",
@@ -112,11 +113,11 @@ _IN_SERIES = frozenset(
         "suppcollection",
     }
 )
-_ISSUES = frozenset({"article", "periodical", "suppperiodical", "review"})
+_ISSUES: Final = frozenset({"article", "periodical", "suppperiodical", "review"})
 
 #: babel and polyglossia language names (``langid``) → BCP 47 tags, which
 #: CSL's ``language`` holds; a name not here is written as it is.
-_LANGUAGES = {
+_LANGUAGES: Final = {
     "english": "en",
     "american": "en-US",
     "usenglish": "en-US",
@@ -186,30 +187,30 @@ _LANGUAGES = {
 #: ``<b>``, ``<u>``, ``<sc>``, ``<sup>``, ``<sub>`` and its ``<span …>``
 #: forms (citeproc's ``pCslJson``), in any case, as citeproc-js reads more
 #: loosely. Only an opening tag starts markup; a closing one alone is text.
-_TAG = re.compile(r"<(?=(?:i|b|u|sc|sup|sub|span)[\s>])", re.IGNORECASE)
+_TAG: Final = re.compile(r"<(?=(?:i|b|u|sc|sup|sub|span)[\s>])", re.IGNORECASE)
 
 #: What pandoc writes for a literal "<" where a tag would start: a "<"
 #: inside a no-case span (which changes no letter's case) is text to it.
-_LITERAL_LT = '<span class="nocase"><</span>'
+_LITERAL_LT: Final = '<span class="nocase"><</span>'
 
 #: A ``note`` starting like this is read by pandoc as ``variable: value``
 #: lines (``URL: …`` would replace the entry's link), by citeproc-js too.
-_NOTE_FIELD = re.compile(r"(?:[^\W\d_]|-)+:|\{:")
+_NOTE_FIELD: Final = re.compile(r"(?:[^\W\d_]|-)+:|\{:")
 
 #: What a thesis' venue names a degree with ("PhD thesis, School"), in
 #: English or in a ``--locale``'s words (``rendering.words``).
-_DEGREE = re.compile(
+_DEGREE: Final = re.compile(
     r"thesis|dissertation|\bdiss\b|habilitation|ph\.?\s?d|doct|dokt|master|bachelor|licen|diplom|arbeit|thèse"
     r"|mémoire|tesis|tesi\b|trabajo|论文|論文",
     re.IGNORECASE,
 )
-_DEGREE_TYPES = frozenset({"phdthesis", "mastersthesis", "bachelorsthesis"})
-_ARXIV_LABEL = re.compile(r"arXiv:\S+")
+_DEGREE_TYPES: Final = frozenset({"phdthesis", "mastersthesis", "bachelorsthesis"})
+_ARXIV_LABEL: Final = re.compile(r"arXiv:\S+")
 #: A word that says a server's papers are preprints ("arXiv preprint",
 #: ADS's "ArXiv e-prints"), not part of the server's name.
-_PREPRINT_WORD = re.compile(r"(?<!\S)(?:pre-?print|e-?prints?)(?!\S)", re.IGNORECASE)
+_PREPRINT_WORD: Final = re.compile(r"(?<!\S)(?:pre-?print|e-?prints?)(?!\S)", re.IGNORECASE)
 #: A name that says "preprint" and no server.
-_NO_SERVER = re.compile(r"pre-?prints?", re.IGNORECASE)
+_NO_SERVER: Final = re.compile(r"pre-?prints?", re.IGNORECASE)
 
 
 def _rich(value: str) -> str:

@@ -20,18 +20,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
+from typing import Final, Literal
 
 #: The formats a style can ask for, each with its own pair of characters,
 #: and "link" around what the style writes of a DOI or URL (the address a
 #: citation may show, ``csl_output.linked``); people's pairs follow: person
 #: i starts with PEOPLE + 2i.
-KINDS = ("italic", "bold", "smallcaps", "underline", "sup", "sub", "quote", "link")
+KINDS: Final = ("italic", "bold", "smallcaps", "underline", "sup", "sub", "quote", "link")
 _FIRST, PEOPLE = 0xE000, 0xE100
 #: The private-use area of the Basic Multilingual Plane holds this many pairs.
-PERSON_LIMIT = (0xF8FF + 1 - PEOPLE) // 2
-_PRIVATE = re.compile("[\ue000-\uf8ff]")
-_SPLIT = re.compile("([\ue000-\uf8ff])")
+PERSON_LIMIT: Final = (0xF8FF + 1 - PEOPLE) // 2
+_PRIVATE: Final = re.compile("[\ue000-\uf8ff]")
+_SPLIT: Final = re.compile("([\ue000-\uf8ff])")
 
 
 def opening(kind: str) -> str:
@@ -60,8 +60,8 @@ Collision = Literal["first", "second", "both"]
 
 # When punctuation ending one part meets punctuation starting the next, which
 # is kept: the table of citeproc-js (queue.js), which pandoc's citeproc follows.
-_KEEP_FIRST = {"..", ";.", ";;", ";:", ":.", "::", "!.", "!:", "!!", "?.", "?:", "??", ",,"}
-_KEEP_SECOND = {";!", ";?", ":!", ":?", "  ", " ,", " ."}
+_KEEP_FIRST: Final = {"..", ";.", ";;", ";:", ":.", "::", "!.", "!:", "!!", "?.", "?:", "??", ",,"}
+_KEEP_SECOND: Final = {";!", ";?", ":!", ":?", "  ", " ,", " ."}
 
 
 def collide(left: str, right: str) -> Collision:
@@ -227,7 +227,7 @@ def _add(out: list[Piece], text: str, formats: frozenset[str]) -> None:
 
 
 # Runs of ASCII whitespace; a no-break space (French quotation marks) stays.
-_SPACES = re.compile(r"[ \t\r\n]+")
+_SPACES: Final = re.compile(r"[ \t\r\n]+")
 
 
 def _tidy(found: list[Piece]) -> list[Piece]:

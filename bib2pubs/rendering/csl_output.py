@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Final
 
 from bib2pubs.model import Person
 from bib2pubs.read.links import unsafe_scheme
@@ -64,9 +65,9 @@ def _html_marks(person: Person) -> str:
     )
 
 
-_SMALL_CAPS = ('<span style="font-variant:small-caps">', "</span>")
+_SMALL_CAPS: Final = ('<span style="font-variant:small-caps">', "</span>")
 
-HTML = Syntax(
+HTML: Final = Syntax(
     _html_escape,
     {
         "italic": ("<i>", "</i>"),
@@ -81,7 +82,7 @@ HTML = Syntax(
     lambda url: (f'<a class="pub-citation-link" href="{_html_escape(url)}">', "</a>"),
 )
 
-_MARKDOWN_LOOKS = {"bold": ("**", "**"), "italic": ("*", "*"), "underline": ("<u>", "</u>"), "": ("", "")}
+_MARKDOWN_LOOKS: Final = {"bold": ("**", "**"), "italic": ("*", "*"), "underline": ("<u>", "</u>"), "": ("", "")}
 
 
 def _markdown_inline(text: str) -> str:
@@ -90,7 +91,7 @@ def _markdown_inline(text: str) -> str:
     return markdown_escape("a" + text)[1:]
 
 
-MARKDOWN = Syntax(
+MARKDOWN: Final = Syntax(
     _markdown_inline,
     {
         "italic": ("*", "*"),
@@ -106,14 +107,14 @@ MARKDOWN = Syntax(
     markdown_escape,
 )
 
-_LATEX_LOOKS = {
+_LATEX_LOOKS: Final = {
     "bold": ("\\textbf{", "}"),
     "italic": ("\\emph{", "}"),
     "underline": ("\\underline{", "}"),
     "": ("", ""),
 }
 
-LATEX = Syntax(
+LATEX: Final = Syntax(
     latex_escape,
     {
         "italic": ("\\emph{", "}"),
@@ -131,9 +132,9 @@ LATEX = Syntax(
 
 #: What may stand before an address in a citation ("(", a space, a quote)
 #: and what after it, up to a space or the end (closing punctuation).
-_BEFORE = frozenset("([<\"'\u201c\u2018\u00ab")
-_AFTER = re.compile(r"[.,;:!?)\]>\"'\u201d\u2019\u00bb]*(?:\s|$)")
-_LINK = "href:"
+_BEFORE: Final = frozenset("([<\"'\u201c\u2018\u00ab")
+_AFTER: Final = re.compile(r"[.,;:!?)\]>\"'\u201d\u2019\u00bb]*(?:\s|$)")
+_LINK: Final = "href:"
 
 
 def linked(pieces: Sequence[Piece], urls: Iterable[str]) -> list[Piece]:
@@ -261,7 +262,7 @@ def plain(pieces: Sequence[Piece], people: Mapping[int, Person]) -> str:
     return "".join(text for text, _ in terminal(pieces, people))
 
 
-_TERMINAL_KINDS = {"italic": "italic", "bold": "bold", "underline": "underline"}
+_TERMINAL_KINDS: Final = {"italic": "italic", "bold": "bold", "underline": "underline"}
 
 
 def terminal(pieces: Sequence[Piece], people: Mapping[int, Person]) -> tuple[tuple[str, str], ...]:

@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from citeproc import model  # type: ignore[import-untyped]
 from citeproc.source import VariableError  # type: ignore[import-untyped]
@@ -48,7 +48,7 @@ from bib2pubs.rendering.csl_markup import closing, opening, strip_private
 from bib2pubs.rendering.csl_strings import PRIVATE, Seams
 
 #: The groups being rendered, innermost last: [called a variable, rendered one].
-_FRAMES: ContextVar[list[list[bool]]] = ContextVar("csl_group_frames")
+_FRAMES: Final[ContextVar[list[list[bool]]]] = ContextVar("csl_group_frames")
 
 
 def _frames() -> list[list[bool]]:
@@ -86,11 +86,11 @@ class _Variable:
 
 #: Variables the processor makes, not the data: as in pandoc, they neither
 #: show nor hide a group (APA's "(n.d.)" goes with an empty year-suffix).
-_GENERATED = ("year-suffix", "citation-number")
+_GENERATED: Final = ("year-suffix", "citation-number")
 
 
 #: Variables that hold an address a citation may show.
-_ADDRESSES = ("DOI", "URL")
+_ADDRESSES: Final = ("DOI", "URL")
 
 
 class _TextVariable(_Variable):
@@ -160,7 +160,7 @@ class _Group:
         return output
 
 
-_PLURAL = re.compile(r"[\s,;&\-\u2010-\u2015]")
+_PLURAL: Final = re.compile(r"[\s,;&\-\u2010-\u2015]")
 
 
 class _Label:
@@ -234,8 +234,8 @@ class _Name:
         return default
 
 
-_ORDINAL = re.compile(r"ordinal(?:-\d\d)?")
-_CSL_TERMS = "{http://purl.org/net/xbiblio/csl}terms"
+_ORDINAL: Final = re.compile(r"ordinal(?:-\d\d)?")
+_CSL_TERMS: Final = "{http://purl.org/net/xbiblio/csl}terms"
 
 
 def _ordinal_terms(element: Any) -> list[Any]:

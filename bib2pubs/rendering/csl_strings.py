@@ -9,14 +9,14 @@ here change them without losing those parts' kinds.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Final
 
 from citeproc.string import MixedString, String  # type: ignore[import-untyped]
 
 from bib2pubs.rendering.csl_markup import closing, collide, opening, strip_private
 
 #: One of csl_markup's markers (any private-use character).
-PRIVATE = re.compile("[\ue000-\uf8ff]")
+PRIVATE: Final = re.compile("[\ue000-\uf8ff]")
 
 
 def _visible(text: str, last: bool) -> int | None:

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, Final
 
 from citeproc import LANGUAGE_NAMES, CitationStylesStyle  # type: ignore[import-untyped]
 from citeproc.model import CitationStylesElement  # type: ignore[import-untyped]
@@ -28,14 +28,14 @@ from bib2pubs.rendering.csl_strings import Formatter
 from bib2pubs.rendering.words import language_of
 
 #: The styles shipped in ``styles/`` (see its PROVENANCE), by name.
-SHIPPED = ("apa", "ieee", "acm-sig-proceedings", "chicago-author-date", "nature", "vancouver")
+SHIPPED: Final = ("apa", "ieee", "acm-sig-proceedings", "chicago-author-date", "nature", "vancouver")
 
 #: bib2pubs' languages (``--locale``) → the CSL locale each is cited in.
-CSL_LOCALES = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "es": "es-ES", "zh": "zh-CN", "ja": "ja-JP"}
+CSL_LOCALES: Final = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "es": "es-ES", "zh": "zh-CN", "ja": "ja-JP"}
 
-_CSL = "{http://purl.org/net/xbiblio/csl}"
+_CSL: Final = "{http://purl.org/net/xbiblio/csl}"
 #: More than any style in the CSL repository (the largest is under 400 KB).
-MAX_STYLE_BYTES = 4 * 1024 * 1024
+MAX_STYLE_BYTES: Final = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)

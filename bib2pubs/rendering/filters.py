@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -45,7 +45,7 @@ from bib2pubs.rendering.text_pieces import (
 # those TeX reads: "^" ("^^5c" is a backslash to TeX, "^^7b" a brace, so
 # "^^5cdirectlua^^7b…" would run code), "\\", braces, "$". Anything else is
 # percent-encoded, then "%" and "#" are escaped for TeX.
-_URL_AS_IS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?[]@!&'()*+,;=%#")
+_URL_AS_IS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?[]@!&'()*+,;=%#")
 
 
 def latex_escape(text: str) -> str:
@@ -104,7 +104,7 @@ def yaml_string(text: str) -> Markup:
 
 
 # The characters YAML 1.1 and 1.2 allow as they are.
-_YAML_PRINTABLE = re.compile("[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_YAML_PRINTABLE: Final = re.compile("[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _yaml_escape(char: str) -> str:
@@ -118,7 +118,7 @@ def _yaml_escape(char: str) -> str:
 # Markdown (kramdown, CommonMark, Goldmark) shows them as the character and
 # never reads them as syntax, and HTML shows the character. Backslash escapes
 # would be printed as backslashes by the layouts that do not markdownify.
-_MARKDOWNIFY_REFERENCES = str.maketrans(
+_MARKDOWNIFY_REFERENCES: Final = str.maketrans(
     {
         "&": "&amp;",
         "<": "&lt;",
@@ -144,7 +144,7 @@ _MARKDOWNIFY_REFERENCES = str.maketrans(
 # and end-of-block marks ("^"), and indented code (a space or tab, which is
 # also dropped there); at its end, spaces are dropped or make a line break.
 # (Other whitespace at a line's ends is left alone: normalized fields have none.)
-_MARKDOWNIFY_LINE_EDGE = re.compile(r"^(?:([-+=:^ \t])|(\d+)([.)]))|([ \t])$", re.M)
+_MARKDOWNIFY_LINE_EDGE: Final = re.compile(r"^(?:([-+=:^ \t])|(\d+)([.)]))|([ \t])$", re.M)
 
 
 def markdownify_text(value: object) -> Markup:
@@ -181,7 +181,7 @@ def html_text(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-_PLAIN_SCALAR = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_/.\-]*")
+_PLAIN_SCALAR: Final = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_/.\-]*")
 
 
 def yaml_scalar(value: object) -> Markup:
@@ -200,7 +200,7 @@ def html_comment(value: object) -> Markup:
     return Markup(comment_safe(str(text)))
 
 
-FILTERS: dict[str, Callable[..., Any]] = {
+FILTERS: Final[dict[str, Callable[..., Any]]] = {
     "md": markdown,
     "tex": latex,
     "tex_title": tex_title,

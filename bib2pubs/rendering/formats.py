@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from typing import Final
 
 #: Every output format; json is the model itself, csl-json the entries as
 #: CSL-JSON and bibtex the listed entries cleaned, the others are rendered.
-FORMATS = ("markdown", "html", "text", "latex", "json", "csl-json", "bibtex")
+FORMATS: Final = ("markdown", "html", "text", "latex", "json", "csl-json", "bibtex")
 
 #: A file suffix (of an output file, or of a template before ``.j2``) → format.
-SUFFIXES = {
+SUFFIXES: Final = {
     "md": "markdown",
     "markdown": "markdown",
     "html": "html",
@@ -25,11 +26,11 @@ SUFFIXES = {
 }
 
 #: The built-in template each rendered format uses when none is named.
-DEFAULT_TEMPLATES = {"markdown": "markdown", "html": "html", "text": "text", "latex": "latex"}
+DEFAULT_TEMPLATES: Final = {"markdown": "markdown", "html": "html", "text": "text", "latex": "latex"}
 
 
 #: Names every template receives; --set cannot replace them.
-RESERVED = frozenset({"listing", "groups", "pub", "link_labels", "words", "max_authors", "bibtex_dropped"})
+RESERVED: Final = frozenset({"listing", "groups", "pub", "link_labels", "words", "max_authors", "bibtex_dropped"})
 
 
 def user_template(name: str, directories: Sequence[str]) -> tuple[str, str] | None:
@@ -55,7 +56,7 @@ def format_of(file_name: str) -> str | None:
 
 #: Per-entry templates: the file name pattern each writes by default, and
 #: whether a clean ``cite.bib`` goes beside each file.
-ITEM_TEMPLATES: Mapping[str, tuple[str, bool]] = {
+ITEM_TEMPLATES: Final[Mapping[str, tuple[str, bool]]] = {
     "academicpages-item": ("{year}-{key}.md", False),
     "hugo-bundle": ("{key}/index.md", True),
 }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Final
 
 from markupsafe import escape
 
@@ -33,7 +34,7 @@ from bib2pubs.rendering.words import ENGLISH
 
 #: The variables the built-in HTML list reads; with any other, the
 #: template is rendered (it tells which it ignores).
-HTML_VARIABLES = frozenset({"title", "heading", "files_base", "base_url"})
+HTML_VARIABLES: Final = frozenset({"title", "heading", "files_base", "base_url"})
 
 
 def render_html(
@@ -66,7 +67,7 @@ def render_html(
 
 
 # What ``html_braces`` rewrites: markupsafe's five characters, and braces.
-_SPECIAL = re.compile("[&<>'\"{}]")
+_SPECIAL: Final = re.compile("[&<>'\"{}]")
 
 
 def _e(value: object) -> str:

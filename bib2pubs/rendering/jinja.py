@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 import jinja2
 from jinja2.runtime import LoopContext, Macro
@@ -166,7 +166,7 @@ def _text_variable(context: jinja2.runtime.Context, name: str) -> str | None:
 
 
 #: The filters that say fixed words, in the run's words.
-_WORDED_FILTERS = {
+_WORDED_FILTERS: Final = {
     "venue_line": venue_line_in_words,
     "venue_text": venue_text_in_words,
     "footnotes": footnotes_in_words,
@@ -237,12 +237,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 #: The model's frozen dataclasses, the venue line's named tuple, Jinja's
 #: loop and a namespace's values (the template's own).
-_PLAIN_TYPES = frozenset({Listing, Group, Publication, Person, Venue, VenueLine, LoopContext, Namespace})
+_PLAIN_TYPES: Final = frozenset({Listing, Group, Publication, Person, Venue, VenueLine, LoopContext, Namespace})
 #: The variables the ``site_url`` filter reads.
-SITE_URL_VARIABLES = frozenset({"files_base", "base_url"})
-_DICT_READERS = frozenset({"items", "keys", "values", "get"})
-_AUTOESCAPED = ("html", "htm", "html.j2", "htm.j2")
-_OPTIONS = {"keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}
+SITE_URL_VARIABLES: Final = frozenset({"files_base", "base_url"})
+_DICT_READERS: Final = frozenset({"items", "keys", "values", "get"})
+_AUTOESCAPED: Final = ("html", "htm", "html.j2", "htm.j2")
+_OPTIONS: Final = {"keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}
 
 
 @lru_cache(maxsize=8)

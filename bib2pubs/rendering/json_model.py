@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import fields
 from functools import lru_cache
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from bib2pubs.model import Diagnostic, Identifiers, Listing, Locators, Person, Publication
 from bib2pubs.rendering.citations import citation_of
@@ -22,12 +22,12 @@ if TYPE_CHECKING:
 #: The version of the JSON's shape: 2 added ``version``, ``locators``,
 #: ``identifiers``, ``abstract``, ``keywords``, ``award``, ``award_name``,
 #: ``preview`` and ``language``.
-VERSION = 2
+VERSION: Final = 2
 
 # Their fields hold text only: read by name, they need none of the deep
 # copy ``dataclasses.asdict`` makes of every value.
-_LOCATORS = tuple(field.name for field in fields(Locators))
-_IDENTIFIERS = tuple(field.name for field in fields(Identifiers))
+_LOCATORS: Final = tuple(field.name for field in fields(Locators))
+_IDENTIFIERS: Final = tuple(field.name for field in fields(Identifiers))
 
 
 def person_dict(person: Person) -> dict[str, Any]:
@@ -173,8 +173,8 @@ def _publication_json(publication: Publication, newline: str, citation: Citation
     )
 
 
-_VENUE = ("name", "short", "label", "url", "location", "dates")
-_CITATION = ("text", "html")
+_VENUE: Final = ("name", "short", "label", "url", "location", "dates")
+_CITATION: Final = ("text", "html")
 
 
 def _known(value: object) -> str:

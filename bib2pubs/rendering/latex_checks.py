@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from typing import Final
 
 from markupsafe import Markup
 
@@ -17,11 +18,11 @@ from bib2pubs.rendering.text_pieces import resolve_link, shown_links
 
 # A document that loads fontspec is compiled with lualatex or xelatex and
 # chooses its fonts: no note. Data cannot write this (its "\" is escaped).
-_FONTSPEC = re.compile(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{[^}]*\bfontspec\b")
+_FONTSPEC: Final = re.compile(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{[^}]*\bfontspec\b")
 # Unicode names' first words that are one script for a reader.
-_CJK = {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "HALFWIDTH", "FULLWIDTH"}
+_CJK: Final = {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "HALFWIDTH", "FULLWIDTH"}
 #: The built-in templates whose links the relative-link note is about.
-LINKING_TEMPLATES = frozenset({"latex.tex.j2", "latex-document.tex.j2"})
+LINKING_TEMPLATES: Final = frozenset({"latex.tex.j2", "latex-document.tex.j2"})
 
 
 def tex_href(url: str) -> Markup:

@@ -10,6 +10,7 @@ name that starts a line must not start a list).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final
 
 from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.names.style import shorten
@@ -28,8 +29,8 @@ from bib2pubs.rendering.words import ENGLISH
 
 #: The variables the built-in Markdown list reads; with any other, the
 #: template is rendered (it tells which it ignores).
-MARKDOWN_VARIABLES = frozenset({"title", "files_base", "base_url"})
-_BREAK = "  \n  "
+MARKDOWN_VARIABLES: Final = frozenset({"title", "files_base", "base_url"})
+_BREAK: Final = "  \n  "
 
 
 def render_markdown(

@@ -6,26 +6,27 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Final
 
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Publication
 
 #: The record of what bib2pubs wrote, kept in the folder.
-MANIFEST = ".bib2pubs.json"
+MANIFEST: Final = ".bib2pubs.json"
 
 #: Held while a run reads and writes the folder, so that two runs into one
 #: folder take turns instead of each recording only its own files.
-LOCK = ".bib2pubs.lock"
+LOCK: Final = ".bib2pubs.lock"
 
 #: The longest name part written: 255 bytes is the limit of the common file
 #: systems, and an atomic write first makes a name 18 bytes longer beside it
 #: (``write.files.temporary_name``; a test holds the two to each other).
-NAME_BYTES = 255 - 18
+NAME_BYTES: Final = 255 - 18
 
 # Letters and digits of any script stay ("müller2020", "张2020").
-_UNSAFE = re.compile(r"[^\w.-]+")
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_FIELDS = frozenset({"key", "year", "kind", "type", "month"})
+_UNSAFE: Final = re.compile(r"[^\w.-]+")
+_PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
+_FIELDS: Final = frozenset({"key", "year", "kind", "type", "month"})
 
 
 def file_safe(key: str) -> str:

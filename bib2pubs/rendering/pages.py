@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence, Set
+from typing import Final
 
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Listing, Publication, Venue
@@ -76,8 +77,8 @@ def entry_pages(
 
 #: The categories academicpages' own _config.yml lists (publication_category):
 #: a page in another is on no publications page until the site lists it.
-_STOCK_CATEGORIES = frozenset({"books", "manuscripts", "conferences"})
-_CATEGORY = re.compile(r"^category: (.*)$", re.M)
+_STOCK_CATEGORIES: Final = frozenset({"books", "manuscripts", "conferences"})
+_CATEGORY: Final = re.compile(r"^category: (.*)$", re.M)
 
 
 def _unlisted_categories(texts: Iterable[str]) -> list[Diagnostic]:
@@ -144,4 +145,4 @@ def _same_key(publication: Publication, first: Publication, first_page: str, pag
     return Diagnostic(publication.file, publication.line or None, publication.key, "warning", message)
 
 
-_SAMPLE = Publication("key", "misc", "other", "", 2024, 1, (), (), Venue(), {})
+_SAMPLE: Final = Publication("key", "misc", "other", "", 2024, 1, (), (), Venue(), {})

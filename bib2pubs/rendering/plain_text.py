@@ -17,6 +17,7 @@ template fails only once it wraps a line.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final
 
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Listing, Publication
@@ -38,9 +39,9 @@ from bib2pubs.rendering.words import ENGLISH
 from bib2pubs.rendering.wrapping import wrap_text
 
 #: The variables the plain-text list reads.
-TEXT_VARIABLES = frozenset({"title", "width", "files_base", "base_url"})
-_INDENT = "    "
-_NO_BREAK = "\u00a0"
+TEXT_VARIABLES: Final = frozenset({"title", "width", "files_base", "base_url"})
+_INDENT: Final = "    "
+_NO_BREAK: Final = "\u00a0"
 
 
 def render_text(

@@ -25,7 +25,7 @@ import os
 import sys
 from collections.abc import Callable
 from types import CodeType
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import jinja2
 from jinja2.bccache import Bucket
@@ -34,7 +34,7 @@ from bib2pubs.cachedir import cache_folder, read_own, seal, unseal, write_quietl
 from bib2pubs.version import __version__
 
 #: The first bytes of a kept template (a new layout gets a new number).
-_MAGIC = b"bib2pubs compiled template 1\n"
+_MAGIC: Final = b"bib2pubs compiled template 1\n"
 
 Result = TypeVar("Result")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import IO
+from typing import IO, Final
 
 from rich.console import Console
 from rich.style import Style
@@ -28,7 +28,7 @@ from bib2pubs.rendering.text_pieces import (
 )
 from bib2pubs.rendering.words import ENGLISH
 
-_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+_ABSOLUTE: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 def _entry(

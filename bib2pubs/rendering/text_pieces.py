@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Person, Publication
@@ -17,9 +17,9 @@ from bib2pubs.read.links import has_scheme
 from bib2pubs.rendering.words import ENGLISH, fill, link_labels
 
 #: Button text for each link kind, in English.
-LINK_LABELS = link_labels(ENGLISH)
+LINK_LABELS: Final = link_labels(ENGLISH)
 
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_YEAR: Final = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 class VenueLine(NamedTuple):
@@ -105,18 +105,18 @@ def venue_text(publication: Publication, words: Mapping[str, str] = ENGLISH) -> 
 # Kinds whose publisher is part of the reference: the venue of a journal
 # article or a paper is its journal or conference (DBLP's and ACM's
 # "publisher = {ACM}" on every paper says nothing a reader needs).
-_PUBLISHED = frozenset({"book", "chapter", "thesis", "report", "other"})
+_PUBLISHED: Final = frozenset({"book", "chapter", "thesis", "report", "other"})
 # Where a conference entry's series is a volume's collection ("Lecture
 # Notes in Computer Science", with its volume) and not ACM's acronym
 # ("SIGCOMM '23"), which the venue already says.
-_EVENTS = frozenset({"conference", "workshop"})
-_ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
-_CHAPTER = re.compile(r"[\w.\-–]{1,10}")
+_EVENTS: Final = frozenset({"conference", "workshop"})
+_ORDINAL_SUFFIX: Final = {1: "st", 2: "nd", 3: "rd"}
+_CHAPTER: Final = re.compile(r"[\w.\-–]{1,10}")
 
 
 # ACM's series, the event's acronym and year: "SIGCOMM '23", "ACM MobiSys'22",
 # "CHI 2020"; at most three words before the year, each with a capital.
-_EVENT_ACRONYM = re.compile(r"(?:[A-Za-z&/+.\-]*[A-Z][\w&/+.\-]*\s*){1,3}(?:['’‘]\s?\d{2}|\s\d{4})")
+_EVENT_ACRONYM: Final = re.compile(r"(?:[A-Za-z&/+.\-]*[A-Z][\w&/+.\-]*\s*){1,3}(?:['’‘]\s?\d{2}|\s\d{4})")
 
 
 def event_acronym(series: str) -> bool:
@@ -211,7 +211,7 @@ def note_text(publication: Publication, cited: str = "") -> str:
 
 #: The sign after a name for each mark; other marks (unknown annotations)
 #: have none, though HTML still gives them a class.
-MARK_SIGNS = {"equal": "*", "corresponding": "†", "dagger": "†"}
+MARK_SIGNS: Final = {"equal": "*", "corresponding": "†", "dagger": "†"}
 
 
 def mark_signs(person: Person) -> str:
@@ -289,10 +289,10 @@ def display_width(text: str) -> int:
     return width
 
 
-_WEB_ADDRESS = re.compile(r"https?://[^/\s]+", re.IGNORECASE)
+_WEB_ADDRESS: Final = re.compile(r"https?://[^/\s]+", re.IGNORECASE)
 # A host written without its scheme ("github.com/me/tool", "www.x.org"):
 # a link elsewhere, not a file of the site.
-_BARE_HOST = re.compile(r"www\.|[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}/")
+_BARE_HOST: Final = re.compile(r"www\.|[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}/")
 
 
 def resolve_link(url: str, files_base: str | None = None, base_url: str | None = None) -> str:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from types import MappingProxyType
+from typing import Final
 
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Group, Listing, Publication
 
 #: What each word is for, in English: the keys users override.
-_ENGLISH: dict[str, str] = {
+_ENGLISH: Final[dict[str, str]] = {
     # Link labels, one per link kind.
     "pdf": "PDF",
     "slides": "Slides",
@@ -69,7 +70,7 @@ _ENGLISH: dict[str, str] = {
 
 #: Each language's words: only what differs from English is written; the
 #: rest is English's.
-TRANSLATIONS: dict[str, dict[str, str]] = {
+TRANSLATIONS: Final[dict[str, dict[str, str]]] = {
     "de": {
         "abstract": "Zusammenfassung",
         "slides": "Folien",
@@ -239,13 +240,13 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
 }
 
 #: The built-in languages, English first.
-LOCALES = ("en", *TRANSLATIONS)
+LOCALES: Final = ("en", *TRANSLATIONS)
 #: Every word's key (what ``--word KEY=TEXT`` may replace).
-KEYS = tuple(_ENGLISH)
+KEYS: Final = tuple(_ENGLISH)
 #: English, the default.
-ENGLISH: Mapping[str, str] = MappingProxyType(_ENGLISH)
+ENGLISH: Final[Mapping[str, str]] = MappingProxyType(_ENGLISH)
 #: The words that take their value through ``{}``.
-PATTERNS = frozenset(key for key, text in _ENGLISH.items() if "{}" in text)
+PATTERNS: Final = frozenset(key for key, text in _ENGLISH.items() if "{}" in text)
 
 
 def language_of(locale: str) -> str:
@@ -287,11 +288,24 @@ def link_labels(words: Mapping[str, str]) -> Mapping[str, str]:
     return {kind: words[kind] for kind in _LINK_KINDS}
 
 
-_LINK_KINDS = ("pdf", "slides", "code", "video", "poster", "website", "html", "supp", "blog", "arxiv", "doi", "url")
+_LINK_KINDS: Final = (
+    "pdf",
+    "slides",
+    "code",
+    "video",
+    "poster",
+    "website",
+    "html",
+    "supp",
+    "blog",
+    "arxiv",
+    "doi",
+    "url",
+)
 
 
 # The degrees ``venues.classify`` names a thesis by, and their words.
-_DEGREES = {
+_DEGREES: Final = {
     "PhD thesis": "phd-thesis",
     "Master's thesis": "masters-thesis",
     "Bachelor's thesis": "bachelors-thesis",

@@ -9,9 +9,10 @@ that fits comes back unchanged but for trailing blanks.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 # Where str.splitlines() breaks a line: text with none of them is one paragraph.
-_LINE_BOUNDARY = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LINE_BOUNDARY: Final = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def wrap_text(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.names.fold import PARTICLES, fold, units
@@ -19,7 +20,7 @@ from bib2pubs.names.match import Pattern, decoded, has_comma, match
 from bib2pubs.names.parts import split_name
 
 #: Entries listed per group of uncertain matches or near misses.
-_SHOWN_KEYS = 5
+_SHOWN_KEYS: Final = 5
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,13 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Final
 
 from bib2pubs.model import KINDS, Listing, Person, Publication
 from bib2pubs.names.highlight import patterns_of
 from bib2pubs.names.match import Pattern, person_matches
 
-UNDATED = "undated"
+UNDATED: Final = "undated"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,13 @@ and, with ``--only-highlighted``, an entry that names no highlighted person
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
 from bib2pubs.model import Diagnostic, Publication
 from bib2pubs.venues.table import VenueTable
 
 #: Kinds whose venue a page shows and the table can know.
-_VENUE_KINDS = frozenset({"conference", "workshop", "journal"})
+_VENUE_KINDS: Final = frozenset({"conference", "workshop", "journal"})
 
 
 def strict_problems(

@@ -26,22 +26,23 @@ import zlib
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import itemgetter
+from typing import Final
 
 from bib2pubs.cachedir import keep, kept_path, read_kept
 from bib2pubs.lazyre import lazy
 from bib2pubs.names.fold import fold
 
 DATA_FILE = os.path.join(os.path.dirname(__file__), "journal_abbreviations.tsv.z")
-_WORDS = re.compile(r"[a-z0-9]+")
+_WORDS: Final = re.compile(r"[a-z0-9]+")
 # Left out of keys: ISO 4 drops them ("J. Biol. Chem."), and lists write
 # titles with and without them ("The Journal of Chemical Physics"). Not
 # "a": "Physical Review A" is not "Physical Review".
 # Not "des": "J. Mech. Des." is the Journal of Mechanical Design.
-_FILLER = frozenset({"of", "the", "and", "on", "for", "in", "an", "de", "du", "la", "le", "und", "der", "fur"})
+_FILLER: Final = frozenset({"of", "the", "and", "on", "for", "in", "an", "de", "du", "la", "le", "und", "der", "fur"})
 # A word cut short: letters and a period ("Trans.", "Autom."). Only
 # whether there is one counts, so the pattern is a letter and a period:
 # letters before it would be tried again at each start, in long titles.
-_ABBREVIATED = lazy(r"[^\W\d_]\.")
+_ABBREVIATED: Final = lazy(r"[^\W\d_]\.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +64,9 @@ def journal_key(text: str) -> str:
 # checksum of their key, and the buckets in files of 80 KB: a run reads
 # one or two of them for each journal it looks up (0.2 ms), where reading
 # back the whole tables took 15 ms, and unpacks nothing it does not use.
-FILES = 64
-PER_FILE = 32
-BUCKETS = FILES * PER_FILE
+FILES: Final = 64
+PER_FILE: Final = 32
+BUCKETS: Final = FILES * PER_FILE
 
 
 def bucket_of(key: str) -> int:
@@ -81,7 +82,7 @@ def title_group(key: str) -> str:
     return _GROUP.format(key[0], key.count(" "))
 
 
-_GROUP = "{}{}"
+_GROUP: Final = "{}{}"
 
 #: A kept file: its buckets (the rows whose keys fall in them, as the data
 #: file writes them, between newlines), and the groups kept in it (their

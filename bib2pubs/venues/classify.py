@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.latex.tables import AAS_JOURNALS
@@ -27,7 +28,7 @@ from bib2pubs.venues.abbreviations import Journal, expand_journal, journal_key
 from bib2pubs.venues.parse import VenueString, parse_venue
 from bib2pubs.venues.table import KnownVenue, VenueTable, acronym_key, name_key
 
-_TYPE_KINDS: Mapping[str, str] = {
+_TYPE_KINDS: Final[Mapping[str, str]] = {
     "article": "journal",
     "periodical": "journal",
     "suppperiodical": "journal",
@@ -53,71 +54,71 @@ _TYPE_KINDS: Mapping[str, str] = {
     "report": "report",
     "unpublished": "preprint",
 }
-_SERVER_NAMES = (
+_SERVER_NAMES: Final = (
     r"\b(?:arxiv|corr|biorxiv|medrxiv|chemrxiv|techrxiv|psyarxiv|socarxiv|ssrn|"
     r"research\s+square|osf\s+preprints|preprints?)\b"
 )
-_PREPRINT_SERVERS = lazy(_SERVER_NAMES, re.I)
+_PREPRINT_SERVERS: Final = lazy(_SERVER_NAMES, re.I)
 # The same, for lower-case ASCII text: quicker without IGNORECASE
 # (``_names_a_server``).
-_PREPRINT_SERVERS_LOWER = lazy(_SERVER_NAMES)
-_UNDER_REVIEW = re.compile(r"(?:submitted\s+to|under\s+review\s+(?:at|for))\b", re.I)
-_PREPRINT_STATES = frozenset({"submitted", "preprint", "inpreparation", "underreview", "inreview"})
-_WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
-_TRAILING = " ,;:"
-_LEADING = lazy(r"^[\s,;:]+")
-_CORR = lazy(r"corr", re.I)
-_GENERIC = frozenset({"conference", "symposium", "workshop", "journal", "transactions", "meeting", "congress"})
+_PREPRINT_SERVERS_LOWER: Final = lazy(_SERVER_NAMES)
+_UNDER_REVIEW: Final = re.compile(r"(?:submitted\s+to|under\s+review\s+(?:at|for))\b", re.I)
+_PREPRINT_STATES: Final = frozenset({"submitted", "preprint", "inpreparation", "underreview", "inreview"})
+_WORKSHOP: Final = re.compile(r"\bworkshops?\b", re.I)
+_TRAILING: Final = " ,;:"
+_LEADING: Final = lazy(r"^[\s,;:]+")
+_CORR: Final = lazy(r"corr", re.I)
+_GENERIC: Final = frozenset({"conference", "symposium", "workshop", "journal", "transactions", "meeting", "congress"})
 # "arXiv preprint arXiv:2107.10279", Zotero's "arXiv:2107.10279 [cond-mat, physics:quant-ph]".
-_ARXIV_IN_NAME = re.compile(r"(?:arxiv\s+preprint\s+)?arxiv:\s*([^\s\[\]]+)(?:\s*\[[^\]]*\])?", re.I)
+_ARXIV_IN_NAME: Final = re.compile(r"(?:arxiv\s+preprint\s+)?arxiv:\s*([^\s\[\]]+)(?:\s*\[[^\]]*\])?", re.I)
 # arXiv named without an identifier: ADS's "arXiv e-prints", Paperpile's "arXiv [math.OC]".
-_ARXIV_ALONE = lazy(r"arxiv(?:\s+e-?prints?|\s+preprint)?(?:\s*\[[^\]]*\])?", re.I)
-_EVENT = lazy(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
-_PROCEEDINGS_OF = lazy(r"(?:in\s+)?(?:proceedings|proc\.)\s+of\b", re.I)
+_ARXIV_ALONE: Final = lazy(r"arxiv(?:\s+e-?prints?|\s+preprint)?(?:\s*\[[^\]]*\])?", re.I)
+_EVENT: Final = lazy(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
+_PROCEEDINGS_OF: Final = lazy(r"(?:in\s+)?(?:proceedings|proc\.)\s+of\b", re.I)
 # A dated event as a book's title: AIAA's "AIAA SCITECH 2024 Forum",
 # "2018 AIAA SPACE … Forum", Springer's "…: First International Conference,
 # SmartCom 2016, Jaipur…": the year starts the title or follows the event's
 # acronym. "The Paris Peace Conference, 1919" is a history book.
-_DATED_EVENT = lazy(
+_DATED_EVENT: Final = lazy(
     r"^(?=.*\b(?:[Cc]onference|[Ss]ymposium|[Ww]orkshop|[Cc]ongress|[Ff]orum)\b)"
     r"(?:(?:19|20)\d{2}\s|.*\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\s+(?:19|20)\d{2}\b)"
 )
-_CORR_VOLUME = re.compile(r"abs/(\S+)")
+_CORR_VOLUME: Final = re.compile(r"abs/(\S+)")
 # A journal issue named after a conference: "PLDI", "OOPSLA2", "CSCW".
-_EVENT_ISSUE = re.compile(r"([A-Z][A-Za-z]*[A-Z])\d?")
-_HAS_YEAR = re.compile(r"(?<!\d)(?:\d{4}|'\d{2})(?!\d)")
+_EVENT_ISSUE: Final = re.compile(r"([A-Z][A-Za-z]*[A-Z])\d?")
+_HAS_YEAR: Final = re.compile(r"(?<!\d)(?:\d{4}|'\d{2})(?!\d)")
 # A journal title that may be abbreviated: two words or more, a period, or
 # an acronym ("MNRAS", "A&A"); not "Nature", "Automatica".
-_MAYBE_ABBREVIATED = lazy(r"\S\s+\S|\.|[A-Z].*[A-Z]")
+_MAYBE_ABBREVIATED: Final = lazy(r"\S\s+\S|\.|[A-Z].*[A-Z]")
 # ADS's ``journal = {\\apj}``: one AAS journal macro, braced or not.
-_AAS_MACRO = lazy(r"\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*")
+_AAS_MACRO: Final = lazy(r"\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*")
 # ``howpublished = {\\url{https://…}}``: a link, not a venue name.
-_URL_ONLY = lazy(r"\s*(?:\\url\s*\{\s*[^{}\s]+\s*\}|https?://\S+)\s*", re.I)
+_URL_ONLY: Final = lazy(r"\s*(?:\\url\s*\{\s*[^{}\s]+\s*\}|https?://\S+)\s*", re.I)
 # A publication status written into the venue: "to appear in X", "X (in press)".
-_STATUSES = (
+_STATUSES: Final = (
     r"to\s+appear|accepted\s+for\s+publication|conditionally\s+accepted|accepted|submitted|in\s+press|"
     r"forthcoming|revise\s+and\s+resubmit|under\s+review|in\s+review|in\s+preparation"
 )
-_STATUS_BEFORE = lazy(rf"^({_STATUSES})(?:\s*(?:in|at|to|by|with|for)\b|\s*[,:])\s*(?=\S)", re.I)
-_STATUS_AFTER = lazy(
+_STATUS_BEFORE: Final = lazy(rf"^({_STATUSES})(?:\s*(?:in|at|to|by|with|for)\b|\s*[,:])\s*(?=\S)", re.I)
+_STATUS_AFTER: Final = lazy(
     rf"(?:\s*[,;:]\s*|\s*\(\s*|\s+-+\s+|\.\s+)(?:manuscript\s+)?({_STATUSES})(?:\s*,\s*(?:19|20)\d{{2}})?\s*\)?\s*$",
     re.I,
 )
 # A venue that is a status alone: "in press", "Manuscript under review".
-_STATUS_ONLY = lazy(rf"\s*(?:manuscript\s+)?({_STATUSES})\s*\.?\s*", re.I)
-_PRESENTATION_KIND = lazy(
+_STATUS_ONLY: Final = lazy(rf"\s*(?:manuscript\s+)?({_STATUSES})\s*\.?\s*", re.I)
+_PRESENTATION_KIND: Final = lazy(
     r"(?:invited\s+|contributed\s+|oral\s+|poster\s+)?(?:talk|poster|presentation|keynote|lecture|abstract)s?", re.I
 )
-_TALK_AT = lazy(r"\b(?:talk|presented|presentation|poster|keynote|lecture|colloquium|seminar|chair)\b", re.I)
+_TALK_AT: Final = lazy(r"\b(?:talk|presented|presentation|poster|keynote|lecture|colloquium|seminar|chair)\b", re.I)
 # A word of a status: what split_status is tried on (most venues have none).
-_STATUS_WORDS = r"appear|accepted|submitted|press|forthcoming|resubmit|review|preparation"
-_STATUS_WORD = lazy(_STATUS_WORDS, re.I)
+_STATUS_WORDS: Final = r"appear|accepted|submitted|press|forthcoming|resubmit|review|preparation"
+_STATUS_WORD: Final = lazy(_STATUS_WORDS, re.I)
 # The same, for lower-case ASCII text: IGNORECASE makes the search try
 # every position of the text, eight times slower (``_has_status_word``).
-_STATUS_WORD_LOWER = lazy(_STATUS_WORDS)
+_STATUS_WORD_LOWER: Final = lazy(_STATUS_WORDS)
 # Statuses of a paper not yet accepted anywhere.
-_NOT_YET = frozenset({"Under review", "In review", "In preparation", "Revise and resubmit", "Submitted"})
-_THESIS_TYPES = {
+_NOT_YET: Final = frozenset({"Under review", "In review", "In preparation", "Revise and resubmit", "Submitted"})
+_THESIS_TYPES: Final = {
     "phdthesis": "PhD thesis",
     "phd": "PhD thesis",
     "mastersthesis": "Master's thesis",
@@ -300,8 +301,8 @@ def _howpublished(fields: Mapping[str, str]) -> str:
 # publisher. Cold Spring Harbor's 10.1101 is its journals' too ("gad.…" for
 # Genes & Development): only a posting's number is bioRxiv's or medRxiv's
 # (medRxiv's dated numbers have eight digits after the date).
-_POSTED = lazy(r"10\.1101/(?:(?P<dated>\d{4}\.\d{2}\.\d{2}\.)?(?P<number>\d{6,8})(?:v\d+)?)$")
-_PREPRINT_DOIS = (
+_POSTED: Final = lazy(r"10\.1101/(?:(?P<dated>\d{4}\.\d{2}\.\d{2}\.)?(?P<number>\d{6,8})(?:v\d+)?)$")
+_PREPRINT_DOIS: Final = (
     ("10.21203/rs.", "Research Square"),
     ("10.31234/", "PsyArXiv"),
     ("10.31235/", "SocArXiv"),
@@ -355,13 +356,22 @@ def _label(kind: str, short: str, name: str, year: int | None) -> str:
 #: kind of work: the same for every issue of a journal and every year of a
 #: venue. Fewer fields, fewer readings, and a quicker key for each entry.
 #: A test holds ``_read`` to them.
-_OWN_FIELDS = ("venuename", "abbr", "shortjournal", "shortbooktitle", "venuelabel", "venueurl", "venue", "eventdate")
+_OWN_FIELDS: Final = (
+    "venuename",
+    "abbr",
+    "shortjournal",
+    "shortbooktitle",
+    "venuelabel",
+    "venueurl",
+    "venue",
+    "eventdate",
+)
 # An event's place (``_event_location``), also where a journal turns out
 # to be an event: the table's row or a "Proceedings of" title says so.
-_EVENT_FIELDS = ("series", "address", "location")
-_EVENT_NAMES = ("howpublished", "organization", "booktitle", "eventtitle", "journal")
-_CONFERENCE_FIELDS = (*_OWN_FIELDS, *_EVENT_NAMES, *_EVENT_FIELDS)
-_FIELDS_BY_KIND: Mapping[str, tuple[str, ...]] = {
+_EVENT_FIELDS: Final = ("series", "address", "location")
+_EVENT_NAMES: Final = ("howpublished", "organization", "booktitle", "eventtitle", "journal")
+_CONFERENCE_FIELDS: Final = (*_OWN_FIELDS, *_EVENT_NAMES, *_EVENT_FIELDS)
+_FIELDS_BY_KIND: Final[Mapping[str, tuple[str, ...]]] = {
     "journal": (*_OWN_FIELDS, "journaltitle", "journal", "booktitle", *_EVENT_FIELDS),
     "conference": _CONFERENCE_FIELDS,
     "workshop": _CONFERENCE_FIELDS,
@@ -375,12 +385,20 @@ _FIELDS_BY_KIND: Mapping[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 # Any other kind: ``_name``'s last resort.
-_OTHER_FIELDS = (*_OWN_FIELDS, "howpublished", "journal", "booktitle", "publisher", "organization", "institution")
+_OTHER_FIELDS: Final = (
+    *_OWN_FIELDS,
+    "howpublished",
+    "journal",
+    "booktitle",
+    "publisher",
+    "organization",
+    "institution",
+)
 
 #: Every field ``extract_venue`` reads: its result depends on these alone,
 #: which lets entries of one venue share the work (a test keeps the list
 #: complete). Volume and number only finish a reading (``_finish``).
-VENUE_FIELDS: tuple[str, ...] = (
+VENUE_FIELDS: Final[tuple[str, ...]] = (
     "journaltitle", "journal", "booktitle", "eventtitle", "maintitle", "publisher", "school", "institution",
     "organization", "type", "howpublished", "venuename", "abbr", "shortjournal", "shortbooktitle", "venuelabel",
     "venueurl", "volume", "arxiv", "eprint", "archiveprefix", "eprinttype", "venue", "location", "series",
@@ -589,12 +607,12 @@ def _finish(reading: _Reading, volume: str | None, number: str | None, year: int
 # "Rheumatology (Oxford, England)", "Journal of the Air & Waste Management
 # Association (1995)": the acronym after " : " is the short form; a place
 # or a year in parentheses only tells namesakes apart.
-_NLM_ACRONYM = lazy(r"(?P<title>.+?)\s+:\s+(?P<acronym>[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*)")
-_NLM_QUALIFIER = lazy(r"\s*\(([^()]*)\)\s*$")
-_YEAR_ONLY = lazy(r"(?:19|20)\d{2}")
+_NLM_ACRONYM: Final = lazy(r"(?P<title>.+?)\s+:\s+(?P<acronym>[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*)")
+_NLM_QUALIFIER: Final = lazy(r"\s*\(([^()]*)\)\s*$")
+_YEAR_ONLY: Final = lazy(r"(?:19|20)\d{2}")
 # A place: capitalised names, two or more parts, maybe NLM's ": 1950".
-_PLACE_WORDS = r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*"
-_NLM_PLACE = lazy(
+_PLACE_WORDS: Final = r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*"
+_NLM_PLACE: Final = lazy(
     rf"(?!(?:Part|Section|Series|Ser\.|Sect\.)\s){_PLACE_WORDS}(?:\s*,\s*{_PLACE_WORDS})+(?:\s*:\s*\d{{4}})?"
 )
 

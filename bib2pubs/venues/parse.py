@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import set_through_slots
 
-_MONTH = (
+_MONTH: Final = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 # ", April 15-17, 2024", ", June 25 - July 1, 2022", ", May 2024" at the end.
-_DAYS = r"(?:\s+\d{1,2})?(?:\s*[-–]+\s*(?:" + _MONTH + r"\s+)?\d{1,2})?"
-_DATES = (
+_DAYS: Final = r"(?:\s+\d{1,2})?(?:\s*[-–]+\s*(?:" + _MONTH + r"\s+)?\d{1,2})?"
+_DATES: Final = (
     r"(?P<dates>" + _MONTH + _DAYS + r",?\s+(?P<year>\d{4})"
     # Day first: "27 June 2022 - 1 July 2022", "23-29 July 2023".
     r"|\d{1,2}(?:\s+" + _MONTH + r"(?:\s+\d{4})?)?(?:\s*[-–]+\s*\d{1,2})?\s+" + _MONTH + r",?\s+(?P<year2>\d{4}))"
@@ -33,112 +34,114 @@ _DATES = (
 # The three patterns of dates are the costliest to compile, and tried only
 # on a string with a year and a month's name (``_may_hold_dates``): many
 # runs never need them.
-_TRAILING_DATES = lazy(r",\s*" + _DATES + r"\s*$")
-_MIDDLE_DATES = lazy(r",\s*" + _DATES + r"\s*,(?=[^,]*[A-Za-z])")
+_TRAILING_DATES: Final = lazy(r",\s*" + _DATES + r"\s*$")
+_MIDDLE_DATES: Final = lazy(r",\s*" + _DATES + r"\s*,(?=[^,]*[A-Za-z])")
 # Dates among the place's parts: "23-29 July 2023, Honolulu, Hawaii, USA".
-_PLACE_DATES = lazy(r"(?:^|,\s*)" + _DATES + r"\s*(?=,|$)")
+_PLACE_DATES: Final = lazy(r"(?:^|,\s*)" + _DATES + r"\s*(?=,|$)")
 # Every _DATES holds a year (four digits) and a month, whose name begins
 # with one of these (case as written: the patterns ignore no case).
-_FOUR_DIGITS = re.compile(r"\d{4}")
-_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_FOUR_DIGITS: Final = re.compile(r"\d{4}")
+_MONTH_STEMS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Words of a venue's name, never of a place.
-_VENUE_WORDS = lazy(
+_VENUE_WORDS: Final = lazy(
     r"\b(?:conference|symposium|workshop|meeting|congress|systems?|services|applications|proceedings|"
     r"international|annual|association|society|computing|engineering|science|research|forum|colloquium)\b",
     re.I,
 )
-_ACRONYM = r"[A-Za-z][A-Za-z0-9&+/.\-]*?[A-Za-z0-9+&]"
+_ACRONYM: Final = r"[A-Za-z][A-Za-z0-9&+/.\-]*?[A-Za-z0-9+&]"
 # DBLP's "MobiSys '22: The 20th Annual International Conference on …".
 # Google Scholar's "WSDM '21, The Fourteenth ACM International Conference …"
 # has a comma instead: see _leading_acronym.
-_LEADING_ACRONYM = re.compile(
+_LEADING_ACRONYM: Final = re.compile(
     r"^(?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)\s*'?(?P<year>\d{4}|\d{2})\s*(?P<mark>[:,])\s*"
 )
 # "NSDI 2024", "NSDI '24", "NSDI'12", "IJCAI-09", "NSDI 24" as a whole string or segment.
-_ACRONYM_YEAR = re.compile(r"(?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)\s*(?:[-\s]'?|')(?P<year>\d{4}|\d{2})")
+_ACRONYM_YEAR: Final = re.compile(
+    r"(?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)\s*(?:[-\s]'?|')(?P<year>\d{4}|\d{2})"
+)
 # "(OSDI 2004)", "(NSDI '24)", "(K-Cap'01)", "(NeurIPS)" ending a name.
-_PAREN_ACRONYM = re.compile(
+_PAREN_ACRONYM: Final = re.compile(
     r"\s*\((?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)(?:\s*(?:[-\s]'?|')(?P<year>\d{4}|\d{2}))?\)\s*$"
 )
 
-_PREFIX = re.compile(
+_PREFIX: Final = re.compile(
     r"^(?:in\s+)?(?:(?:the\s+)?proceedings|proc\.?|conference\s+record)(?:\s+of)?(?:\s+the)?\s+"
     r"|^(?:in\s+)?(?:the\s+)?proceedings\s*[:,.]\s*"
     r"|^the\s+(?=\S+\s)",
     re.I,
 )
-_ORDINAL_WORDS = (
+_ORDINAL_WORDS: Final = (
     r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|fiftieth|"
     r"sixtieth|seventieth|eightieth|ninetieth|hundredth"
 )
-_TENS = r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_ORDINAL = re.compile(
+_TENS: Final = r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_ORDINAL: Final = re.compile(
     r"\b(?:\d{1,3}(?:st|nd|rd|th)|(?:(?:" + _TENS + r")[\s-])?(?:" + _ORDINAL_WORDS + r"))\b\s*", re.I
 )
-_NUMERIC_ORDINAL = re.compile(r"\b\d{1,3}(?:st|nd|rd|th)\b\s*", re.I)
+_NUMERIC_ORDINAL: Final = re.compile(r"\b\d{1,3}(?:st|nd|rd|th)\b\s*", re.I)
 # Not a date's: "Paris, 15th May 2019".
-_NUMERIC_ORDINAL_BEFORE_NAME = lazy(r"\b\d{1,3}(?:st|nd|rd|th)\s+(?!" + _MONTH + r"(?:\s|$))(?=[A-Z])")
+_NUMERIC_ORDINAL_BEFORE_NAME: Final = lazy(r"\b\d{1,3}(?:st|nd|rd|th)\s+(?!" + _MONTH + r"(?:\s|$))(?=[A-Z])")
 # An acronym with its year glued on: "SORMA2018", "WM2013".
-_GLUED_YEAR = lazy(r"(?P<acronym>[A-Z][A-Za-z&]*[A-Z])(?P<year>(?:19|20)\d{2})")
-_SHORT_YEAR = re.compile(r"\s'\d{2}\b")
-_YEAR_WORD = re.compile(r"(?<![\w'])(?:19|20)\d{2}(?![\w'])\s*")
-_VOLUME = re.compile(r"(?:\s*\(\s*|\s*[,:\-–—]\s*|\s+)(?:vol(?:ume)?\.?\s*\d+|part\s+[ivx\d]+)\b.*$", re.I)
+_GLUED_YEAR: Final = lazy(r"(?P<acronym>[A-Z][A-Za-z&]*[A-Z])(?P<year>(?:19|20)\d{2})")
+_SHORT_YEAR: Final = re.compile(r"\s'\d{2}\b")
+_YEAR_WORD: Final = re.compile(r"(?<![\w'])(?:19|20)\d{2}(?![\w'])\s*")
+_VOLUME: Final = re.compile(r"(?:\s*\(\s*|\s*[,:\-–—]\s*|\s+)(?:vol(?:ume)?\.?\s*\d+|part\s+[ivx\d]+)\b.*$", re.I)
 # Springer's ", Proceedings, Part I" after the place and dates; Google
 # Scholar appends the volume's number: ", Revised Selected Papers 27",
 # ", Proceedings, Part II 16".
-_SPRINGER_TAIL = re.compile(
+_SPRINGER_TAIL: Final = re.compile(
     r"(?:[,.]\s*(?:proceedings|revised\s+selected\s+papers|selected\s+papers)(?:\s+\d{1,3})?)*"
     r"(?:,\s*part\s+[ivx\d]+(?:\s+\d{1,3})?)?\s*$",
     re.I,
 )
 # Springer's subtitle after the series' title: "Inductive Logic Programming:
 # 27th International Conference" says only which edition it was.
-_EDITION_SUBTITLE = lazy(
+_EDITION_SUBTITLE: Final = lazy(
     r"\s*:\s*(?:\d{1,3}(?:st|nd|rd|th)|[A-Za-z]+(?:-[A-Za-z]+)?)\s+(?:[A-Z][\w-]*\s+){0,3}?"
     r"(?:conference|workshop|symposium|meeting)\s*$",
     re.I,
 )
 # ACM's "Proceedings of the 2021 on Great Lakes Symposium on VLSI": the
 # "on" belongs to the year, not to the name.
-_YEAR_ON = re.compile(r"^(?P<year>(?:19|20)\d{2})\s+on\s+(?=\S)", re.I)
+_YEAR_ON: Final = re.compile(r"^(?P<year>(?:19|20)\d{2})\s+on\s+(?=\S)", re.I)
 # An edition as a leading Roman numeral: "XIX Reunión Española sobre …";
 # only a well-formed numeral before three words or more.
-_LEADING_ROMAN = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\s+(?=(?:\S+\s+){2}\S)")
+_LEADING_ROMAN: Final = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\s+(?=(?:\S+\s+){2}\S)")
 # The ACL's "Findings of the Association for Computational Linguistics:
 # EMNLP 2021", DBLP's "Findings of the ACL, ACL 2025": the Findings of the
 # conference named, never the conference itself. _FINDINGS_START, quick to
 # compile, tells which names may be (``_may_be_findings``).
-_FINDINGS = lazy(
+_FINDINGS: Final = lazy(
     r"^findings\s+of\s+(?:the\s+)?(?:association\s+for\s+computational\s+linguistics|acl)\b"
     r"(?:\s*[:,\-–]\s*(?P<host>[A-Za-z][A-Za-z-]*))?\s*$",
     re.I,
 )
-_FINDINGS_START = re.compile(r"findings", re.I)
+_FINDINGS_START: Final = re.compile(r"findings", re.I)
 # Springer's "Computer Vision -- ECCV 2020 -- 16th European Conference".
-_DASHES = re.compile(r"\s+(?:--|—|–|-)\s+")
+_DASHES: Final = re.compile(r"\s+(?:--|—|–|-)\s+")
 # What \s matches in a str pattern (a test checks every character).
-_BLANKS = (
+_BLANKS: Final = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u2028\u2029\u202f\u205f\u3000"
 )
-_TRIM_START = _BLANKS + ",;:.-–—"
-_TRIM_END = _BLANKS + ",;:-–—"
-_WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
+_TRIM_START: Final = _BLANKS + ",;:.-–—"
+_TRIM_END: Final = _BLANKS + ",;:-–—"
+_WORKSHOP: Final = re.compile(r"\bworkshops?\b", re.I)
 # Volumes beside a conference's main one: never the conference itself.
-_QUALIFIER = re.compile(
+_QUALIFIER: Final = re.compile(
     r"\b(?:companion|adjunct|posters?|demos?|demonstrations?|late[- ]breaking|doctoral|student\s+research|"
     r"extended\s+abstracts|tutorials?|findings|datasets\s+and\s+benchmarks|satellite|workshops?)\b",
     re.I,
 )
 # DBLP's "…, Held as Part of the European Joint Conferences …, ETAPS 2022".
-_HELD_AS_PART = lazy(r",\s*held\s+as\s+part\s+of\b[^,]*(?:,\s*[A-Z][A-Za-z]*\s+\d{4})?", re.I)
+_HELD_AS_PART: Final = lazy(r",\s*held\s+as\s+part\s+of\b[^,]*(?:,\s*[A-Z][A-Za-z]*\s+\d{4})?", re.I)
 # ACL's ", Volume 1 (Long and Short Papers)" or ", (Volume 1: Long Papers)" among DBLP's parts.
-_VOLUME_SEGMENT = re.compile(r",\s*\(?\s*vol(?:ume)?\.?\s*\d+[^,]*", re.I)
+_VOLUME_SEGMENT: Final = re.compile(r",\s*\(?\s*vol(?:ume)?\.?\s*\d+[^,]*", re.I)
 # An edition as a Roman numeral: "Robotics: Science and Systems XIX".
-_ROMAN_EDITION = re.compile(r".*\s[IVXL]{2,7}")
+_ROMAN_EDITION: Final = re.compile(r".*\s[IVXL]{2,7}")
 # Lower-case words a place's name may hold ("Republic of Korea").
-_PLACE_LINKS = frozenset({"of", "de", "la", "del", "the", "am", "upon", "sur", "an", "der", "di"})
+_PLACE_LINKS: Final = frozenset({"of", "de", "la", "del", "the", "am", "upon", "sur", "an", "der", "di"})
 
 
 @dataclass(frozen=True, slots=True)

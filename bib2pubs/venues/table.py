@@ -26,7 +26,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from bib2pubs.cachedir import keep, kept_path, read_kept
 from bib2pubs.errors import UsageError
@@ -35,18 +35,18 @@ from bib2pubs.names import fold as name_folding
 from bib2pubs.names.fold import fold
 from bib2pubs.trust import read_toml
 
-KINDS = frozenset({"conference", "workshop", "journal"})
+KINDS: Final = frozenset({"conference", "workshop", "journal"})
 # Words exporters add or drop; a name is looked up with them, then without.
-_FILLER = frozenset({"the", "of", "on", "and", "for", "in", "at", "a", "an"})
+_FILLER: Final = frozenset({"the", "of", "on", "and", "for", "in", "at", "a", "an"})
 # "Proceedings of the 29th …" is filler before an event's name, but part of
 # a journal's ("Proceedings of the ACM on Human-Computer Interaction").
-_PROCEEDINGS = frozenset({"proceedings", "proc"})
-_LEFT_OUT = frozenset(
+_PROCEEDINGS: Final = frozenset({"proceedings", "proc"})
+_LEFT_OUT: Final = frozenset(
     {"annual", "international", "acm", "ieee", "usenix", "siam", "cvf", "ifip", "aaai", "sigplan", "sigops"}
 )
-_WORDS = re.compile(r"[a-z0-9]+")
+_WORDS: Final = re.compile(r"[a-z0-9]+")
 # Read only when the table itself is (its keys are kept between runs).
-_URL_CELL = lazy(r"(?:(?P<since>\d{4})\+\s+)?(?P<url>\S+)?")
+_URL_CELL: Final = lazy(r"(?:(?P<since>\d{4})\+\s+)?(?P<url>\S+)?")
 
 
 @dataclass(frozen=True, slots=True)

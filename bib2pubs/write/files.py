@@ -6,6 +6,7 @@ import contextlib
 import os
 import stat
 import sys
+from typing import Final
 
 from bib2pubs.errors import Bib2PubsError, StaleOutputError
 
@@ -133,7 +134,7 @@ def _sync_directory(directory: str) -> None:
 
 
 #: Lines of diff ``--check`` shows; the rest is summed up.
-_DIFF_LINES = 20
+_DIFF_LINES: Final = 20
 
 
 def check_file(path: str, text: str) -> None:

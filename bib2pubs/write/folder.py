@@ -20,17 +20,18 @@ import os
 import stat
 from collections.abc import Iterator
 from types import TracebackType
+from typing import Final
 
 from bib2pubs.errors import Bib2PubsError
 from bib2pubs.rendering.page_names import LOCK
 from bib2pubs.write.files import temporary_name
 
-_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FOLDER: Final = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 # O_NONBLOCK: a pipe put in the lock's place must not hang the run.
-_LOCK_FLAGS = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_LOCK_FLAGS: Final = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 # Opening a link with O_NOFOLLOW gives ELOOP; a file where a folder should
 # be gives ENOTDIR; a socket, ENXIO.
-_FOREIGN = (errno.ELOOP, errno.ENOTDIR, errno.ENXIO)
+_FOREIGN: Final = (errno.ELOOP, errno.ENOTDIR, errno.ENXIO)
 
 
 class Foreign(Exception):
