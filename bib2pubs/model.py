@@ -3,92 +3,22 @@
 Nothing here knows about an output format. A highlighted author is
 ``Person(highlight="self")``; each template decides what that looks like.
 Absent text is the empty string, so templates can test it without None checks.
+
+The classes made for each entry, name or venue read write out their
+``__init__``, setting each field as the one dataclasses generates does:
+compiled by mypyc, it runs as C (a Publication is made in about 60 ns),
+where the generated one, made at run time, is interpreted (1.7 µs, a tenth
+of normalizing an entry). tests/test_dataclass_inits.py holds each to the
+one dataclasses would generate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import MISSING, Field, dataclass, field, fields
-from types import FunctionType
-from typing import Any, Final, Literal
+from dataclasses import dataclass, field
+from typing import Final, Literal
 
 Level = Literal["error", "warning"]
-
-
-class _Factory:
-    """The default of a field made by its ``default_factory``, as
-    dataclasses shows it in a signature."""
-
-    def __repr__(self) -> str:
-        return "<factory>"
-
-
-_FACTORY: Final = _Factory()
-
-
-def positional_fields(cls: type) -> tuple[Field[Any], ...] | None:
-    """The fields of a frozen dataclass whose ``__init__`` takes each of
-    them by position and nothing else (no InitVar), and that nothing
-    changes or refuses after (no ``__post_init__``): what makes an
-    instance again from its fields alone (``set_through_slots``,
-    ``parallel.dumps``). None for any other class."""
-    params = getattr(cls, "__dataclass_params__", None)
-    if params is None or not params.frozen or hasattr(cls, "__post_init__"):
-        return None
-    every = fields(cls)
-    if len(every) != len(cls.__dataclass_fields__):  # type: ignore[attr-defined]  # an InitVar or ClassVar
-        return None
-    return None if any(not each.init or each.kw_only is True for each in every) else every
-
-
-def set_through_slots(cls: type) -> None:
-    """Gives a frozen dataclass whose fields are held in slots (or, compiled
-    by mypyc, in the native object) an ``__init__`` that sets each field
-    through its descriptor, where the dataclass's own calls
-    ``object.__setattr__`` (its ``__setattr__`` refuses): the same
-    parameters and defaults, in 60% of the time. For the classes made for
-    each entry, name or venue read: a Publication took 2.7 µs to make, a
-    tenth of normalizing its entry. Written as dataclasses writes its
-    methods, from the class's own field names; a test holds the two alike
-    (tests/test_set_through_slots.py)."""
-    every = positional_fields(cls)
-    if every is None:
-        raise TypeError(f"{cls.__name__}: not a frozen dataclass made by its fields alone, each by position")
-    # A subclass (whose fields may be properties) is made as dataclasses makes it.
-    names: dict[str, object] = {"_FACTORY": _FACTORY, "_cls": cls, "_dataclass_init": vars(cls)["__init__"]}
-    parameters, made, body = [], [], []
-    for each in every:
-        name = each.name
-        if name == "self" or name.startswith("_"):
-            raise TypeError(f"{cls.__name__}.{name}: a name the made __init__ keeps for itself")
-        setter = getattr(type(cls.__dict__.get(name)), "__set__", None)
-        if setter is None:  # a field kept in the instance's __dict__, or a default in the class
-            raise TypeError(f"{cls.__name__}.{name}: not held in a slot")
-        names[f"_set_{name}"] = cls.__dict__[name].__set__
-        if each.default is not MISSING:
-            names[f"_default_{name}"] = each.default
-            parameters.append(f"{name}=_default_{name}")
-        elif each.default_factory is not MISSING:
-            names[f"_factory_{name}"] = each.default_factory
-            parameters.append(f"{name}=_FACTORY")
-            made.append(f"    if {name} is _FACTORY:\n        {name} = _factory_{name}()\n")
-        else:
-            parameters.append(name)
-        body.append(f"    _set_{name}(self, {name})")
-    arguments = ", ".join(each.name for each in every)
-    subclass = f"    if self.__class__ is not _cls:\n        return _dataclass_init(self, {arguments})\n"
-    source = f"def __init__(self, {', '.join(parameters)}):\n{''.join(made)}{subclass}" + "\n".join(body) + "\n"
-    exec(source, names)  # the class's own field names, never data
-    init = names["__init__"]
-    if not isinstance(init, FunctionType):
-        raise TypeError(f"{cls.__name__}: no __init__ made")
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    init.__annotations__ = {**{each.name: each.type for each in every}, "return": None}
-    # Set after the class is made, not by a decorator: mypyc, compiling
-    # the class, must see a plain dataclass (with another decorator it
-    # compiles == between two of them as "is").
-    cls.__init__ = init  # type: ignore[misc]
 
 
 #: What kind of work an entry is; templates and filters group on it.
@@ -105,7 +35,7 @@ KINDS: Final = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Diagnostic:
     """A problem found in the input, reported and then worked around."""
 
@@ -115,6 +45,21 @@ class Diagnostic:
     level: Level
     message: str
 
+    def __init__(
+        self,
+        file: str,
+        line: int | None,
+        key: str | None,
+        level: Level,
+        message: str,
+    ) -> None:
+        # Written out, to be compiled: see the module's note.
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "level", level)
+        object.__setattr__(self, "message", message)
+
     def __str__(self) -> str:
         """``file:line: level: key: message``; a problem with the command
         line rather than a file (file "") reads ``bib2pubs: level: …``."""
@@ -123,9 +68,6 @@ class Diagnostic:
         # One line, whatever a quoted value held: a report is read line by
         # line, and a control character from a file must not reach a terminal.
         return f"{where}: {self.level}: {entry}{self.message}".translate(_ONE_LINE)
-
-
-set_through_slots(Diagnostic)
 
 
 #: Control characters, line breaks and the marks that reorder text on a
@@ -146,7 +88,7 @@ _ONE_LINE: Final = dict.fromkeys(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Person:
     """One author, split by BibTeX's rules and decoded to Unicode.
 
@@ -164,11 +106,29 @@ class Person:
     marks: tuple[str, ...] = ()
     written: str = ""
 
+    def __init__(
+        self,
+        first: str,
+        von: str,
+        last: str,
+        jr: str,
+        display: str,
+        highlight: str | None = None,
+        marks: tuple[str, ...] = (),
+        written: str = "",
+    ) -> None:
+        # Written out, to be compiled: see the module's note.
+        object.__setattr__(self, "first", first)
+        object.__setattr__(self, "von", von)
+        object.__setattr__(self, "last", last)
+        object.__setattr__(self, "jr", jr)
+        object.__setattr__(self, "display", display)
+        object.__setattr__(self, "highlight", highlight)
+        object.__setattr__(self, "marks", marks)
+        object.__setattr__(self, "written", written)
 
-set_through_slots(Person)
 
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Venue:
     """Where a work appeared, as the page shows it."""
 
@@ -179,13 +139,27 @@ class Venue:
     location: str = ""
     dates: str = ""
 
-
-set_through_slots(Venue)
+    def __init__(
+        self,
+        name: str = "",
+        short: str = "",
+        label: str = "",
+        url: str = "",
+        location: str = "",
+        dates: str = "",
+    ) -> None:
+        # Written out, to be compiled: see the module's note.
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "short", short)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "location", location)
+        object.__setattr__(self, "dates", dates)
 
 
 # Without slots: a large file's publications cross between processes by
 # pickle, and a slots dataclass pickles in Python, 2.5 times slower.
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Locators:
     """Where in its venue a work is found, and who published it: the
     entry's ``volume``, ``number`` (or ``issue``), ``pages`` (a range with an
@@ -201,10 +175,31 @@ class Locators:
     publisher: str = ""
     address: str = ""
 
+    def __init__(
+        self,
+        volume: str = "",
+        number: str = "",
+        pages: str = "",
+        chapter: str = "",
+        edition: str = "",
+        series: str = "",
+        publisher: str = "",
+        address: str = "",
+    ) -> None:
+        # Written out, to be compiled: see the module's note.
+        object.__setattr__(self, "volume", volume)
+        object.__setattr__(self, "number", number)
+        object.__setattr__(self, "pages", pages)
+        object.__setattr__(self, "chapter", chapter)
+        object.__setattr__(self, "edition", edition)
+        object.__setattr__(self, "series", series)
+        object.__setattr__(self, "publisher", publisher)
+        object.__setattr__(self, "address", address)
+
 
 # Without slots: a large file's publications cross between processes by
 # pickle, and a slots dataclass pickles in Python, 2.5 times slower.
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Identifiers:
     """The work's identifiers as text: a DOI without its resolver
     (``10.1145/…``), an arXiv id, ISBN and ISSN as written."""
@@ -214,8 +209,21 @@ class Identifiers:
     isbn: str = ""
     issn: str = ""
 
+    def __init__(
+        self,
+        doi: str = "",
+        arxiv: str = "",
+        isbn: str = "",
+        issn: str = "",
+    ) -> None:
+        # Written out, to be compiled: see the module's note.
+        object.__setattr__(self, "doi", doi)
+        object.__setattr__(self, "arxiv", arxiv)
+        object.__setattr__(self, "isbn", isbn)
+        object.__setattr__(self, "issn", issn)
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class Publication:
     """One entry, normalized and ready for any template."""
 
@@ -255,13 +263,67 @@ class Publication:
     #: most titles: then the title, escaped, is the same.
     title_math: str = ""
 
+    def __init__(
+        self,
+        key: str,
+        type: str,
+        kind: str,
+        title: str,
+        year: int | None,
+        month: int | None,
+        authors: tuple[Person, ...],
+        editors: tuple[Person, ...],
+        venue: Venue,
+        links: Mapping[str, str],
+        hidden: bool = False,
+        selected: bool = False,
+        et_al: bool = False,
+        note: str = "",
+        file: str = "",
+        line: int = 0,
+        fields: Mapping[str, str] | None = None,
+        locators: Locators = Locators(),
+        identifiers: Identifiers = Identifiers(),
+        abstract: str = "",
+        keywords: tuple[str, ...] = (),
+        award: str = "",
+        award_name: str = "",
+        preview: str = "",
+        language: str = "",
+        title_math: str = "",
+    ) -> None:
+        # Written out, to be compiled: see the module's note.
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "type", type)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "title", title)
+        object.__setattr__(self, "year", year)
+        object.__setattr__(self, "month", month)
+        object.__setattr__(self, "authors", authors)
+        object.__setattr__(self, "editors", editors)
+        object.__setattr__(self, "venue", venue)
+        object.__setattr__(self, "links", links)
+        object.__setattr__(self, "hidden", hidden)
+        object.__setattr__(self, "selected", selected)
+        object.__setattr__(self, "et_al", et_al)
+        object.__setattr__(self, "note", note)
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "fields", fields)
+        object.__setattr__(self, "locators", locators)
+        object.__setattr__(self, "identifiers", identifiers)
+        object.__setattr__(self, "abstract", abstract)
+        object.__setattr__(self, "keywords", keywords)
+        object.__setattr__(self, "award", award)
+        object.__setattr__(self, "award_name", award_name)
+        object.__setattr__(self, "preview", preview)
+        object.__setattr__(self, "language", language)
+        object.__setattr__(self, "title_math", title_math)
+
     @property
     def marks(self) -> frozenset[str]:
         """Every mark carried by some author, for footnote lines."""
         return frozenset(m for person in self.authors for m in person.marks)
-
-
-set_through_slots(Publication)
 
 
 @dataclass(frozen=True, slots=True)

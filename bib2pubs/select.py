@@ -10,7 +10,7 @@ the user may change), by kind with the newest years first in each, or none
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
 
@@ -63,7 +63,9 @@ class Selection:
 
 def select(publications: Iterable[Publication], selection: Selection = Selection()) -> tuple[Group, ...]:
     """The groups to render."""
-    chosen = [pub for pub in publications if _wanted(pub, selection)]
+    tests = _tests(selection)
+    # Most selections list all: then no test runs for each entry.
+    chosen = [pub for pub in publications if all(test(pub) for test in tests)] if tests else list(publications)
     if selection.include_hidden:
         chosen = [replace(pub, hidden=False) if pub.hidden else pub for pub in chosen]
     chosen = _ordered(chosen, selection.order)
@@ -76,18 +78,25 @@ def select(publications: Iterable[Publication], selection: Selection = Selection
     return group_by_year(chosen)
 
 
-def _wanted(pub: Publication, selection: Selection) -> bool:
-    if selection.since is not None and (pub.year is None or pub.year < selection.since):
-        return False
-    if selection.until is not None and (pub.year is None or pub.year > selection.until):
-        return False
-    if selection.kinds and pub.kind not in selection.kinds:
-        return False
-    if selection.keys and pub.key.casefold() not in {key.casefold() for key in selection.keys}:
-        return False  # BibTeX keys are case-insensitive
-    if selection.selected_only and not pub.selected:
-        return False
-    return not selection.only_highlighted or any(p.highlight for p in (*pub.authors, *pub.editors))
+def _tests(selection: Selection) -> list[Callable[[Publication], bool]]:
+    """What an entry must pass to be listed: one test for each filter the
+    selection sets, none when it lists all."""
+    tests: list[Callable[[Publication], bool]] = []
+    since, until = selection.since, selection.until
+    if since is not None:
+        tests.append(lambda pub: pub.year is not None and pub.year >= since)
+    if until is not None:
+        tests.append(lambda pub: pub.year is not None and pub.year <= until)
+    if selection.kinds:
+        tests.append(lambda pub: pub.kind in selection.kinds)
+    if selection.keys:
+        keys = {key.casefold() for key in selection.keys}  # BibTeX keys are case-insensitive
+        tests.append(lambda pub: pub.key.casefold() in keys)
+    if selection.selected_only:
+        tests.append(lambda pub: pub.selected)
+    if selection.only_highlighted:
+        tests.append(lambda pub: any(person.highlight for person in (*pub.authors, *pub.editors)))
+    return tests
 
 
 def _ordered(publications: Sequence[Publication], order: str) -> list[Publication]:

@@ -49,7 +49,7 @@ OUTPUT_TESTS = (
     # The classes whose __init__ is set after mypyc made them: made alike,
     # and compared as dataclasses compare (a decorator made mypyc compile
     # "==" between two NameParts as "is").
-    "test_set_through_slots.py",
+    "test_dataclass_inits.py",
 )
 _EXTENSION = (".so", ".pyd")
 

@@ -189,7 +189,7 @@ def test_a_comma_in_braces_stays_in_its_keyword() -> None:
 
 
 def _entry(**fields: str) -> RawEntry:
-    return RawEntry("misc", "k", dict(fields), "x.bib", 1)
+    return RawEntry("misc", "k", dict(fields), "x.bib", 1, {})
 
 
 def test_award_and_preview_as_al_folio_writes_them() -> None:

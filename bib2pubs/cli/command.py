@@ -127,8 +127,8 @@ def _collect_from_now_on(one_run: bool) -> None:
     loaded by now (click, the options, the pipeline) lives as long as the
     process, so it is set aside for good (``gc.freeze``), and the run's
     collections, which would look at all of it again and again, look only
-    at what the run makes. For ``one_run``, so is what the pipeline makes
-    while it pauses the collector (its entries, kept to the end)."""
+    at what the run makes. For ``one_run``, the pipeline is told that the
+    process ends after it (``pipeline.ends_after_one_run``)."""
     global _collect_once_loaded
     _collect_once_loaded = False
     gc.freeze()
@@ -137,7 +137,7 @@ def _collect_from_now_on(one_run: bool) -> None:
         # Loaded by _translated already: this import only looks it up.
         from bib2pubs import pipeline
 
-        pipeline.set_aside_after_pauses()
+        pipeline.ends_after_one_run()
 
 
 def _bibtex_dropped(drop: Sequence[str], keep: Sequence[str]) -> frozenset[str] | None:

@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from bib2pubs.model import set_through_slots
 from bib2pubs.read.values import nested
 
 __all__ = ["NameParts", "is_others", "person_names", "split_collapsed", "split_name", "split_persons"]
@@ -69,7 +68,7 @@ _SPECIAL_LOWER: Final = frozenset({"i", "j", "oe", "ae", "aa", "o", "l", "ss"})
 _SPECIAL_UPPER: Final = frozenset({"OE", "AE", "AA", "O", "L"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class NameParts:
     """One name's BibTeX parts, each still LaTeX-encoded, possibly empty.
 
@@ -82,8 +81,18 @@ class NameParts:
     last: str
     jr: str
 
-
-set_through_slots(NameParts)
+    def __init__(
+        self,
+        first: str,
+        von: str,
+        last: str,
+        jr: str,
+    ) -> None:
+        # Written out, to be compiled: see bib2pubs.model's note.
+        object.__setattr__(self, "first", first)
+        object.__setattr__(self, "von", von)
+        object.__setattr__(self, "last", last)
+        object.__setattr__(self, "jr", jr)
 
 
 def split_persons(field: str) -> list[str]:

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from bib2pubs.lazyre import lazy
-from bib2pubs.model import Diagnostic, set_through_slots
+from bib2pubs.model import Diagnostic
 from bib2pubs.read import values
 from bib2pubs.read.entry_fields import FieldLines, FieldReader
 from bib2pubs.read.scanner import ENTRY_HEAD, TYPE, Broken, Lines
@@ -44,7 +44,7 @@ _HEAD_AND_KEY: Final = re.compile(r"@\s*(" + TYPE + r")\s*(\{)\s*(" + _KEY_BRACE
 _NEXT_ENTRY_FOLLOWS: Final = ("\n\n@", "\n@")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class RawEntry:
     """An entry as written, with macros expanded but LaTeX still in place."""
 
@@ -53,14 +53,28 @@ class RawEntry:
     fields: Mapping[str, str]
     file: str
     line: int
-    field_lines: Mapping[str, int] = field(default_factory=dict)
+    field_lines: Mapping[str, int]
+
+    def __init__(
+        self,
+        type: str,
+        key: str,
+        fields: Mapping[str, str],
+        file: str,
+        line: int,
+        field_lines: Mapping[str, int],
+    ) -> None:
+        # Written out, to be compiled: see bib2pubs.model's note.
+        object.__setattr__(self, "type", type)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "fields", fields)
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "field_lines", field_lines)
 
     def get(self, name: str, default: str = "") -> str:
         """The field's raw value, or ``default`` when the entry lacks it."""
         return self.fields.get(name, default)
-
-
-set_through_slots(RawEntry)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,8 @@ class ListWriter:
         """The entry as its style (``--style``) cites it, marked up for
         ``format_name`` ("html", "markdown"), and as plain text: ("", "")
         without a style or where the style could not cite it."""
-        citation = citation_of(self.citations, pub)
+        # Most runs cite nothing: no call (interpreted, its module is not compiled) per entry.
+        citation = citation_of(self.citations, pub) if self.citations else None
         if citation is None:
             return "", ""
         return str(getattr(citation, format_name)), citation.text

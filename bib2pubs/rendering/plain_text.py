@@ -81,7 +81,7 @@ def render_text(
         if group.title:
             out.append(f"{group.title}\n{'-' * display_width(group.title)}\n")
         for pub in entries:
-            citation = citation_of(citations, pub)
+            citation = citation_of(citations, pub) if citations else None  # most runs cite nothing
             _entry(out, pub, width, max_authors, words, citation, bases)
     return "".join(out), notes
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Final
 
 from bib2pubs.lazyre import lazy
-from bib2pubs.model import set_through_slots
 
 _MONTH: Final = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -144,7 +143,7 @@ _ROMAN_EDITION: Final = re.compile(r".*\s[IVXL]{2,7}")
 _PLACE_LINKS: Final = frozenset({"of", "de", "la", "del", "the", "am", "upon", "sur", "an", "der", "di"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class VenueString:
     """A venue string taken apart. Empty strings and None where absent."""
 
@@ -157,8 +156,24 @@ class VenueString:
     #: A companion, poster, workshop… volume: not the main venue itself.
     qualified: bool = False
 
-
-set_through_slots(VenueString)
+    def __init__(
+        self,
+        name: str,
+        acronym: str = "",
+        year: int | None = None,
+        location: str = "",
+        dates: str = "",
+        workshop: bool = False,
+        qualified: bool = False,
+    ) -> None:
+        # Written out, to be compiled: see bib2pubs.model's note.
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "acronym", acronym)
+        object.__setattr__(self, "year", year)
+        object.__setattr__(self, "location", location)
+        object.__setattr__(self, "dates", dates)
+        object.__setattr__(self, "workshop", workshop)
+        object.__setattr__(self, "qualified", qualified)
 
 
 def _full_year(digits: str) -> int:

@@ -49,7 +49,7 @@ _WORDS: Final = re.compile(r"[a-z0-9]+")
 _URL_CELL: Final = lazy(r"(?:(?P<since>\d{4})\+\s+)?(?P<url>\S+)?")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class KnownVenue:
     """One row of the table."""
 
@@ -61,6 +61,23 @@ class KnownVenue:
     #: The first year a per-year URL pattern holds for (sites of older
     #: editions live elsewhere).
     since: int = 0
+
+    def __init__(
+        self,
+        short: str,
+        kind: str,
+        name: str,
+        aliases: tuple[str, ...] = (),
+        url: str = "",
+        since: int = 0,
+    ) -> None:
+        # Written out, to be compiled: see bib2pubs.model's note.
+        object.__setattr__(self, "short", short)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "aliases", aliases)
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "since", since)
 
     def url_for(self, year: int | None) -> str:
         """The URL pattern with the year filled in; "" when the pattern
