@@ -99,6 +99,19 @@ def test_the_source_sets_every_field_once_in_order_from_its_parameter(module: st
     for argument, each in zip(arguments.args[1:], every, strict=True):
         assert _same_annotation(argument.annotation, each.type), (each.name, ast.unparse(argument.annotation or node))
     assert len(arguments.defaults) == sum(each.default is not dataclasses.MISSING for each in every)
+    defaulted = arguments.args[len(arguments.args) - len(arguments.defaults) :]
+    written_defaults = {argument.arg: default for argument, default in zip(defaulted, arguments.defaults, strict=True)}
+    for each in every:
+        if each.default is dataclasses.MISSING:
+            assert each.name not in written_defaults
+            continue
+        written = written_defaults[each.name]
+        try:
+            value = ast.literal_eval(written)
+        except ValueError:  # made by a call: "Locators()"
+            assert ast.unparse(written) == f"{type(each.default).__name__}()" and type(each.default)() == each.default
+        else:  # the same value of the same type: 0 is not False, though equal
+            assert (type(value), value) == (type(each.default), each.default), each.name
     assert all(each.default_factory is dataclasses.MISSING for each in every)  # no factory to write out
     # The one dataclasses would make is not made at all (the class is made faster).
     assert cls.__dataclass_params__.init is False
@@ -120,6 +133,10 @@ def test_the_signature_is_the_dataclasses_own(name: str) -> None:
     # Names, kinds, defaults and annotations: what help(), Sphinx and
     # typing.get_type_hints read (the return, None, postponed as a string).
     assert list(ours.parameters.values()) == list(theirs.parameters.values())
+    # Parameters compare defaults by ==: 0 would pass for False.
+    assert [type(each.default) for each in ours.parameters.values()] == [
+        type(each.default) for each in theirs.parameters.values()
+    ]
     assert ours.return_annotation in (None, "None") and theirs.return_annotation is None
 
 

@@ -402,3 +402,39 @@ def test_the_readme_maps_every_module() -> None:
     assert _named(top) - modules == set(), "the README's layout names top-level modules that do not exist"
     for name in re.findall(r"`bib2pubs/(\w+)/`", section):
         assert name in subpackages, f"the README's layout names bib2pubs/{name}/, which does not exist"
+
+
+def _final_names() -> set[str]:
+    """The package's module-level names declared ``Final``."""
+    names = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            declared = ast.unparse(node.annotation) if isinstance(node, ast.AnnAssign) else ""
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and declared.startswith("Final"):
+                names.add(node.target.id)
+    return names
+
+
+def _patched_names() -> set[str]:
+    """The names tests set on a module (``monkeypatch.setattr(module,
+    "NAME", …)`` or ``setattr("package.module.NAME", …)``)."""
+    names = set()
+    for path in (ROOT / "tests").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr != "setattr" or not node.args:
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names.add(first.value.rsplit(".", 1)[-1])
+            elif len(node.args) > 1 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+                names.add(node.args[1].value)
+    return names
+
+
+def test_no_name_a_test_patches_is_final() -> None:
+    # Compiled by mypyc, a Final module-level name is read from a C static:
+    # a test that patches it would go on testing the original, unseen.
+    assert "_FAST_FIELD" in _patched_names() and "KINDS" in _final_names()  # the scans find what they look for
+    assert _patched_names() & _final_names() == set()

@@ -38,10 +38,10 @@ _KEY_BRACE: Final = re.compile(r"[^\s,{}=\"]*")
 _KEY_PAREN: Final = lazy(r"[^\s,=\"]*")
 # A command's head with "{" and what follows as an entry's key would: read
 # in one match, where the head, the blanks and the key took one each.
-_HEAD_AND_KEY: Final = re.compile(r"@\s*(" + TYPE + r")\s*(\{)\s*(" + _KEY_BRACE.pattern + r")\s*")
+_HEAD_AND_KEY = re.compile(r"@\s*(" + TYPE + r")\s*(\{)\s*(" + _KEY_BRACE.pattern + r")\s*")
 # What follows an entry when no fields cut off by a stray "}" can (see
 # entry_fields._STRAY_FIELDS: a letter must come after the blanks).
-_NEXT_ENTRY_FOLLOWS: Final = ("\n\n@", "\n@")
+_NEXT_ENTRY_FOLLOWS = ("\n\n@", "\n@")
 
 
 @dataclass(frozen=True, slots=True, init=False)

@@ -48,7 +48,7 @@ def _fast_field(close: str) -> re.Pattern[str]:
 
 # Compiled for "(…)"-delimited entries only when a file has one: each
 # pattern takes a millisecond or two to compile, a tenth of a small run.
-_FAST_FIELD: Final = {"}": _fast_field("}")}
+_FAST_FIELD = {"}": _fast_field("}")}
 
 
 class FieldLines(Mapping[str, int]):

@@ -108,7 +108,7 @@ def fast_parts(group: str) -> list[str]:
     ]
 
 
-_FAST_PART: Final = lazy(r"\s*(?:" + "|".join(fast_parts("(")) + r")\s*#?")
+_FAST_PART = lazy(r"\s*(?:" + "|".join(fast_parts("(")) + r")\s*#?")
 
 
 def join_budget(size: int) -> int:
