@@ -92,10 +92,12 @@ def _in_page_order(links: dict[str, str]) -> dict[str, str]:
 
 def _keys(publication: Publication) -> list[str]:
     keys = []
-    arxiv = _ARXIV.search(publication.links.get("arxiv", ""))
+    links = publication.links
+    # Most entries have neither link: no search of an empty text for them.
+    arxiv = _ARXIV.search(links["arxiv"]) if "arxiv" in links else None
     if arxiv:
         keys.append(f"arxiv:{arxiv.group(1).lower()}")
-    doi = _DOI.search(publication.links.get("doi", ""))
+    doi = _DOI.search(links["doi"]) if "doi" in links else None
     if doi:
         keys.append(f"doi:{doi.group(1).lower()}")
     title = _title_key(publication.title)

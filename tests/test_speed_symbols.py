@@ -217,10 +217,13 @@ def test_no_invisible_character_is_printable() -> None:
 
 
 _INVISIBLE_CHARS = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0), 0x200B, 0x2060, 0xFEFF)]
-_PIECES = st.sampled_from([*_INVISIBLE_CHARS, " ", "\t", "\n", "a", "\u00e9", "e\u0301", "\u03b8", "\u00ad"])
+_PIECES = st.sampled_from([*_INVISIBLE_CHARS, " ", "\t", "\n", "a", "-", "\u00e9", "e\u0301", "\u03b8", "\u00ad"])
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(_PIECES).map("".join) | st.text())
+_ASCII_PIECES = st.sampled_from([" ", "  ", "a", "Bc", "-", "{", "\t", "\n", "\x7f", "\x1f"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PIECES).map("".join) | st.lists(_ASCII_PIECES).map("".join) | st.text())
 def test_tidy_is_the_careful_tidy(value: str) -> None:
     assert latex_decode._tidy(value) == _tidy_careful(value)

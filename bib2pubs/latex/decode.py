@@ -172,7 +172,15 @@ def _tidy(value: str) -> str:
     """Decoded text made fit to show: NFC, no invisible characters, and
     whitespace runs collapsed. Control characters (\\char27 makes an escape
     sequence) and zero-width ones (pasted from PDFs) have no place in it."""
-    if not value.isprintable():  # see _INVISIBLE
+    printable = value.isprintable()
+    if printable and value.isascii():
+        # Most values: ASCII is its own NFC, and its one printable blank is
+        # the space, so a value with no run of them and none at either end
+        # is tidy already (no list of its words made and joined again).
+        if "  " in value or value.startswith(" ") or value.endswith(" "):
+            return " ".join(value.split())
+        return value
+    if not printable:  # see _INVISIBLE
         value = _INVISIBLE.sub("", value)
     return " ".join(unicodedata.normalize("NFC", value).split())
 
