@@ -23,7 +23,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import Field, fields
+from dataclasses import fields
 from functools import partial
 from typing import Any, TypeVar
 
@@ -125,21 +125,6 @@ def start(task: Callable[[], Result]) -> Worker | None:
     return pid, reader
 
 
-def _positional_fields(cls: type) -> tuple[Field[Any], ...] | None:
-    """The fields of a frozen dataclass whose ``__init__`` takes each of
-    them by position and nothing else (no InitVar), and that nothing
-    changes or refuses after (no ``__post_init__``): what makes an
-    instance again from its fields alone (``dumps``). None for any other
-    class."""
-    params = getattr(cls, "__dataclass_params__", None)
-    if params is None or not params.frozen or hasattr(cls, "__post_init__"):
-        return None
-    every = fields(cls)
-    if len(every) != len(cls.__dataclass_fields__):  # type: ignore[attr-defined]  # an InitVar or ClassVar
-        return None
-    return None if any(not each.init or each.kw_only is True for each in every) else every
-
-
 def dumps(result: object) -> bytes:
     """``result`` pickled, its frozen dataclasses without a ``__dict__``
     (slotted ones, and all of them where mypyc compiled the model) as
@@ -155,8 +140,13 @@ def dumps(result: object) -> bytes:
     fields_of: dict[type, tuple[str, ...] | None] = {}
 
     def made_by_fields(kind: type) -> tuple[str, ...] | None:
-        found = _positional_fields(kind)
-        return None if found is None else tuple(each.name for each in found)
+        params = getattr(kind, "__dataclass_params__", None)
+        if params is None or not params.frozen or hasattr(kind, "__post_init__"):
+            return None
+        every = fields(kind)
+        if len(every) != len(kind.__dataclass_fields__):  # type: ignore[attr-defined]  # an InitVar or ClassVar
+            return None
+        return None if any(not each.init or each.kw_only is True for each in every) else tuple(e.name for e in every)
 
     class _Pickler(pickle.Pickler):
         def reducer_override(self, obj: object) -> Any:
