@@ -339,7 +339,7 @@ def test_a_broken_pipe_in_python_ends_with_the_status_of_sigpipe(monkeypatch: py
     def gone(_: str) -> None:
         raise BrokenPipeError
 
-    monkeypatch.setattr("bib2pubs.cli.command.write_stdout", gone)
+    monkeypatch.setattr("bib2pubs.cli.running.write_stdout", gone)
     result = invoke(str(REFS), "-f", "text")
     assert result.exit_code == 141 and result.stderr == ""
 
@@ -357,7 +357,7 @@ def test_watch_stops_when_nobody_reads_its_output(monkeypatch: pytest.MonkeyPatc
     def gone(_: str) -> None:
         raise BrokenPipeError
 
-    monkeypatch.setattr("bib2pubs.cli.command.write_stdout", gone)
+    monkeypatch.setattr("bib2pubs.cli.running.write_stdout", gone)
     monkeypatch.setattr(bib2pubs.cli.watch, "watch", bounded)
     result = invoke(str(REFS), "-f", "text", "--no-config", "--watch")
     assert result.exit_code == 141

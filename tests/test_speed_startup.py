@@ -79,6 +79,35 @@ def test_a_plain_run_loads_no_name_matching(fmt: str, tmp_path: Path) -> None:
     assert out.read_bytes() == again.read_bytes()
 
 
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_plain_command_line_loads_no_click(fmt: str, tmp_path: Path) -> None:
+    # The console entry point reads a common command line without click
+    # (cli.plain_args), a fifth of a small run; tests/test_plain_args.py
+    # holds that reading to click's.
+    out = tmp_path / f"out.{fmt}"
+    probe = (
+        "import os, sys\n"
+        "real_exit = os._exit\n"
+        "def ended(code):\n"
+        f"    loaded = sorted(m for m in ('click', *{NOT_ON_A_PLAIN_RUN!r}) if m in sys.modules)\n"
+        "    os.write(2, f'LOADED {loaded}'.encode())\n"
+        "    real_exit(code)\n"
+        "os._exit = ended\n"
+        "sys.argv = sys.argv[1:]\n"
+        "from bib2pubs.cli.entry import main\n"
+        "main()\n"
+    )
+    arguments = ["bib2pubs", str(REFS), "-H", "Chao Jin", "-f", fmt, "-o", str(out)]
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *arguments], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    said, _, loaded = result.stderr.rpartition("LOADED ")
+    assert said == f"{out}: written\n"
+    # Name matching for the highlight; nothing else, click neither.
+    assert eval(loaded) == ["bib2pubs.names.match", "bib2pubs.names.nicknames"]
+
+
 @pytest.mark.parametrize(
     "extra",
     [

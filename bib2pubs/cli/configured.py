@@ -6,12 +6,11 @@ overrides them (``bib2pubs.toml`` or ``[tool.bib2pubs]``, see ``settings``).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from typing import Final
 
 import click
 
-from bib2pubs.cli.settings import find_config, load_config
+from bib2pubs.cli.settings import config_arguments, find_config, load_config
 from bib2pubs.errors import UsageError, is_out_of_memory
 from bib2pubs.trust import file_problem
 
@@ -29,7 +28,7 @@ class ConfiguredCommand(click.Command):
     _NOT_SETTINGS = frozenset({"help", "version", "config", "no-config"})
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        config, disabled = _config_arguments(args)
+        config, disabled = config_arguments(args)
         path = None
         try:
             path = None if disabled else config if config else _found(os.getcwd())
@@ -84,18 +83,3 @@ def _found(start: str) -> str | None:
     for warning in warnings:
         click.echo(warning, err=True)
     return path
-
-
-def _config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
-    """``--config FILE`` and ``--no-config`` among the arguments."""
-    config, disabled = None, False
-    for index, arg in enumerate(args):
-        if arg == "--":
-            break
-        if arg == "--no-config":
-            disabled = True
-        elif arg == "--config" and index + 1 < len(args):
-            config = args[index + 1]
-        elif arg.startswith("--config="):
-            config = arg.split("=", 1)[1]
-    return config, disabled

@@ -29,7 +29,7 @@ over with a warning. ``--config FILE`` reads the file it names.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from bib2pubs.errors import UsageError
@@ -62,6 +62,23 @@ def find_config(start: str) -> tuple[str | None, list[str]]:
         if folder_problem or os.path.exists(os.path.join(folder, ".git")) or parent == folder:
             return None, []
         folder = parent
+
+
+def config_arguments(args: Sequence[str]) -> tuple[str | None, bool]:
+    """``--config FILE`` and ``--no-config`` among the arguments, wherever
+    they are before ``--``, as the settings are looked for before the
+    options are read (``configured``)."""
+    config, disabled = None, False
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--no-config":
+            disabled = True
+        elif arg == "--config" and index + 1 < len(args):
+            config = args[index + 1]
+        elif arg.startswith("--config="):
+            config = arg.split("=", 1)[1]
+    return config, disabled
 
 
 def _settings_in(folder: str, trusted: bool) -> str | None:
