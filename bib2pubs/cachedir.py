@@ -19,7 +19,7 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from bib2pubs.version import __version__
@@ -130,17 +130,25 @@ def kept_path(stem: str, sources: tuple[str, ...]) -> str | None:
     own: a table and the modules that read it) is kept between runs, or
     None when caching is off. The name changes with each source's size and
     time, bib2pubs' version and Python's: nothing stale is ever read."""
+    paths = kept_paths((stem,), sources)
+    return paths[0] if paths else None
+
+
+def kept_paths(stems: Sequence[str], sources: tuple[str, ...]) -> tuple[str, ...]:
+    """``kept_path`` for each of several stems kept from the same sources,
+    the folder and the sources looked at once; empty when caching is off."""
     root = cache_folder()
     if root is None:
-        return None
+        return ()
     stamp = [__version__, sys.version]
     for path in sources:
         try:
             info = os.stat(path)
         except OSError:
-            return None  # a source missing: nothing to keep
+            return ()  # a source missing: nothing to keep
         stamp.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
-    return os.path.join(root, f"{stem}-{__version__}-{zlib.crc32('|'.join(stamp).encode()):08x}.marshal")
+    tag = f"{__version__}-{zlib.crc32('|'.join(stamp).encode()):08x}"
+    return tuple(os.path.join(root, f"{stem}-{tag}.marshal") for stem in stems)
 
 
 def _crc32(payload: bytes) -> bytes:

@@ -381,3 +381,17 @@ def test_two_installs_sharing_a_cache_folder_read_their_copies_in_turn(
         assert cachedir.read_kept(first) == ("one",)
         assert cachedir.read_kept(second) == ("two",)
     assert written == []
+
+
+def test_several_kept_paths_are_each_the_kept_path_of_its_stem(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The journal lists' 64 files find their places at once (kept_paths).
+    from bib2pubs import cachedir
+
+    sources = (__file__, str(Path(__file__).parent / "conftest.py"))
+    stems = ["journals", "journals1", "journals63"]
+    assert cachedir.kept_paths(stems, sources) == tuple(cachedir.kept_path(stem, sources) for stem in stems)
+    assert len(set(cachedir.kept_paths(stems, sources))) == 3
+    assert cachedir.kept_paths(stems, (*sources, str(cache / "no-such-source"))) == ()
+    monkeypatch.setenv("BIB2PUBS_NO_CACHE", "1")
+    assert cachedir.kept_paths(stems, sources) == ()
+    assert cachedir.kept_path("journals", sources) is None

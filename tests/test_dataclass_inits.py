@@ -29,6 +29,7 @@ from bib2pubs.names.match import make_pattern
 from bib2pubs.names.parts import NameParts, is_others, split_name
 from bib2pubs.normalize import Normalizer
 from bib2pubs.read.bibtex import RawEntry, parse_text
+from bib2pubs.venues.classify import _read, _Reading
 from bib2pubs.venues.parse import VenueString, parse_venue
 from bib2pubs.venues.table import KnownVenue, builtin_table
 
@@ -169,6 +170,15 @@ def _samples() -> dict[type, list[object]]:
         NameParts: [split_name(name) for name in ("Chao Jin", "van Beethoven, Jr, Ludwig", "", "others")],
         VenueString: [parse_venue(text) for text in ("Proceedings of NSDI 2024, Santa Clara", "J. ACM", "")],
         KnownVenue: list(builtin_table().by_short.values())[:5],
+        _Reading: [
+            _read(kind, entry_type, fields, builtin_table(), server)
+            for kind, entry_type, fields, server in (
+                ("conference", "inproceedings", {"booktitle": "Proceedings of NSDI 2024, Santa Clara, CA"}, ""),
+                ("journal", "article", {"journal": "J. ACM", "abbr": "JACM", "venueurl": "https://x.org"}, ""),
+                ("preprint", "misc", {"journal": "CoRR"}, "arxiv"),
+                ("thesis", "phdthesis", {"school": "MIT", "eventdate": "2024-04-16"}, ""),
+            )
+        ],
     }
     assert set(samples) == set(CLASSES.values()), "a class that writes out its __init__ needs samples here"
     assert all(samples.values()), samples

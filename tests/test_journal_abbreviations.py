@@ -263,6 +263,7 @@ def _forget() -> None:
     expand_journal.cache_clear()
     _file.cache_clear()
     _built.cache_clear()
+    abbreviations._kept_places.cache_clear()
 
 
 @pytest.fixture

@@ -272,6 +272,7 @@ def fresh() -> Iterator[None]:
         expand_journal.cache_clear()
         _file.cache_clear()
         _built.cache_clear()
+        abbreviations._kept_places.cache_clear()
 
     clear()
     yield
@@ -304,6 +305,7 @@ def test_a_second_run_reads_only_the_files_its_journals_need(
     expand_journal.cache_clear()
     _file.cache_clear()
     _built.cache_clear()
+    abbreviations._kept_places.cache_clear()
     assert expand_journal("TUGboat") is None
     assert _file.cache_info().currsize == 1
     assert _built.cache_info().currsize == 0

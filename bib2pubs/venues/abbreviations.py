@@ -28,7 +28,7 @@ from itertools import compress, repeat
 from operator import itemgetter
 from typing import Final
 
-from bib2pubs.cachedir import keep, kept_path, read_kept
+from bib2pubs.cachedir import keep, kept_paths, read_kept
 from bib2pubs.lazyre import lazy
 from bib2pubs.names.fold import fold
 
@@ -139,8 +139,8 @@ def _bucket(key: bytes) -> bytes:
 def _file(number: int) -> _Kept:
     """A file of buckets, read once, on first need: as it was kept, or
     built with all the others (and kept) when it is missing or damaged."""
-    kept = kept_path(_stem(number), (DATA_FILE, __file__))
-    found = read_kept(kept) if kept is not None else None
+    places = _kept_places()
+    found = read_kept(places[number]) if places else None
     try:
         buckets, groups = found  # type: ignore[misc]
         if (
@@ -171,12 +171,19 @@ def _built() -> tuple[_Kept, ...]:
     except (OSError, zlib.error):
         data = b""  # an install without it: titles stay as written
     files = _files(data)
-    for number, kept in enumerate(files if data else ()):
-        path = kept_path(_stem(number), (DATA_FILE, __file__))
-        if path is None:
-            break
-        keep(path, kept)
+    if data:
+        for path, kept in zip(_kept_places(), files, strict=False):  # none when caching is off
+            keep(path, kept)
     return files
+
+
+@functools.lru_cache(maxsize=1)
+def _kept_places() -> tuple[str, ...]:
+    """Where each file of buckets is kept (``cachedir.kept_paths``; none
+    when caching is off), found once: a large file reads most of them,
+    and looking at the folder and the sources again for each took as long
+    as reading it."""
+    return kept_paths([_stem(number) for number in range(FILES)], (DATA_FILE, __file__))
 
 
 def _files(data: bytes) -> tuple[_Kept, ...]:

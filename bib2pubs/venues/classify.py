@@ -406,7 +406,7 @@ VENUE_FIELDS: Final[tuple[str, ...]] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class _Reading:
     """What an entry's venue is before its volume, number and year are
     read: all a journal's issues and a venue's years share it."""
@@ -432,6 +432,37 @@ class _Reading:
     #: {abs/…}`` gives its label).
     preprint_label: str = ""
     corr: bool = False
+
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        short: str,
+        own_label: str,
+        own_short: bool,
+        url: str,
+        known: KnownVenue | None,
+        event_year: int | None,
+        parsed_year: int | None,
+        location: str,
+        dates: str,
+        preprint_label: str = "",
+        corr: bool = False,
+    ) -> None:
+        # Written out, to be compiled: see bib2pubs.model's note.
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "short", short)
+        object.__setattr__(self, "own_label", own_label)
+        object.__setattr__(self, "own_short", own_short)
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "known", known)
+        object.__setattr__(self, "event_year", event_year)
+        object.__setattr__(self, "parsed_year", parsed_year)
+        object.__setattr__(self, "location", location)
+        object.__setattr__(self, "dates", dates)
+        object.__setattr__(self, "preprint_label", preprint_label)
+        object.__setattr__(self, "corr", corr)
 
 
 def extract_venue(
