@@ -17,11 +17,13 @@ from unittest import mock
 
 import click
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bib2pubs.cli.command import cli
 from bib2pubs.cli.plain_args import CLICK_VARIABLES, DEFAULTS, OPTIONS, read_options, read_plainly
+from bib2pubs.cli.settings import config_arguments
 from tests.conftest import REFS, ROOT
 
 #: The options click alone reads: they check, load or convert their value,
@@ -166,8 +168,10 @@ def test_any_line_read_here_is_read_as_click_reads_it(arguments: list[str]) -> N
         params = read_plainly(arguments)
         if params is not None:
             assert _click_reading(arguments) == params
-        # Without the settings search, the same reading.
-        assert read_options(arguments) == params or "--config" in " ".join(arguments)
+        # Without the settings search, the same reading, but where
+        # --config is named (read_plainly leaves that to click).
+        if config_arguments(arguments)[0] is None:
+            assert read_options(arguments) == params
 
 
 class _in_folder_without_settings:
@@ -212,6 +216,14 @@ def test_a_settings_file_is_left_to_click(no_settings: Path) -> None:
         os.chdir(before)
 
 
+def test_the_variables_are_those_click_reads() -> None:
+    # The options' own, and the one that makes click complete a shell's line.
+    declared = {param.envvar for param in _PARAMS if param.envvar}
+    completion = CliRunner().invoke(cli, [], prog_name="bib2pubs", env={"_BIB2PUBS_COMPLETE": "bash_source"})
+    assert completion.exit_code == 0 and "_BIB2PUBS_COMPLETE=bash_complete" in completion.output
+    assert set(CLICK_VARIABLES) == {*declared, "_BIB2PUBS_COMPLETE"}
+
+
 @pytest.mark.parametrize("variable", CLICK_VARIABLES)
 def test_a_variable_click_reads_leaves_the_line_to_click(variable: str, no_settings: Path) -> None:
     with mock.patch.dict(os.environ, {variable: "5"}):
@@ -236,10 +248,12 @@ main()
 """
 
 
-def _run(mode: str, arguments: Sequence[str], folder: Path, stdin: bytes = b"") -> tuple[int, bytes, str, bool]:
+def _run(
+    mode: str, arguments: Sequence[str], folder: Path, stdin: bytes = b"", **variables: str
+) -> tuple[int, bytes, str, bool]:
     """Exit code, standard output, standard error and whether click loaded."""
     environ = {k: v for k, v in os.environ.items() if k not in CLICK_VARIABLES}
-    environ["PYTHONPATH"] = str(ROOT)
+    environ.update(PYTHONPATH=str(ROOT), **variables)
     result = subprocess.run(
         [sys.executable, "-c", _PROBE, mode, *arguments],
         input=stdin,
@@ -248,7 +262,8 @@ def _run(mode: str, arguments: Sequence[str], folder: Path, stdin: bytes = b"") 
         cwd=folder,
         env=environ,
     )
-    stderr, _, loaded = result.stderr.decode().rpartition("\nCLICK ")
+    stderr, marked, loaded = result.stderr.decode("utf-8", "surrogateescape").rpartition("\nCLICK ")
+    assert marked, result.stderr  # the run ended at os._exit, as the command does
     return result.returncode, result.stdout, stderr, loaded == "True"
 
 
@@ -291,6 +306,21 @@ def test_a_run_read_without_click_is_the_run_click_reads(arguments: list[str], t
         outcomes.append((code, stdout, stderr, files))
     assert outcomes[0] == outcomes[1]
     assert "Traceback" not in outcomes[0][2]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_messages_are_written_as_click_writes_them_to_a_stream_not_set_to_utf8(encoding: str, tmp_path: Path) -> None:
+    # click writes UTF-8 to a stream set to ASCII (running.say asks it to).
+    outcomes = []
+    for mode in ("entry", "command"):
+        folder = tmp_path / mode
+        folder.mkdir()
+        (folder / "é.bib").write_text(BROKEN.replace("Ann Lee", "Ana Šimić"), encoding="utf-8")
+        arguments = ["é.bib", "missing-ü.bib", "-f", "text"]
+        outcomes.append(_run(mode, arguments, folder, PYTHONIOENCODING=encoding)[:3])
+    assert outcomes[0] == outcomes[1]
+    expected = "missing-ü.bib" if encoding == "ascii" else "missing-\udcfc.bib"  # UTF-8 from click; else as set
+    assert f"{expected}: error" in outcomes[0][2]
 
 
 def test_a_line_left_to_click_runs_as_before(tmp_path: Path) -> None:

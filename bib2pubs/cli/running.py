@@ -9,13 +9,14 @@ run's time, is then never loaded. Exit codes: see ``command``.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gc
 import os
 import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from bib2pubs.errors import Bib2PubsError, is_out_of_memory
 from bib2pubs.write.files import write_stdout
@@ -36,17 +37,28 @@ _ESCAPE: Final = "\x1b"
 def say(line: str) -> None:
     """A line on standard error, as ``click.echo(line, err=True)`` writes
     it: nothing when there is no standard error, and flushed at once."""
-    if _ESCAPE in line:
-        # click takes escape sequences out when stderr is no terminal; its
-        # own echo does it, for the rare line that holds one.
+    stream = sys.stderr
+    if stream is None:
+        return
+    if _ESCAPE in line or _ascii_only(stream):
+        # click takes escape sequences out when stderr is no terminal, and
+        # writes UTF-8 to a stream set to ASCII; its own echo does both,
+        # for the rare line or stream that needs it.
         import click
 
         click.echo(line, err=True)
         return
-    stream = sys.stderr
-    if stream is not None:
-        stream.write(line + "\n")
-        stream.flush()
+    stream.write(line + "\n")
+    stream.flush()
+
+
+def _ascii_only(stream: TextIO) -> bool:
+    """Whether click takes ``stream`` for one set to ASCII by mistake
+    (``LC_ALL=C`` before Python 3.7, ``PYTHONIOENCODING=ascii``)."""
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "ascii"
+    except LookupError:
+        return False
 
 
 def translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
