@@ -3,7 +3,7 @@
 ``pip install .`` builds the pure package, which is complete and runs
 everywhere. With ``BIB2PUBS_COMPILE=1`` (``make wheel``), the modules
 that do the per-entry work are compiled to C extensions by mypyc, from
-the same source, unchanged: the same output in a fifth to a quarter less
+the same source, unchanged: the same output in about a third less
 time (bench/RESULTS.md). That needs mypyc (it comes with mypy) and a C
 compiler in the build environment, hence ``--no-build-isolation``. Where
 either is missing, or the C compiler fails, the build says so and goes on

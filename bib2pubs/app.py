@@ -5,7 +5,7 @@
 the ``Outcome``: the lines for standard error in order, the text for
 standard output, a listing to preview or counts to show, and the failure
 if the run failed (or the interruption or error that cut it short, for the
-caller to raise once the lines before it are said). It prints nothing: ``cli.command`` shows the outcome,
+caller to raise once the lines before it are said). It prints nothing: ``cli.running`` shows the outcome,
 and ``--watch`` calls ``run`` again on every change.
 """
 

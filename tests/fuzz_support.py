@@ -404,7 +404,7 @@ def _child(path: str, cwd: str, out: int, err: int, limit: int) -> None:  # prag
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
         sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace")
         sys.argv = ["bib2pubs", path, *OPTIONS]
-        from bib2pubs.cli.command import main
+        from bib2pubs.cli.entry import main  # as the console command runs
 
         main()  # ends the process
     except BaseException as error:  # noqa: BLE001 - reported through the exit status

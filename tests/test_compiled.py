@@ -46,10 +46,12 @@ OUTPUT_TESTS = (
     "test_latex.py",
     "test_highlight.py",
     "test_name_parts.py",
-    # The classes whose __init__ is set after mypyc made them: made alike,
-    # and compared as dataclasses compare (a decorator made mypyc compile
-    # "==" between two NameParts as "is").
+    # The classes whose __init__ is written out for mypyc to compile: made
+    # as dataclasses' own makes them, and compared as dataclasses compare.
     "test_dataclass_inits.py",
+    # The console entry point's reading of a line without click, and runs
+    # from it against click's.
+    "test_plain_args.py",
 )
 _EXTENSION = (".so", ".pyd")
 
@@ -232,7 +234,7 @@ def test_a_large_file_shared_among_processes_gives_what_one_process_gives(compil
         for n in range(6000)
     ]
     bib.write_text("".join(entries), encoding="utf-8")
-    code = _compiled_python(compiled_site, "from bib2pubs.cli.command import main\nmain()\n")
+    code = _compiled_python(compiled_site, "from bib2pubs.cli.entry import main\nmain()\n")
     outputs = {}
     for jobs in ("1", "2"):
         run = subprocess.run(

@@ -417,13 +417,16 @@ def _final_names() -> set[str]:
 
 def _patched_names() -> set[str]:
     """The names tests set on a module (``monkeypatch.setattr(module,
-    "NAME", …)`` or ``setattr("package.module.NAME", …)``)."""
+    "NAME", …)`` or ``setattr("package.module.NAME", …)``, and
+    unittest.mock's ``patch("package.module.NAME")`` and
+    ``patch.object(module, "NAME")``)."""
     names = set()
     for path in (ROOT / "tests").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            if not isinstance(node, ast.Call) or not node.args:
                 continue
-            if node.func.attr != "setattr" or not node.args:
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if called not in ("setattr", "patch", "object"):
                 continue
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from bib2pubs.cli.command import cli
 from bib2pubs.cli.plain_args import CLICK_VARIABLES, DEFAULTS, OPTIONS, read_options, read_plainly
 from bib2pubs.cli.settings import config_arguments
-from tests.conftest import REFS, ROOT
+from tests.conftest import REFS
 
 #: The options click alone reads: they check, load or convert their value,
 #: or print and exit.
@@ -253,7 +253,7 @@ def _run(
 ) -> tuple[int, bytes, str, bool]:
     """Exit code, standard output, standard error and whether click loaded."""
     environ = {k: v for k, v in os.environ.items() if k not in CLICK_VARIABLES}
-    environ.update(PYTHONPATH=str(ROOT), **variables)
+    environ.update(variables)  # bib2pubs as this run imports it (the compiled copy, for test_compiled)
     result = subprocess.run(
         [sys.executable, "-c", _PROBE, mode, *arguments],
         input=stdin,

@@ -172,10 +172,11 @@ def test_no_bibtex_option_splits_as_the_site_only_fields_do(tmp_path: Path) -> N
 
 def test_the_collector_waits_until_the_pipeline_is_loaded_then_sets_it_aside(tmp_path: Path) -> None:
     # The console entry point (cli.entry) pauses the cycle collector before
-    # click loads; command.main turns it back on once the pipeline is
+    # anything loads; running.started turns it back on once the pipeline is
     # loaded, with what is loaded by then set aside (gc.freeze), so that no
     # collection runs while modules load and each one of the run looks only
-    # at what the run makes. The run writes what it writes without.
+    # at what the run makes. The run writes what it writes without. So on
+    # both paths: a line read without click, and one click reads ("-ftext").
     out = tmp_path / "out.txt"
     probe = (
         "import gc, os, sys\n"
@@ -207,16 +208,16 @@ def test_the_collector_waits_until_the_pipeline_is_loaded_then_sets_it_aside(tmp
         ),
         encoding="utf-8",
     )
-    for bib in (REFS, many):
-        arguments = ["bib2pubs", str(bib), "-f", "text", "-o", str(out), "--no-config"]
+    for bib, reading in ((REFS, ["-f", "text"]), (many, ["-f", "text"]), (REFS, ["-ftext"]), (many, ["-ftext"])):
+        arguments = ["bib2pubs", str(bib), *reading, "-o", str(out), "--no-config"]
         result = subprocess.run(
             [sys.executable, "-c", probe, *arguments], capture_output=True, text=True, timeout=120, cwd=ROOT
         )
         assert result.returncode == 0, result.stderr
         *_, state = result.stderr.splitlines()
         _, loading, running, enabled, frozen, youngest = state.split()
-        assert loading == "0", "a collection ran while click and the pipeline loaded"
-        assert enabled == "True" and int(frozen) > 10_000  # click's and the pipeline's objects, set aside
+        assert loading == "0", "a collection ran while the command and the pipeline loaded"
+        assert enabled == "True" and int(frozen) > 10_000  # the command's and the pipeline's objects, set aside
         assert running == "-1" or int(running) > 10_000
         # What the pipeline made while it paused the collector is set aside
         # too, not scanned all at once when the collector resumes: no

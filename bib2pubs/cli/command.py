@@ -16,7 +16,6 @@ ended by SIGPIPE, as git, grep and cat end.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -31,11 +30,6 @@ from bib2pubs.cli.options import EPILOG, command_options
 if TYPE_CHECKING:
     from bib2pubs import app
     from bib2pubs.pipeline import Options
-
-#: Set by ``main``: the cycle collector waits until the pipeline is loaded
-#: (``running.collect_from_now_on``). Callers in Python (tests, ``cli``
-#: itself) keep their collector as it is.
-_collect_once_loaded = False
 
 
 @click.command(
@@ -56,11 +50,7 @@ def cli(**params: Any) -> None:
 
 
 def _command(params: Mapping[str, Any]) -> None:
-    global _collect_once_loaded
-    options, request = running.translated(params)
-    if _collect_once_loaded:
-        _collect_once_loaded = False
-        running.collect_from_now_on(one_run=not params["watch"])
+    options, request = running.started(params, one_run=not params["watch"])
     if params["watch"]:
         _watch(params["bibfiles"], options, request)
     else:
@@ -69,7 +59,7 @@ def _command(params: Mapping[str, Any]) -> None:
 
 def _watch(bibfiles: Sequence[str], options: Options, request: app.Request) -> None:
     """Runs, then runs again on every change, reporting (not stopping at) failures."""
-    from bib2pubs import app  # loaded by running.translated already
+    from bib2pubs import app  # loaded by running.started already
 
     paths = app.watched_paths(bibfiles, options, request)
     context = click.get_current_context()
@@ -103,29 +93,29 @@ def _run_again(name: str | None, arguments: Sequence[str]) -> None:
     except click.ClickException as error:
         error.show()
         return
-    options, request = running.translated(params)
+    options, request = running.started(params, one_run=False)
     running.run(params["bibfiles"], options, request)
 
 
 def main() -> None:
-    """The command, run as ``entry.main`` runs it when a command line is
-    more than ``plain_args`` reads: ended without Python's tear-down
-    (``running.end``)."""
-    # The collector waits until the pipeline is loaded (``entry`` pauses it
-    # before click loads): loading makes many objects and no cycle.
-    global _collect_once_loaded
-    gc.disable()
-    _collect_once_loaded = True
+    """The command as click alone reads it, whatever the line (a test
+    compares it with ``plain_args``' reading); the console entry point is
+    ``entry.main``. Ends the process (``running.end``)."""
+    running.pause_until_loaded()
     running.standard_streams()
+    running.end(exit_code())
+
+
+def exit_code() -> int:
+    """Runs the command on ``sys.argv`` as click reads it; its exit code."""
     try:
         cli(prog_name="bib2pubs")
-        code = 0
     except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
         if isinstance(done.code, str) and sys.stderr is not None:
             print(done.code, file=sys.stderr)
+        return done.code if isinstance(done.code, int) else 0 if done.code is None else 1
     except MemoryError:  # before the run itself: reading the options or the settings
-        code = 1
         if sys.stderr is not None:
             print("bib2pubs: error: out of memory", file=sys.stderr)
-    running.end(code)
+        return 1
+    return 0

@@ -2,13 +2,13 @@
 
 The command line is read without click when ``plain_args`` can read it
 (the common lines, in a folder with no settings file), and by click
-(``command``) otherwise: loading click is a fifth of a small run.
+(``command``) otherwise: loading click is a sixth of a small run.
 
 Apart from ``command`` too so that the cycle collector is paused before
 anything loads: loading makes a hundred thousand objects, no garbage
 cycle among them, and the collections they would set off cost a
 twentieth of a small run. The collector comes back on once the pipeline
-is loaded (``running.collect_from_now_on``).
+is loaded (``running.started``).
 """
 
 import gc
@@ -18,11 +18,12 @@ import sys
 def main() -> None:
     """Runs the command, with the collector paused until the pipeline is
     loaded; the process ends here (``running.end``)."""
-    gc.disable()
+    gc.disable()  # before anything loads: running.pause_until_loaded says why
     # Loaded here, not at the top, so that loading them is what the pause covers.
     from bib2pubs.cli import running
     from bib2pubs.cli.plain_args import read_plainly
 
+    running.pause_until_loaded()
     running.standard_streams()
     try:
         params = read_plainly(sys.argv[1:])
@@ -30,8 +31,9 @@ def main() -> None:
         params = None
     if params is None:
         # click, only for what plain_args leaves to it.
-        from bib2pubs.cli.command import main as run_command
+        from bib2pubs.cli.command import exit_code
 
-        run_command()
+        code = exit_code()
     else:
-        running.end(running.run_plainly(params))
+        code = running.run_plainly(params)
+    running.end(code)

@@ -1,7 +1,7 @@
 """The common command lines read without click: ``bib2pubs refs.bib -H
 "Chao Jin" -o publications.md``, in a folder with no settings file.
 
-Loading click takes a fifth of a small run (a CV's .bib to Markdown), so
+Loading click takes a sixth of a small run (a CV's .bib to Markdown), so
 ``entry`` asks this module first. It reads files, flags and options with
 plain values exactly as click would (the same values, the last of a
 repeated option, ``--name=value``, a value that looks like an option,
@@ -81,51 +81,24 @@ OPTIONS: Final[Mapping[str, tuple[str, str, tuple[str, ...]]]] = {
     "--debug": ("debug", _FLAG, ()),
 }
 
+#: A parameter's value when its option is not given, by the kind of value,
+#: as click gives it to an option declared without a default.
+_NOT_GIVEN: Final[Mapping[str, Any]] = {_FLAG: False, _ONE: None, _MANY: (), _COUNT: None, _YEAR: None}
+
 #: Every parameter's value when its option is not given, as click gives it.
 DEFAULTS: Final[Mapping[str, Any]] = {
     "bibfiles": (),
-    "highlights": (),
-    "highlights_as": (),
-    "aliases": (),
+    **{param: _NOT_GIVEN[kind] for param, kind, _ in OPTIONS.values()},
+    # The options declared with a default (``options``).
     "name_style": "full",
-    "max_authors": None,
-    "explain": False,
-    "venues": None,
-    "keep_preprints": False,
     "group_by": "year",
-    "group_titles": (),
     "order": "month",
-    "since": None,
-    "until": None,
-    "kinds": (),
-    "keys": (),
-    "selected": False,
-    "only_highlighted": False,
-    "include_hidden": False,
-    "format_name": None,
-    "template": None,
-    "template_dirs": (),
-    "style": None,
-    "locale": None,
-    "words": (),
-    "sets": (),
-    "output": None,
+    "max_entries": MAX_ENTRIES,
+    # The options click alone reads.
     "config": None,
-    "no_config": False,
-    "check": False,
-    "stats": False,
-    "split": None,
-    "split_name": None,
-    "prune": False,
-    "force": False,
-    "bibtex_drop": (),
-    "bibtex_keep": (),
     "encoding": None,
     "max_size": MAX_SIZE,
-    "max_entries": MAX_ENTRIES,
-    "strict": False,
     "watch": False,
-    "debug": False,
 }
 
 #: Environment variables click reads: options' values (``--max-size``,

@@ -3,7 +3,7 @@
 into an exit code, and the process ended.
 
 Apart from ``command`` so that it needs no click: the common command
-lines are read without it (``plain_args``), and click, a fifth of a small
+lines are read without it (``plain_args``), and click, a sixth of a small
 run's time, is then never loaded. Exit codes: see ``command``.
 """
 
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 #: The exit status of a run whose reader went away: 128 + SIGPIPE, what a
 #: shell reports for a command the signal ended.
 BROKEN_PIPE: Final = 141
+
+#: Set by ``pause_until_loaded``, until ``started`` turns the collector back on.
+_paused_until_loaded = False
 
 #: An ANSI escape sequence, as click finds one to take out of a line
 #: written to anything but a terminal (``click.echo``).
@@ -61,7 +64,7 @@ def _ascii_only(stream: TextIO) -> bool:
         return False
 
 
-def translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
+def _translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
     """The command's options (``cli``'s parameters) as ``Options`` and a ``Request``."""
     # The pipeline, every stage of it, is loaded for a run only: --help and --version skip it.
     from bib2pubs import app
@@ -114,7 +117,27 @@ def translated(params: Mapping[str, Any]) -> tuple[Options, app.Request]:
     return options, request
 
 
-def collect_from_now_on(one_run: bool) -> None:
+def pause_until_loaded() -> None:
+    """The cycle collector paused until the pipeline is loaded (``started``
+    turns it back on), for the command: loading makes a hundred thousand
+    objects and no garbage cycle among them. Callers in Python (tests,
+    ``command.cli`` invoked directly) keep their collector as it is."""
+    global _paused_until_loaded
+    gc.disable()
+    _paused_until_loaded = True
+
+
+def started(params: Mapping[str, Any], one_run: bool) -> tuple[Options, app.Request]:
+    """The command's options (``cli``'s parameters) as ``Options`` and a
+    ``Request``, which loads the pipeline; then the collector back on, if
+    the command paused it. ``one_run``: the process ends after this run."""
+    options, request = _translated(params)
+    if _paused_until_loaded:
+        _collect_from_now_on(one_run)
+    return options, request
+
+
+def _collect_from_now_on(one_run: bool) -> None:
     """The cycle collector back on, once the pipeline is loaded: what is
     loaded by now (the options, the pipeline, click where it read them)
     lives as long as the process, so it is set aside for good
@@ -122,10 +145,12 @@ def collect_from_now_on(one_run: bool) -> None:
     it again and again, look only at what the run makes. For ``one_run``,
     the pipeline is told that the process ends after it
     (``pipeline.ends_after_one_run``)."""
+    global _paused_until_loaded
+    _paused_until_loaded = False
     gc.freeze()
     gc.enable()
     if one_run:
-        # Loaded by translated already: this import only looks it up.
+        # Loaded by _translated already: this import only looks it up.
         from bib2pubs import pipeline
 
         pipeline.ends_after_one_run()
@@ -145,7 +170,7 @@ def _bibtex_dropped(drop: Sequence[str], keep: Sequence[str]) -> frozenset[str] 
 def run(bibfiles: Sequence[str], options: Options, request: app.Request) -> None:
     """One run: its lines on standard error as they are found, then its
     failure raised, or its output shown."""
-    from bib2pubs import app  # loaded by translated already
+    from bib2pubs import app  # loaded by started already
 
     outcome = app.run(bibfiles, options, request, say=say)
     if outcome.cut_short is not None:
@@ -222,8 +247,7 @@ def run_plainly(params: Mapping[str, Any]) -> int:
     reading leads to. Returns the exit code."""
 
     def one_run() -> None:
-        options, request = translated(params)
-        collect_from_now_on(one_run=True)
+        options, request = started(params, one_run=True)
         run(params["bibfiles"], options, request)
 
     return guarded(one_run, params["bibfiles"], params["debug"])
