@@ -39,7 +39,7 @@ _LEADING: Final = lazy(r"^[\s,;:]+")
 # Corporation,"), as if the field list went on inside the braces.
 _TRAILING: Final = " ,;:"
 # Two page numbers and BibTeX's dash, as most pages fields are written.
-_DIGITS_RANGE: Final = re.compile(r"\s*(\d+)\s*-{1,3}\s*(\d+)\s*")
+_DIGITS_RANGE: Final = lazy(r"\s*(\d+)\s*-{1,3}\s*(\d+)\s*")
 _NO_PAGES: Final = lazy(r"\bno pagination\b", re.IGNORECASE)
 
 

@@ -1,10 +1,13 @@
 """Regular expressions compiled when first used.
 
 Compiling a pattern costs Python a fraction of a millisecond, and bib2pubs
-holds a hundred: together a tenth of a small run's time. Most are for
-what many files never hold (LaTeX commands, odd URLs, broken entries), so
-those are compiled only when a file needs them. After the first use the
-pattern's own methods answer directly, at no cost.
+holds a hundred: together a tenth of a small run's time. Which of them a
+run needs depends on what its file holds (LaTeX commands, odd URLs,
+broken entries, dated events), so the patterns the package keeps at
+module level are made here and compiled only when a file needs them (a
+small file needs about half); only the reader's pattern for a field and a
+pattern over bytes, which every file needs, are compiled at once. After
+the first use the pattern's own methods answer directly, at no cost.
 """
 
 from __future__ import annotations

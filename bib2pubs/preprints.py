@@ -17,14 +17,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Publication
 from bib2pubs.names.fold import fold, plain_folded
 from bib2pubs.read.links import LINK_FIELDS
 
-_ARXIV: Final = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
-_DOI: Final = re.compile(r"doi\.org/(.+)$", re.I)
+_ARXIV: Final = lazy(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
+_DOI: Final = lazy(r"doi\.org/(.+)$", re.I)
 # "(Full Version)", "(Extended Abstract)": the same paper.
-_VERSION_NOTE: Final = re.compile(r"\s*[(\[](?:full|extended|long|short)\s+(?:version|abstract|paper)[)\]]\s*$", re.I)
+_VERSION_NOTE: Final = lazy(r"\s*[(\[](?:full|extended|long|short)\s+(?:version|abstract|paper)[)\]]\s*$", re.I)
 # The title key keeps a-z and 0-9 (upper case lowered), and drops all else.
 _ASCII_LOWER: Final = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 _ASCII_NOT_WORD: Final = bytes(byte for byte in range(256) if not chr(byte).isascii() or not chr(byte).isalnum())

@@ -166,6 +166,23 @@ def test_the_control_test_on_bytes_answers_as_a_search_of_the_text(text: str) ->
     assert _holds_controls(text.encode("utf-8")) == (_CONTROL.search(text) is not None)
 
 
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab\n\r\x00\x1f\x7f\x85\x9f\xa0é中"), max_size=16))
+def test_control_characters_are_cut_out_as_a_substitution_removes_them(text: str) -> None:
+    from bib2pubs.read.source import _CONTROL, _cleaned
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned, said = _cleaned(text, "x.bib", [])
+    assert cleaned == _CONTROL.sub("", lines)
+    first = _CONTROL.search(lines)
+    if first is None:
+        assert said == []
+    else:
+        count = len(_CONTROL.findall(lines))
+        message = f"{count} control character{'s' if count > 1 else ''} removed (the first here)"
+        assert [(d.line, d.message) for d in said] == [(lines.count("\n", 0, first.start()) + 1, message)]
+
+
 def test_a_value_joined_past_the_limit_is_cut_and_reported_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(values, "MAX_VALUE", 10)
     text = "@string{a = {abcdef}}\n@misc{k, title = a # a # zz, note = {n}}\n"

@@ -33,6 +33,10 @@ NOT_ON_A_PLAIN_RUN = (
     "rich",
 )
 
+#: Standard modules ``inspect`` loads, which a plain run does without:
+#: ``dataclasses`` imports inspect, and the command defers it.
+STANDARD_NOT_LOADED = ("ast", "dis", "tokenize")
+
 #: Names that need names.match: LaTeX to decode, a mark field naming an
 #: author, a name bolded by hand, and the highlighted author.
 NEEDS_MATCHING = r"""@inproceedings{erdos,
@@ -89,7 +93,8 @@ def test_a_plain_command_line_loads_no_click(fmt: str, tmp_path: Path) -> None:
         "import os, sys\n"
         "real_exit = os._exit\n"
         "def ended(code):\n"
-        f"    loaded = sorted(m for m in ('click', *{NOT_ON_A_PLAIN_RUN!r}) if m in sys.modules)\n"
+        f"    watched = ('click', *{STANDARD_NOT_LOADED!r}, *{NOT_ON_A_PLAIN_RUN!r})\n"
+        "    loaded = sorted(m for m in watched if m in sys.modules)\n"
         "    os.write(2, f'LOADED {loaded}'.encode())\n"
         "    real_exit(code)\n"
         "os._exit = ended\n"
@@ -104,7 +109,8 @@ def test_a_plain_command_line_loads_no_click(fmt: str, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     said, _, loaded = result.stderr.rpartition("LOADED ")
     assert said == f"{out}: written\n"
-    # Name matching for the highlight; nothing else, click neither.
+    # Name matching for the highlight; nothing else, click neither, nor
+    # what inspect would bring (cli.entry.defer_inspect).
     assert eval(loaded) == ["bib2pubs.names.match", "bib2pubs.names.nicknames"]
 
 
@@ -226,3 +232,69 @@ def test_the_collector_waits_until_the_pipeline_is_loaded_then_sets_it_aside(tmp
         again = tmp_path / "again.txt"
         assert invoke(str(bib), "-f", "text", "-o", str(again), "--no-config").exit_code == 0
         assert out.read_bytes() == again.read_bytes()
+
+
+def test_a_deferred_module_loads_when_first_used_and_serves_as_itself() -> None:
+    # cli.entry.defer_inspect(): dataclasses imports inspect, which
+    # a class with a docstring never uses; the stand-in loads the real
+    # module at the first name asked of it.
+    probe = (
+        "import sys\n"
+        "from bib2pubs.cli.entry import defer_inspect\n"
+        "defer_inspect()\n"
+        "import dataclasses\n"
+        "held = dataclasses.inspect\n"
+        "@dataclasses.dataclass(frozen=True)\n"
+        "class Documented:\n"
+        "    'Has a docstring: inspect is not needed.'\n"
+        "    a: int\n"
+        "before = 'ast' in sys.modules\n"
+        "@dataclasses.dataclass(frozen=True)\n"
+        "class Bare:\n"
+        "    a: int\n"
+        "import inspect\n"
+        "from inspect import signature\n"
+        "real = sys.modules['inspect']\n"
+        "print(before, 'ast' in sys.modules, repr(Bare.__doc__), held.signature is real.signature,"
+        " inspect is real, type(real).__name__, repr(str(signature(Documented))), hasattr(held, 'no_such_name'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.split(" ", 7) == [
+        "False",
+        "True",
+        "'Bare(a:",
+        "int)'",
+        "True",
+        "True",
+        "module",
+        "'(a: int) -> None' False\n",
+    ]
+
+    already = "import sys, inspect\nfrom bib2pubs.cli.entry import defer_inspect\ndefer_inspect()\n"
+    already += "print(sys.modules['inspect'] is inspect)\n"
+    result = subprocess.run([sys.executable, "-c", already], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.strip() == "True"  # a module already loaded is left as it is
+
+
+def test_module_level_patterns_are_compiled_when_first_used() -> None:
+    # Every pattern kept at module level is made with lazyre.lazy, so that
+    # a run compiles only those its file needs; the bytes pattern, which
+    # lazy does not take, is named here.
+    import ast
+
+    compiled_at_once = {("read/source.py", "_CONTROL_BYTES")}
+    found = set()
+    for path in sorted((ROOT / "bib2pubs").rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+            if (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Attribute)
+                and value.func.attr == "compile"
+                and isinstance(value.func.value, ast.Name)
+                and value.func.value.id == "re"
+            ):
+                target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+                assert isinstance(target, ast.Name)
+                found.add((path.relative_to(ROOT / "bib2pubs").as_posix(), target.id))
+    assert found == compiled_at_once

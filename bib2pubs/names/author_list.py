@@ -19,15 +19,15 @@ from bib2pubs.read.scanner import split_outside_braces
 _INNER_GROUP: Final = lazy(r"\{[^{}]*\}")
 _SUFFIX_WORD: Final = lazy(r"(?:jr|sr|ii|iii|iv|v|2nd|3rd)\.?", re.I)
 # "Rüegger et al." typed for "Rüegger and others".
-_ET_AL_END: Final = re.compile(r"(?:\s*,\s*|\s+(?:and\s+)?)et\.?\s*al\b\.?\s*$", re.I)
+_ET_AL_END: Final = lazy(r"(?:\s*,\s*|\s+(?:and\s+)?)et\.?\s*al\b\.?\s*$", re.I)
 # How such a list ends once its trailing blanks (what str.rstrip and \s
 # both take for blanks) are gone.
-_AL_END: Final = re.compile(r"al\.?$", re.I)
+_AL_END: Final = lazy(r"al\.?$", re.I)
 # "and" typed against the next name ("Hojatimalkeshah and\\textbf{…}"):
 # BibTeX reads one name; nobody means one.
-_GLUED_AND: Final = re.compile(r"(?<=\s)(and)(?=\\[A-Za-z]|\{)", re.I)
-_TRAILING_AND: Final = re.compile(r"\s(?:and|AND|And)\s*$")
-_ET_AL: Final = re.compile(r"\bet\s+al\b\.?")
+_GLUED_AND: Final = lazy(r"(?<=\s)(and)(?=\\[A-Za-z]|\{)", re.I)
+_TRAILING_AND: Final = lazy(r"\s(?:and|AND|And)\s*$")
+_ET_AL: Final = lazy(r"\bet\s+al\b\.?")
 
 
 def repair_list(field: str, role: str = "author") -> tuple[str, list[str]]:

@@ -8,7 +8,6 @@ apostrophe kinds, and letters with no decomposition (ł, ø, đ, ı, æ…).
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from typing import Final
 
@@ -17,7 +16,7 @@ from bib2pubs.names.parts import NameParts, split_name
 
 _HYPHEN_RUN: Final = lazy(r"\s*[-‐‑‒–—]\s*")
 _UNIT_BREAK: Final = lazy(r"\s+|\.(?!-)")
-_SEPARATORS: Final = re.compile(r"[\s.\-‐‑‒–—_'’‘ʼ`]+")
+_SEPARATORS: Final = lazy(r"[\s.\-‐‑‒–—_'’‘ʼ`]+")
 # Letters NFKD leaves alone: "Łukasz" is DBLP's "Lukasz".
 _PLAIN_LETTERS: Final = str.maketrans(
     {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "ð": "d", "Ð": "D", "ħ": "h"}

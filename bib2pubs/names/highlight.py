@@ -9,19 +9,19 @@ decided is recorded on the listing as ``model.Highlight`` (plain data);
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Final, Protocol
 
 from bib2pubs.errors import UsageError
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Highlight, Publication
 from bib2pubs.names.parts import split_name
 
 if TYPE_CHECKING:
     from bib2pubs.names.match import Pattern
 
-_STYLE_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_STYLE_NAME: Final = lazy(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 class Wanted(Protocol):

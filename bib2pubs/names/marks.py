@@ -27,7 +27,7 @@ HIGHLIGHT: Final = "highlight"
 #: The simple fields, and the mark each one gives.
 MARK_FIELDS: Final = {"equal": EQUAL, "corresponding": CORRESPONDING}
 
-_ANNOTATION: Final = re.compile(r"\s*(\d+)\s*(?::[^=;]*)?=\s*([^;]*)")
+_ANNOTATION: Final = lazy(r"\s*(\d+)\s*(?::[^=;]*)?=\s*([^;]*)")
 _MARK_ALIASES: Final = {
     "equal": EQUAL,
     "equalcontribution": EQUAL,

@@ -40,28 +40,28 @@ Where we follow BibTeX (bibtex.web, ``x_format_name`` and
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.read.values import nested
 
 __all__ = ["NameParts", "is_others", "person_names", "split_collapsed", "split_name", "split_persons"]
 
 # BibTeX's white_space: ASCII only (a no-break space is a letter to it).
-_WS_RUN: Final = re.compile(r"[ \t\n\r\f\v]+")
+_WS_RUN: Final = lazy(r"[ \t\n\r\f\v]+")
 # Braces, and " and" followed by a space. The lookahead leaves that space
 # unconsumed, so it can also precede the next "and" ("A and and B").
-_AND_SCAN: Final = re.compile(r"[{}]| [aA][nN][dD](?= )")
-_AND_SPLIT: Final = re.compile(r" [aA][nN][dD](?= )")
+_AND_SCAN: Final = lazy(r"[{}]| [aA][nN][dD](?= )")
+_AND_SPLIT: Final = lazy(r" [aA][nN][dD](?= )")
 # Text whose braces pair up, two deep at most ("M{\\"{u}}ller",
 # "{{CERN}}"): a list cut into such pieces at its " and "s has every
 # " and " at depth 0. Deeper or unpaired braces go to the scan.
-_BALANCED: Final = re.compile(nested("[^{}]", 2, "[^{}]"))
+_BALANCED: Final = lazy(nested("[^{}]", 2, "[^{}]"))
 # Everything that matters while splitting one (whitespace-collapsed) name:
 # braces, separators, and the escapes "\~" and "\\" that hide a tie.
-_NAME_SCAN: Final = re.compile(r"[{}, ~]|\\[\\~]")
+_NAME_SCAN: Final = lazy(r"[{}, ~]|\\[\\~]")
 
 # bibtex.web's table of foreign letters: the case of {\oe}, {\O}, ...
 _SPECIAL_LOWER: Final = frozenset({"i", "j", "oe", "ae", "aa", "o", "l", "ss"})

@@ -62,7 +62,7 @@ _WRAPPER: Final = lazy(
 )
 _BOLD: Final = frozenset({"textbf", "bf", "bfseries"})
 _MAX_WRAPPERS: Final = 8
-_DBLP_NUMBER: Final = re.compile(r"(?<=\S)\s+\d{4}(?=\s*(?:,|$))")
+_DBLP_NUMBER: Final = lazy(r"(?<=\S)\s+\d{4}(?=\s*(?:,|$))")
 
 
 def parse_people(

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Person
 from bib2pubs.names.fold import expand_initials
 from bib2pubs.names.parts import NameParts
@@ -22,8 +23,8 @@ from bib2pubs.names.parts import NameParts
 NAME_STYLES: Final = ("full", "initials", "family-first", "family-first-full")
 
 # BibTeX's way to make a two-letter initial: "{\relax Th}omas" is "Th.".
-_RELAX: Final = re.compile(r"\{\\relax\s*([^{}]*)\}\S*")
-_LETTER: Final = re.compile(r"[^\W\d_]", re.UNICODE)
+_RELAX: Final = lazy(r"\{\\relax\s*([^{}]*)\}\S*")
+_LETTER: Final = lazy(r"[^\W\d_]", re.UNICODE)
 
 
 def relax_initials(raw_first: str) -> str:

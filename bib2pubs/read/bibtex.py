@@ -33,12 +33,12 @@ from bib2pubs.read.values import READ_AS_TEXT, Joiner, join_budget
 _BARE_TYPE: Final = lazy(r"@\s*(" + TYPE + r")")
 # Where a command may start: an "@" before a type.
 _COMMAND_START: Final = lazy(r"@\s*[A-Za-z_]")
-_BLANKS: Final = re.compile(r"[^\S\n]*")
-_KEY_BRACE: Final = re.compile(r"[^\s,{}=\"]*")
+_BLANKS: Final = lazy(r"[^\S\n]*")
+_KEY_BRACE: Final = lazy(r"[^\s,{}=\"]*")
 _KEY_PAREN: Final = lazy(r"[^\s,=\"]*")
 # A command's head with "{" and what follows as an entry's key would: read
 # in one match, where the head, the blanks and the key took one each.
-_HEAD_AND_KEY = re.compile(r"@\s*(" + TYPE + r")\s*(\{)\s*(" + _KEY_BRACE.pattern + r")\s*")
+_HEAD_AND_KEY = lazy(r"@\s*(" + TYPE + r")\s*(\{)\s*(" + _KEY_BRACE.pattern + r")\s*")
 # What follows an entry when no fields cut off by a stray "}" can (see
 # entry_fields._STRAY_FIELDS: a letter must come after the blanks).
 _NEXT_ENTRY_FOLLOWS = ("\n\n@", "\n@")

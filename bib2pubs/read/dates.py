@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from bib2pubs.lazyre import lazy
@@ -28,7 +27,7 @@ _MONTHS["sept"] = 9
 # For what is not a plain year or month name (most are): compiled on first use.
 _YEAR: Final = lazy(r"(?<!\d)(\d{4})(?!\d)")
 _MONTH_WORD: Final = lazy(r"[A-Za-z]+")
-_ISO_DAY: Final = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_ISO_DAY: Final = lazy(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
 def parse_year(value: str) -> int | None:

@@ -20,7 +20,7 @@ from bib2pubs.read.values import FIELD_NAME, POSSESSIVE, ValueReader, fast_parts
 
 _SWALLOWED_FIELD: Final = lazy(r"[\n,][ \t]*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\d]")
 # After an entry: "," or blanks, then "name = value" — fields cut off by a stray "}".
-_STRAY_FIELDS: Final = re.compile(r"[ \t]*,?\s*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\w]")
+_STRAY_FIELDS: Final = lazy(r"[ \t]*,?\s*[A-Za-z][\w\-:+]*[ \t]*=[ \t]*[{\"\w]")
 _COMMAS: Final = lazy(r"[\s,]*")
 
 

@@ -19,7 +19,7 @@ from bib2pubs.model import Diagnostic, Level
 # Entry types as BibTeX allows them: a letter or "_", then anything but
 # white space and the characters that delimit entries and fields.
 TYPE: Final = r"[A-Za-z_][^\s{}(),=\"#%'@]*"
-ENTRY_HEAD: Final = re.compile(r"@\s*(" + TYPE + r")\s*([{(])")
+ENTRY_HEAD: Final = lazy(r"@\s*(" + TYPE + r")\s*([{(])")
 # An entry's head where a runaway value or a broken entry may run into
 # it: at the start of a line, or within one when a key and a comma follow
 # ("… } @misc{key, …": a file written on one line).
@@ -44,7 +44,7 @@ _COMMENT_OPEN: Final = lazy(r"@\s*comment\s*\{", re.IGNORECASE)
 # the work a missing brace costs (each broken value would otherwise be
 # scanned to the end of the file).
 _MAX_ENTRY_LINES_IN_VALUE: Final = 16
-_SPACE: Final = re.compile(r"\s*")
+_SPACE: Final = lazy(r"\s*")
 
 
 class Lines:

@@ -10,15 +10,17 @@ from dataclasses import dataclass
 from typing import BinaryIO, Final
 
 from bib2pubs.errors import InputError, UsageError
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic
 
 STDIN: Final = "-"
 
 # Control characters have no place in a .bib file; in a terminal or a page
 # they are a hazard (escape sequences, invisible link prefixes).
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL: Final = lazy(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PLAIN_BYTES: Final = b"\t\n\r" + bytes(range(0x20, 0x7F))
-#: _CONTROL's characters as UTF-8 bytes.
+#: _CONTROL's characters as UTF-8 bytes (compiled at once: every UTF-8 input
+#: is checked with it, and ``lazy`` takes text patterns only).
 _CONTROL_BYTES: Final = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
 
 #: The most one input may hold unless the user says more (``--max-size``,
@@ -33,7 +35,7 @@ _RAISE: Final = "(--max-size raises it)"
 #: How much of a pipe or device is read at a time.
 _CHUNK: Final = 1024 * 1024
 _UNITS: Final = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
-_SIZE: Final = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?|(b))?\s*", re.IGNORECASE)
+_SIZE: Final = lazy(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?|(b))?\s*", re.IGNORECASE)
 # Where a block (an entry, @string, @comment…) starts, as the parser sees it.
 _BLOCK: Final = r"@\s*[A-Za-z_][^\s{}(),=\"#%'@]*\s*[{(]"
 
@@ -280,10 +282,13 @@ def _cleaned(
     (unless the caller knows there are none)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL.search(text) if controls else None
-    if control is not None:
-        line = text.count("\n", 0, control.start()) + 1
-        text, count = _CONTROL.subn("", text)  # removed and counted in one pass
+    # One pass finds them all; cutting around them takes a third of the
+    # time substituting takes on a large file (each is one character).
+    found = [control.start() for control in _CONTROL.finditer(text)] if controls else []
+    if found:
+        line = text.count("\n", 0, found[0]) + 1
+        kept = [text[after + 1 : before] for after, before in zip([-1, *found], [*found, len(text)], strict=True)]
+        text, count = "".join(kept), len(found)
         message = f"{count} control character{'s' if count > 1 else ''} removed (the first here)"
         diagnostics.append(Diagnostic(name, line, None, "warning", message))
     return text, diagnostics

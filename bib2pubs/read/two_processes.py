@@ -26,6 +26,7 @@ from dataclasses import replace
 from typing import Final
 
 from bib2pubs import parallel
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Publication
 from bib2pubs.parallel import collect, start
 from bib2pubs.read.bibtex import Part, RawEntry, parse_part
@@ -33,15 +34,15 @@ from bib2pubs.read.scanner import TYPE
 from bib2pubs.read.source import Source
 from bib2pubs.read.values import FIELD_NAME, STANDARD_MACROS, Joiner, join_budget, nested
 
-_ENTRY_LINE: Final = re.compile(r"\n[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)" + TYPE + r"\s*[{(]", re.I)
+_ENTRY_LINE: Final = lazy(r"\n[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)" + TYPE + r"\s*[{(]", re.I)
 # Spelled out rather than case-blind: a pattern that starts with a plain
 # character is searched for many times faster.
 _STRING: Final = "[sS][tT][rR][iI][nN][gG]"
-_STRING_COMMAND: Final = re.compile(r"@\s*" + _STRING + r"\s*[{(]")
-_STRING_DEFINITION: Final = re.compile(r"@\s*" + _STRING + r"\s*\{\s*(" + FIELD_NAME.pattern + r")\s*=\s*")
-_STRING_END: Final = re.compile(r"\s*\}")
+_STRING_COMMAND: Final = lazy(r"@\s*" + _STRING + r"\s*[{(]")
+_STRING_DEFINITION: Final = lazy(r"@\s*" + _STRING + r"\s*\{\s*(" + FIELD_NAME.pattern + r")\s*=\s*")
+_STRING_END: Final = lazy(r"\s*\}")
 # A part of a macro's value; unlike a field's, it may hold "@" (an address).
-_PART: Final = re.compile(
+_PART: Final = lazy(
     r"\s*(?:\{(" + nested("[^{}]", 3, "[^{}]") + r")\}"
     r"|\"(" + nested('[^"{}]', 3, "[^{}]") + r")(?<!\\)\""
     r"|([^\s,#{}()\"=%]+))\s*#?"

@@ -9,10 +9,10 @@ templates share ``_markdown.md.j2``'s ``people``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Final
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Listing, Publication
 from bib2pubs.rendering.citations import Citations
 from bib2pubs.rendering.filters import yaml_scalar, yaml_string
@@ -25,7 +25,7 @@ from bib2pubs.rendering.words import ENGLISH
 #: rendered (it tells which it ignores).
 ACADEMICPAGES_VARIABLES: Final = frozenset({"title", "permalink", "layout", "author_profile", "files_base", "base_url"})
 # Jinja's ``title`` filter: a word starts after a blank, a hyphen or an opening bracket.
-_WORD_START: Final = re.compile(r"([-\s({\[<]+)")
+_WORD_START: Final = lazy(r"([-\s({\[<]+)")
 
 
 def render_academicpages(

@@ -18,10 +18,10 @@ Clean means:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Set
 from typing import Final
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Listing, Publication
 
 #: Fields left out by default: what al-folio, academicpages, Hugo Blox and
@@ -49,7 +49,7 @@ FIELD_ORDER: Final = (
 )
 _RANK: Final = {name: rank for rank, name in enumerate(FIELD_ORDER)}
 # What a key may hold in "@type{key,", as the parser reads keys: no blank, comma, brace, "=" or quote.
-_KEY: Final = re.compile(r'[^\s,{}="]+')
+_KEY: Final = lazy(r'[^\s,{}="]+')
 
 
 def dropped_fields(drop: Iterable[str] = (), keep: Iterable[str] = ()) -> frozenset[str]:

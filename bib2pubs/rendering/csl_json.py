@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.rendering.text_pieces import event_acronym
 
@@ -187,7 +188,7 @@ _LANGUAGES: Final = {
 #: ``<b>``, ``<u>``, ``<sc>``, ``<sup>``, ``<sub>`` and its ``<span …>``
 #: forms (citeproc's ``pCslJson``), in any case, as citeproc-js reads more
 #: loosely. Only an opening tag starts markup; a closing one alone is text.
-_TAG: Final = re.compile(r"<(?=(?:i|b|u|sc|sup|sub|span)[\s>])", re.IGNORECASE)
+_TAG: Final = lazy(r"<(?=(?:i|b|u|sc|sup|sub|span)[\s>])", re.IGNORECASE)
 
 #: What pandoc writes for a literal "<" where a tag would start: a "<"
 #: inside a no-case span (which changes no letter's case) is text to it.
@@ -195,22 +196,22 @@ _LITERAL_LT: Final = '<span class="nocase"><</span>'
 
 #: A ``note`` starting like this is read by pandoc as ``variable: value``
 #: lines (``URL: …`` would replace the entry's link), by citeproc-js too.
-_NOTE_FIELD: Final = re.compile(r"(?:[^\W\d_]|-)+:|\{:")
+_NOTE_FIELD: Final = lazy(r"(?:[^\W\d_]|-)+:|\{:")
 
 #: What a thesis' venue names a degree with ("PhD thesis, School"), in
 #: English or in a ``--locale``'s words (``rendering.words``).
-_DEGREE: Final = re.compile(
+_DEGREE: Final = lazy(
     r"thesis|dissertation|\bdiss\b|habilitation|ph\.?\s?d|doct|dokt|master|bachelor|licen|diplom|arbeit|thèse"
     r"|mémoire|tesis|tesi\b|trabajo|论文|論文",
     re.IGNORECASE,
 )
 _DEGREE_TYPES: Final = frozenset({"phdthesis", "mastersthesis", "bachelorsthesis"})
-_ARXIV_LABEL: Final = re.compile(r"arXiv:\S+")
+_ARXIV_LABEL: Final = lazy(r"arXiv:\S+")
 #: A word that says a server's papers are preprints ("arXiv preprint",
 #: ADS's "ArXiv e-prints"), not part of the server's name.
-_PREPRINT_WORD: Final = re.compile(r"(?<!\S)(?:pre-?print|e-?prints?)(?!\S)", re.IGNORECASE)
+_PREPRINT_WORD: Final = lazy(r"(?<!\S)(?:pre-?print|e-?prints?)(?!\S)", re.IGNORECASE)
 #: A name that says "preprint" and no server.
-_NO_SERVER: Final = re.compile(r"pre-?prints?", re.IGNORECASE)
+_NO_SERVER: Final = lazy(r"pre-?prints?", re.IGNORECASE)
 
 
 def _rich(value: str) -> str:

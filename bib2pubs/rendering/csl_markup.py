@@ -17,10 +17,11 @@ quotation mark moves inside it when the locale says (punctuation-in-quote).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final, Literal
+
+from bib2pubs.lazyre import lazy
 
 #: The formats a style can ask for, each with its own pair of characters,
 #: and "link" around what the style writes of a DOI or URL (the address a
@@ -30,8 +31,8 @@ KINDS: Final = ("italic", "bold", "smallcaps", "underline", "sup", "sub", "quote
 _FIRST, PEOPLE = 0xE000, 0xE100
 #: The private-use area of the Basic Multilingual Plane holds this many pairs.
 PERSON_LIMIT: Final = (0xF8FF + 1 - PEOPLE) // 2
-_PRIVATE: Final = re.compile("[\ue000-\uf8ff]")
-_SPLIT: Final = re.compile("([\ue000-\uf8ff])")
+_PRIVATE: Final = lazy("[\ue000-\uf8ff]")
+_SPLIT: Final = lazy("([\ue000-\uf8ff])")
 
 
 def opening(kind: str) -> str:
@@ -227,7 +228,7 @@ def _add(out: list[Piece], text: str, formats: frozenset[str]) -> None:
 
 
 # Runs of ASCII whitespace; a no-break space (French quotation marks) stays.
-_SPACES: Final = re.compile(r"[ \t\r\n]+")
+_SPACES: Final = lazy(r"[ \t\r\n]+")
 
 
 def _tidy(found: list[Piece]) -> list[Piece]:

@@ -12,12 +12,12 @@ citation shows their address (``linked``).
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Person
 from bib2pubs.read.links import unsafe_scheme
 from bib2pubs.rendering.csl_markup import KINDS, Piece
@@ -133,7 +133,7 @@ LATEX: Final = Syntax(
 #: What may stand before an address in a citation ("(", a space, a quote)
 #: and what after it, up to a space or the end (closing punctuation).
 _BEFORE: Final = frozenset("([<\"'\u201c\u2018\u00ab")
-_AFTER: Final = re.compile(r"[.,;:!?)\]>\"'\u201d\u2019\u00bb]*(?:\s|$)")
+_AFTER: Final = lazy(r"[.,;:!?)\]>\"'\u201d\u2019\u00bb]*(?:\s|$)")
 _LINK: Final = "href:"
 
 

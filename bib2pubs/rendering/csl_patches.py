@@ -33,7 +33,6 @@ What they amend (each measured against pandoc, see tests/test_citations.py):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import cache
@@ -43,6 +42,7 @@ from citeproc import model  # type: ignore[import-untyped]
 from citeproc.source import VariableError  # type: ignore[import-untyped]
 from citeproc.string import String  # type: ignore[import-untyped]
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.rendering.csl_case import transform
 from bib2pubs.rendering.csl_markup import closing, opening, strip_private
 from bib2pubs.rendering.csl_strings import PRIVATE, Seams
@@ -160,7 +160,7 @@ class _Group:
         return output
 
 
-_PLURAL: Final = re.compile(r"[\s,;&\-\u2010-\u2015]")
+_PLURAL: Final = lazy(r"[\s,;&\-\u2010-\u2015]")
 
 
 class _Label:
@@ -234,7 +234,7 @@ class _Name:
         return default
 
 
-_ORDINAL: Final = re.compile(r"ordinal(?:-\d\d)?")
+_ORDINAL: Final = lazy(r"ordinal(?:-\d\d)?")
 _CSL_TERMS: Final = "{http://purl.org/net/xbiblio/csl}terms"
 
 

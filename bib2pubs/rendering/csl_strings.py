@@ -8,15 +8,15 @@ here change them without losing those parts' kinds.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Final
 
 from citeproc.string import MixedString, String  # type: ignore[import-untyped]
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.rendering.csl_markup import closing, collide, opening, strip_private
 
 #: One of csl_markup's markers (any private-use character).
-PRIVATE: Final = re.compile("[\ue000-\uf8ff]")
+PRIVATE: Final = lazy("[\ue000-\uf8ff]")
 
 
 def _visible(text: str, last: bool) -> int | None:

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from bib2pubs.latex.decode import latex_to_text
 from bib2pubs.latex.math import text_escape
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Publication
 from bib2pubs.read.links import unsafe_scheme
 from bib2pubs.rendering import markdown_text
@@ -104,7 +105,7 @@ def yaml_string(text: str) -> Markup:
 
 
 # The characters YAML 1.1 and 1.2 allow as they are.
-_YAML_PRINTABLE: Final = re.compile("[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_YAML_PRINTABLE: Final = lazy("[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _yaml_escape(char: str) -> str:
@@ -144,7 +145,7 @@ _MARKDOWNIFY_REFERENCES: Final = str.maketrans(
 # and end-of-block marks ("^"), and indented code (a space or tab, which is
 # also dropped there); at its end, spaces are dropped or make a line break.
 # (Other whitespace at a line's ends is left alone: normalized fields have none.)
-_MARKDOWNIFY_LINE_EDGE: Final = re.compile(r"^(?:([-+=:^ \t])|(\d+)([.)]))|([ \t])$", re.M)
+_MARKDOWNIFY_LINE_EDGE: Final = lazy(r"^(?:([-+=:^ \t])|(\d+)([.)]))|([ \t])$", re.M)
 
 
 def markdownify_text(value: object) -> Markup:
@@ -181,7 +182,7 @@ def html_text(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-_PLAIN_SCALAR: Final = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_/.\-]*")
+_PLAIN_SCALAR: Final = lazy(r"[A-Za-z0-9_/][A-Za-z0-9_/.\-]*")
 
 
 def yaml_scalar(value: object) -> Markup:

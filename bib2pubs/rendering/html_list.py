@@ -12,12 +12,12 @@ escape it (``html_braces``: HTML, and braces as character references).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Final
 
 from markupsafe import escape
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.read.links import unsafe_scheme
@@ -67,7 +67,7 @@ def render_html(
 
 
 # What ``html_braces`` rewrites: markupsafe's five characters, and braces.
-_SPECIAL: Final = re.compile("[&<>'\"{}]")
+_SPECIAL: Final = lazy("[&<>'\"{}]")
 
 
 def _e(value: object) -> str:

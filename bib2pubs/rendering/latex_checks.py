@@ -4,13 +4,13 @@ has them), and site-relative links, which lead nowhere in a mailed PDF."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Final
 
 from markupsafe import Markup
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.read.links import has_scheme
 from bib2pubs.rendering.filters import latex_url
@@ -18,7 +18,7 @@ from bib2pubs.rendering.text_pieces import resolve_link, shown_links
 
 # A document that loads fontspec is compiled with lualatex or xelatex and
 # chooses its fonts: no note. Data cannot write this (its "\" is escaped).
-_FONTSPEC: Final = re.compile(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{[^}]*\bfontspec\b")
+_FONTSPEC: Final = lazy(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{[^}]*\bfontspec\b")
 # Unicode names' first words that are one script for a reader.
 _CJK: Final = {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "HALFWIDTH", "FULLWIDTH"}
 #: The built-in templates whose links the relative-link note is about.

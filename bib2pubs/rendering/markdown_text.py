@@ -4,27 +4,27 @@ Markdown list writer share, without the template machinery."""
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.read.links import unsafe_scheme
 
 # Characters Markdown (kramdown and CommonMark alike) may read as syntax.
-_MARKDOWN_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>$|~#])")
-_ENTITY: Final = re.compile(r"&(?=#?\w+;)")
+_MARKDOWN_SPECIAL: Final = lazy(r"([\\`*_\[\]<>$|~#])")
+_ENTITY: Final = lazy(r"&(?=#?\w+;)")
 # At the start of a line: "- " "+ " ": " "=" (lists, definitions, headings,
 # rules) and "1. " / "1) " (numbered lists).
-_LINE_START: Final = re.compile(r"^(\s*|\s*\d+)([-+=:]|(?<=\d)[.)])")
+_LINE_START: Final = lazy(r"^(\s*|\s*\d+)([-+=:]|(?<=\d)[.)])")
 # Braces become character references: Jekyll runs Liquid before Markdown,
 # and Liquid sees `{{` and `{%` even after a backslash.
 _BRACES: Final = str.maketrans({"{": "&#123;", "}": "&#125;"})
-_DOUBLE_HYPHEN: Final = re.compile(r"-(?=-)")
+_DOUBLE_HYPHEN: Final = lazy(r"-(?=-)")
 # Text with none of the characters the rewrites touch (specials, "&", braces).
-_NOTHING_TO_ESCAPE: Final = re.compile(r"[^\\`*_\[\]<>$|~#&{}]*")
+_NOTHING_TO_ESCAPE: Final = lazy(r"[^\\`*_\[\]<>$|~#&{}]*")
 _URL_SAFE: Final = "/:?#[]@!$&'*+,;=%~-._"
 # A URL of characters ``quote`` keeps (its always-safe ASCII and
 # ``_URL_SAFE``), which it returns unchanged.
-_QUOTED_ALREADY: Final = re.compile(r"[A-Za-z0-9_.\-~/:?#\[\]@!$&'*+,;=%]*")
+_QUOTED_ALREADY: Final = lazy(r"[A-Za-z0-9_.\-~/:?#\[\]@!$&'*+,;=%]*")
 
 
 def markdown_escape(text: str) -> str:

@@ -5,10 +5,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Final
 
 from bib2pubs.errors import UsageError
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Publication
 
 #: The record of what bib2pubs wrote, kept in the folder.
@@ -24,8 +24,8 @@ LOCK: Final = ".bib2pubs.lock"
 NAME_BYTES: Final = 255 - 18
 
 # Letters and digits of any script stay ("müller2020", "张2020").
-_UNSAFE: Final = re.compile(r"[^\w.-]+")
-_PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
+_UNSAFE: Final = lazy(r"[^\w.-]+")
+_PLACEHOLDER: Final = lazy(r"\{(\w+)\}")
 _FIELDS: Final = frozenset({"key", "year", "kind", "type", "month"})
 
 

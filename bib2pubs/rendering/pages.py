@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Final
 
 from bib2pubs.errors import UsageError
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Listing, Publication, Venue
 from bib2pubs.rendering.citations import Citations
 from bib2pubs.rendering.clean_bibtex import dropped_or_default, entry_bibtex_checked
@@ -78,7 +79,7 @@ def entry_pages(
 #: The categories academicpages' own _config.yml lists (publication_category):
 #: a page in another is on no publications page until the site lists it.
 _STOCK_CATEGORIES: Final = frozenset({"books", "manuscripts", "conferences"})
-_CATEGORY: Final = re.compile(r"^category: (.*)$", re.M)
+_CATEGORY: Final = lazy(r"^category: (.*)$", re.M)
 
 
 def _unlisted_categories(texts: Iterable[str]) -> list[Diagnostic]:

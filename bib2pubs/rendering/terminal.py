@@ -6,7 +6,6 @@ NO_COLOR and wraps to the terminal's width.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import IO, Final
 
@@ -14,6 +13,7 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Listing, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.rendering.citations import Citation, Citations, citation_of
@@ -28,7 +28,7 @@ from bib2pubs.rendering.text_pieces import (
 )
 from bib2pubs.rendering.words import ENGLISH
 
-_ABSOLUTE: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+_ABSOLUTE: Final = lazy(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 def _entry(

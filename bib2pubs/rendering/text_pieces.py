@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Final, NamedTuple
 
 from bib2pubs.errors import UsageError
+from bib2pubs.lazyre import lazy
 from bib2pubs.model import Person, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.read.links import has_scheme
@@ -19,7 +20,7 @@ from bib2pubs.rendering.words import ENGLISH, fill, link_labels
 #: Button text for each link kind, in English.
 LINK_LABELS: Final = link_labels(ENGLISH)
 
-_YEAR: Final = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_YEAR: Final = lazy(r"(?<!\d)(\d{4})(?!\d)")
 
 
 class VenueLine(NamedTuple):
@@ -111,12 +112,12 @@ _PUBLISHED: Final = frozenset({"book", "chapter", "thesis", "report", "other"})
 # ("SIGCOMM '23"), which the venue already says.
 _EVENTS: Final = frozenset({"conference", "workshop"})
 _ORDINAL_SUFFIX: Final = {1: "st", 2: "nd", 3: "rd"}
-_CHAPTER: Final = re.compile(r"[\w.\-–]{1,10}")
+_CHAPTER: Final = lazy(r"[\w.\-–]{1,10}")
 
 
 # ACM's series, the event's acronym and year: "SIGCOMM '23", "ACM MobiSys'22",
 # "CHI 2020"; at most three words before the year, each with a capital.
-_EVENT_ACRONYM: Final = re.compile(r"(?:[A-Za-z&/+.\-]*[A-Z][\w&/+.\-]*\s*){1,3}(?:['’‘]\s?\d{2}|\s\d{4})")
+_EVENT_ACRONYM: Final = lazy(r"(?:[A-Za-z&/+.\-]*[A-Z][\w&/+.\-]*\s*){1,3}(?:['’‘]\s?\d{2}|\s\d{4})")
 
 
 def event_acronym(series: str) -> bool:
@@ -289,10 +290,10 @@ def display_width(text: str) -> int:
     return width
 
 
-_WEB_ADDRESS: Final = re.compile(r"https?://[^/\s]+", re.IGNORECASE)
+_WEB_ADDRESS: Final = lazy(r"https?://[^/\s]+", re.IGNORECASE)
 # A host written without its scheme ("github.com/me/tool", "www.x.org"):
 # a link elsewhere, not a file of the site.
-_BARE_HOST: Final = re.compile(r"www\.|[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}/")
+_BARE_HOST: Final = lazy(r"www\.|[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}/")
 
 
 def resolve_link(url: str, files_base: str | None = None, base_url: str | None = None) -> str:

@@ -8,11 +8,12 @@ that fits comes back unchanged but for trailing blanks.
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
+from bib2pubs.lazyre import lazy
+
 # Where str.splitlines() breaks a line: text with none of them is one paragraph.
-_LINE_BOUNDARY: Final = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LINE_BOUNDARY: Final = lazy("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def wrap_text(

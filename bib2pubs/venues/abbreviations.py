@@ -33,7 +33,7 @@ from bib2pubs.lazyre import lazy
 from bib2pubs.names.fold import fold
 
 DATA_FILE = os.path.join(os.path.dirname(__file__), "journal_abbreviations.tsv.z")
-_WORDS: Final = re.compile(r"[a-z0-9]+")
+_WORDS: Final = lazy(r"[a-z0-9]+")
 # Left out of keys: ISO 4 drops them ("J. Biol. Chem."), and lists write
 # titles with and without them ("The Journal of Chemical Physics"). Not
 # "a": "Physical Review A" is not "Physical Review".

@@ -62,15 +62,15 @@ _PREPRINT_SERVERS: Final = lazy(_SERVER_NAMES, re.I)
 # The same, for lower-case ASCII text: quicker without IGNORECASE
 # (``_names_a_server``).
 _PREPRINT_SERVERS_LOWER: Final = lazy(_SERVER_NAMES)
-_UNDER_REVIEW: Final = re.compile(r"(?:submitted\s+to|under\s+review\s+(?:at|for))\b", re.I)
+_UNDER_REVIEW: Final = lazy(r"(?:submitted\s+to|under\s+review\s+(?:at|for))\b", re.I)
 _PREPRINT_STATES: Final = frozenset({"submitted", "preprint", "inpreparation", "underreview", "inreview"})
-_WORKSHOP: Final = re.compile(r"\bworkshops?\b", re.I)
+_WORKSHOP: Final = lazy(r"\bworkshops?\b", re.I)
 _TRAILING: Final = " ,;:"
 _LEADING: Final = lazy(r"^[\s,;:]+")
 _CORR: Final = lazy(r"corr", re.I)
 _GENERIC: Final = frozenset({"conference", "symposium", "workshop", "journal", "transactions", "meeting", "congress"})
 # "arXiv preprint arXiv:2107.10279", Zotero's "arXiv:2107.10279 [cond-mat, physics:quant-ph]".
-_ARXIV_IN_NAME: Final = re.compile(r"(?:arxiv\s+preprint\s+)?arxiv:\s*([^\s\[\]]+)(?:\s*\[[^\]]*\])?", re.I)
+_ARXIV_IN_NAME: Final = lazy(r"(?:arxiv\s+preprint\s+)?arxiv:\s*([^\s\[\]]+)(?:\s*\[[^\]]*\])?", re.I)
 # arXiv named without an identifier: ADS's "arXiv e-prints", Paperpile's "arXiv [math.OC]".
 _ARXIV_ALONE: Final = lazy(r"arxiv(?:\s+e-?prints?|\s+preprint)?(?:\s*\[[^\]]*\])?", re.I)
 _EVENT: Final = lazy(r"\b(?:conference|symposium|workshop|congress)\b", re.I)
@@ -83,10 +83,10 @@ _DATED_EVENT: Final = lazy(
     r"^(?=.*\b(?:[Cc]onference|[Ss]ymposium|[Ww]orkshop|[Cc]ongress|[Ff]orum)\b)"
     r"(?:(?:19|20)\d{2}\s|.*\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\s+(?:19|20)\d{2}\b)"
 )
-_CORR_VOLUME: Final = re.compile(r"abs/(\S+)")
+_CORR_VOLUME: Final = lazy(r"abs/(\S+)")
 # A journal issue named after a conference: "PLDI", "OOPSLA2", "CSCW".
-_EVENT_ISSUE: Final = re.compile(r"([A-Z][A-Za-z]*[A-Z])\d?")
-_HAS_YEAR: Final = re.compile(r"(?<!\d)(?:\d{4}|'\d{2})(?!\d)")
+_EVENT_ISSUE: Final = lazy(r"([A-Z][A-Za-z]*[A-Z])\d?")
+_HAS_YEAR: Final = lazy(r"(?<!\d)(?:\d{4}|'\d{2})(?!\d)")
 # A journal title that may be abbreviated: two words or more, a period, or
 # an acronym ("MNRAS", "A&A"); not "Nature", "Automatica".
 _MAYBE_ABBREVIATED: Final = lazy(r"\S\s+\S|\.|[A-Z].*[A-Z]")

@@ -39,7 +39,7 @@ _MIDDLE_DATES: Final = lazy(r",\s*" + _DATES + r"\s*,(?=[^,]*[A-Za-z])")
 _PLACE_DATES: Final = lazy(r"(?:^|,\s*)" + _DATES + r"\s*(?=,|$)")
 # Every _DATES holds a year (four digits) and a month, whose name begins
 # with one of these (case as written: the patterns ignore no case).
-_FOUR_DIGITS: Final = re.compile(r"\d{4}")
+_FOUR_DIGITS: Final = lazy(r"\d{4}")
 _MONTH_STEMS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Words of a venue's name, never of a place.
 _VENUE_WORDS: Final = lazy(
@@ -51,19 +51,19 @@ _ACRONYM: Final = r"[A-Za-z][A-Za-z0-9&+/.\-]*?[A-Za-z0-9+&]"
 # DBLP's "MobiSys '22: The 20th Annual International Conference on …".
 # Google Scholar's "WSDM '21, The Fourteenth ACM International Conference …"
 # has a comma instead: see _leading_acronym.
-_LEADING_ACRONYM: Final = re.compile(
+_LEADING_ACRONYM: Final = lazy(
     r"^(?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)\s*'?(?P<year>\d{4}|\d{2})\s*(?P<mark>[:,])\s*"
 )
 # "NSDI 2024", "NSDI '24", "NSDI'12", "IJCAI-09", "NSDI 24" as a whole string or segment.
-_ACRONYM_YEAR: Final = re.compile(
+_ACRONYM_YEAR: Final = lazy(
     r"(?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)\s*(?:[-\s]'?|')(?P<year>\d{4}|\d{2})"
 )
 # "(OSDI 2004)", "(NSDI '24)", "(K-Cap'01)", "(NeurIPS)" ending a name.
-_PAREN_ACRONYM: Final = re.compile(
+_PAREN_ACRONYM: Final = lazy(
     r"\s*\((?P<acronym>" + _ACRONYM + r"(?:\s+[A-Z][A-Za-z]*)?)(?:\s*(?:[-\s]'?|')(?P<year>\d{4}|\d{2}))?\)\s*$"
 )
 
-_PREFIX: Final = re.compile(
+_PREFIX: Final = lazy(
     r"^(?:in\s+)?(?:(?:the\s+)?proceedings|proc\.?|conference\s+record)(?:\s+of)?(?:\s+the)?\s+"
     r"|^(?:in\s+)?(?:the\s+)?proceedings\s*[:,.]\s*"
     r"|^the\s+(?=\S+\s)",
@@ -75,21 +75,21 @@ _ORDINAL_WORDS: Final = (
     r"sixtieth|seventieth|eightieth|ninetieth|hundredth"
 )
 _TENS: Final = r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_ORDINAL: Final = re.compile(
+_ORDINAL: Final = lazy(
     r"\b(?:\d{1,3}(?:st|nd|rd|th)|(?:(?:" + _TENS + r")[\s-])?(?:" + _ORDINAL_WORDS + r"))\b\s*", re.I
 )
-_NUMERIC_ORDINAL: Final = re.compile(r"\b\d{1,3}(?:st|nd|rd|th)\b\s*", re.I)
+_NUMERIC_ORDINAL: Final = lazy(r"\b\d{1,3}(?:st|nd|rd|th)\b\s*", re.I)
 # Not a date's: "Paris, 15th May 2019".
 _NUMERIC_ORDINAL_BEFORE_NAME: Final = lazy(r"\b\d{1,3}(?:st|nd|rd|th)\s+(?!" + _MONTH + r"(?:\s|$))(?=[A-Z])")
 # An acronym with its year glued on: "SORMA2018", "WM2013".
 _GLUED_YEAR: Final = lazy(r"(?P<acronym>[A-Z][A-Za-z&]*[A-Z])(?P<year>(?:19|20)\d{2})")
-_SHORT_YEAR: Final = re.compile(r"\s'\d{2}\b")
-_YEAR_WORD: Final = re.compile(r"(?<![\w'])(?:19|20)\d{2}(?![\w'])\s*")
-_VOLUME: Final = re.compile(r"(?:\s*\(\s*|\s*[,:\-–—]\s*|\s+)(?:vol(?:ume)?\.?\s*\d+|part\s+[ivx\d]+)\b.*$", re.I)
+_SHORT_YEAR: Final = lazy(r"\s'\d{2}\b")
+_YEAR_WORD: Final = lazy(r"(?<![\w'])(?:19|20)\d{2}(?![\w'])\s*")
+_VOLUME: Final = lazy(r"(?:\s*\(\s*|\s*[,:\-–—]\s*|\s+)(?:vol(?:ume)?\.?\s*\d+|part\s+[ivx\d]+)\b.*$", re.I)
 # Springer's ", Proceedings, Part I" after the place and dates; Google
 # Scholar appends the volume's number: ", Revised Selected Papers 27",
 # ", Proceedings, Part II 16".
-_SPRINGER_TAIL: Final = re.compile(
+_SPRINGER_TAIL: Final = lazy(
     r"(?:[,.]\s*(?:proceedings|revised\s+selected\s+papers|selected\s+papers)(?:\s+\d{1,3})?)*"
     r"(?:,\s*part\s+[ivx\d]+(?:\s+\d{1,3})?)?\s*$",
     re.I,
@@ -103,10 +103,10 @@ _EDITION_SUBTITLE: Final = lazy(
 )
 # ACM's "Proceedings of the 2021 on Great Lakes Symposium on VLSI": the
 # "on" belongs to the year, not to the name.
-_YEAR_ON: Final = re.compile(r"^(?P<year>(?:19|20)\d{2})\s+on\s+(?=\S)", re.I)
+_YEAR_ON: Final = lazy(r"^(?P<year>(?:19|20)\d{2})\s+on\s+(?=\S)", re.I)
 # An edition as a leading Roman numeral: "XIX Reunión Española sobre …";
 # only a well-formed numeral before three words or more.
-_LEADING_ROMAN: Final = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\s+(?=(?:\S+\s+){2}\S)")
+_LEADING_ROMAN: Final = lazy(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\s+(?=(?:\S+\s+){2}\S)")
 # The ACL's "Findings of the Association for Computational Linguistics:
 # EMNLP 2021", DBLP's "Findings of the ACL, ACL 2025": the Findings of the
 # conference named, never the conference itself. _FINDINGS_START, quick to
@@ -116,9 +116,9 @@ _FINDINGS: Final = lazy(
     r"(?:\s*[:,\-–]\s*(?P<host>[A-Za-z][A-Za-z-]*))?\s*$",
     re.I,
 )
-_FINDINGS_START: Final = re.compile(r"findings", re.I)
+_FINDINGS_START: Final = lazy(r"findings", re.I)
 # Springer's "Computer Vision -- ECCV 2020 -- 16th European Conference".
-_DASHES: Final = re.compile(r"\s+(?:--|—|–|-)\s+")
+_DASHES: Final = lazy(r"\s+(?:--|—|–|-)\s+")
 # What \s matches in a str pattern (a test checks every character).
 _BLANKS: Final = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
@@ -126,9 +126,9 @@ _BLANKS: Final = (
 )
 _TRIM_START: Final = _BLANKS + ",;:.-–—"
 _TRIM_END: Final = _BLANKS + ",;:-–—"
-_WORKSHOP: Final = re.compile(r"\bworkshops?\b", re.I)
+_WORKSHOP: Final = lazy(r"\bworkshops?\b", re.I)
 # Volumes beside a conference's main one: never the conference itself.
-_QUALIFIER: Final = re.compile(
+_QUALIFIER: Final = lazy(
     r"\b(?:companion|adjunct|posters?|demos?|demonstrations?|late[- ]breaking|doctoral|student\s+research|"
     r"extended\s+abstracts|tutorials?|findings|datasets\s+and\s+benchmarks|satellite|workshops?)\b",
     re.I,
@@ -136,9 +136,9 @@ _QUALIFIER: Final = re.compile(
 # DBLP's "…, Held as Part of the European Joint Conferences …, ETAPS 2022".
 _HELD_AS_PART: Final = lazy(r",\s*held\s+as\s+part\s+of\b[^,]*(?:,\s*[A-Z][A-Za-z]*\s+\d{4})?", re.I)
 # ACL's ", Volume 1 (Long and Short Papers)" or ", (Volume 1: Long Papers)" among DBLP's parts.
-_VOLUME_SEGMENT: Final = re.compile(r",\s*\(?\s*vol(?:ume)?\.?\s*\d+[^,]*", re.I)
+_VOLUME_SEGMENT: Final = lazy(r",\s*\(?\s*vol(?:ume)?\.?\s*\d+[^,]*", re.I)
 # An edition as a Roman numeral: "Robotics: Science and Systems XIX".
-_ROMAN_EDITION: Final = re.compile(r".*\s[IVXL]{2,7}")
+_ROMAN_EDITION: Final = lazy(r".*\s[IVXL]{2,7}")
 # Lower-case words a place's name may hold ("Republic of Korea").
 _PLACE_LINKS: Final = frozenset({"of", "de", "la", "del", "the", "am", "upon", "sur", "an", "der", "di"})
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -44,7 +43,7 @@ _PROCEEDINGS: Final = frozenset({"proceedings", "proc"})
 _LEFT_OUT: Final = frozenset(
     {"annual", "international", "acm", "ieee", "usenix", "siam", "cvf", "ifip", "aaai", "sigplan", "sigops"}
 )
-_WORDS: Final = re.compile(r"[a-z0-9]+")
+_WORDS: Final = lazy(r"[a-z0-9]+")
 # Read only when the table itself is (its keys are kept between runs).
 _URL_CELL: Final = lazy(r"(?:(?P<since>\d{4})\+\s+)?(?P<url>\S+)?")
 
