@@ -16,7 +16,6 @@ from bib2pubs.names.author_list import list_problems, repair_list
 from bib2pubs.names.marks import MARK_FIELDS, Marks, merge, parse_annotations, parse_mark_fields
 from bib2pubs.names.parts import is_others, split_persons
 from bib2pubs.names.people import clean_name, parse_people
-from bib2pubs.parallel import jobs, split_map
 from bib2pubs.read.bibtex import RawEntry
 from bib2pubs.read.dates import parse_iso_date, parse_month, parse_year
 from bib2pubs.read.links import dropped_target, extract_links
@@ -112,13 +111,9 @@ class Normalizer:
     keep_fields: bool = False
 
     def all(self, entries: Sequence[RawEntry]) -> Normalized:
-        """Every entry as a Publication, but for data-only entries; a large
-        file's entries are shared out among the cores (``parallel``)."""
-        parts = split_map(self.chunk, entries, jobs(len(entries)))
-        return [pub for pubs, _ in parts for pub in pubs], [problem for _, problems in parts for problem in problems]
-
-    def chunk(self, entries: Sequence[RawEntry]) -> Normalized:
-        """``all`` for ``entries``, in this process."""
+        """Every entry as a Publication, but for data-only entries. (A large
+        file may be read and normalized in two halves at once instead:
+        ``read.two_processes``.)"""
         publications: list[Publication] = []
         diagnostics: list[Diagnostic] = []
         for entry in entries:

@@ -1,20 +1,21 @@
-"""A large bibliography's entries normalized on several cores at once.
+"""Work forked off to a second process: a large file's second half, read
+and normalized by a worker while this process does the first half
+(``read.two_processes``), its result sent back pickled through a pipe.
 
-Each entry is normalized on its own, so the work splits into consecutive
-chunks: the process keeps the first, and forked workers take the others
-and send their results back pickled through a pipe. Forking shares the
-parsed entries without copying them, and costs a few milliseconds, so it
-is done only for files large enough to gain from it.
+The worker is forked before anything is parsed, so that it shares little
+more than the file's text: a worker forked once the entries are parsed
+shares them all, and each object either process then touches (a
+reference count changed) makes the system copy its page for it. Measured
+that way (normalizing the parsed entries in two chunks), both processes
+slowed so much that a second core gained nothing on the beebe set and lost
+9% on 31,000 entries; that path is gone.
 
-Results are the same, in the same order, as from one process: any chunk
-whose worker fails (no fork, a crash, a result that cannot be read back)
-is redone here. Workers are used only where forking is safe and cheap:
-Linux, no other thread running. ``BIB2PUBS_JOBS=N`` lets N processes
-share the work; by default this one does it alone. Measured (bench/run.py,
-2 cores, idle): a second process saved 1 to 8% of the wall time of files
-of 5,000 to 31,000 entries, at 22 to 33% more CPU time, and with the
-per-entry modules compiled it made the largest slower; pickling the
-results back costs about what the work saved.
+Results are the same as from one process: a worker that fails (no fork, a
+crash, a result that cannot be read back) leaves its work to be redone
+here. Workers are used only where forking is safe and cheap: Linux, no
+other thread running, and only when the user asks (``BIB2PUBS_JOBS``);
+by default one process does it all, as a second one costs more CPU time
+than it saves wall time (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -22,16 +23,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import fields
-from functools import partial
 from typing import Any, TypeVar
 
-Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-#: Below this many items a worker costs more than it saves.
-MIN_ITEMS = 2000
 #: Files smaller than this (characters) are read in one go, not in halves.
 MIN_TEXT = 1_000_000
 
@@ -42,13 +39,6 @@ def allowed() -> int:
     wanted = os.environ.get("BIB2PUBS_JOBS", "")
     limit = max(int(wanted), 1) if wanted.strip().isdigit() else 1
     return limit if limit > 1 and _can_fork() else 1
-
-
-def jobs(count: int) -> int:
-    """How many processes should share ``count`` items."""
-    if count < MIN_ITEMS:
-        return 1
-    return min(allowed(), max(count // (MIN_ITEMS // 2), 1))
 
 
 def _can_fork() -> bool:
@@ -63,26 +53,6 @@ def _can_fork() -> bool:
     # Where SIGCHLD is ignored (a setting inherited from whatever started
     # us), workers are reaped by the system and their status is lost.
     return signal.getsignal(signal.SIGCHLD) is not signal.SIG_IGN
-
-
-def split_map(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], workers: int) -> list[Result]:
-    """``work`` applied to ``workers`` consecutive chunks of ``items``, in
-    order; all chunks but the first go to forked workers."""
-    if workers <= 1:
-        return [work(items)]
-    size = -(-len(items) // workers)
-    chunks = [items[start : start + size] for start in range(0, len(items), size)]
-    started = [start(partial(work, chunk)) for chunk in chunks[1:]]
-    try:
-        results = [work(chunks[0])]
-    except BaseException:
-        for worker in started:
-            abandon(worker)
-        raise
-    for chunk, worker in zip(chunks[1:], started, strict=True):
-        result = collect(worker)
-        results.append(result if result is not None else work(chunk))
-    return results
 
 
 Worker = tuple[int, int]

@@ -476,7 +476,7 @@ def test_a_line_starting_like_an_entry_inside_a_value_is_text_when_read_in_halve
     assert [str(d) for d in alone.diagnostics] == [_read_as_text("p.bib:22", value)]
     monkeypatch.setenv("BIB2PUBS_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_TEXT", 0)
-    normalize = Normalizer((), "full", builtin_table()).chunk
+    normalize = Normalizer((), "full", builtin_table()).all
     assert (two_processes.read_in_halves(sources[0], normalize) is None) is across
     assert build_listing(sources) == alone
 

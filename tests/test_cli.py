@@ -574,4 +574,4 @@ def test_the_command_ends_with_its_output_whole_and_its_exit_code(args: list[str
 
 def test_help_names_the_environment_variables() -> None:
     shown = invoke("--help").stdout
-    assert "BIB2PUBS_JOBS=N" in shown and "BIB2PUBS_NO_CACHE=1" in shown
+    assert "BIB2PUBS_JOBS=2" in shown and "BIB2PUBS_NO_CACHE=1" in shown

@@ -262,7 +262,7 @@ def test_a_worker_result_comes_back_from_the_compiled_build(compiled_site: Path)
         "from bib2pubs.venues.table import builtin_table\n"
         f"text = open({str(ROOT / 'refs.bib')!r}, encoding='utf-8').read()\n"
         "entries = parse_text(text, 'refs.bib').entries\n"
-        "chunk = Normalizer((), 'full', builtin_table()).chunk\n"
+        "chunk = Normalizer((), 'full', builtin_table()).all\n"
         "sent = parallel.collect(parallel.start(partial(chunk, entries)))\n"
         "assert sent is not None, 'the worker result could not be read back'\n"
         "assert sent == chunk(entries) and sent[0]\n"

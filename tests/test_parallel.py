@@ -1,7 +1,7 @@
 """Work shared among processes gives exactly what one process gives: a
-large file's halves read at once, and entries normalized in chunks. Sizes
-are lowered here so that small files take the shared path; each check
-also proves the shared path was taken, or why it was declined."""
+large file's halves read at once. Sizes are lowered here so that small
+files take the shared path; each check also proves the shared path was
+taken, or why it was declined."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import InitVar, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,10 +39,9 @@ def _alone(sources: list[Source], options: Options, monkeypatch: pytest.MonkeyPa
 
 @pytest.fixture
 def shared(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every file large enough to be read in halves, and chunked."""
+    """Every file large enough to be read in halves."""
     monkeypatch.setenv("BIB2PUBS_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_TEXT", 0)
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 4)
 
 
 @pytest.mark.parametrize("path", [REFS, *HOMEPAGES], ids=lambda path: path.parent.name)
@@ -59,7 +59,7 @@ def test_a_file_read_in_halves_gives_what_one_reading_gives(
 
 def _taken(text: str) -> bool:
     normalizer = Normalizer((), "full", pipeline.builtin_table())
-    return two_processes.read_in_halves(Source("x.bib", text), normalizer.chunk) is not None
+    return two_processes.read_in_halves(Source("x.bib", text), normalizer.all) is not None
 
 
 ENTRY = (
@@ -130,36 +130,27 @@ def test_a_highlight_typed_family_name_first_reads_the_file_once_more(
     assert any("read family name first" in d.message for d in listing.diagnostics)
 
 
-def test_entries_normalized_in_chunks_come_back_in_order(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "MIN_TEXT", 10**9)  # chunks only
+def test_several_files_are_read_in_one_process(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Halves are for a single file; entries already parsed are never sent
+    # to a worker (parallel's docstring says why).
+    for module in (parallel, two_processes):
+        monkeypatch.setattr(module, "start", lambda task: pytest.fail("a worker was started"))
     sources = [_source(path) for path in HOMEPAGES[:3]]
-    assert parallel.jobs(sum(source.text.count("@") for source in sources)) == 2
     assert build_listing(sources, Options()) == _alone(sources, Options(), monkeypatch)
 
 
 def test_a_worker_that_fails_is_replaced_by_the_main_process(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
     main = os.getpid()
-    real = Normalizer.chunk
+    real = Normalizer.all
 
     def failing_in_workers(self: Normalizer, entries: Sequence[RawEntry]) -> Normalized:
         if os.getpid() != main:
             os._exit(3)
         return real(self, entries)
 
-    monkeypatch.setattr(Normalizer, "chunk", failing_in_workers)
+    monkeypatch.setattr(Normalizer, "all", failing_in_workers)
     sources = [Source("x.bib", _entries(0, 40))]
     assert build_listing(sources, Options()) == _alone(sources, Options(), monkeypatch)
-
-
-def test_split_map_keeps_order_and_redoes_what_fails() -> None:
-    items = list(range(10))
-    assert parallel.split_map(lambda chunk: [x * 2 for x in chunk], items, 3) == [
-        [0, 2, 4, 6],
-        [8, 10, 12, 14],
-        [16, 18],
-    ]
-    unpicklable = parallel.split_map(lambda chunk: lambda: chunk, items, 2)
-    assert [result() for result in unpicklable] == [items[:5], items[5:]]
 
 
 @pytest.mark.parametrize(
@@ -194,14 +185,18 @@ def test_no_worker_where_the_system_reaps_children(shared: None, monkeypatch: py
         signal.signal(signal.SIGCHLD, previous)
 
 
-def test_a_failing_main_chunk_leaves_no_worker_behind() -> None:
-    def work(chunk: Sequence[int]) -> list[int]:
-        if chunk[0] == 0:
-            raise ValueError("the first chunk fails")
-        return [0] * 10_000_000  # more than a pipe holds: the worker waits to be read
+def test_a_first_half_that_fails_leaves_no_worker_behind(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    main = os.getpid()
+    real = two_processes.parse_part
 
-    with pytest.raises(ValueError, match="first chunk"):
-        parallel.split_map(work, list(range(10)), 2)
+    def failing_here(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() == main:
+            raise KeyboardInterrupt  # as Ctrl-C while the first half is read
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(two_processes, "parse_part", failing_here)
+    with pytest.raises(KeyboardInterrupt):
+        build_listing([Source("x.bib", _entries(0, 2000))], Options())
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # every worker was reaped
 
@@ -219,7 +214,6 @@ def test_work_is_shared_only_among_the_processes_asked_for(
     else:
         monkeypatch.setenv("BIB2PUBS_JOBS", wanted)
     assert parallel.allowed() == processes
-    assert parallel.jobs(100_000) == processes
 
 
 def test_a_large_file_is_read_in_one_process_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,7 +235,7 @@ def test_what_a_worker_sends_back_unpickles_as_itself(path: Path) -> None:
     from bib2pubs.venues.table import builtin_table
 
     bibliography = parse_text(_source(path).text, path.name)
-    normalized = Normalizer((), "full", builtin_table()).chunk(bibliography.entries)
+    normalized = Normalizer((), "full", builtin_table()).all(bibliography.entries)
     assert normalized[0]
     for result in (normalized, bibliography):
         assert pickle.loads(parallel.dumps(result)) == result

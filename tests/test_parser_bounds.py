@@ -212,7 +212,7 @@ def test_values_are_cut_alike_at_once_and_in_halves(
     assert alone.entries_read == 40
     monkeypatch.setenv("BIB2PUBS_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_TEXT", 0)
-    normalize = Normalizer((), "full", builtin_table()).chunk
+    normalize = Normalizer((), "full", builtin_table()).all
     assert (two_processes.read_in_halves(sources[0], normalize) is not None) is trusted
     assert build_listing(sources) == alone
 

@@ -28,12 +28,15 @@ from typing import Final
 from bib2pubs import parallel
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Publication
-from bib2pubs.parallel import collect, start
+from bib2pubs.parallel import abandon, collect, start
 from bib2pubs.read.bibtex import Part, RawEntry, parse_part
 from bib2pubs.read.scanner import TYPE
 from bib2pubs.read.source import Source
 from bib2pubs.read.values import FIELD_NAME, STANDARD_MACROS, Joiner, join_budget, nested
 
+# A field that inherits from another entry, as a case-blind search finds it
+# anywhere (five times faster than lowering a large file's text first).
+_INHERITS: Final = lazy(r"crossref|xdata", re.IGNORECASE)
 _ENTRY_LINE: Final = lazy(r"\n[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)" + TYPE + r"\s*[{(]", re.I)
 # Spelled out rather than case-blind: a pattern that starts with a plain
 # character is searched for many times faster.
@@ -58,8 +61,7 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
     when the file is better read in one go (too small, cross-references, a
     part that did not hold what was assumed of it)."""
     text = source.text
-    lowered = text.lower()  # for a yes or no: a changed length does not matter
-    if len(text) < parallel.MIN_TEXT or "crossref" in lowered or "xdata" in lowered:
+    if len(text) < parallel.MIN_TEXT or _INHERITS.search(text):
         return None
     cut = _ENTRY_LINE.search(text, len(text) // 2)
     if cut is None:
@@ -83,8 +85,12 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
     # The first half is read in the whole text, so that whatever it looks
     # ahead at (a value or a comment running on, where to resume after an
     # error) is what a single reading sees; it must stop at the cut.
-    first = parse_part(text, source.name, {}, stop=split, budget=budget)
-    first_normalized = normalize(first.entries)
+    try:
+        first = parse_part(text, source.name, {}, stop=split, budget=budget)
+        first_normalized = normalize(first.entries)
+    except BaseException:
+        abandon(worker)  # Ctrl-C, or memory run out: no worker is left behind
+        raise
     done = collect(worker)
     if done is None:
         return None
