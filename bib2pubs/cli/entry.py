@@ -11,6 +11,7 @@ twentieth of a small run. The collector comes back on once the pipeline
 is loaded (``running.started``).
 """
 
+import _thread
 import gc
 import sys
 
@@ -53,19 +54,23 @@ def defer_inspect() -> None:
     command does this, for its own process: the library leaves the
     importer's modules alone. (``importlib.util.LazyLoader`` cannot serve:
     the import statement itself looks at the module's ``__spec__``, which
-    loads it.)
+    loads it.) From Python 3.12 on, ``dataclasses`` reads every class's
+    annotations through ``inspect``, so there is nothing to defer.
     """
-    if "inspect" in sys.modules:
+    if "inspect" in sys.modules or sys.version_info >= (3, 12):
         return
     stand_in = type(sys)("inspect")  # a module; type(sys) spares loading the types module
+    # Two threads asking at once must not both take the stand-in out.
+    loading = _thread.RLock()
 
     def load(attribute: str) -> object:
-        if sys.modules.get("inspect") is stand_in:
-            del sys.modules["inspect"]
-        # The real module, the first time a name is asked of the stand-in.
-        import inspect
+        with loading:
+            if sys.modules.get("inspect") is stand_in:
+                del sys.modules["inspect"]
+            # The real module, the first time a name is asked of the stand-in.
+            import inspect
 
-        vars(stand_in).update(vars(inspect))
+            vars(stand_in).update(vars(inspect))
         return getattr(inspect, attribute)
 
     vars(stand_in)["__getattr__"] = load  # PEP 562: asked for each name it lacks

@@ -281,14 +281,13 @@ def _cleaned(
     """Line endings made ``\\n``; control characters removed, and reported
     (unless the caller knows there are none)."""
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # One pass finds them all; cutting around them takes a third of the
-    # time substituting takes on a large file (each is one character).
-    found = [control.start() for control in _CONTROL.finditer(text)] if controls else []
-    if found:
-        line = text.count("\n", 0, found[0]) + 1
-        kept = [text[after + 1 : before] for after, before in zip([-1, *found], [*found, len(text)], strict=True)]
-        text, count = "".join(kept), len(found)
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:  # a lone CR (old Mac files): one more pass, only then
+            text = text.replace("\r", "\n")
+    control = _CONTROL.search(text) if controls else None
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        text, count = _CONTROL.subn("", text)  # removed and counted in one pass
         message = f"{count} control character{'s' if count > 1 else ''} removed (the first here)"
         diagnostics.append(Diagnostic(name, line, None, "warning", message))
     return text, diagnostics
