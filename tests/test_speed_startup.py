@@ -236,6 +236,11 @@ def test_the_collector_waits_until_the_pipeline_is_loaded_then_sets_it_aside(tmp
         assert out.read_bytes() == again.read_bytes()
 
 
+def _python(probe: str) -> str:
+    """What ``probe`` prints, run in a fresh interpreter."""
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60).stdout
+
+
 @pytest.mark.skipif(not DEFERS_INSPECT, reason="from Python 3.12 on, dataclasses reads annotations through inspect")
 def test_a_deferred_module_loads_when_first_used_and_serves_as_itself() -> None:
     # cli.entry.defer_inspect(): dataclasses imports inspect, which
@@ -261,8 +266,7 @@ def test_a_deferred_module_loads_when_first_used_and_serves_as_itself() -> None:
         "print(before, 'ast' in sys.modules, repr(Bare.__doc__), held.signature is real.signature,"
         " inspect is real, type(real).__name__, repr(str(signature(Documented))), hasattr(held, 'no_such_name'))\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
-    assert result.stdout.split(" ", 7) == [
+    assert _python(probe).split(" ", 7) == [
         "False",
         "True",
         "'Bare(a:",
@@ -275,8 +279,7 @@ def test_a_deferred_module_loads_when_first_used_and_serves_as_itself() -> None:
 
     already = "import sys, inspect\nfrom bib2pubs.cli.entry import defer_inspect\ndefer_inspect()\n"
     already += "print(sys.modules['inspect'] is inspect)\n"
-    result = subprocess.run([sys.executable, "-c", already], capture_output=True, text=True, check=True, timeout=60)
-    assert result.stdout.strip() == "True"  # a module already loaded is left as it is
+    assert _python(already).strip() == "True"  # a module already loaded is left as it is
 
 
 def test_module_level_patterns_are_compiled_when_first_used() -> None:
@@ -324,5 +327,4 @@ def test_threads_asking_the_deferred_module_at_once_all_get_the_real_one() -> No
         "print(failed, all(f is inspect.isclass for f in got), sys.modules['inspect'] is inspect)\n"
     )
     for _ in range(5):
-        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
-        assert result.stdout.strip() == "[] True True"
+        assert _python(probe).strip() == "[] True True"
