@@ -25,7 +25,7 @@ from bib2pubs.rendering.words import localize, words_for
 from bib2pubs.write.files import check_file, same_file, write_file
 
 if TYPE_CHECKING:
-    from bib2pubs.rendering.citations import Citations
+    from bib2pubs.rendering.cited import Citations
     from bib2pubs.rendering.jinja import Template
     from bib2pubs.report.stats import Stats
 

@@ -34,7 +34,8 @@ from bib2pubs.venues.table import builtin_table, load_user_venues
 from bib2pubs.write.files import same_file
 
 if TYPE_CHECKING:
-    from bib2pubs.rendering.citations import Citation, Citations, EntryId
+    from bib2pubs.rendering.citations import Citation
+    from bib2pubs.rendering.cited import Citations, EntryId
     from bib2pubs.rendering.jinja import Template
 
 

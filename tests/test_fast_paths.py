@@ -140,6 +140,32 @@ def test_wordwrap_wraps_as_jinja_does(
     assert (ours, type(ours)) == (theirs, type(theirs))
 
 
+@settings(max_examples=2000, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="ab\u00a0é中.,-1", min_size=1, max_size=9), min_size=1, max_size=14),
+    width=st.integers(1, 30),
+    break_long_words=st.booleans(),
+)
+def test_lines_of_plain_words_wrap_as_jinja_does(words: list[str], width: int, break_long_words: bool) -> None:
+    """The quick path for words parted by single spaces (wrapping._words_wrapped)
+    gives what textwrap does, by way of Jinja's filter; the test above seldom
+    builds such a line long enough to be wrapped. It gives way only where a
+    line may break within a hyphenated word."""
+    from jinja2.filters import do_wordwrap
+
+    from bib2pubs.rendering.jinja import environment
+    from bib2pubs.rendering.wrapping import _words_wrapped, wrap_text
+
+    text = " ".join(words)
+    theirs = do_wordwrap(environment("text"), text, width, break_long_words, "\n", True)
+    assert wrap_text(text, width, break_long_words, "\n", True) == theirs
+    quick = _words_wrapped(text, width)
+    if quick is not None:
+        assert quick == theirs.split("\n")
+    if all(len(word) <= width and not word.isspace() and "-" not in word for word in words):
+        assert quick is not None
+
+
 _URL_PIECES = st.sampled_from(
     ["http", "https", "HTTP", ":", "//", "x.org", "/a", " ", "\n ", "{", "}", "\\_", "\\url{", "&#106;", "&amp;",
      "javascript", "data", "\x00", "\t", "%20", "?q=1", "C:"]

@@ -14,7 +14,7 @@ from typing import Final
 
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Listing, Publication
-from bib2pubs.rendering.citations import Citations
+from bib2pubs.rendering.cited import Citations
 from bib2pubs.rendering.filters import yaml_scalar, yaml_string
 from bib2pubs.rendering.markdown_list import MarkdownWriter
 from bib2pubs.rendering.markdown_text import comment_safe, markdown_escape

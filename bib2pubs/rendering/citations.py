@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from bib2pubs.errors import is_out_of_memory
 from bib2pubs.model import Diagnostic, Listing, Person, Publication
+from bib2pubs.rendering.cited import EntryId, entry_id
 
 if TYPE_CHECKING:
     from bib2pubs.rendering.csl_style import Style
@@ -44,25 +45,6 @@ class Citation:
     markdown: str
     latex: str
     pieces: tuple[tuple[str, str], ...]
-
-
-#: An entry of the listing: its key, file and line. Two entries may share
-#: a key (bib2pubs lists both, with a warning); each has its citation.
-EntryId = tuple[str, str, int]
-
-
-#: The citations of a listing, by entry.
-Citations = Mapping[EntryId, "Citation"]
-
-
-def entry_id(pub: Publication) -> EntryId:
-    """What ``cite_listing`` keys an entry's citation by."""
-    return (pub.key, pub.file, pub.line)
-
-
-def citation_of(citations: Citations | None, pub: Publication) -> Citation | None:
-    """The entry's citation, if a style cited it."""
-    return citations.get(entry_id(pub)) if citations else None
 
 
 def cite_listing(

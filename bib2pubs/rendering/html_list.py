@@ -21,7 +21,7 @@ from bib2pubs.lazyre import lazy
 from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.names.style import shorten
 from bib2pubs.read.links import unsafe_scheme
-from bib2pubs.rendering.citations import Citations
+from bib2pubs.rendering.cited import Citations
 from bib2pubs.rendering.list_writer import ListWriter
 from bib2pubs.rendering.text_pieces import (
     footnotes,

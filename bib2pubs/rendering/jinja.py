@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import jinja2
 from jinja2.runtime import LoopContext, Macro
@@ -24,7 +24,7 @@ from markupsafe import Markup
 from bib2pubs.errors import Bib2PubsError, TemplateError, UsageError, is_out_of_memory
 from bib2pubs.model import Diagnostic, Group, Listing, Person, Publication, Venue
 from bib2pubs.rendering import filters
-from bib2pubs.rendering.citations import Citation, Citations, citation_of
+from bib2pubs.rendering.cited import Citations, citation_of
 from bib2pubs.rendering.clean_bibtex import SITE_FIELDS, dropped_or_default, entry_bibtex
 from bib2pubs.rendering.formats import ITEM_TEMPLATES, RESERVED, format_of, user_template
 from bib2pubs.rendering.latex_checks import latex_notes, tex_href
@@ -44,6 +44,9 @@ from bib2pubs.rendering.text_pieces import (
 )
 from bib2pubs.rendering.words import ENGLISH, link_labels
 from bib2pubs.rendering.wrapping import wrap_text
+
+if TYPE_CHECKING:
+    from bib2pubs.rendering.citations import Citation
 
 
 def builtin_templates(per_entry: bool = False) -> dict[str, str]:

@@ -13,11 +13,12 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, Final
 
 from bib2pubs.model import Diagnostic, Identifiers, Listing, Locators, Person, Publication
-from bib2pubs.rendering.citations import citation_of
+from bib2pubs.rendering.cited import citation_of
 from bib2pubs.rendering.json_text import Prewritten, Unusual, indented_json, scalar, write, write_dict
 
 if TYPE_CHECKING:
-    from bib2pubs.rendering.citations import Citation, Citations
+    from bib2pubs.rendering.citations import Citation
+    from bib2pubs.rendering.cited import Citations
 
 #: The version of the JSON's shape: 2 added ``version``, ``locators``,
 #: ``identifiers``, ``abstract``, ``keywords``, ``award``, ``award_name``,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bib2pubs.model import Publication
-from bib2pubs.rendering.citations import Citations, citation_of
+from bib2pubs.rendering.cited import Citations, citation_of
 from bib2pubs.rendering.text_pieces import check_base_url, resolve_link
 from bib2pubs.rendering.words import link_labels
 

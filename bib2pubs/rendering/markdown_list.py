@@ -14,7 +14,7 @@ from typing import Final
 
 from bib2pubs.model import Listing, Person, Publication
 from bib2pubs.names.style import shorten
-from bib2pubs.rendering.citations import Citations
+from bib2pubs.rendering.cited import Citations
 from bib2pubs.rendering.list_writer import ListWriter
 from bib2pubs.rendering.markdown_text import comment_safe, markdown_escape, markdown_url
 from bib2pubs.rendering.text_pieces import (

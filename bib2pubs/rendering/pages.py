@@ -13,7 +13,7 @@ from typing import Final
 from bib2pubs.errors import UsageError
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Listing, Publication, Venue
-from bib2pubs.rendering.citations import Citations
+from bib2pubs.rendering.cited import Citations
 from bib2pubs.rendering.clean_bibtex import dropped_or_default, entry_bibtex_checked
 from bib2pubs.rendering.formats import ITEM_TEMPLATES, SUFFIXES, format_of
 from bib2pubs.rendering.jinja import Template, builtin_templates, render_items, resolve_template

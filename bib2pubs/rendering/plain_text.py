@@ -17,12 +17,12 @@ template fails only once it wraps a line.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bib2pubs.errors import UsageError
 from bib2pubs.model import Diagnostic, Listing, Publication
 from bib2pubs.names.style import shorten
-from bib2pubs.rendering.citations import Citation, Citations, citation_of
+from bib2pubs.rendering.cited import Citations, citation_of
 from bib2pubs.rendering.formats import RESERVED
 from bib2pubs.rendering.text_pieces import (
     check_base_url,
@@ -37,6 +37,9 @@ from bib2pubs.rendering.text_pieces import (
 )
 from bib2pubs.rendering.words import ENGLISH
 from bib2pubs.rendering.wrapping import wrap_text
+
+if TYPE_CHECKING:
+    from bib2pubs.rendering.citations import Citation
 
 #: The variables the plain-text list reads.
 TEXT_VARIABLES: Final = frozenset({"title", "width", "files_base", "base_url"})

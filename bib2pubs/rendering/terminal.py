@@ -7,7 +7,7 @@ NO_COLOR and wraps to the terminal's width.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
 from rich.console import Console
 from rich.style import Style
@@ -16,7 +16,7 @@ from rich.text import Text
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Listing, Publication
 from bib2pubs.names.style import shorten
-from bib2pubs.rendering.citations import Citation, Citations, citation_of
+from bib2pubs.rendering.cited import Citations, citation_of
 from bib2pubs.rendering.text_pieces import (
     footnotes,
     highlight_look,
@@ -27,6 +27,9 @@ from bib2pubs.rendering.text_pieces import (
     venue_text,
 )
 from bib2pubs.rendering.words import ENGLISH
+
+if TYPE_CHECKING:
+    from bib2pubs.rendering.citations import Citation
 
 _ABSOLUTE: Final = lazy(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 
