@@ -109,7 +109,7 @@ _collecting_before = False
 #: Whether the process ends after one run (``ends_after_one_run``), and
 #: what it keeps to its end.
 _one_run = False
-_kept_to_the_end: list[Listing] = []
+_kept_to_the_end: list[object] = []
 
 
 def ends_after_one_run() -> None:
@@ -121,7 +121,7 @@ def ends_after_one_run() -> None:
     built is kept to the end, rather than freed object by object when the
     run lets go of it (2% of a run). Frozen objects are freed as usual once
     unused, but a cycle among them is never collected: not for a process
-    that goes on."""
+    that goes on. The parsed entries are kept to the end likewise."""
     global _one_run
     _one_run = True
 
@@ -212,6 +212,8 @@ def _read_at_once(sources: Sequence[Source], normalizer: Normalizer, highlights:
         normalizer = replace(normalizer, patterns=patterns_of(highlights))
         publications, problems = normalizer.all(entries)
     diagnostics = [*bibliography.diagnostics, *crossref_problems, *problems, *notes]
+    if _one_run:  # see ends_after_one_run: the parsed entries are freed with the process
+        _kept_to_the_end.append((bibliography, entries))
     return _Read(len(bibliography.entries), diagnostics, publications, highlights)
 
 

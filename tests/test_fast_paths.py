@@ -114,6 +114,25 @@ def test_values_with_braces_alone_decode_as_the_decoder_would(value: str) -> Non
     assert _decode(value) == _tidy(_Decoder(value).run())
 
 
+# Blanks, invisible characters (_INVISIBLE), other characters that are not
+# printable, and text that NFC changes.
+_TIDY_CHARS = st.sampled_from(
+    [*"a \n\t\r\x0b\x0c\x1c\x1f\x85\x7f\x9f\u00a0\u00ad\u200b\u2028\u2060\ufeff\ue000é\u0301中", "  "]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_TIDY_CHARS, max_size=16).map("".join))
+def test_tidying_skips_only_what_would_change_nothing(value: str) -> None:
+    """_tidy's shortcuts (no search for invisible characters in a value that
+    only breaks lines, no NFC for ASCII) give what the three steps give."""
+    import unicodedata
+
+    from bib2pubs.latex.decode import _INVISIBLE, _tidy
+
+    assert _tidy(value) == " ".join(unicodedata.normalize("NFC", _INVISIBLE.sub("", value)).split())
+
+
 _WRAP_CHARS = st.sampled_from([*"ab -\u00a0\t\n\r\x0b\x1c\u2028é", "word", "hyphen-ated", "  "])
 
 

@@ -180,8 +180,13 @@ def _tidy(value: str) -> str:
         if "  " in value or value.startswith(" ") or value.endswith(" "):
             return " ".join(value.split())
         return value
-    if not printable:  # see _INVISIBLE
+    # Most values that are not printable only break lines: then there is
+    # nothing invisible to search for (a pass over the text, several
+    # times slower than these).
+    if not printable and not value.replace("\n", " ").replace("\t", " ").replace("\r", " ").isprintable():
         value = _INVISIBLE.sub("", value)
+    if value.isascii():  # its own NFC
+        return " ".join(value.split())
     return " ".join(unicodedata.normalize("NFC", value).split())
 
 
