@@ -7,8 +7,9 @@ the same source, unchanged: the same output in about a third less
 time (bench/RESULTS.md). That needs mypyc (it comes with mypy) and a C
 compiler in the build environment, hence ``--no-build-isolation``. Where
 either is missing, or the C compiler fails, the build says so and goes on
-pure; a type error in the source stops it.
-The metadata is in setup.cfg.
+pure; a type error in the source stops it. Either way the build compiles
+the package's regular expressions ahead for the Python building it
+(``patterns.bin``, see bib2pubs/lazyre.py). The metadata is in setup.cfg.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 from setuptools.errors import CCompilerError, CompileError, ExecError, PlatformError
 
 HERE = Path(__file__).parent
@@ -125,5 +127,42 @@ class OptionalBuildExt(build_ext):
             print(f"bib2pubs: compiling failed ({error}); building pure Python", file=sys.stderr)
 
 
+#: Run in the build's Python with the built package first on its path:
+#: imports every module (one whose import needs a package the build
+#: environment lacks is passed over: its patterns are compiled at run
+#: time), then writes every pattern they made, compiled, to the file named.
+PATTERNS_SCRIPT = """
+import importlib, pkgutil, sys
+sys.path.insert(0, sys.argv[1])
+import bib2pubs
+from bib2pubs import lazyre
+for module in pkgutil.walk_packages(bib2pubs.__path__, "bib2pubs."):
+    if module.name != "bib2pubs.__main__":
+        try:
+            importlib.import_module(module.name)
+        except ImportError:
+            pass
+with open(sys.argv[2], "wb") as table:
+    table.write(lazyre.table_data(dict.fromkeys(lazyre.MADE)))
+print(f"bib2pubs: {len(set(lazyre.MADE))} patterns compiled ahead", file=sys.stderr)
+"""
+
+
+class BuildPyWithPatterns(build_py):
+    """Copies the package, then compiles its patterns ahead into it. A
+    failure is reported and leaves the table out: the package compiles
+    its patterns as it runs, as without it."""
+
+    def run(self) -> None:
+        super().run()
+        target = Path(self.build_lib, "bib2pubs", "patterns.bin")
+        target.unlink(missing_ok=True)
+        command = [sys.executable, "-I", "-B", "-c", PATTERNS_SCRIPT, str(Path(self.build_lib).absolute()), str(target)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            target.unlink(missing_ok=True)
+            print(f"bib2pubs: patterns not compiled ahead: {done.stderr.strip()[-500:]}", file=sys.stderr)
+
+
 if __name__ == "__main__":  # as pip and setuptools run it; tests import the lists
-    setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})
+    setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt, "build_py": BuildPyWithPatterns})

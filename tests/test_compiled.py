@@ -191,6 +191,8 @@ def test_the_wheel_holds_every_module_setup_compiles_and_every_source(compiled_s
     assert not any(name.startswith(setup.PURE) for name in built)
     sources = {path.relative_to(ROOT).as_posix() for path in (ROOT / "bib2pubs").rglob("*.py")}
     assert sources <= {path.relative_to(compiled_site).as_posix() for path in package.rglob("*.py")}
+    assert (package / "patterns.bin").stat().st_size > 10_000  # compiled ahead (lazyre)
+    assert not list(package.rglob("__pycache__"))  # the build's own imports leave no bytecode behind
 
 
 def _compiled_python(site: Path, then: str) -> str:

@@ -285,6 +285,78 @@ def test_a_lazy_pattern_answers_as_the_compiled_one_and_compiles_once(monkeypatc
     assert len(compiled) == 1
 
 
+def _every_pattern() -> list[tuple[str | bytes, int]]:
+    """Every pattern the package makes at import, as the build collects them
+    (setup.py's PATTERNS_SCRIPT): each module imported, none skipped here."""
+    import importlib
+    import pkgutil
+
+    import bib2pubs
+    from bib2pubs import lazyre
+
+    for module in pkgutil.walk_packages(bib2pubs.__path__, "bib2pubs."):
+        if module.name != "bib2pubs.__main__":
+            importlib.import_module(module.name)
+    return list(dict.fromkeys(lazyre.MADE))
+
+
+def _table(monkeypatch: pytest.MonkeyPatch, path: Path, data: bytes) -> None:
+    from bib2pubs import lazyre
+
+    path.write_bytes(data)
+    monkeypatch.setattr(lazyre, "TABLE_FILE", str(path))
+    monkeypatch.setattr(lazyre, "_ahead", None)
+
+
+def test_patterns_compiled_ahead_equal_those_compiled_at_run_time(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each of the package's patterns made from the build's table equals
+    (same text, flags and program for the engine) what re.compile makes,
+    and answers as it does."""
+    from bib2pubs import lazyre
+
+    patterns = _every_pattern()
+    assert len(patterns) > 150
+    _table(monkeypatch, tmp_path / "patterns.bin", lazyre.table_data(patterns))
+    for pattern, flags in patterns:
+        made = lazyre.from_table(pattern, flags)
+        usual = re.compile(pattern, flags)
+        assert made is not None and made == usual, pattern
+        assert (made.groups, dict(made.groupindex)) == (usual.groups, dict(usual.groupindex))
+    dated = lazyre.from_table(*next((p, f) for p, f in patterns if isinstance(p, str) and "(?P<dates>" in p))
+    assert dated is not None
+    text = "Proc. ICSE 2024, Lisbon, Portugal, April 14-20, 2024"
+    assert dated.search(text).groupdict() == re.compile(dated.pattern, dated.flags).search(text).groupdict()  # type: ignore[union-attr]
+
+
+def test_patterns_are_compiled_as_usual_without_a_table_for_this_python(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import marshal
+
+    from bib2pubs import lazyre
+
+    pattern = r"(?P<word>[a-z]+)(\d*)"
+    good = lazyre.table_data([(pattern, re.I)])
+    header, entries = marshal.loads(good)
+    _table(monkeypatch, tmp_path / "other.bin", marshal.dumps((("cpython-99", *header[1:]), entries)))
+    assert lazyre.from_table(pattern, re.I) is None  # another Python's programs: not used
+    _table(monkeypatch, tmp_path / "good.bin", good)
+    assert lazyre.from_table(pattern, re.I) is not None
+    assert lazyre.from_table(pattern, 0) is None  # other flags: another program
+    has, program, groups, names, by_number = entries[pattern, int(re.I)]
+    damaged = {(pattern, int(re.I)): (has, program[: len(program) // 2], groups, names, by_number)}
+    _table(monkeypatch, tmp_path / "damaged.bin", marshal.dumps((header, damaged)))
+    assert lazyre.from_table(pattern, re.I) is None  # the engine refuses it
+    assert lazyre._compile(pattern, re.I) == re.compile(pattern, re.I)
+    _table(monkeypatch, tmp_path / "garbled.bin", b"\x00garbled")
+    assert lazyre._compile(pattern, re.I) == re.compile(pattern, re.I)
+    monkeypatch.setattr(lazyre, "TABLE_FILE", str(tmp_path / "none.bin"))
+    monkeypatch.setattr(lazyre, "_ahead", None)
+    assert lazyre._compile(pattern, re.I) == re.compile(pattern, re.I)
+
+
 def test_threads_rendering_at_once_leave_the_cycle_collector_as_they_found_it() -> None:
     # Each pause of the collector read "was it on?" and set it back at its
     # end: a pause begun inside another thread's found it off, and left it

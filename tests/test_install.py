@@ -58,6 +58,30 @@ def test_a_plain_install_is_pure_python(installed: Path) -> None:
     assert (installed / "bib2pubs" / "normalize.py").is_file()
 
 
+def test_an_install_holds_its_patterns_compiled_ahead(installed: Path, tmp_path: Path) -> None:
+    """The build compiles every pattern the package makes at import
+    (setup.py, bib2pubs/lazyre.py); the installed package makes each from
+    that table, equal to what re.compile makes."""
+    check = (
+        "import re\n"
+        "from bib2pubs import lazyre\n"
+        "import bib2pubs.cli.running, bib2pubs.pipeline, bib2pubs.rendering.jinja\n"
+        "table = lazyre._read_table()\n"
+        "made = set(lazyre.MADE)\n"
+        "assert made <= set(table), made - set(table)\n"
+        "for pattern, flags in table:\n"
+        "    ahead = lazyre.from_table(pattern, flags)\n"
+        "    assert ahead is not None and ahead == re.compile(pattern, flags), pattern\n"
+        "print(len(table))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 150
+
+
 def test_installed_command_has_every_template(installed: Path, tmp_path: Path) -> None:
     templates = sorted(path.name for path in (installed / "bib2pubs" / "templates").glob("*.j2"))
     assert templates == sorted(path.name for path in (ROOT / "templates").glob("*.j2"))

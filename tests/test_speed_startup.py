@@ -285,7 +285,7 @@ def test_a_deferred_module_loads_when_first_used_and_serves_as_itself() -> None:
 def test_module_level_patterns_are_compiled_when_first_used() -> None:
     # Every pattern kept at module level is made with lazyre.lazy, so that
     # a run compiles only those its file needs; the bytes pattern, which
-    # lazy does not take, is named here.
+    # lazy does not take, is named here (re.compile, or lazyre's compiled).
     import ast
 
     compiled_at_once = {("read/source.py", "_CONTROL_BYTES")}
@@ -293,13 +293,16 @@ def test_module_level_patterns_are_compiled_when_first_used() -> None:
     for path in sorted((ROOT / "bib2pubs").rglob("*.py")):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
-            if (
-                isinstance(value, ast.Call)
-                and isinstance(value.func, ast.Attribute)
-                and value.func.attr == "compile"
-                and isinstance(value.func.value, ast.Name)
-                and value.func.value.id == "re"
-            ):
+            at_once = isinstance(value, ast.Call) and (
+                (
+                    isinstance(value.func, ast.Attribute)
+                    and value.func.attr == "compile"
+                    and isinstance(value.func.value, ast.Name)
+                    and value.func.value.id == "re"
+                )
+                or (isinstance(value.func, ast.Name) and value.func.id in ("compiled", "compiled_bytes"))
+            )
+            if at_once:
                 target = node.targets[0] if isinstance(node, ast.Assign) else node.target
                 assert isinstance(target, ast.Name)
                 found.add((path.relative_to(ROOT / "bib2pubs").as_posix(), target.id))

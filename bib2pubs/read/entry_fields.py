@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Final
 
-from bib2pubs.lazyre import lazy
+from bib2pubs.lazyre import compiled, lazy
 from bib2pubs.read.scanner import ENTRY_HEAD, Broken
 from bib2pubs.read.values import FIELD_NAME, POSSESSIVE, ValueReader, fast_parts
 
@@ -43,7 +43,7 @@ def _fast_field(close: str) -> re.Pattern[str]:
     end = re.escape(close)
     head = separators + name + blanks + "=" + blanks
     tail = blanks + "(?=[," + end + "])(?:" + separators + "(" + end + "))?"
-    return re.compile(head + value + tail)
+    return compiled(head + value + tail)
 
 
 # Compiled for "(…)"-delimited entries only when a file has one: each

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Final
 
 from bib2pubs.errors import InputError, UsageError
-from bib2pubs.lazyre import lazy
+from bib2pubs.lazyre import compiled_bytes, lazy
 from bib2pubs.model import Diagnostic
 
 STDIN: Final = "-"
@@ -21,7 +21,7 @@ _CONTROL: Final = lazy(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PLAIN_BYTES: Final = b"\t\n\r" + bytes(range(0x20, 0x7F))
 #: _CONTROL's characters as UTF-8 bytes (compiled at once: every UTF-8 input
 #: is checked with it, and ``lazy`` takes text patterns only).
-_CONTROL_BYTES: Final = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
+_CONTROL_BYTES: Final = compiled_bytes(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
 
 #: The most one input may hold unless the user says more (``--max-size``,
 #: ``--max-entries``). Memory grows with both, and with entries most: the
