@@ -118,6 +118,7 @@ class _Parser(FieldReader):
         self.joiner = joiner  # one across the run's files
         self.word_values = {}
         self.joined_values = {}
+        self.field_names = {}
         self.comment_ends = None  # see Scanner._comment_end
         self.last_paren = text.rfind(")")
 

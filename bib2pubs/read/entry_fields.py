@@ -83,6 +83,11 @@ _Fields = tuple[dict[str, str], dict[str, int], int]
 class FieldReader(ValueReader):
     """Reads the fields of an entry; ``bibtex._Parser`` reads the rest."""
 
+    #: Each field name as written -> lower case: a file writes a few names
+    #: over and over, and one string for each serves every entry's fields
+    #: (no new string made, hashed and kept per field).
+    field_names: dict[str, str]
+
     def _fields_after_stray_close(
         self, at: int, pos: int, close: str, key: str, fields: dict[str, str], field_lines: dict[str, int]
     ) -> int:
@@ -150,13 +155,17 @@ class FieldReader(ValueReader):
         pattern = _FAST_FIELD.get(close) or _FAST_FIELD.setdefault(close, _fast_field(close))
         fast = None if self.escaped else pattern.match
         word_values = self.word_values
+        field_names = self.field_names
         careful_next = False  # the next field is one the fast path gave up on
         while True:
             found = fast(text, pos) if fast is not None and not careful_next else None
             careful_next = False
             while found is not None:
                 name, value, quoted, word, joined, ends_entry = found.groups()
-                name = name.lower()
+                lowered = field_names.get(name)
+                if lowered is None:
+                    lowered = field_names[name] = name.lower()
+                name = lowered
                 if value is None:
                     if quoted is not None:
                         value = quoted
