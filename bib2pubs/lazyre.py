@@ -63,7 +63,7 @@ _ahead: _Ahead | None = None
 class _Lazy:
     __slots__ = ("_flags", "pattern", "flags", *_METHODS)
 
-    def __init__(self, pattern: str, flags: int) -> None:
+    def __init__(self, pattern: str | bytes, flags: int) -> None:
         self.pattern = pattern
         self._flags = flags
 
@@ -80,6 +80,12 @@ def lazy(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
     """A pattern that compiles itself on first use."""
     MADE.append((pattern, int(flags)))
     return cast("re.Pattern[str]", _Lazy(pattern, int(flags)))
+
+
+def lazy_bytes(pattern: bytes, flags: int | re.RegexFlag = 0) -> re.Pattern[bytes]:
+    """``lazy`` for a pattern over bytes."""
+    MADE.append((pattern, int(flags)))
+    return cast("re.Pattern[bytes]", _Lazy(pattern, int(flags)))
 
 
 def compiled(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:

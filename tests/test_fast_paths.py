@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bib2pubs import UsageError
+from bib2pubs.model import Diagnostic
 from bib2pubs.read import entry_fields, values
 from bib2pubs.read.bibtex import Bibliography, parse_text
 from bib2pubs.read.dates import parse_year
@@ -133,6 +134,25 @@ def test_tidying_skips_only_what_would_change_nothing(value: str) -> None:
     assert _tidy(value) == " ".join(unicodedata.normalize("NFC", _INVISIBLE.sub("", value)).split())
 
 
+# UTF-8 pieces: line ends, one-byte controls, C1 controls (two bytes, the
+# first \xc2), characters whose UTF-8 begins with \xc2 too, and others.
+_UTF8_PIECES = st.sampled_from([*"a\n\r\t\x00\x08\x0b\x0c\x0e\x1b\x1f\x7f\x80\x85\x9f©\xa0é中😀", "\r\n"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_UTF8_PIECES, max_size=24).map("".join))
+def test_utf8_with_controls_is_cleaned_on_its_bytes_as_on_its_text(text: str) -> None:
+    """source._cleaned_utf8 (bytes) gives the text and the warning that
+    _cleaned gives on the decoded text."""
+    from bib2pubs.read.source import _cleaned, _cleaned_utf8, _holds_controls, _unusual
+
+    data = text.encode("utf-8")
+    if not _holds_controls(_unusual(data)):  # decode takes the other path (and text the wide one, many \x00)
+        return
+    diagnostics: list[Diagnostic] = []
+    assert (_cleaned_utf8(data, _unusual(data), "x.bib", diagnostics), diagnostics) == _cleaned(text, "x.bib", [])
+
+
 _WRAP_CHARS = st.sampled_from([*"ab -\u00a0\t\n\r\x0b\x1c\u2028é", "word", "hyphen-ated", "  "])
 
 
@@ -206,9 +226,9 @@ def test_plain_urls_are_read_as_every_url_is(url: str) -> None:
 @settings(max_examples=2000, deadline=None)
 @given(st.text(alphabet=st.sampled_from("a\t\n\r\x00\x1f\x7f\x80\x9f\xa0©°\xbfé\u0100中\U0001f600\u0085"), max_size=12))
 def test_the_control_test_on_bytes_answers_as_a_search_of_the_text(text: str) -> None:
-    from bib2pubs.read.source import _CONTROL, _holds_controls
+    from bib2pubs.read.source import _CONTROL, _holds_controls, _unusual
 
-    assert _holds_controls(text.encode("utf-8")) == (_CONTROL.search(text) is not None)
+    assert _holds_controls(_unusual(text.encode("utf-8"))) == (_CONTROL.search(text) is not None)
 
 
 @settings(max_examples=1000, deadline=None)
