@@ -13,15 +13,16 @@ directly, at no cost.
 Most of compiling is Python's own parser and code generator, run afresh by
 every process. The build runs them once (setup.py, with ``table_data``)
 and installs what they make for each pattern as ``patterns.bin`` beside this
-module: its program for the matching engine, groups and flags, for this
-Python only (its version, the engine's magic number and sizes head the
-file). A pattern found there with the same text and flags is made from it
-in a few microseconds; any other pattern, an install without the file, or
-a file from another Python, is compiled as usual. The file is part of the
-installed package, trusted as its code is, and the engine checks each
-program it is given; it is never written at run time. Each pattern made
-from it equals (``==``: same text, flags and program) the one ``re.compile``
-makes, as tests/test_fast_paths.py checks for every pattern of the package.
+module: its program for the matching engine, groups and flags, for the
+Python release that built it only (its exact version, the engine's magic
+number and sizes head the file). A pattern found there with the same text
+and flags is made from it in a few microseconds; any other pattern, an
+install without the file, a file from another Python or a damaged entry
+is compiled as usual. The file is part of the installed package, trusted
+as its code is (whoever can change it can change the code beside it); it
+is never written at run time. Each pattern made from it equals (``==``:
+same text, flags and program) the one ``re.compile`` makes, as
+tests/test_fast_paths.py checks for every pattern of the package.
 """
 
 from __future__ import annotations
@@ -111,17 +112,27 @@ def from_table(pattern: str | bytes, flags: int) -> re.Pattern[Any] | None:
     ahead = (_ahead if _ahead is not None else _read_table()).get((pattern, flags))
     if ahead is None:
         return None
-    has, program, groups, names, by_number = ahead
     try:
+        has, program, groups, names, by_number = ahead
         code = memoryview(program).cast("I").tolist()
         return cast("re.Pattern[Any]", _sre.compile(pattern, has, code, groups, names, by_number))
-    except (RuntimeError, TypeError, ValueError):
+    except (ArithmeticError, LookupError, RuntimeError, TypeError, ValueError):  # a damaged entry: compiled as usual
         return None
 
 
 def _this_python() -> tuple[str | int | None, ...]:
-    """What a program for the matching engine is valid for."""
-    return (sys.implementation.cache_tag, _sre.MAGIC, _sre.CODESIZE, _sre.MAXREPEAT, _sre.MAXGROUPS, sys.byteorder)
+    """What a program for the matching engine is valid for: this very
+    release of Python (its code generator is Python code, which a bug-fix
+    release may change without a new engine), and the engine's own marks."""
+    return (
+        sys.implementation.cache_tag,
+        sys.hexversion,
+        _sre.MAGIC,
+        _sre.CODESIZE,
+        _sre.MAXREPEAT,
+        _sre.MAXGROUPS,
+        sys.byteorder,
+    )
 
 
 def _read_table() -> _Ahead:
@@ -132,7 +143,7 @@ def _read_table() -> _Ahead:
             header, entries = marshal.loads(file.read())
         if header == _this_python() and isinstance(entries, dict):
             table = entries
-    except (OSError, EOFError, ValueError, TypeError):  # none installed, or not this one's
+    except (OSError, EOFError, ValueError, TypeError):  # none installed, or damaged: compiled as usual
         pass
     _ahead = table
     return table

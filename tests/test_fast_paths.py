@@ -370,6 +370,13 @@ def test_patterns_are_compiled_as_usual_without_a_table_for_this_python(
     _table(monkeypatch, tmp_path / "damaged.bin", marshal.dumps((header, damaged)))
     assert lazyre.from_table(pattern, re.I) is None  # the engine refuses it
     assert lazyre._compile(pattern, re.I) == re.compile(pattern, re.I)
+    for entry in [
+        (has, program),
+        (has, program, 1 << 70, names, by_number),
+        (1 << 70, *entries[pattern, int(re.I)][1:]),
+    ]:
+        _table(monkeypatch, tmp_path / "odd.bin", marshal.dumps((header, {(pattern, int(re.I)): entry})))
+        assert lazyre._compile(pattern, re.I) == re.compile(pattern, re.I)  # damaged otherwise: compiled as usual
     _table(monkeypatch, tmp_path / "garbled.bin", b"\x00garbled")
     assert lazyre._compile(pattern, re.I) == re.compile(pattern, re.I)
     monkeypatch.setattr(lazyre, "TABLE_FILE", str(tmp_path / "none.bin"))

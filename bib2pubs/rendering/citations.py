@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from bib2pubs.errors import is_out_of_memory
 from bib2pubs.model import Diagnostic, Listing, Person, Publication
+from bib2pubs.rendering.cited import Citations as Citations  # where callers found them before cited.py
 from bib2pubs.rendering.cited import EntryId, entry_id
+from bib2pubs.rendering.cited import citation_of as citation_of
 
 if TYPE_CHECKING:
     from bib2pubs.rendering.csl_style import Style
