@@ -311,6 +311,24 @@ def test_a_name_passed_over_as_written_is_one_no_reading_matches(written: str) -
     _passed_over_rightly(written)
 
 
+def _judged_by_folding(families: frozenset[str], written: str) -> bool:
+    """may_name_as_written without its look at an ASCII name's letters."""
+    from bib2pubs.latex.decode import has_latex
+    from bib2pubs.names.fold import fold
+
+    if has_latex(written) or not written.isprintable() or not unicodedata.is_normalized("NFC", written):
+        return True
+    words = set(fold(written.replace(",", " ")).split())
+    return any(match._made_of(family, words) for family in families)
+
+
+@settings(max_examples=3000)
+@given(written=_WRITTEN_NAMES)
+def test_looking_at_an_ascii_names_letters_first_changes_no_answer(written: str) -> None:
+    for pattern in _patterns():
+        assert match.may_name_as_written(pattern.families, written) == _judged_by_folding(pattern.families, written)
+
+
 @pytest.mark.parametrize("path", FILES[::4], ids=lambda path: path.name)
 def test_names_passed_over_as_written_match_nobody_on_the_corpus(path: Path) -> None:
     for pub in _publications(path):

@@ -376,7 +376,17 @@ def may_name_as_written(families: frozenset[str], written: str) -> bool:
     name that decodes to itself but for its blanks: printable, in NFC, with
     nothing LaTeX reads (``has_latex``); any other is not judged here
     (True)."""
-    if has_latex(written) or not written.isprintable() or not is_normalized("NFC", written):
+    if has_latex(written) or not written.isprintable():
+        return True
+    if written.isascii():
+        # Folding ASCII lowers it and makes its separators blanks: each of
+        # its words is made of the name's own letters, lowered. A family
+        # name with a letter the name lacks is none of them, nor words
+        # joined: most names are passed over here, without folding them.
+        lowered = written.lower()
+        if not any(all(letter in lowered for letter in family) for family in families):
+            return False
+    elif not is_normalized("NFC", written):
         return True  # decoding changes it: NFC, which folding does not always undo ("ø" with an accent)
     words = set(fold(written.replace(",", " ")).split())
     return any(_made_of(family, words) for family in families)
