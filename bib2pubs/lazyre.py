@@ -33,7 +33,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from typing import Any, Final, cast
+from typing import Any, Final, cast, overload
 
 _METHODS: Final = (
     "match",
@@ -77,28 +77,24 @@ class _Lazy:
         return getattr(made, name)
 
 
-def lazy(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
+@overload
+def lazy(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]: ...
+@overload
+def lazy(pattern: bytes, flags: int | re.RegexFlag = 0) -> re.Pattern[bytes]: ...
+def lazy(pattern: str | bytes, flags: int | re.RegexFlag = 0) -> re.Pattern[Any]:
     """A pattern that compiles itself on first use."""
     MADE.append((pattern, int(flags)))
-    return cast("re.Pattern[str]", _Lazy(pattern, int(flags)))
+    return cast("re.Pattern[Any]", _Lazy(pattern, int(flags)))
 
 
-def lazy_bytes(pattern: bytes, flags: int | re.RegexFlag = 0) -> re.Pattern[bytes]:
-    """``lazy`` for a pattern over bytes."""
-    MADE.append((pattern, int(flags)))
-    return cast("re.Pattern[bytes]", _Lazy(pattern, int(flags)))
-
-
-def compiled(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
+@overload
+def compiled(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]: ...
+@overload
+def compiled(pattern: bytes, flags: int | re.RegexFlag = 0) -> re.Pattern[bytes]: ...
+def compiled(pattern: str | bytes, flags: int | re.RegexFlag = 0) -> re.Pattern[Any]:
     """A pattern compiled now (from the build's table where it is there)."""
     MADE.append((pattern, int(flags)))
-    return cast("re.Pattern[str]", _compile(pattern, int(flags)))
-
-
-def compiled_bytes(pattern: bytes, flags: int | re.RegexFlag = 0) -> re.Pattern[bytes]:
-    """``compiled`` for a pattern over bytes."""
-    MADE.append((pattern, int(flags)))
-    return cast("re.Pattern[bytes]", _compile(pattern, int(flags)))
+    return _compile(pattern, int(flags))
 
 
 def _compile(pattern: str | bytes, flags: int) -> re.Pattern[Any]:

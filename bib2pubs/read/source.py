@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Final
 
 from bib2pubs.errors import InputError, UsageError
-from bib2pubs.lazyre import compiled_bytes, lazy, lazy_bytes
+from bib2pubs.lazyre import compiled, lazy
 from bib2pubs.model import Diagnostic
 
 STDIN: Final = "-"
@@ -20,12 +20,12 @@ STDIN: Final = "-"
 _CONTROL: Final = lazy(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PLAIN_BYTES: Final = b"\t\n\r" + bytes(range(0x20, 0x7F))
 #: _CONTROL's characters as UTF-8 bytes (compiled at once: every UTF-8 input
-#: is checked with it, and ``lazy`` takes text patterns only).
-_CONTROL_BYTES: Final = compiled_bytes(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
+#: is checked with it).
+_CONTROL_BYTES: Final = compiled(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
 #: The one-byte controls (C0 but tab and line ends, and DEL), and the C1
 #: controls' UTF-8 (two bytes each, the first always \xc2).
 _SINGLE_CONTROLS: Final = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-_C1_BYTES: Final = lazy_bytes(rb"\xc2[\x80-\x9f]")
+_C1_BYTES: Final = lazy(rb"\xc2[\x80-\x9f]")
 
 #: The most one input may hold unless the user says more (``--max-size``,
 #: ``--max-entries``). Memory grows with both, and with entries most: the
@@ -300,8 +300,7 @@ def _cleaned(
     if control is not None:
         line = text.count("\n", 0, control.start()) + 1
         text, count = _CONTROL.subn("", text)  # removed and counted in one pass
-        message = f"{count} control character{'s' if count > 1 else ''} removed (the first here)"
-        diagnostics.append(Diagnostic(name, line, None, "warning", message))
+        diagnostics.append(_controls_removed(name, line, count))
     return text, diagnostics
 
 
@@ -333,9 +332,14 @@ def _cleaned_utf8(data: bytes, unusual: bytes, name: str, diagnostics: list[Diag
         size = len(data)
         data = data.translate(None, _SINGLE_CONTROLS)
         count += size - len(data)
-    message = f"{count} control character{'s' if count > 1 else ''} removed (the first here)"
-    diagnostics.append(Diagnostic(name, line, None, "warning", message))
+    diagnostics.append(_controls_removed(name, line, count))
     return data.decode("utf-8")
+
+
+def _controls_removed(name: str, line: int, count: int) -> Diagnostic:
+    """The warning for ``count`` control characters removed, the first on ``line``."""
+    message = f"{count} control character{'s' if count > 1 else ''} removed (the first here)"
+    return Diagnostic(name, line, None, "warning", message)
 
 
 def read_source(
