@@ -10,11 +10,18 @@ import time
 from bench.bibtex_check import BIBTEX_CAPACITY
 from bench.goals import goal_lines
 from bench.inputs import Input
+from bench.stage_table import Stages, stage_lines
 from bench.timing import STARTUP_ROUNDS, Result, Rows, peer_of
 from bench.tools import BIBTEX2HTML_FLAGS
 
 
-def results_page(rows: Rows, startup: dict[str, tuple[float, float]], missing: list[str], builds: str) -> str:
+def results_page(
+    rows: Rows,
+    startup: dict[str, tuple[float, float]],
+    missing: list[str],
+    builds: str,
+    stages: list[tuple[Input, Stages]] | None = None,
+) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -33,6 +40,8 @@ def results_page(rows: Rows, startup: dict[str, tuple[float, float]], missing: l
         "",
         *_startup_table(startup),
     ]
+    if stages:
+        lines += ["", *stage_lines(stages)]
     if missing:
         lines += ["", "Missing, so not measured:", *[f"- {item}" for item in missing]]
     return "\n".join(lines) + "\n"

@@ -37,7 +37,8 @@ A peer that is not installed is reported as missing, not skipped quietly.
 
 Run as ``python -m bench.run`` from the project root. The work is done by
 the modules next to this one: bibreader and merging
-(the inputs' entries), bibtex_check, inputs, tools, timing, report and goals.
+(the inputs' entries), bibtex_check, inputs, tools, timing, report and goals;
+stage_table, with the probe stages.py, says where bib2pubs' time goes.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from pathlib import Path
 
 from bench.inputs import OUT, ROOT, find_inputs
 from bench.report import results_page
+from bench.stage_table import stage_times
 from bench.timing import compare, rounds_for, startup_times
 from bench.tools import builds, find_tools
 
@@ -70,7 +72,9 @@ def main() -> int:
         work = Path(scratch)
         startup = startup_times(venv, work, pure_venv)
         rows = [(bib, compare(tools, bib, options.rounds or rounds_for(bib.entries), work)) for bib in inputs]
-    RESULTS.write_text(results_page(rows, startup, missing + missing_tools, builds(venv, pure_venv)), encoding="utf-8")
+    stages = [(bib, stage_times(venv, bib.path)) for bib in inputs]
+    page = results_page(rows, startup, missing + missing_tools, builds(venv, pure_venv), stages)
+    RESULTS.write_text(page, encoding="utf-8")
     print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
     return 0
 

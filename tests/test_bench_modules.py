@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import bibreader, goals, merging, report, timing, tools
+from bench import bibreader, goals, merging, report, stage_table, timing, tools
 from bench.inputs import Input
 
 # ---------------------------------------------------------------- reading .bib
@@ -380,3 +380,46 @@ def test_a_large_file_goal_a_smaller_file_cannot_show_is_said_so(tmp_path: Path)
     fast = [_result(tools._bib2pubs(VENV, "html"), 0.0001, 0.0001, 2, 2), *results[1:]]
     line = goals._large_goal(bib, fast)
     assert line.startswith("- 100,000 distinct entries in < 5 s: **not shown**: the machine's bibliographies hold 3")
+
+
+# ---------------------------------------------------------------- where the time goes
+
+
+def test_the_stage_probe_times_every_stage_and_finds_every_cache(tmp_path: Path) -> None:
+    """bench/stages.py, run as the bench runs it, on this environment's
+    bib2pubs: every stage timed, every cache it names still there (a cache
+    renamed in the package would otherwise drop out of the table)."""
+    bib = tmp_path / "in.bib"
+    bib.write_text(
+        "@article{a, author = {Jin, Chao and Wang, Wei}, title = {{\\'E}t{\\'e}}, journal = {J. Biol. Chem.},"
+        " year = 2020}\n@article{b, author = {Jin, Chao}, title = {B}, journal = {J. Biol. Chem.}, year = 2021}\n",
+        encoding="utf-8",
+    )
+    found = stage_table.stage_times(Path(sys.executable).parent.parent, bib, rounds=1)
+    assert found.entries == 2
+    assert set(found.seconds) == set(stage_table.STAGES)
+    assert all(seconds > 0 for seconds in found.seconds.values())
+    assert set(found.hit_rates) == set(stage_table.CACHES)
+    # The second entry's venue differs by its year only: read again.
+    assert found.hit_rates["venues"] == 0.0
+    assert 0 < found.hit_rates["names"] < 1  # "Jin, Chao" read once, found once
+
+
+def test_the_stage_table_holds_per_entry_figures_and_says_what_grew(tmp_path: Path) -> None:
+    small = _input(tmp_path)
+    large = Input(tmp_path / "large.bib", "more")
+    seconds = dict.fromkeys(stage_table.STAGES, 0.001)
+    lines = stage_table.stage_lines(
+        [
+            (small, stage_table.Stages(10, seconds, {"names": 0.5, "venues": 0.9, "latex": 0.25})),
+            (large, stage_table.Stages(20, {**seconds, "normalize": 0.006}, {"names": 0.5, "venues": 0.3})),
+        ]
+    )
+    assert lines[0] == "## Where the time goes"
+    assert "| in.bib | 10 | 100.0 | 100.0 | 100.0 | 100.0 | 100.0 | 100.0 | 50% | 90% | 25% |" in lines
+    assert "| large.bib | 20 | 50.0 | 50.0 | 50.0 | 300.0 | 50.0 | 50.0 | 50% | 30% |  |" in lines
+    assert lines[-1] == (
+        "From in.bib to large.bib, per entry, parse 100.0 → 50.0 µs (0.50×), normalize 100.0 → 300.0 µs (3.00×), "
+        "HTML 100.0 → 50.0 µs (0.50×); the venue cache answered 90% of in.bib's entries and 30% of large.bib's."
+    )
+    assert stage_table.stage_lines([]) == []
