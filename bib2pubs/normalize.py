@@ -19,7 +19,7 @@ from bib2pubs.names.people import clean_name, parse_people
 from bib2pubs.read.bibtex import RawEntry
 from bib2pubs.read.dates import parse_iso_date, parse_month, parse_year
 from bib2pubs.read.links import dropped_target, extract_links
-from bib2pubs.venues.classify import classify, extract_venue, venue_status
+from bib2pubs.venues.classify import classify, venue_and_status
 from bib2pubs.venues.table import VenueTable
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def normalize_entry(
         warn("year", f"year '{latex_to_text(entry.get('year'))}' has no year in it; listed as undated")
     if month is None and entry.get("month").strip("{} "):
         warn("month", f"month '{latex_to_text(entry.get('month'))}' is not a month; left out")
-    kind = written_kind = classify(entry.type, entry.fields)
+    kind = classify(entry.type, entry.fields)
     author_field, problems = _author_list(entry.get("author"))
     marks, mark_problems = _author_marks(entry, author_field)
     for problem in problems:
@@ -174,7 +174,7 @@ def normalize_entry(
     editors, editors_et_al = parse_people(editor_field, patterns, editor_marks, name_style)
     links, link_problems = extract_links(entry)
     diagnostics.extend(link_problems)
-    venue, kind = extract_venue(kind, entry.type, entry.fields, year, venues)
+    venue, kind, status = venue_and_status(kind, entry.type, entry.fields, year, venues)
     dropped = dropped_target(entry, "venueurl", venue.url, "venueurl")
     if dropped is not None:
         venue = replace(venue, url="")
@@ -201,7 +201,7 @@ def normalize_entry(
         hidden=_flag(entry, "hidden"),
         selected=_selected(entry, keywords),
         et_al=et_al if authors else editors_et_al,
-        note=_note(entry, venue_status(written_kind, entry.type, fields)),
+        note=_note(entry, status),
         file=entry.file,
         line=entry.line,
         fields=entry.fields if keep_fields else None,

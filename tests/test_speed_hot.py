@@ -19,11 +19,13 @@ from bib2pubs import details, preprints
 from bib2pubs.latex import decode
 from bib2pubs.model import Publication
 from bib2pubs.names import fold as folding
-from bib2pubs.names import match
+from bib2pubs.names import match, people
 from bib2pubs.names.fold import fold
 from bib2pubs.names.parts import split_name
+from bib2pubs.read.dates import parse_year
 from bib2pubs.rendering import text_pieces
 from bib2pubs.venues import classify, parse
+from bib2pubs.venues.table import builtin_table
 from tests.conftest import CORPUS
 from tests.corpus_support import RecordingFields, listing_or_none, parse_file
 
@@ -179,6 +181,11 @@ def test_a_shared_venue_status_is_the_entrys_own(path: Path) -> None:
             # What the cache is keyed by is all the reading asks for.
             assert fields.asked <= set(classify._FIELDS_BY_KIND.get(kind, classify._OTHER_FIELDS)), (kind, fields.asked)
             assert classify.venue_status(kind, entry.type, entry.fields) == own, (entry.key, kind)
+            # Read with the venue, as normalizing reads it: the same status,
+            # whatever the table makes of the venue.
+            for table in (None, builtin_table()):
+                read = classify.venue_and_status(kind, entry.type, entry.fields, parse_year(entry.get("year")), table)
+                assert read[2] == own, (entry.key, kind)
 
 
 def _careful_pages(value: str) -> str:
@@ -351,3 +358,19 @@ def test_the_names_passed_over_are_most_names() -> None:
     # Written with accents, in another script or full-width: judged too.
     assert not match.may_name_as_written(pattern.families, "José Müller")
     assert match.may_name_as_written(pattern.families, "Ｃｈａｏ Ｊｉｎ")
+
+
+# Names as typed: words, DBLP's numbers, commas and blanks of every kind.
+_NAME_PIECES = st.sampled_from(
+    ["Wei", "Wang", "0003", "1", "12345", ",", " ", "  ", "\t", "\u00a0", "\u2003", "é", "\n"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_NAME_PIECES, max_size=12).map("".join))
+def test_a_dblp_number_is_taken_out_as_the_careful_pattern_takes_it(raw: str) -> None:
+    """people._DBLP_NUMBER, searched in a name whose blanks clean_name made
+    single spaces, takes out what the pattern for any blanks takes out."""
+    careful = re.compile(r"(?<=\S)\s+\d{4}(?=\s*(?:,|$))")
+    name = " ".join(raw.split()).replace(" ,", ",")
+    assert people.clean_name(raw)[0] == careful.sub("", name)

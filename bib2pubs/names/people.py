@@ -62,7 +62,11 @@ _WRAPPER: Final = lazy(
 )
 _BOLD: Final = frozenset({"textbf", "bf", "bfseries"})
 _MAX_WRAPPERS: Final = 8
-_DBLP_NUMBER: Final = lazy(r"(?<=\S)\s+\d{4}(?=\s*(?:,|$))")
+# DBLP's number for namesakes ("Wei Wang 0003"), in a name whose blanks are
+# single spaces, none at its ends or before a comma (``clean_name``): there
+# "(?<=\S)\s+\d{4}(?=\s*(?:,|$))" finds what this does, and this, starting
+# with a plain character, is searched for three times faster.
+_DBLP_NUMBER: Final = lazy(r" \d{4}(?=,|$)")
 
 
 def parse_people(

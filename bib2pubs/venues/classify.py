@@ -432,6 +432,8 @@ class _Reading:
     #: {abs/…}`` gives its label).
     preprint_label: str = ""
     corr: bool = False
+    #: The publication status written into the venue's name (``venue_status``).
+    status: str = ""
 
     def __init__(
         self,
@@ -448,6 +450,7 @@ class _Reading:
         dates: str,
         preprint_label: str = "",
         corr: bool = False,
+        status: str = "",
     ) -> None:
         # Written out, to be compiled: see bib2pubs.model's note.
         object.__setattr__(self, "kind", kind)
@@ -463,6 +466,7 @@ class _Reading:
         object.__setattr__(self, "dates", dates)
         object.__setattr__(self, "preprint_label", preprint_label)
         object.__setattr__(self, "corr", corr)
+        object.__setattr__(self, "status", status)
 
 
 def extract_venue(
@@ -475,6 +479,20 @@ def extract_venue(
     """The venue of an entry and its kind, refined by the venue table; see
     ``read_venue``. Entries of the same venue share one reading, finished
     once per volume, number and year."""
+    venue, kind, _ = venue_and_status(kind, entry_type, fields, year, table)
+    return venue, kind
+
+
+def venue_and_status(
+    kind: str,
+    entry_type: str,
+    fields: Mapping[str, str],
+    year: int | None,
+    table: VenueTable | None = None,
+) -> tuple[Venue, str, str]:
+    """``extract_venue``'s venue and kind, and ``venue_status``'s status,
+    from one look at the fields: the reading finds the status as it takes
+    it out of the venue's name."""
     values = tuple(map(fields.get, _FIELDS_BY_KIND.get(kind, _OTHER_FIELDS)))
     # The DOI and URL differ for every entry; only the server they name
     # counts, and only for a preprint (``_name``).
@@ -497,8 +515,10 @@ def _cached_venue(
     server: str,
     volume: str | None,
     number: str | None,
-) -> tuple[Venue, str]:
-    return _finish(_cached_reading(kind, entry_type, table, values, server), volume, number, year)
+) -> tuple[Venue, str, str]:
+    reading = _cached_reading(kind, entry_type, table, values, server)
+    venue, kind = _finish(reading, volume, number, year)
+    return venue, kind, reading.status
 
 
 @lru_cache(maxsize=1 << 12)
@@ -536,7 +556,9 @@ def _read(kind: str, entry_type: str, fields: Mapping[str, str], table: VenueTab
     kind's ``_FIELDS_BY_KIND`` (a test holds it to them), and ``server``
     only for a preprint."""
     aas = _aas_journal(fields) if kind == "journal" else None
-    written = aas[0] if aas else split_status(_name(kind, entry_type, fields, server))[0]
+    written, status = split_status(_name(kind, entry_type, fields, server))
+    if aas:
+        written = aas[0]
     nlm_short = ""
     if kind == "journal" and not aas:
         written, nlm_short = _nlm_title(written)
@@ -599,6 +621,7 @@ def _read(kind: str, entry_type: str, fields: Mapping[str, str], table: VenueTab
         dates=dates,
         preprint_label=preprint_label,
         corr=corr,
+        status=status,
     )
 
 
