@@ -60,8 +60,9 @@ def stage_lines(stages: list[tuple[Input, Stages]]) -> list[str]:
         "",
         f"bench/stages.py times the library's stages one after another in one process ({ROUNDS} runs, medians), "
         "in microseconds per entry read; start-up and writing the file are not in it. The last columns say how "
-        "often a cache of normalizing already held what an entry asked for: an author's name read, a venue "
-        "read with its volume, number and year, a LaTeX string decoded.",
+        "often a cache of normalizing already held what an entry asked for: a person's name read (in an "
+        "author list not already read whole), a venue read with its volume, number and year, a LaTeX string "
+        "decoded.",
         "",
         "| input | entries | " + " | ".join(STAGES) + " | " + " | ".join(f"{h} cached" for h in CACHES.values()) + " |",
         "|---|---:|" + "---:|" * (len(STAGES) + len(CACHES)),
