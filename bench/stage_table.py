@@ -59,7 +59,8 @@ def stage_lines(stages: list[tuple[Input, Stages]]) -> list[str]:
         "## Where the time goes",
         "",
         f"bench/stages.py times the library's stages one after another in one process ({ROUNDS} runs, medians), "
-        "in microseconds per entry read; start-up and writing the file are not in it. The last columns say how "
+        "in microseconds per entry read; start-up, loading the venue table and writing the file are not in it. "
+        "The last columns say how "
         "often a cache of normalizing already held what an entry asked for: a person's name read (in an "
         "author list not already read whole), a venue read with its volume, number and year, a LaTeX string "
         "decoded.",

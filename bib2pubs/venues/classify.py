@@ -233,7 +233,8 @@ def _status_words(found: str) -> str:
 
 def venue_status(kind: str, entry_type: str, fields: Mapping[str, str]) -> str:
     """The publication status written into the entry's venue ("To
-    appear", "In press", "Accepted for publication", "Submitted"), or ""."""
+    appear", "In press", "Accepted for publication", "Submitted"), or "".
+    Normalizing has it from ``venue_and_status``, with the venue."""
     # Only a preprint's name may be its DOI's server.
     server = preprint_server(fields) if kind == "preprint" else ""
     # _name reads the kind's _FIELDS_BY_KIND alone, as the venue's reading
@@ -556,6 +557,8 @@ def _read(kind: str, entry_type: str, fields: Mapping[str, str], table: VenueTab
     kind's ``_FIELDS_BY_KIND`` (a test holds it to them), and ``server``
     only for a preprint."""
     aas = _aas_journal(fields) if kind == "journal" else None
+    # The status comes from the name as written, macro or not: it is the
+    # one ``venue_status`` gives, which the reading keeps for normalizing.
     written, status = split_status(_name(kind, entry_type, fields, server))
     if aas:
         written = aas[0]
