@@ -4,6 +4,7 @@ misreads) cannot shape the inputs it is timed on."""
 from __future__ import annotations
 
 import gzip
+import lzma
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -136,6 +137,8 @@ def read_bib(path: Path) -> str:
     data = path.read_bytes()
     if path.suffix == ".gz":
         data = gzip.decompress(data)
+    elif path.suffix == ".xz":
+        data = lzma.decompress(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -1,6 +1,7 @@
 """The files timed: tugboat.bib as Debian ships it, texlive's beebe/*.bib
-merged, and every .bib on the machine and in the project's test corpus
-merged, each holding distinct real entries."""
+merged, every .bib on the machine and in the project's test corpus merged,
+and those with dblp's entries from bench/data up to 100,000: each holding
+distinct real entries."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ TUGBOAT = TEXMF_BIB / "beebe" / "tugboat.bib"
 #: next to packages' sources) and the packages' documentation.
 SYSTEM_BIB_ROOTS = (Path("/usr/share/texlive/texmf-dist"), Path("/usr/share/doc"))
 CORPUS = ROOT / "tests" / "corpus"
+#: Real entries of dblp's (bench/data/PROVENANCE), for a file of 100,000
+#: distinct works: texlive's bibliographies hold about 31,000.
+DBLP_SAMPLE = ROOT / "bench" / "data" / "dblp-sample.bib.xz"
+LARGEST = 100_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,11 @@ def find_inputs() -> tuple[list[Input], list[str]]:
     roots = " and ".join(f"`{root}`" for root in SYSTEM_BIB_ROOTS)
     origin = f"every .bib and .bib.gz under {roots}, then the project's tests/corpus/**/*.bib, merged"
     inputs.append(_merged_input(everything, OUT / "distinct-all.bib", origin))
+    if not DBLP_SAMPLE.exists():
+        return inputs, [f"{DBLP_SAMPLE.relative_to(ROOT)} (in git)"]
+    origin += f", then dblp's entries (`{DBLP_SAMPLE.relative_to(ROOT)}`, see PROVENANCE there), merged; "
+    origin += f"the first {LARGEST:,} kept"
+    inputs.append(_merged_input([*everything, DBLP_SAMPLE], OUT / "distinct-100k.bib", origin, LARGEST))
     return inputs, []
 
 
@@ -70,8 +80,8 @@ def _system_bib_files() -> list[Path]:
     return sorted(found, key=lambda path: not path.is_relative_to(TEXMF_BIB))
 
 
-def _merged_input(sources: list[Path], target: Path, origin: str) -> Input:
-    merged = build_distinct(sources, target)
+def _merged_input(sources: list[Path], target: Path, origin: str, limit: int | None = None) -> Input:
+    merged = build_distinct(sources, target, limit)
     renamed = " and ".join(f"{count:,} {what}" for what, count in sorted(merged.renamed.items()) if count)
     origin += f"; {merged.files} files read" + (f"; {renamed} renamed where files clash" if renamed else "")
     left_out = "; ".join(f"{reason}: {count:,}" for reason, count in merged.left_out.most_common())

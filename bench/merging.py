@@ -131,13 +131,27 @@ class Merged:
         if dropped:
             self.left_out[reason] += len(dropped)
 
+    def trim(self, limit: int) -> bool:
+        """Keeps the first ``limit`` entries, dropping the last ones added
+        (never one another entry cross-refers to); whether any went."""
+        surplus = len(self.entries) - limit
+        if surplus <= 0:
+            return False
+        targets = self._targets()
+        latest = [key for key in reversed(self.entries) if key not in targets][:surplus]
+        self.drop(set(latest), f"entries past the first {limit:,} (the last file's last ones)")
+        return True
+
+    def _targets(self) -> set[str]:
+        return {entry.fields["crossref"][0].strip('{}"').lower() for entry in self._referring()}
+
     def text(self) -> str:
         """The file: macros, then entries, then the entries others cross-refer
         to (BibTeX wants those last)."""
         strings = "".join(
             f"@string{{{name} = {' # '.join(parts)}}}\n" for name, parts in self.strings.items() if name not in MONTHS
         )
-        targets = {entry.fields["crossref"][0].strip('{}"').lower() for entry in self._referring()}
+        targets = self._targets()
         ordered = sorted(self.entries.values(), key=lambda entry: entry.key.lower() in targets)
         return strings + "\n" + "\n".join(entry.text() for entry in ordered)
 
@@ -179,8 +193,9 @@ def _rename_references(entry: Entry, keys: dict[str, str], macros: dict[str, str
         entry.fields["crossref"] = ["{" + keys.get(target.lower(), target) + "}"]
 
 
-def build_distinct(sources: list[Path], target: Path) -> Merged:
-    """Write ``target`` from ``sources``."""
+def build_distinct(sources: list[Path], target: Path, limit: int | None = None) -> Merged:
+    """Write ``target`` from ``sources``: at most ``limit`` entries, the
+    first ones, when given."""
     merged = Merged()
     for path in sources:
         merged.add_file(path)
@@ -193,4 +208,7 @@ def build_distinct(sources: list[Path], target: Path) -> Merged:
         rejected = bibtex_rejects(target)
         if not rejected:
             break
+    # Dropping entries that nothing cross-refers to leaves BibTeX nothing new to report.
+    if limit is not None and merged.trim(limit):
+        target.write_text(merged.text(), encoding="utf-8")
     return merged

@@ -74,6 +74,13 @@ def _entries(first: int, count: int) -> str:
 # Each case: a file, and whether halves can be trusted with it. Whatever
 # the answer, the listing is the one a single reading gives.
 TPDS_MACRO = _entries(0, 40).replace("{TPDS}", "tp")
+
+
+def _nested(depth: int) -> str:
+    """A macro's value ("\\l{a}{\\l{a}{…{end}…}}") whose braces nest ``depth`` deep."""
+    return "".join("\\l{a}{" for _ in range(depth - 1)) + "{end}" + "}" * (depth - 1)
+
+
 WRAP = "@misc{wrap, title = {" + "S" * 400 + "\n@misc{inner, title = {I}}\nend}}\n"
 CASES = {
     "plain": (_entries(0, 40), True),
@@ -83,6 +90,9 @@ CASES = {
         True,
     ),
     "a macro the quick scan cannot read": ("@string(tp = {TPDS})\n" + TPDS_MACRO, False),
+    # Localised place names nest their commands eight deep.
+    "a macro nested deep": ("@string{tp = {" + _nested(8) + "}}\n" + TPDS_MACRO, True),
+    "a macro nested deeper than the scan follows": ("@string{tp = {" + _nested(13) + "}}\n" + TPDS_MACRO, False),
     "an @string inside a comment": ("@comment{ @string{ghost = {X}} }\n" + _entries(0, 40), False),
     "an entry left open before the cut": (_entries(0, 20) + "@misc{open, title = {Open}\n" + _entries(20, 20), None),
     # The middle falls in a value holding a line that looks like an entry:

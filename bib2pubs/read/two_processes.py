@@ -41,10 +41,14 @@ _STRING: Final = "[sS][tT][rR][iI][nN][gG]"
 _STRING_COMMAND: Final = lazy(r"@\s*" + _STRING + r"\s*[{(]")
 _STRING_DEFINITION: Final = lazy(r"@\s*" + _STRING + r"\s*\{\s*(" + FIELD_NAME.pattern + r")\s*=\s*")
 _STRING_END: Final = lazy(r"\s*\}")
+# Braces a macro's value may nest: localised place names chain commands
+# eight deep ("\iflanguage{english}{Athens}{\iflanguage{italian}{…}}" in
+# texlive's archaeologie); a deeper value leaves the file to one reading.
+_MACRO_DEPTH: Final = 12
 # A part of a macro's value; unlike a field's, it may hold "@" (an address).
 _PART: Final = lazy(
-    r"\s*(?:\{(" + nested("[^{}]", 3, "[^{}]") + r")\}"
-    r"|\"(" + nested('[^"{}]', 3, "[^{}]") + r")(?<!\\)\""
+    r"\s*(?:\{(" + nested("[^{}]", _MACRO_DEPTH, "[^{}]") + r")\}"
+    r"|\"(" + nested('[^"{}]', _MACRO_DEPTH, "[^{}]") + r")(?<!\\)\""
     r"|([^\s,#{}()\"=%]+))\s*#?"
 )
 
