@@ -91,6 +91,15 @@ def _author_list(field: str) -> tuple[str, tuple[str, ...]]:
     return repaired, (*repairs, *list_problems(repaired))
 
 
+@lru_cache(maxsize=1 << 12)
+def _editor_list(field: str) -> tuple[str, tuple[str, ...]]:
+    """An editor field repaired, and what was repaired. Cached: a
+    proceedings' editors come back with each of its papers (DBLP writes
+    them into every one)."""
+    repaired, repairs = repair_list(field, "editor")
+    return repaired, tuple(repairs)
+
+
 #: biblatex entry types that hold data for other entries, not works.
 CONTAINER_TYPES: Final = frozenset({"set", "xdata"})
 
@@ -167,7 +176,7 @@ def normalize_entry(
     for problem in mark_problems:
         warn(problem.split(" ", 1)[0], problem)
     authors, et_al = parse_people(author_field, patterns, marks, name_style)
-    editor_field, repairs = repair_list(entry.get("editor"), "editor")
+    editor_field, repairs = _editor_list(entry.get("editor"))
     for problem in repairs:
         warn("editor", problem)
     editor_marks = parse_annotations(entry.get("editor+an")) if "editor+an" in entry.fields else None

@@ -174,10 +174,12 @@ def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
             url = doi_url(fields[source])
         else:
             url = clean_url(fields[source])
-        if kind == "url" and url and _DOI_PREFIX.match(url) and doi_name(url):
-            # A resolver's address (dx.doi.org, doi.acm.org) is the DOI.
-            doi = doi_url(url)
-            if _place(doi) == _place(links.get("doi", doi)):
+        if kind == "url" and url and _DOI_PREFIX.match(url):
+            # A resolver's address (dx.doi.org, doi.acm.org) is the DOI
+            # (``doi_url``'s, from the name read once).
+            name = doi_name(url)
+            doi = f"https://doi.org/{name}"
+            if name and _place(doi) == _place(links.get("doi", doi)):
                 kind, url = "doi", doi
         if url is None:
             continue

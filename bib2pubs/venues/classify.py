@@ -148,12 +148,7 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
     if "pubstate" in fields and "".join(fields["pubstate"].lower().split()) in _PREPRINT_STATES:
         return "preprint"
     venue = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or ""
-    if _UNDER_REVIEW.match(venue.lstrip("{ ")) or (
-        _has_status_word(venue) and split_status(latex_to_text(venue))[1] in _NOT_YET
-    ):
-        # OpenReview's "Submitted to The Twelfth International Conference …",
-        # "European Journal of Personality. Manuscript under review"; not
-        # "Pediatrics in Review", a journal.
+    if _not_yet_accepted(venue):
         return "preprint"
     kind = _TYPE_KINDS.get(entry_type, "other")
     if kind == "journal":
@@ -163,18 +158,39 @@ def classify(entry_type: str, fields: Mapping[str, str]) -> str:
             return "preprint"  # Crossref's posted content: Research Square, bioRxiv
         if not journal and _EVENT.search(booktitle):
             # Google Scholar's @article with a conference's booktitle (EMNLP).
-            return "workshop" if _WORKSHOP.search(booktitle) else "conference"
+            return "workshop" if _names_workshop(booktitle) else "conference"
         return "preprint" if _names_a_server(journal) else "journal"
     if kind == "conference":
-        return "workshop" if _WORKSHOP.search(fields.get("booktitle") or fields.get("eventtitle") or "") else kind
+        return "workshop" if _names_workshop(fields.get("booktitle") or fields.get("eventtitle") or "") else kind
     if kind == "chapter" and _DATED_EVENT.match(fields.get("booktitle", "")):
         # AIAA and Springer export papers of their conferences as chapters.
-        return "workshop" if _WORKSHOP.search(fields["booktitle"]) else "conference"
+        return "workshop" if _names_workshop(fields["booktitle"]) else "conference"
     if kind == "other":
         hints = " ".join(fields.get(name, "") for name in ("howpublished", "publisher", "journal", "note"))
         if arxiv_id(fields) or _names_a_server(hints):
             return "preprint"
     return kind
+
+
+# The venue tests below are cached on the text as written: the papers of
+# one proceedings or journal share it, and a pattern's word boundaries,
+# tested at every position, cost more than the look-up (4 µs an entry).
+
+
+@lru_cache(maxsize=1 << 12)
+def _not_yet_accepted(venue: str) -> bool:
+    """Whether a venue as written says the work is not accepted yet:
+    OpenReview's "Submitted to The Twelfth International Conference …",
+    "European Journal of Personality. Manuscript under review"; not
+    "Pediatrics in Review", a journal."""
+    if _UNDER_REVIEW.match(venue.lstrip("{ ")):
+        return True
+    return _has_status_word(venue) and split_status(latex_to_text(venue))[1] in _NOT_YET
+
+
+@lru_cache(maxsize=1 << 12)
+def _names_workshop(title: str) -> bool:
+    return _WORKSHOP.search(title) is not None
 
 
 # In ASCII text, to ignore case is to lower-case it; beyond ASCII,
@@ -189,6 +205,7 @@ def _has_status_word(text: str) -> bool:
     return _STATUS_WORD.search(text) is not None
 
 
+@lru_cache(maxsize=1 << 12)
 def _names_a_server(text: str) -> bool:
     """Whether ``_PREPRINT_SERVERS`` matches ``text``."""
     if text.isascii():
