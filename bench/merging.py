@@ -132,15 +132,33 @@ class Merged:
             self.left_out[reason] += len(dropped)
 
     def trim(self, limit: int) -> bool:
-        """Keeps the first ``limit`` entries, dropping the last ones added
-        (never one another entry cross-refers to); whether any went."""
-        surplus = len(self.entries) - limit
-        if surplus <= 0:
+        """Keeps the first ``limit`` entries, each with the entries it
+        cross-refers to (an entry that does not fit with its parents is
+        passed over); whether any went."""
+        if len(self.entries) <= limit:
             return False
-        targets = self._targets()
-        latest = [key for key in reversed(self.entries) if key not in targets][:surplus]
-        self.drop(set(latest), f"entries past the first {limit:,} (the last file's last ones)")
+        kept: set[str] = set()
+        for key in self.entries:
+            needed = self._with_parents(key) - kept
+            if len(kept) + len(needed) <= limit:
+                kept |= needed
+            if len(kept) == limit:
+                break
+        self.drop(set(self.entries) - kept, f"entries past the first {limit:,} (the last file's last ones)")
         return True
+
+    def _with_parents(self, key: str) -> set[str]:
+        """``key`` and the keys (lower case) of the entries it cross-refers
+        to, up the chain, as far as they are in."""
+        chain = {key}
+        entry = self.entries.get(key)
+        while entry is not None and "crossref" in entry.fields:
+            parent = entry.fields["crossref"][0].strip('{}"').lower()
+            if parent in chain or parent not in self.entries:
+                break
+            chain.add(parent)
+            entry = self.entries[parent]
+        return chain
 
     def _targets(self) -> set[str]:
         return {entry.fields["crossref"][0].strip('{}"').lower() for entry in self._referring()}

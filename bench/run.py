@@ -11,8 +11,8 @@ Not a test: it times real runs and writes bench/RESULTS.md.
 - **Distinct real entries.** tugboat.bib as Debian ships it; texlive's
   beebe/*.bib merged into one file; every .bib texlive, its
   documentation and the project's test corpus hold, merged; and those
-  with dblp's own entries (bench/data, about 74,000 conference papers)
-  merged after them, the first 100,000 works kept. Merging keeps
+  with dblp's own entries (bench/data: 74,156, nearly all conference
+  papers) merged after them, the first 100,000 entries kept. Merging keeps
   each work once (same folded title and first author's family name, no
   year, volume, number or pages that differ: the first copy wins) and
   renames a key or macro only where two files use it for different things;

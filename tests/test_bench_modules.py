@@ -10,6 +10,7 @@ import lzma
 import math
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -110,17 +111,47 @@ def test_merged_text_reads_back_as_the_entries_kept(tmp_path: Path) -> None:
     assert parents == {"proc-2"}
 
 
-def test_a_limit_keeps_the_first_entries_and_every_one_cross_referred_to(tmp_path: Path) -> None:
+def _limited(tmp_path: Path, limit: int) -> tuple[merging.Merged, Path]:
     sources = [tmp_path / "first.bib", tmp_path / "second.bib"]
     sources[0].write_text(FIRST, encoding="utf-8")
     sources[1].write_text(SECOND, encoding="utf-8")
     target = tmp_path / "merged.bib"
-    merged = merging.build_distinct(sources, target, limit=4)
-    # "proc-2" came last but "paper" cross-refers to it: "paper" goes instead.
-    assert list(merged.entries) == ["smith01", "calendar", "proc", "proc-2"]
-    assert merged.left_out["entries past the first 4 (the last file's last ones)"] == 2
-    assert sorted(bibreader.census(target)[0]) == ["calendar", "proc", "proc-2", "smith01"]
-    assert not merged.trim(4)
+    return merging.build_distinct(sources, target, limit=limit), target
+
+
+@pytest.mark.parametrize(
+    ("limit", "kept"),
+    [
+        # The first four, in order.
+        (4, ["smith01", "calendar", "proc", "calendar-2"]),
+        # "paper" would need its parent "proc-2" as well, six in all: it is
+        # passed over, and "proc-2" is the fifth entry.
+        (5, ["smith01", "calendar", "proc", "calendar-2", "proc-2"]),
+    ],
+)
+def test_a_limit_keeps_the_first_entries_with_what_they_cross_refer_to(
+    tmp_path: Path, limit: int, kept: list[str]
+) -> None:
+    merged, target = _limited(tmp_path, limit)
+    assert list(merged.entries) == kept
+    assert merged.left_out["entries past the first " + str(limit) + " (the last file's last ones)"] == 6 - limit
+    assert sorted(bibreader.census(target)[0], key=kept.index) == kept
+    assert not merged.dangling()
+    assert not merged.trim(limit)
+
+
+def test_a_limit_keeps_a_kept_entrys_parents(tmp_path: Path) -> None:
+    merged = merging.Merged()
+    source = tmp_path / "chain.bib"
+    source.write_text(
+        "@inproceedings{child, title = {C}, crossref = {parent}}\n@misc{other, title = {O}}\n"
+        "@proceedings{parent, title = {P}, crossref = {grand}}\n@book{grand, title = {G}}\n",
+        encoding="utf-8",
+    )
+    merged.add_file(source)
+    assert merged.trim(3)
+    assert list(merged.entries) == ["child", "parent", "grand"]
+    assert not merged.dangling()
 
 
 def test_compressed_sources_are_read(tmp_path: Path) -> None:
@@ -136,14 +167,15 @@ def test_the_dblp_sample_is_in_git_with_its_provenance() -> None:
     assert inputs.DBLP_SAMPLE.name in provenance
     assert "e64473e68842ca6a1c4f2f298d3568357d1d7917" in provenance
     assert "CC0" in provenance and "MIT License" in provenance
-    text = bibreader.read_bib(inputs.DBLP_SAMPLE)
-    keys = [key for kind, item in bibreader.bib_items(text) if item and (key := _key_of(item))]
-    assert len(keys) == len(set(keys)) > inputs.LARGEST - 31_000
-
-
-def _key_of(item: str) -> str:
-    entry = bibreader.parse_entry(item)
-    return entry.key if entry else ""
+    entries = [bibreader.parse_entry(item) for _, item in bibreader.bib_items(bibreader.read_bib(inputs.DBLP_SAMPLE))]
+    kinds = Counter(entry.kind for entry in entries if entry)
+    counts = r"(\S+) entries as dblp's BibTeX.*?: (\S+) conference papers, (\S+)\s+journal articles and (\S+)"
+    said = re.search(counts, provenance, re.S)
+    assert said is not None
+    total, papers, articles, volumes = (int(number.replace(",", "")) for number in said.groups())
+    assert kinds == {"inproceedings": papers, "article": articles, "proceedings": volumes}
+    keys = [entry.key for entry in entries if entry]
+    assert len(keys) == len(set(keys)) == total
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,8 @@ CASES = {
     "a macro the quick scan cannot read": ("@string(tp = {TPDS})\n" + TPDS_MACRO, False),
     # Localised place names nest their commands eight deep.
     "a macro nested deep": ("@string{tp = {" + _nested(8) + "}}\n" + TPDS_MACRO, True),
+    "a macro nested as deep as the scan follows": ("@string{tp = {" + _nested(12) + "}}\n" + TPDS_MACRO, True),
+    "a quoted macro nested as deep": ('@string{tp = "' + _nested(12) + '"}\n' + TPDS_MACRO, True),
     "a macro nested deeper than the scan follows": ("@string{tp = {" + _nested(13) + "}}\n" + TPDS_MACRO, False),
     "an @string inside a comment": ("@comment{ @string{ghost = {X}} }\n" + _entries(0, 40), False),
     "an entry left open before the cut": (_entries(0, 20) + "@misc{open, title = {Open}\n" + _entries(20, 20), None),
