@@ -29,6 +29,12 @@ class Entry:
     #: Field name (lower case) to the value's parts, as written, joined by '#'.
     fields: dict[str, list[str]]
 
+    @property
+    def parent(self) -> str | None:
+        """The key (lower case) this entry cross-refers to, if it does."""
+        crossref = self.fields.get("crossref")
+        return crossref[0].strip('{}"').lower() if crossref else None
+
     def text(self) -> str:
         body = "".join(f",\n  {name} = {' # '.join(parts)}" for name, parts in self.fields.items())
         return f"@{self.kind}{{{self.key}{body}\n}}\n"
@@ -154,5 +160,5 @@ def census(path: Path) -> tuple[list[str], frozenset[str]]:
         if kind not in ("string", "preamble", "comment") and item and (entry := parse_entry(item))
     ]
     keys = [entry.key for entry in entries]
-    parents = {entry.fields["crossref"][0].strip('{}"').lower() for entry in entries if "crossref" in entry.fields}
+    parents = {entry.parent for entry in entries if entry.parent}
     return keys, frozenset(parents & {key.lower() for key in keys})

@@ -152,8 +152,7 @@ class Merged:
         to, up the chain, as far as they are in."""
         chain = {key}
         entry = self.entries.get(key)
-        while entry is not None and "crossref" in entry.fields:
-            parent = entry.fields["crossref"][0].strip('{}"').lower()
+        while entry is not None and (parent := entry.parent) is not None:
             if parent in chain or parent not in self.entries:
                 break
             chain.add(parent)
@@ -161,7 +160,7 @@ class Merged:
         return chain
 
     def _targets(self) -> set[str]:
-        return {entry.fields["crossref"][0].strip('{}"').lower() for entry in self._referring()}
+        return {entry.parent for entry in self.entries.values() if entry.parent}
 
     def text(self) -> str:
         """The file: macros, then entries, then the entries others cross-refer
@@ -172,9 +171,6 @@ class Merged:
         targets = self._targets()
         ordered = sorted(self.entries.values(), key=lambda entry: entry.key.lower() in targets)
         return strings + "\n" + "\n".join(entry.text() for entry in ordered)
-
-    def _referring(self) -> list[Entry]:
-        return [entry for entry in self.entries.values() if "crossref" in entry.fields]
 
     def undefined(self) -> set[str]:
         """Entries using a macro that no file defines (BibTeX's month names aside)."""
@@ -188,7 +184,7 @@ class Merged:
 
     def dangling(self) -> set[str]:
         """Entries that cross-refer to an entry that is not there, or to themselves."""
-        targets = {entry.key: entry.fields["crossref"][0].strip('{}"').lower() for entry in self._referring()}
+        targets = {entry.key: entry.parent for entry in self.entries.values() if entry.parent}
         return {key for key, target in targets.items() if target not in self.entries or target == key.lower()}
 
 

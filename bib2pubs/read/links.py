@@ -118,7 +118,11 @@ def doi_name(value: str) -> str:
 
 def doi_url(value: str) -> str:
     """``10.1145/x``, ``doi:10.1145/x`` or a doi.org URL as a doi.org URL."""
-    doi = doi_name(value)
+    return _doi_address(doi_name(value))
+
+
+def _doi_address(doi: str) -> str:
+    """A DOI's doi.org URL; "" for no DOI."""
     return f"https://doi.org/{doi}" if doi else ""
 
 
@@ -177,9 +181,8 @@ def extract_links(entry: RawEntry) -> tuple[dict[str, str], list[Diagnostic]]:
         if kind == "url" and url and _DOI_PREFIX.match(url):
             # A resolver's address (dx.doi.org, doi.acm.org) is the DOI
             # (``doi_url``'s, from the name read once).
-            name = doi_name(url)
-            doi = f"https://doi.org/{name}"
-            if name and _place(doi) == _place(links.get("doi", doi)):
+            doi = _doi_address(doi_name(url))
+            if doi and _place(doi) == _place(links.get("doi", doi)):
                 kind, url = "doi", doi
         if url is None:
             continue
