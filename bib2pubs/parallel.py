@@ -95,6 +95,75 @@ def start(task: Callable[[], Result]) -> Worker | None:
     return pid, reader
 
 
+class Exchange:
+    """One message each way between this process and a worker, at the
+    point where each needs what the other found (``read.two_processes``:
+    which entries are cross-referenced). Made before the worker is
+    started; the worker sends first, then hears (``in_worker``); this
+    process hears, then sends (``in_main``), so that neither waits on the
+    other to read a message too large for a pipe's buffer."""
+
+    def __init__(self) -> None:
+        self._to_worker = os.pipe()
+        try:
+            self._to_main = os.pipe()
+        except OSError:
+            self._close(*self._to_worker)
+            raise
+
+    def in_worker(self, sent: object) -> Any:
+        """In the worker: sends ``sent``, and returns what this process
+        sends back; raises EOFError when it sends nothing (it gave up)."""
+        self._close(self._to_worker[1], self._to_main[0])
+        _send(self._to_main[1], sent)
+        return _receive(self._to_worker[0])
+
+    def forked(self) -> None:
+        """In this process once the worker is started: the worker's ends closed."""
+        self._close(self._to_worker[0], self._to_main[1])
+
+    def in_main(self, sent: object) -> tuple[bool, Any]:
+        """Here, after ``forked``: (True, what the worker sent) once
+        ``sent`` is sent to it; (False, None) when the worker failed first."""
+        try:
+            received = _receive(self._to_main[0])
+        except Exception:  # noqa: BLE001 - nothing, or a message cut short: the worker failed
+            self._close(self._to_worker[1])
+            return False, None
+        try:
+            _send(self._to_worker[1], sent)
+        except OSError:  # the worker ended meanwhile
+            return False, None
+        return True, received
+
+    def close(self) -> None:
+        """Every end closed: no worker was started."""
+        self._close(*self._to_worker, *self._to_main)
+
+    @staticmethod
+    def _close(*ends: int) -> None:
+        for end in ends:
+            with contextlib.suppress(OSError):
+                os.close(end)
+
+
+def _send(end: int, message: object) -> None:
+    import pickle  # only a run that forks workers exchanges messages
+
+    with os.fdopen(end, "wb") as pipe:
+        pipe.write(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _receive(end: int) -> Any:
+    import pickle  # as above
+
+    with os.fdopen(end, "rb") as pipe:
+        data = pipe.read()
+    if not data:
+        raise EOFError("nothing was sent")
+    return pickle.loads(data)  # our own process's message
+
+
 def dumps(result: object) -> bytes:
     """``result`` pickled, its frozen dataclasses without a ``__dict__``
     (slotted ones, and all of them where mypyc compiled the model) as
@@ -107,30 +176,57 @@ def dumps(result: object) -> bytes:
     import io
     import pickle
 
-    fields_of: dict[type, tuple[str, ...] | None] = {}
-
-    def made_by_fields(kind: type) -> tuple[str, ...] | None:
-        params = getattr(kind, "__dataclass_params__", None)
-        if params is None or not params.frozen or hasattr(kind, "__post_init__"):
-            return None
-        every = fields(kind)
-        if len(every) != len(kind.__dataclass_fields__):  # type: ignore[attr-defined]  # an InitVar or ClassVar
-            return None
-        return None if any(not each.init or each.kw_only is True for each in every) else tuple(e.name for e in every)
-
-    class _Pickler(pickle.Pickler):
-        def reducer_override(self, obj: object) -> Any:
-            kind = type(obj)
-            if kind not in fields_of:
-                fields_of[kind] = None if hasattr(obj, "__dict__") else made_by_fields(kind)
-            names = fields_of[kind]
-            if names is None:
-                return NotImplemented
-            return kind, tuple(getattr(obj, name) for name in names)
-
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # Looked up by the pickler in C, class by class: a reducer_override
+    # would be called in Python for every object, and took four times as
+    # long as all the rest of pickling a large file's half.
+    pickler.dispatch_table = _Reducers()
+    pickler.dump(result)
     return buffer.getvalue()
+
+
+class _Reducers(dict[type, Callable[[Any], tuple[type, tuple[Any, ...]]]]):
+    """Each class's reducer (see ``dumps``), made the first time the class
+    is met; a KeyError for a class pickle's default must pickle."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default: set[type] = set()
+
+    def __missing__(self, kind: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+        names = None if kind in self.default else _made_by_fields(kind)
+        if names is None:
+            self.default.add(kind)
+            raise KeyError(kind)
+        self[kind] = reducer = _reducer(kind, names)
+        return reducer
+
+
+def _made_by_fields(kind: type) -> tuple[str, ...] | None:
+    """The fields that make an instance of ``kind`` again, in
+    ``__init__``'s order; None where pickle's default must do it."""
+    params = getattr(kind, "__dataclass_params__", None)
+    if params is None or not params.frozen or hasattr(kind, "__post_init__"):
+        return None
+    if kind.__dictoffset__:  # its instances have a __dict__: pickle's default keeps all of it
+        return None
+    every = fields(kind)
+    if len(every) != len(kind.__dataclass_fields__):  # type: ignore[attr-defined]  # an InitVar or ClassVar
+        return None
+    return None if any(not each.init or each.kw_only is True for each in every) else tuple(e.name for e in every)
+
+
+def _reducer(kind: type, names: tuple[str, ...]) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    """``kind`` and its instance's field values, read by ``attrgetter`` (C)."""
+    from operator import attrgetter  # only a worker pickles
+
+    if not names:
+        return lambda _: (kind, ())
+    read = attrgetter(*names)
+    if len(names) == 1:
+        return lambda instance: (kind, (read(instance),))
+    return lambda instance: (kind, read(instance))
 
 
 def collect(worker: Worker | None) -> Any:

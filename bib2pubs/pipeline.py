@@ -228,7 +228,7 @@ def _read_in_halves(
         return None
     from bib2pubs.read.two_processes import read_in_halves  # only for a large file
 
-    read = read_in_halves(sources[0], normalizer.all)
+    read = read_in_halves(sources[0], normalizer)
     if read is None:
         return None
     count, parts, (publications, problems) = read

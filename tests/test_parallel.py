@@ -59,7 +59,7 @@ def test_a_file_read_in_halves_gives_what_one_reading_gives(
 
 def _taken(text: str) -> bool:
     normalizer = Normalizer((), "full", pipeline.builtin_table())
-    return two_processes.read_in_halves(Source("x.bib", text), normalizer.all) is not None
+    return two_processes.read_in_halves(Source("x.bib", text), normalizer) is not None
 
 
 ENTRY = (
@@ -115,9 +115,43 @@ CASES = {
         False,
     ),
     "entries without keys in both halves": ("@misc{title = {A}}\n" + _entries(0, 40) + "@misc{title = {B}}\n", False),
-    "a cross-reference": (
-        "@proceedings{p, title = {P}}\n" + _entries(0, 40) + "@inproceedings{c, crossref = {p}, title = {C}}\n",
-        False,
+    # Cross-references across the cut, each way: the entries they touch
+    # are normalized last, with all they inherit.
+    "a cross-reference to the first half": (
+        "@proceedings{p, title = {P}, year = 2001, editor = {Ed, A}}\n"
+        + _entries(0, 40)
+        + "@inproceedings{c, crossref = {p}, title = {C}, author = {Jin, Chao}}\n",
+        True,
+    ),
+    "a cross-reference to the second half": (
+        "@inproceedings{c, crossref = { P }, title = {C}, author = {Jin, Chao}}\n"
+        + _entries(0, 40)
+        + "@proceedings{p, title = {P}, year = 2001, publisher = {Pub}}\n",
+        True,
+    ),
+    "a chain across the cut": (
+        "@inproceedings{c, crossref = {p}, title = {C}}\n@book{g, title = {G}, year = 1999, address = {Rome}}\n"
+        + _entries(0, 40)
+        + "@proceedings{p, crossref = {g}, title = {P}}\n",
+        True,
+    ),
+    "a cycle across the cut": (
+        "@misc{a, crossref = {b}, title = {A}}\n" + _entries(0, 40) + "@misc{b, crossref = {a}, title = {B}}\n",
+        True,
+    ),
+    "an unknown cross-reference": (_entries(0, 40) + "@misc{c, crossref = {nowhere}, title = {C}}\n", True),
+    "a cross-referenced entry with authors, amid others": (
+        _entries(0, 20) + "@misc{c, crossref = {k30}, title = {C}}\n" + _entries(20, 20),
+        True,
+    ),
+    "cross-references in both halves": (
+        "".join(
+            f"@proceedings{{p{n}, title = {{P{n}}}, year = 2000}}\n"
+            f"@inproceedings{{c{n}, crossref = {{p{39 - n}}}, title = {{C{n}}}, author = {{Lee, Ana}}}}\n"
+            + _entries(n * 10, 1)
+            for n in range(40)
+        ),
+        True,
     ),
 }
 
@@ -314,3 +348,17 @@ def test_a_dataclass_its_fields_cannot_make_again_is_pickled_as_pickle_does(valu
 
     assert parallel.dumps([value]) == pickle.dumps([value], protocol=pickle.HIGHEST_PROTOCOL)
     assert pickle.loads(parallel.dumps(value)) == value
+
+
+def test_entries_left_for_the_end_are_sent_back_without_the_text() -> None:
+    """Their field lines are counted before they are sent: counted when
+    asked, they would carry the whole half's text with them."""
+    from bib2pubs.read.bibtex import parse_text
+
+    text = "@misc{a, crossref = {b}, title = {A}}\n@misc{b, title = {B}}\n@misc{c, title = {C}}\n"
+    entries = parse_text(text, "x.bib").entries
+    normalizer = Normalizer((), "full", pipeline.builtin_table())
+    runs = two_processes._runs(entries, normalizer, frozenset({"b"}))
+    assert [(later, [entry.key for entry in left]) for later, left, _, _ in runs] == [(True, ["a", "b"]), (False, [])]
+    assert [entry.field_lines for entry in runs[0][1]] == [{"crossref": 1, "title": 1}, {"title": 2}]
+    assert b"@misc" not in parallel.dumps(runs)

@@ -318,22 +318,35 @@ def _cleaned_utf8(data: bytes, unusual: bytes, name: str, diagnostics: list[Diag
         if b"\r" in data:
             data = data.replace(b"\r", b"\n")
     firsts = [data.find(single) for single in singles]  # memchr each: quick
-    # C1 controls, two bytes each: found and removed by one scan of the
-    # text from the first (one pattern; a replace per control took longer).
-    c1 = _C1_BYTES.search(data) if _C1_BYTES.search(unusual) else None
-    if c1 is not None:
-        firsts.append(c1.start())
+    c1 = _c1_controls(data) if _C1_BYTES.search(unusual) else []
+    firsts.extend(c1[:1])
     line = data.count(b"\n", 0, min(firsts, default=0)) + 1
-    count = 0
-    if c1 is not None:
-        tail, count = _C1_BYTES.subn(b"", data[c1.start() :])
-        data = data[: c1.start()] + tail
+    count = len(c1)
+    if c1:
+        # The text between them joined in one copy (a pattern's subn, and
+        # the slices around it, took three times as long on 76 MB).
+        view = memoryview(data)
+        starts, ends = [0, *(at + 2 for at in c1)], [*c1, len(data)]
+        data = b"".join(view[start:end] for start, end in zip(starts, ends, strict=True))
     if singles:
         size = len(data)
         data = data.translate(None, _SINGLE_CONTROLS)
         count += size - len(data)
     diagnostics.append(_controls_removed(name, line, count))
     return data.decode("utf-8")
+
+
+def _c1_controls(data: bytes) -> list[int]:
+    """Where the C1 controls (``\xc2`` and ``\x80``-``\x9f``) of valid
+    UTF-8 start: each ``\xc2`` found by ``find`` (memchr), far quicker than
+    a pattern's scan of every byte, and far rarer than other bytes."""
+    found = []
+    at = data.find(b"\xc2")
+    while at >= 0:
+        if 0x80 <= data[at + 1] <= 0x9F:  # valid UTF-8: a byte always follows \xc2
+            found.append(at)
+        at = data.find(b"\xc2", at + 2)
+    return found
 
 
 def _controls_removed(name: str, line: int, count: int) -> Diagnostic:

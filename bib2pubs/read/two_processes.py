@@ -11,8 +11,14 @@ assumed held; otherwise the second half is read here as well:
 - reading it stops at the top level at the cut (no entry, value or comment
   runs on past it), where reading the whole file passes too;
 - no key is in both halves (a duplicate would be reported across them);
-- the halves do not both have entries without a key (they are numbered);
-- no entry cross-references another (inheritance needs every entry).
+- the halves do not both have entries without a key (they are numbered).
+
+Cross-references need entries from both halves: once each process has
+read its half, they tell each other which keys their entries
+cross-reference, and each normalizes only the entries no cross-reference
+touches. The others (papers with a ``crossref``, and the proceedings they
+name: a few in a thousand in DBLP's exports) are normalized here at the
+end, with everything they inherit.
 
 Every answer is then the one a single reading gives, diagnostics included,
 in the same order; a test holds the two together.
@@ -21,15 +27,17 @@ in the same order; a test holds the two together.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
 from bib2pubs import parallel
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Publication
-from bib2pubs.parallel import abandon, collect, start
+from bib2pubs.normalize import Normalizer
+from bib2pubs.parallel import Exchange, abandon, collect, start
 from bib2pubs.read.bibtex import Part, RawEntry, parse_part
+from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.read.scanner import TYPE
 from bib2pubs.read.source import Source
 from bib2pubs.read.values import FIELD_NAME, STANDARD_MACROS, Joiner, join_budget, nested
@@ -53,21 +61,20 @@ _PART: Final = lazy(
 )
 
 Normalized = tuple[list[Publication], list[Diagnostic]]
-Normalize = Callable[[Sequence[RawEntry]], Normalized]
+#: A run of a half's entries, in order: normalized (False, no entries,
+#: its publications and problems), or left until every cross-reference in
+#: the file is known (True, its entries, nothing yet).
+Run = tuple[bool, tuple[RawEntry, ...], list[Publication], list[Diagnostic]]
 
 
-def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part], Normalized] | None:
+def read_in_halves(source: Source, normalizer: Normalizer) -> tuple[int, list[Part], Normalized] | None:
     """How many entries the file has, its two parts (without their entries,
-    which stay where they were read) and the entries normalized; or None
-    when the file is better read in one go (too small, cross-references, a
-    part that did not hold what was assumed of it)."""
+    which stay where they were read) and the entries normalized, the
+    problems cross-references raise first; or None when the file is better
+    read in one go (too small, a part that did not hold what was assumed
+    of it, a worker that failed)."""
     text = source.text
     if len(text) < parallel.MIN_TEXT:
-        return None
-    # Lowered for a yes or no (a changed length does not matter): ten times
-    # faster than a case-blind search, which no literal speeds up.
-    lowered = text.lower()
-    if "crossref" in lowered or "xdata" in lowered:
         return None
     cut = _ENTRY_LINE.search(text, len(text) // 2)
     if cut is None:
@@ -79,33 +86,94 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
     if macros is None:
         return None
     second_line = text.count("\n", 0, split) + 1
+    exchange = Exchange()
 
-    def second_half() -> tuple[int, Part, Normalized]:
+    def second_half() -> tuple[int, Part, list[Run]]:
         part = parse_part(text[split:], source.name, macros, second_line, budget=budget)
+        own = _referenced(part.entries)
+        referenced = own | exchange.in_worker(own)
         # Sending the entries back would cost more than reading them.
-        return len(part.entries), replace(part, entries=()), normalize(part.entries)
+        return len(part.entries), replace(part, entries=()), _runs(part.entries, normalizer, referenced)
 
     worker = start(second_half)
     if worker is None:
+        exchange.close()
         return None
+    exchange.forked()
     # The first half is read in the whole text, so that whatever it looks
     # ahead at (a value or a comment running on, where to resume after an
     # error) is what a single reading sees; it must stop at the cut.
     try:
         first = parse_part(text, source.name, {}, stop=split, budget=budget)
-        first_normalized = normalize(first.entries)
+        own = _referenced(first.entries)
+        heard, theirs = exchange.in_main(own)
+        if not heard:
+            abandon(worker)
+            return None
+        first_runs = _runs(first.entries, normalizer, own | theirs)
     except BaseException:
         abandon(worker)  # Ctrl-C, or memory run out: no worker is left behind
         raise
     done = collect(worker)
     if done is None:
         return None
-    second_count, second, second_normalized = done
+    second_count, second, second_runs = done
     if not _consistent(first, second, macros, budget):
         return None
-    publications = first_normalized[0] + second_normalized[0]
     count = len(first.entries) + second_count
-    return count, [first, second], (publications, first_normalized[1] + second_normalized[1])
+    return count, [first, second], _joined([*first_runs, *second_runs], normalizer)
+
+
+def _referenced(entries: Sequence[RawEntry]) -> frozenset[str]:
+    """The keys (lower case) these entries cross-reference, as
+    ``resolve_crossrefs`` looks them up."""
+    return frozenset(entry.fields["crossref"].strip().lower() for entry in entries if "crossref" in entry.fields)
+
+
+def _runs(entries: Sequence[RawEntry], normalizer: Normalizer, referenced: frozenset[str]) -> list[Run]:
+    """``entries`` normalized in runs, but for those a cross-reference
+    touches (one that has one, or one the file's cross-references name):
+    they are left for ``_joined``. The others are normalized as one
+    reading does, by the file's ``containers`` or without: theirs is none."""
+    runs: list[Run] = []
+    start = 0
+    for index, entry in enumerate(entries):
+        if "crossref" in entry.fields or entry.key.lower() in referenced:
+            if start < index:
+                publications, problems = normalizer.all(entries[start:index])
+                runs.append((False, (), publications, problems))
+            # Its field lines counted now: counted when asked (FieldLines),
+            # they would be sent back with the whole text they count in.
+            entry = replace(entry, field_lines=dict(entry.field_lines))
+            if runs and runs[-1][0]:
+                runs[-1] = (True, (*runs[-1][1], entry), [], [])
+            else:
+                runs.append((True, (entry,), [], []))
+            start = index + 1
+    if start < len(entries):
+        publications, problems = normalizer.all(entries[start:])
+        runs.append((False, (), publications, problems))
+    return runs
+
+
+def _joined(runs: list[Run], normalizer: Normalizer) -> Normalized:
+    """The runs of both halves as one list, the entries left in them
+    normalized now, once their cross-references are resolved: those
+    entries are all the file has that a cross-reference touches, so
+    resolving them alone finds what resolving all would, problems too."""
+    left = tuple(entry for later, entries, _, _ in runs if later for entry in entries)
+    resolved, containers, problems = resolve_crossrefs(left)
+    late = replace(normalizer, containers=containers)
+    publications: list[Publication] = []
+    diagnostics = list(problems)
+    taken = 0
+    for later, entries, found, found_problems in runs:
+        if later:
+            found, found_problems = late.all(resolved[taken : taken + len(entries)])
+            taken += len(entries)
+        publications.extend(found)
+        diagnostics.extend(found_problems)
+    return publications, diagnostics
 
 
 def _consistent(first: Part, second: Part, assumed: dict[str, str], budget: int) -> bool:
