@@ -51,10 +51,10 @@ def _large_goal(bib: Input, results: list[Result]) -> str:
     goal = f"- {LARGE_GOAL:,} distinct entries in < 5 s"
     ours = next(r for r in results if r.tool.name == "bib2pubs -f html")
     text = next(r for r in results if r.tool.name == "bib2pubs -f text")
-    two = next((r for r in results if r.tool.name == "bib2pubs -f html, two processes"), None)
+    one = next((r for r in results if r.tool.name == "bib2pubs -f html, one process"), None)
     measured = (
         f"{bib.path.name}'s {bib.entries:,} take bib2pubs {ours.wall:.2f} s wall, {ours.cpu:.2f} s CPU to HTML "
-        + (f"(two processes: {two.wall:.2f} s, {two.cpu:.2f} s) " if two else "")
+        + (f"(in one process: {one.wall:.2f} s, {one.cpu:.2f} s) " if one else "")
         + f"and {text.wall:.2f} s, {text.cpu:.2f} s to text ({bib.entries / ours.wall:,.0f} entries/s to HTML)"
     )
     if bib.entries >= LARGE_GOAL:

@@ -81,8 +81,10 @@ def _results_table(rows: Rows) -> list[str]:
         "(bibtex2html for HTML, pybtex for text; none where the peer failed): below 1 is less time than the "
         'peer. "listed": the entries counted in the output; "needed": the fewest a complete output holds (for '
         "bib2pubs, the entries less those cross-referenced); **failed** marks a short output, whatever the exit "
-        'code. "bib2pubs -f html" runs as a user runs it, in one process; "two processes" sets '
-        '`BIB2PUBS_JOBS=2`, a forked worker sharing a large file\'s work; "matches nobody" looks for a name '
+        'code. "bib2pubs -f html" runs as a user runs it: in one process, but for a file of 32 million '
+        'characters or more, which a forked worker shares; "one process" sets `BIB2PUBS_JOBS=1`, "two '
+        'processes" `BIB2PUBS_JOBS=2`, a forked worker sharing any file of a million characters or more; '
+        '"matches nobody" looks for a name '
         "no entry holds, as a user's highlight does in a file of others' works. " + _settings_note(rows),
         "",
         "| input | tool | rounds | wall s | CPU s | wall ÷ peer | CPU ÷ peer | peak MB | listed | needed | exit |",

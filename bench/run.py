@@ -6,8 +6,10 @@ Not a test: it times real runs and writes bench/RESULTS.md.
   bibtex2html with ``-nodoc -nobibsource`` (one page, no second page of
   BibTeX sources) and BibTeX's plain style. Plain text against plain text:
   ``bib2pubs -f text`` against ``pybtex-format --style plain``. bib2pubs
-  runs as it does by default (one process) and with ``BIB2PUBS_JOBS=2``
-  (a forked worker sharing a large file's work).
+  runs as it does by default (one process, but a forked worker sharing
+  the work of a file of 32 million characters or more), and with
+  ``BIB2PUBS_JOBS=1`` and ``=2`` (one process always; a worker from a
+  million characters).
 - **Distinct real entries.** tugboat.bib as Debian ships it; texlive's
   beebe/*.bib merged into one file; every .bib texlive, its
   documentation and the project's test corpus hold, merged; and those

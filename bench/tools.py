@@ -56,8 +56,10 @@ def _count_text_entries(work: Path) -> int:
     return sum(1 for block in blocks if not re.fullmatch(r"[-=]+", block.strip().splitlines()[-1]))
 
 
-#: Two processes: the rows that show what a forked worker adds or saves.
+#: Two processes, and one: the rows that show what a forked worker adds
+#: or saves (by default bib2pubs forks one only for a very large file).
 TWO = {"BIB2PUBS_JOBS": "2"}
+ONE = {"BIB2PUBS_JOBS": "1"}
 
 
 #: The label of the rows timing the pure-Python install.
@@ -89,7 +91,12 @@ def builds(venv: Path, pure_venv: Path | None) -> str:
 def find_tools(venv: Path, pure_venv: Path | None = None) -> tuple[list[Tool], list[str]]:
     """The tools timed, and the missing ones with how to get them.
     ``pure_venv`` holds bib2pubs as pure Python, timed as a user runs it."""
-    tools = [_bib2pubs(venv, "html"), _bib2pubs(venv, "html", TWO), _bib2pubs(venv, "html", highlight=NOBODY)]
+    tools = [
+        _bib2pubs(venv, "html"),
+        _bib2pubs(venv, "html", ONE),
+        _bib2pubs(venv, "html", TWO),
+        _bib2pubs(venv, "html", highlight=NOBODY),
+    ]
     if pure_venv is not None:
         tools.append(_bib2pubs(pure_venv, "html", build=PURE))
     missing = []
@@ -115,7 +122,7 @@ def _bib2pubs(
     looking = ["-H", highlight] if highlight else []
     return Tool(
         f"bib2pubs -f {output}{build}"
-        + (", two processes" if env == TWO else "")
+        + {"": "", "2": ", two processes", "1": ", one process"}[(env or {}).get("BIB2PUBS_JOBS", "")]
         + (f", -H '{highlight}' (matches nobody)" if highlight else ""),
         output,
         lambda bib, work: [ours, str(bib), "-f", output, *looking, "-o", str(work / out)],

@@ -8,14 +8,19 @@ shares them all, and each object either process then touches (a
 reference count changed) makes the system copy its page for it. Measured
 that way (normalizing the parsed entries in two chunks), both processes
 slowed so much that a second core gained nothing on the beebe set and lost
-9% on 31,000 entries; that path is gone.
+9% on 31,000 entries; that path is gone. (Rendering the entries in two
+processes once the listing is built fares alike: 0.93 s for 100,000
+entries' HTML in one process, 0.90 s in two.)
 
 Results are the same as from one process: a worker that fails (no fork, a
 crash, a result that cannot be read back) leaves its work to be redone
 here. Workers are used only where forking is safe and cheap: Linux, no
-other thread running, and only when the user asks (``BIB2PUBS_JOBS``);
-by default one process does it all, as a second one costs more CPU time
-than it saves wall time (bench/RESULTS.md).
+other thread running. By default a second process shares only a file of
+``DEFAULT_MIN_TEXT`` characters or more, and only where this process may
+run on two cores: it saves about a sixth of the wall time for about a
+sixth more CPU time (bench/RESULTS.md), which is worth it where a run
+takes seconds, not where it takes a fraction of one. ``BIB2PUBS_JOBS``
+says otherwise: 1 for one process always, 2 for two from ``MIN_TEXT``.
 """
 
 from __future__ import annotations
@@ -31,14 +36,29 @@ Result = TypeVar("Result")
 
 #: Files smaller than this (characters) are read in one go, not in halves.
 MIN_TEXT = 1_000_000
+#: Files smaller than this are read in one process unless the user asks
+#: for two: about 40,000 entries, three seconds' work.
+DEFAULT_MIN_TEXT = 32_000_000
 
 
-def allowed() -> int:
-    """How many processes may share work here: ``BIB2PUBS_JOBS``, else 1;
-    1 too where forking is unsafe."""
-    wanted = os.environ.get("BIB2PUBS_JOBS", "")
-    limit = max(int(wanted), 1) if wanted.strip().isdigit() else 1
+def allowed(size: int) -> int:
+    """How many processes may share the work of a file of ``size``
+    characters: as ``BIB2PUBS_JOBS`` says (from ``MIN_TEXT``), else 2 from
+    ``DEFAULT_MIN_TEXT`` where two cores are ours; 1 where forking is unsafe."""
+    wanted = os.environ.get("BIB2PUBS_JOBS", "").strip()
+    if wanted.isdigit():
+        limit = max(int(wanted), 1) if size >= MIN_TEXT else 1
+    else:
+        limit = 2 if size >= DEFAULT_MIN_TEXT and _cores() >= 2 else 1
     return limit if limit > 1 and _can_fork() else 1
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return 1
 
 
 def _can_fork() -> bool:

@@ -16,15 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from bib2pubs import parallel
 from bib2pubs.errors import NothingReadError, UsageError
 from bib2pubs.model import Diagnostic, Highlight, Listing, Publication
 from bib2pubs.names.highlight import patterns_of, read_family_first, requested, unmatched
 from bib2pubs.names.style import NAME_STYLES
-from bib2pubs.normalize import Normalizer
+from bib2pubs.normalize import Normalized, Normalizer
 from bib2pubs.parallel import allowed
 from bib2pubs.preprints import merge_preprints
-from bib2pubs.read.bibtex import parse_sources
+from bib2pubs.read.bibtex import RawEntry, parse_sources
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.read.source import DEFAULT_LIMITS, Limits, Source, read_source
 from bib2pubs.rendering.formats import DEFAULT_TEMPLATES, FORMATS, user_template
@@ -224,11 +223,14 @@ def _read_in_halves(
     (``read.two_processes``), or None to read it at once. A highlight that
     finds nobody as typed is read again family name first on a single
     reading, so that both readings record the same highlights."""
-    if len(sources) != 1 or len(sources[0].text) < parallel.MIN_TEXT or allowed() < 2:
+    if len(sources) != 1 or allowed(len(sources[0].text)) < 2:
         return None
     from bib2pubs.read.two_processes import read_in_halves  # only for a large file
 
-    read = read_in_halves(sources[0], normalizer)
+    def normalize(entries: Sequence[RawEntry], containers: frozenset[str]) -> Normalized:
+        return replace(normalizer, containers=containers).all(entries)
+
+    read = read_in_halves(sources[0], normalize)
     if read is None:
         return None
     count, parts, (publications, problems) = read

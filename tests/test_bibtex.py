@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bib2pubs import parallel
-from bib2pubs.normalize import Normalizer
+from bib2pubs.normalize import Normalized, Normalizer
 from bib2pubs.pipeline import build_listing
 from bib2pubs.read import entry_fields, two_processes
-from bib2pubs.read.bibtex import Bibliography, parse_sources, parse_text
+from bib2pubs.read.bibtex import Bibliography, RawEntry, parse_sources, parse_text
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.read.source import Source, decode
 from bib2pubs.read.values import ValueReader
@@ -453,6 +454,11 @@ def _careful(text: str) -> Bibliography:
         return parse_text(text, "p.bib")
 
 
+def _halves_normalize(entries: Sequence[RawEntry], containers: frozenset[str]) -> Normalized:
+    """The normalizing stage as the pipeline hands it to ``read_in_halves``."""
+    return Normalizer((), "full", builtin_table(), containers=containers).all(entries)
+
+
 @pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
 @pytest.mark.parametrize("value", PASTED.values(), ids=list(PASTED))
 @pytest.mark.parametrize("across", [False, True], ids=["before the cut", "across the cut"])
@@ -476,8 +482,8 @@ def test_a_line_starting_like_an_entry_inside_a_value_is_text_when_read_in_halve
     assert [str(d) for d in alone.diagnostics] == [_read_as_text("p.bib:22", value)]
     monkeypatch.setenv("BIB2PUBS_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_TEXT", 0)
-    normalize = Normalizer((), "full", builtin_table()).all
-    assert (two_processes.read_in_halves(sources[0], normalize) is None) is across
+    monkeypatch.setattr(two_processes, "_middle", lambda text: len(text) // 2)  # as laid out above
+    assert (two_processes.read_in_halves(sources[0], _halves_normalize) is None) is across
     assert build_listing(sources) == alone
 
 

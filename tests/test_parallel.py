@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 
-from bib2pubs import Listing, NothingReadError, Options, parallel, pipeline
+from bib2pubs import Listing, NothingReadError, Options, parallel
 from bib2pubs.normalize import Normalized, Normalizer
 from bib2pubs.pipeline import build_listing
 from bib2pubs.read import two_processes
 from bib2pubs.read.bibtex import RawEntry
 from bib2pubs.read.source import Source, decode
+from bib2pubs.venues.table import builtin_table
 from tests.conftest import CORPUS, REFS
 
 pytestmark = pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
@@ -57,9 +58,13 @@ def test_a_file_read_in_halves_gives_what_one_reading_gives(
         assert build_listing([source], options) == alone
 
 
+def _normalize(entries: Sequence[RawEntry], containers: frozenset[str]) -> Normalized:
+    """The normalizing stage as the pipeline hands it to ``read_in_halves``."""
+    return Normalizer((), "full", builtin_table(), containers=containers).all(entries)
+
+
 def _taken(text: str) -> bool:
-    normalizer = Normalizer((), "full", pipeline.builtin_table())
-    return two_processes.read_in_halves(Source("x.bib", text), normalizer) is not None
+    return two_processes.read_in_halves(Source("x.bib", text), _normalize) is not None
 
 
 ENTRY = (
@@ -158,6 +163,8 @@ CASES = {
 
 @pytest.mark.parametrize("name", CASES)
 def test_what_halves_assume_is_checked(name: str, shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The cases are laid out around the middle of their text.
+    monkeypatch.setattr(two_processes, "_middle", lambda text: len(text) // 2)
     text, trusted = CASES[name]
     if trusted is not None:
         assert _taken(text) is trusted
@@ -224,7 +231,7 @@ def test_no_worker_where_the_system_reaps_children(shared: None, monkeypatch: py
 
     previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     try:
-        assert parallel.allowed() == 1
+        assert parallel.allowed(parallel.MIN_TEXT) == 1
         sources = [Source("x.bib", _entries(0, 40))]
         assert build_listing(sources, Options()) == _alone(sources, Options(), monkeypatch)
     finally:
@@ -247,19 +254,38 @@ def test_a_first_half_that_fails_leaves_no_worker_behind(shared: None, monkeypat
         os.waitpid(-1, os.WNOHANG)  # every worker was reaped
 
 
+LARGE = parallel.DEFAULT_MIN_TEXT
+
+
 @pytest.mark.parametrize(
-    ("wanted", "processes"), [(None, 1), ("", 1), ("auto", 1), ("0", 1), ("1", 1), ("2", 2), ("8", 8)]
+    ("wanted", "size", "cores", "processes"),
+    [
+        # By default, two only for a file of seconds' work, on two cores.
+        (None, LARGE, 2, 2),
+        (None, LARGE, 1, 1),
+        (None, LARGE - 1, 2, 1),
+        ("", LARGE, 4, 2),
+        ("auto", LARGE, 2, 2),
+        ("auto", parallel.MIN_TEXT, 2, 1),
+        # As asked, from the smallest file worth cutting, cores or not.
+        ("1", LARGE, 2, 1),
+        ("0", LARGE, 2, 1),
+        ("2", parallel.MIN_TEXT, 1, 2),
+        ("2", parallel.MIN_TEXT - 1, 2, 1),
+        ("8", LARGE, 2, 8),
+    ],
 )
-def test_work_is_shared_only_among_the_processes_asked_for(
-    monkeypatch: pytest.MonkeyPatch, wanted: str | None, processes: int
+def test_work_is_shared_only_where_it_pays_or_as_asked(
+    monkeypatch: pytest.MonkeyPatch, wanted: str | None, size: int, cores: int, processes: int
 ) -> None:
-    """One process by default: a second one costs more CPU time than it
-    saves wall time (the module's docstring has the figures)."""
+    """A second process saves about a sixth of the wall time for a sixth
+    more CPU time: by default only where a run takes seconds."""
     if wanted is None:
         monkeypatch.delenv("BIB2PUBS_JOBS", raising=False)
     else:
         monkeypatch.setenv("BIB2PUBS_JOBS", wanted)
-    assert parallel.allowed() == processes
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
+    assert parallel.allowed(size) == processes
 
 
 def test_a_large_file_is_read_in_one_process_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -269,6 +295,25 @@ def test_a_large_file_is_read_in_one_process_by_default(monkeypatch: pytest.Monk
     text = "".join(f"@misc{{k{n}, title = {{Title {n} {'x' * 200}}}, year = 2020}}\n" for n in range(5000))
     listing = build_listing([Source("big.bib", text)], Options())
     assert listing.entries_read == 5000
+
+
+def test_a_file_of_seconds_work_is_read_in_two_processes_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BIB2PUBS_JOBS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    text = _entries(0, 2000)
+    monkeypatch.setattr(parallel, "DEFAULT_MIN_TEXT", len(text))
+    monkeypatch.setattr(parallel, "MIN_TEXT", len(text))
+    started = []
+    real = two_processes.start
+
+    def counted(task: Any) -> Any:
+        started.append(task)
+        return real(task)
+
+    monkeypatch.setattr(two_processes, "start", counted)
+    sources = [Source("big.bib", text)]
+    assert build_listing(sources, Options()) == _alone(sources, Options(), monkeypatch)
+    assert len(started) == 1
 
 
 @pytest.mark.parametrize("path", [REFS, *HOMEPAGES[:8]], ids=lambda path: path.name)
@@ -357,8 +402,20 @@ def test_entries_left_for_the_end_are_sent_back_without_the_text() -> None:
 
     text = "@misc{a, crossref = {b}, title = {A}}\n@misc{b, title = {B}}\n@misc{c, title = {C}}\n"
     entries = parse_text(text, "x.bib").entries
-    normalizer = Normalizer((), "full", pipeline.builtin_table())
-    runs = two_processes._runs(entries, normalizer, frozenset({"b"}))
+    runs = two_processes._runs(entries, _normalize, frozenset({"b"}))
     assert [(later, [entry.key for entry in left]) for later, left, _, _ in runs] == [(True, ["a", "b"]), (False, [])]
     assert [entry.field_lines for entry in runs[0][1]] == [{"crossref": 1, "title": 1}, {"title": 2}]
     assert b"@misc" not in parallel.dumps(runs)
+
+
+@pytest.mark.parametrize("strings", [0, 5000])
+def test_the_cut_shares_out_entries_not_characters(strings: int) -> None:
+    """A block of ``@string`` commands or long entries weighs in characters,
+    not in work: the cut leaves this process its share of the entries."""
+    macros = "".join(f"@string{{m{n} = {{Macro {n}}}}}\n" for n in range(strings))
+    short = "".join(f"@misc{{s{n}, title = {{S}}}}\n" for n in range(3000))
+    long = "".join(f"@misc{{l{n}, abstract = {{{'A' * 2000}}}}}\n" for n in range(1000))
+    text = macros + short + long
+    before = text[: two_processes._middle(text)]
+    share = (before.count("\n@") - before.count("\n@string")) / 4000
+    assert abs(share - two_processes._FIRST_SHARE) < 0.02

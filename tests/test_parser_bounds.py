@@ -15,15 +15,16 @@ import re
 import resource
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from bib2pubs import parallel
-from bib2pubs.normalize import Normalizer
+from bib2pubs.normalize import Normalized, Normalizer
 from bib2pubs.pipeline import build_listing
 from bib2pubs.read import entry_fields, two_processes, values
-from bib2pubs.read.bibtex import Bibliography, parse_text
+from bib2pubs.read.bibtex import Bibliography, RawEntry, parse_text
 from bib2pubs.read.source import Source
 from bib2pubs.read.values import Joiner, join_budget
 from bib2pubs.venues.table import builtin_table
@@ -196,6 +197,11 @@ CUTS = {
 }
 
 
+def _normalize(entries: Sequence[RawEntry], containers: frozenset[str]) -> Normalized:
+    """The normalizing stage as the pipeline hands it to ``read_in_halves``."""
+    return Normalizer((), "full", builtin_table(), containers=containers).all(entries)
+
+
 @pytest.mark.parametrize(("text", "trusted", "limits"), CUTS.values(), ids=list(CUTS))
 def test_values_are_cut_alike_at_once_and_in_halves(
     text: str, trusted: bool, limits: set[str], small_limits: None, monkeypatch: pytest.MonkeyPatch
@@ -212,8 +218,7 @@ def test_values_are_cut_alike_at_once_and_in_halves(
     assert alone.entries_read == 40
     monkeypatch.setenv("BIB2PUBS_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_TEXT", 0)
-    normalize = Normalizer((), "full", builtin_table()).all
-    assert (two_processes.read_in_halves(sources[0], normalize) is not None) is trusted
+    assert (two_processes.read_in_halves(sources[0], _normalize) is not None) is trusted
     assert build_listing(sources) == alone
 
 
