@@ -128,15 +128,19 @@ class Exchange:
         try:
             self._to_main = os.pipe()
         except OSError:
-            self._close(*self._to_worker)
+            self._open = set(self._to_worker)
+            self.close()
             raise
+        #: The ends this process has not closed: each is closed once only,
+        #: as its number may be given to another file once it is.
+        self._open = {*self._to_worker, *self._to_main}
 
     def in_worker(self, sent: object) -> Any:
         """In the worker: sends ``sent``, and returns what this process
         sends back; raises EOFError when it sends nothing (it gave up)."""
         self._close(self._to_worker[1], self._to_main[0])
-        _send(self._to_main[1], sent)
-        return _receive(self._to_worker[0])
+        _send(self._taken(self._to_main[1]), sent)
+        return _receive(self._taken(self._to_worker[0]))
 
     def forked(self) -> None:
         """In this process once the worker is started: the worker's ends closed."""
@@ -146,25 +150,32 @@ class Exchange:
         """Here, after ``forked``: (True, what the worker sent) once
         ``sent`` is sent to it; (False, None) when the worker failed first."""
         try:
-            received = _receive(self._to_main[0])
+            received = _receive(self._taken(self._to_main[0]))
         except Exception:  # noqa: BLE001 - nothing, or a message cut short: the worker failed
-            self._close(self._to_worker[1])
+            self.close()
             return False, None
         try:
-            _send(self._to_worker[1], sent)
+            _send(self._taken(self._to_worker[1]), sent)
         except OSError:  # the worker ended meanwhile
             return False, None
         return True, received
 
     def close(self) -> None:
-        """Every end closed: no worker was started."""
-        self._close(*self._to_worker, *self._to_main)
+        """Every end still open here closed: no worker was started, or
+        this process gave up on it."""
+        self._close(*self._open)
 
-    @staticmethod
-    def _close(*ends: int) -> None:
+    def _taken(self, end: int) -> int:
+        """``end``, to be closed by whoever it is handed to."""
+        self._open.discard(end)
+        return end
+
+    def _close(self, *ends: int) -> None:
         for end in ends:
-            with contextlib.suppress(OSError):
-                os.close(end)
+            if end in self._open:
+                self._open.discard(end)
+                with contextlib.suppress(OSError):
+                    os.close(end)
 
 
 def _send(end: int, message: object) -> None:

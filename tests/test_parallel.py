@@ -419,3 +419,38 @@ def test_the_cut_shares_out_entries_not_characters(strings: int) -> None:
     before = text[: two_processes._middle(text)]
     share = (before.count("\n@") - before.count("\n@string")) / 4000
     assert abs(share - two_processes._FIRST_SHARE) < 0.02
+
+
+def _open_descriptors() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.parametrize("fails", ["nowhere", "before telling", "after telling", "here"])
+def test_no_pipe_is_left_open_whatever_fails(fails: str, shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every end of the pipes the halves talk through is closed, once
+    (its number may go to another file once it is)."""
+    main = os.getpid()
+    real_parse, real_runs = two_processes.parse_part, two_processes._runs
+
+    def parse(*args: Any, **kwargs: Any) -> Any:
+        if fails == "before telling" and os.getpid() != main:
+            os._exit(3)
+        if fails == "here" and os.getpid() == main:
+            raise KeyboardInterrupt
+        return real_parse(*args, **kwargs)
+
+    def runs(*args: Any) -> Any:
+        if fails == "after telling" and os.getpid() != main:
+            os._exit(3)
+        return real_runs(*args)
+
+    monkeypatch.setattr(two_processes, "parse_part", parse)
+    monkeypatch.setattr(two_processes, "_runs", runs)
+    sources = [Source("x.bib", _entries(0, 400))]
+    before = _open_descriptors()
+    if fails == "here":
+        with pytest.raises(KeyboardInterrupt):
+            build_listing(sources, Options())
+    else:
+        assert build_listing(sources, Options()) == _alone(sources, Options(), monkeypatch)
+    assert _open_descriptors() == before

@@ -115,6 +115,7 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
         first_runs = _runs(first.entries, normalize, own | theirs)
     except BaseException:
         abandon(worker)  # Ctrl-C, or memory run out: no worker is left behind
+        exchange.close()
         raise
     done = collect(worker)
     if done is None:
