@@ -15,9 +15,10 @@ entries' HTML in one process, 0.90 s in two.)
 Results are the same as from one process: a worker that fails (no fork, a
 crash, a result that cannot be read back) leaves its work to be redone
 here. Workers are used only where forking is safe and cheap: Linux, no
-other thread running. By default a second process shares only a file of
+other thread running. By default the command line has a second process share only a file of
 ``DEFAULT_MIN_TEXT`` characters or more, and only where this process may
-run on two cores: it saves about a sixth of the wall time for about a
+run on two cores (a program calling the library gets a fork only when
+``BIB2PUBS_JOBS`` asks): it saves about a sixth of the wall time for about a
 sixth more CPU time (bench/RESULTS.md), which is worth it where a run
 takes seconds, not where it takes a fraction of one. ``BIB2PUBS_JOBS``
 says otherwise: 1 for one process always, 2 for two from ``MIN_TEXT``.
@@ -41,15 +42,18 @@ MIN_TEXT = 1_000_000
 DEFAULT_MIN_TEXT = 32_000_000
 
 
-def allowed(size: int) -> int:
+def allowed(size: int, by_default: bool = True) -> int:
     """How many processes may share the work of a file of ``size``
-    characters: as ``BIB2PUBS_JOBS`` says (from ``MIN_TEXT``), else 2 from
-    ``DEFAULT_MIN_TEXT`` where two cores are ours; 1 where forking is unsafe."""
+    characters: as ``BIB2PUBS_JOBS`` says (from ``MIN_TEXT``), else, where
+    ``by_default`` (the command line: a process that ends after one run,
+    not a program calling the library, which gets no fork it did not ask
+    for), 2 from ``DEFAULT_MIN_TEXT`` where two cores are ours; 1 where
+    forking is unsafe."""
     wanted = os.environ.get("BIB2PUBS_JOBS", "").strip()
     if wanted.isdigit():
         limit = max(int(wanted), 1) if size >= MIN_TEXT else 1
     else:
-        limit = 2 if size >= DEFAULT_MIN_TEXT and _cores() >= 2 else 1
+        limit = 2 if by_default and size >= DEFAULT_MIN_TEXT and _cores() >= 2 else 1
     return limit if limit > 1 and _can_fork() else 1
 
 

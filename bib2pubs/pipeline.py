@@ -223,7 +223,7 @@ def _read_in_halves(
     (``read.two_processes``), or None to read it at once. A highlight that
     finds nobody as typed is read again family name first on a single
     reading, so that both readings record the same highlights."""
-    if len(sources) != 1 or allowed(len(sources[0].text)) < 2:
+    if len(sources) != 1 or allowed(len(sources[0].text), by_default=_one_run) < 2:
         return None
     from bib2pubs.read.two_processes import read_in_halves  # only for a large file
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bib2pubs import Listing, NothingReadError, Options, parallel
+from bib2pubs import Listing, NothingReadError, Options, parallel, pipeline
 from bib2pubs.normalize import Normalized, Normalizer
 from bib2pubs.pipeline import build_listing
 from bib2pubs.read import two_processes
@@ -286,6 +286,7 @@ def test_work_is_shared_only_where_it_pays_or_as_asked(
         monkeypatch.setenv("BIB2PUBS_JOBS", wanted)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
     assert parallel.allowed(size) == processes
+    assert parallel.allowed(size, by_default=False) == (processes if wanted and wanted.isdigit() else 1)
 
 
 def test_a_large_file_is_read_in_one_process_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -297,8 +298,13 @@ def test_a_large_file_is_read_in_one_process_by_default(monkeypatch: pytest.Monk
     assert listing.entries_read == 5000
 
 
-def test_a_file_of_seconds_work_is_read_in_two_processes_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("command_line", [True, False], ids=["the command line", "the library"])
+def test_a_file_of_seconds_work_is_read_in_two_processes_by_the_command_line(
+    command_line: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program calling the library gets no fork it did not ask for."""
     monkeypatch.delenv("BIB2PUBS_JOBS", raising=False)
+    monkeypatch.setattr(pipeline, "_one_run", command_line)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     text = _entries(0, 2000)
     monkeypatch.setattr(parallel, "DEFAULT_MIN_TEXT", len(text))
@@ -313,7 +319,7 @@ def test_a_file_of_seconds_work_is_read_in_two_processes_by_default(monkeypatch:
     monkeypatch.setattr(two_processes, "start", counted)
     sources = [Source("big.bib", text)]
     assert build_listing(sources, Options()) == _alone(sources, Options(), monkeypatch)
-    assert len(started) == 1
+    assert len(started) == (1 if command_line else 0)
 
 
 @pytest.mark.parametrize("path", [REFS, *HOMEPAGES[:8]], ids=lambda path: path.name)
