@@ -50,7 +50,7 @@ def allowed(size: int, by_default: bool = True) -> int:
     for), 2 from ``DEFAULT_MIN_TEXT`` where two cores are ours; 1 where
     forking is unsafe."""
     wanted = os.environ.get("BIB2PUBS_JOBS", "").strip()
-    if wanted.isdigit():
+    if wanted.isascii() and wanted.isdigit():  # not "²", which int() refuses
         limit = max(int(wanted), 1) if size >= MIN_TEXT else 1
     else:
         limit = 2 if by_default and size >= DEFAULT_MIN_TEXT and _cores() >= 2 else 1
@@ -159,7 +159,7 @@ class Exchange:
             self.close()
             return False, None
         try:
-            _send(self._taken(self._to_worker[1]), sent)
+            _send_unsignalled(self._taken(self._to_worker[1]), sent)
         except OSError:  # the worker ended meanwhile
             return False, None
         return True, received
@@ -187,6 +187,20 @@ def _send(end: int, message: object) -> None:
 
     with os.fdopen(end, "wb") as pipe:
         pipe.write(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _send_unsignalled(end: int, message: object) -> None:
+    """``_send``, with SIGPIPE ignored meanwhile: a worker that ended
+    (killed for memory) then raises BrokenPipeError here, redone here,
+    where the command line's SIGPIPE (its default, for ``| head``) would
+    end the run without a word."""
+    import signal  # only a run that forks workers exchanges messages
+
+    before = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    try:
+        _send(end, message)
+    finally:
+        signal.signal(signal.SIGPIPE, before)
 
 
 def _receive(end: int) -> Any:
@@ -221,7 +235,7 @@ def dumps(result: object) -> bytes:
     return buffer.getvalue()
 
 
-class _Reducers(dict[type, Callable[[Any], tuple[type, tuple[Any, ...]]]]):
+class _Reducers(dict[type, Callable[[Any], Any]]):
     """Each class's reducer (see ``dumps``), made the first time the class
     is met; a KeyError for a class pickle's default must pickle."""
 
@@ -229,13 +243,21 @@ class _Reducers(dict[type, Callable[[Any], tuple[type, tuple[Any, ...]]]]):
         super().__init__()
         self.default: set[type] = set()
 
-    def __missing__(self, kind: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    def __missing__(self, kind: type) -> Callable[[Any], Any]:
         names = None if kind in self.default else _made_by_fields(kind)
-        if names is None:
-            self.default.add(kind)
-            raise KeyError(kind)
-        self[kind] = reducer = _reducer(kind, names)
-        return reducer
+        if names is not None:
+            self[kind] = reducer = _reducer(kind, names)
+            return reducer
+        import copyreg  # only a worker pickles
+
+        registered = copyreg.dispatch_table.get(kind)
+        if registered is not None:  # as pickle's own table says (re.Pattern…)
+            self[kind] = registered
+            return registered
+        # A class (pickled by name), or one pickle's default must do: found
+        # by the pickler once the table has no reducer for it.
+        self.default.add(kind)
+        raise KeyError(kind)
 
 
 def _made_by_fields(kind: type) -> tuple[str, ...] | None:

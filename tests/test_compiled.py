@@ -252,6 +252,50 @@ def test_a_large_file_shared_among_processes_gives_what_one_process_gives(compil
     assert outputs["1"].count('"key": "k') == 6000
 
 
+_HALVES_WITH_CROSSREFS = r"""
+from bib2pubs import parallel
+from bib2pubs.normalize import Normalizer
+from bib2pubs.pipeline import _read_at_once
+from bib2pubs.read import two_processes
+from bib2pubs.read.source import Source
+from bib2pubs.venues.table import builtin_table
+parts = []
+for n in range(3000):
+    parts.append(f"@proceedings{{p{n}, title = {{Proc {n}}}, year = {1990 + n % 30}, editor = {{Ed, A}}}}\n")
+    parts.append(
+        f"@inproceedings{{c{n}, crossref = {{p{2999 - n}}}, author = {{Jin, Chao and Lee, Ana}},"
+        f" title = {{Paper {n}}}, pages = {{{n}--{n + 5}}}}}\n"
+    )
+    parts.append(f"@article{{a{n}, author = {{Smith, J.}}, title = {{Art {n}}}, journal = {{TPDS}}, year = 2001,"
+                 f" note = {{{'y' * 200}}}}}\n")
+source = Source("x.bib", "".join(parts))
+assert len(source.text) > parallel.MIN_TEXT
+def normalize(entries, containers):
+    return Normalizer((), "full", builtin_table(), containers=containers).all(entries)
+read = two_processes.read_in_halves(source, normalize)
+assert read is not None, "the halves were not taken"
+count, parts_read, (publications, problems) = read
+alone = _read_at_once([source], Normalizer((), "full", builtin_table()), ())
+assert count == alone.entries == 9000
+assert publications == alone.publications and len(publications) == 6000
+assert [d for part in parts_read for d in part.diagnostics] + problems == alone.diagnostics
+print("ok")
+"""
+
+
+def test_a_file_that_cross_references_is_read_in_halves_by_the_compiled_build(compiled_site: Path) -> None:
+    """The halves are taken (a failure would be redone in one process, the
+    same output: so the taking is asserted), entries a cross-reference
+    touches included, and give what one reading gives."""
+    run = subprocess.run(
+        [sys.executable, "-c", _compiled_python(compiled_site, _HALVES_WITH_CROSSREFS)],
+        cwd=compiled_site,
+        capture_output=True,
+        text=True,
+    )
+    assert (run.returncode, run.stdout) == (0, "ok\n"), run.stderr
+
+
 def test_a_worker_result_comes_back_from_the_compiled_build(compiled_site: Path) -> None:
     """A worker's publications unpickle in the parent: one that could not
     be read back would be redone there, the same output at twice the cost."""

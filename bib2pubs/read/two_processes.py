@@ -88,7 +88,10 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
     if macros is None:
         return None
     second_line = text.count("\n", 0, split) + 1
-    exchange = Exchange()
+    try:
+        exchange = Exchange()
+    except OSError:  # no pipe to be had (too many files open): one reading
+        return None
 
     def second_half() -> tuple[int, Part, list[Run]]:
         part = parse_part(text[split:], source.name, macros, second_line, budget=budget)
@@ -97,15 +100,16 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
         # Sending the entries back would cost more than reading them.
         return len(part.entries), replace(part, entries=()), _runs(part.entries, normalize, referenced)
 
-    worker = start(second_half)
-    if worker is None:
-        exchange.close()
-        return None
-    exchange.forked()
+    worker = None
     # The first half is read in the whole text, so that whatever it looks
     # ahead at (a value or a comment running on, where to resume after an
     # error) is what a single reading sees; it must stop at the cut.
     try:
+        worker = start(second_half)
+        if worker is None:
+            exchange.close()
+            return None
+        exchange.forked()
         first = parse_part(text, source.name, {}, stop=split, budget=budget)
         own = _referenced(first.entries)
         heard, theirs = exchange.in_main(own)
@@ -134,6 +138,8 @@ _FIRST_SHARE: Final = 0.56
 #: How the entries are counted (``_middle``): in this many windows of the
 #: text, each this long, evenly spread.
 _WINDOWS: Final = 512
+#: ``@string`` as files write it, which ``_middle`` leaves out of the count.
+_STRING_STARTS: Final = ("\n@string", "\n@String", "\n@STRING")
 _WINDOW: Final = 2048
 
 
@@ -149,7 +155,8 @@ def _middle(text: str) -> int:
     for window in range(_WINDOWS):
         start = int(window * step)
         end = min(start + _WINDOW, int((window + 1) * step))
-        counts.append(text.count("\n@", start, end) - text.count("\n@string", start, end))
+        macros = sum(text.count(spelled, start, end) for spelled in _STRING_STARTS)
+        counts.append(text.count("\n@", start, end) - macros)
     wanted = sum(counts) * _FIRST_SHARE
     if not wanted:
         return len(text) // 2
@@ -174,20 +181,22 @@ def _runs(entries: Sequence[RawEntry], normalize: Normalize, referenced: frozens
     they are left for ``_joined``. The others are normalized as one
     reading does, by the file's ``containers`` or without: theirs is none."""
     runs: list[Run] = []
+    left: list[RawEntry] = []  # the entries of the run left for later, if one is under way
     start = 0
     for index, entry in enumerate(entries):
         if "crossref" in entry.fields or entry.key.lower() in referenced:
             if start < index:
+                if left:
+                    runs.append((True, tuple(left), [], []))
+                    left = []
                 publications, problems = normalize(entries[start:index], frozenset())
                 runs.append((False, (), publications, problems))
             # Its field lines counted now: counted when asked (FieldLines),
             # they would be sent back with the whole text they count in.
-            entry = replace(entry, field_lines=dict(entry.field_lines))
-            if runs and runs[-1][0]:
-                runs[-1] = (True, (*runs[-1][1], entry), [], [])
-            else:
-                runs.append((True, (entry,), [], []))
+            left.append(replace(entry, field_lines=dict(entry.field_lines)))
             start = index + 1
+    if left:
+        runs.append((True, tuple(left), [], []))
     if start < len(entries):
         publications, problems = normalize(entries[start:], frozenset())
         runs.append((False, (), publications, problems))
