@@ -125,6 +125,12 @@ def ends_after_one_run() -> None:
     _one_run = True
 
 
+def let_go_of_what_is_kept() -> None:
+    """What ``ends_after_one_run`` keeps to the end, let go now: for a run
+    that ran out of memory, which needs some to say so."""
+    _kept_to_the_end.clear()
+
+
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused: parsing, normalizing and the

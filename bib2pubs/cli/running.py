@@ -234,11 +234,25 @@ def _internal_error(error: Exception, debug: bool) -> None:
     say(f"bib2pubs: error: internal error: {detail} (run with --debug for a traceback)")
 
 
+#: Said when even the message naming the files finds no memory.
+_NO_MEMORY_AT_ALL: Final = b"bib2pubs: error: out of memory; free some memory, or list fewer entries\n"
+
+
 def _out_of_memory(bibfiles: Sequence[str]) -> None:
-    """A run that ran out of memory ends with a message, not a traceback."""
-    names = ["<stdin>" if name == "-" else name for name in bibfiles]
-    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    say(f"bib2pubs: error: out of memory listing {shown}; free some memory, or list fewer entries")
+    """A run that ran out of memory ends with a message, not a traceback:
+    what the run kept to its end is let go first (the process ends now),
+    and where even the message finds no memory, a shorter one is written
+    as it stands."""
+    pipeline = sys.modules.get("bib2pubs.pipeline")  # not loaded: nothing kept, and no memory to load it
+    if pipeline is not None:
+        pipeline.let_go_of_what_is_kept()
+    try:
+        names = ["<stdin>" if name == "-" else name for name in bibfiles]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        say(f"bib2pubs: error: out of memory listing {shown}; free some memory, or list fewer entries")
+    except MemoryError:
+        with contextlib.suppress(OSError):
+            os.write(2, _NO_MEMORY_AT_ALL)
 
 
 def run_plainly(params: Mapping[str, Any]) -> int:
