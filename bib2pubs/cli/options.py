@@ -37,9 +37,9 @@ allowed), 1 failed (no entry read, template error, out of memory) or
 input over --max-size or --max-entries; 141 the reader of the output went
 away (| head), as for git or grep.
 
-Environment: BIB2PUBS_JOBS=2 reads one large file in two halves at once,
-=1 in one process (by default two from 32 million characters, on two
-cores); BIB2PUBS_NO_CACHE=1 keeps nothing in the cache folder
+Environment: BIB2PUBS_JOBS=2 reads a single file of a million characters
+or more in two processes at once, =1 in one (by default two from 32
+million characters, on two cores); BIB2PUBS_NO_CACHE=1 keeps nothing in the cache folder
 ($XDG_CACHE_HOME/bib2pubs, else ~/.cache/bib2pubs); BIB2PUBS_MAX_SIZE and
 BIB2PUBS_MAX_ENTRIES set --max-size and --max-entries.
 """
