@@ -108,7 +108,9 @@ _collecting_before = False
 #: Whether the process ends after one run (``ends_after_one_run``), and
 #: what it keeps to its end.
 _one_run = False
-_kept_to_the_end: list[object] = []
+#: A run that runs out of memory empties it (``kept_to_the_end.clear()``,
+#: no Python call: there may be no memory for one more call's frame).
+kept_to_the_end: list[object] = []
 
 
 def ends_after_one_run() -> None:
@@ -123,12 +125,6 @@ def ends_after_one_run() -> None:
     that goes on. The parsed entries are kept to the end likewise."""
     global _one_run
     _one_run = True
-
-
-def let_go_of_what_is_kept() -> None:
-    """What ``ends_after_one_run`` keeps to the end, let go now: for a run
-    that ran out of memory, which needs some to say so."""
-    _kept_to_the_end.clear()
 
 
 @contextmanager
@@ -160,7 +156,7 @@ def build_listing(sources: Sequence[Source], options: Options = Options()) -> Li
     with _no_cycle_collection():
         listing = _build_listing(sources, options)
     if _one_run:
-        _kept_to_the_end.append(listing)
+        kept_to_the_end.append(listing)
     return listing
 
 
@@ -218,7 +214,7 @@ def _read_at_once(sources: Sequence[Source], normalizer: Normalizer, highlights:
         publications, problems = normalizer.all(entries)
     diagnostics = [*bibliography.diagnostics, *crossref_problems, *problems, *notes]
     if _one_run:  # see ends_after_one_run: the parsed entries are freed with the process
-        _kept_to_the_end.append((bibliography, entries))
+        kept_to_the_end.append((bibliography, entries))
     return _Read(len(bibliography.entries), diagnostics, publications, highlights)
 
 

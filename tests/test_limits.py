@@ -253,24 +253,25 @@ def test_out_of_memory_is_said_once_what_the_run_kept_is_let_go(
     monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """A one-run process keeps its listing to the end; running out while
-    rendering, it must let it go to have the memory to say so, and say a
-    shorter line where even that finds none (it once ended on a bare
-    'MemoryError' from Python)."""
+    rendering, it must let it go to have the memory to say so, and write
+    the line made before the run where even saying it finds none (it once
+    ended on a bare 'MemoryError' from Python)."""
     from bib2pubs import pipeline
     from bib2pubs.cli import running
 
     kept_when_said = []
 
     def tight(line: str) -> None:
-        kept_when_said.append(len(pipeline._kept_to_the_end))
+        kept_when_said.append(len(pipeline.kept_to_the_end))
         raise MemoryError
 
     def runs_out() -> None:
-        pipeline._kept_to_the_end.append(["a listing"])
+        pipeline.kept_to_the_end.append(["a listing"])
         raise MemoryError
 
-    monkeypatch.setattr(pipeline, "_kept_to_the_end", [])
+    monkeypatch.setattr(pipeline, "kept_to_the_end", [])
     monkeypatch.setattr(running, "say", tight)
     assert running.guarded(runs_out, ["refs.bib"], False) == 1
     assert kept_when_said == [0]
-    assert capfd.readouterr().err == "bib2pubs: error: out of memory; free some memory, or list fewer entries\n"
+    expected = "bib2pubs: error: out of memory listing refs.bib; free some memory, or list fewer entries\n"
+    assert capfd.readouterr().err == expected

@@ -103,7 +103,11 @@ def main() -> None:
     ``entry.main``. Ends the process (``running.end``)."""
     running.pause_until_loaded()
     running.standard_streams()
-    running.end(exit_code())
+    code = exit_code()
+    try:
+        running.end(code)
+    except MemoryError:  # out of memory even for the call: ended as it stands
+        os._exit(code)
 
 
 def exit_code() -> int:

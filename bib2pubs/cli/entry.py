@@ -13,6 +13,7 @@ is loaded (``running.started``).
 
 import _thread
 import gc
+import os
 import sys
 
 
@@ -38,7 +39,10 @@ def main() -> None:
         code = exit_code()
     else:
         code = running.run_plainly(params)
-    running.end(code)
+    try:
+        running.end(code)
+    except MemoryError:  # out of memory even for the call: ended as it stands
+        os._exit(code)
 
 
 def defer_inspect() -> None:

@@ -194,6 +194,10 @@ def run(bibfiles: Sequence[str], options: Options, request: app.Request) -> None
 
 def guarded(action: Callable[[], None], bibfiles: Sequence[str], debug: bool) -> int:
     """Runs ``action``, every error said as such: returns the exit code."""
+    # Made before the run, while there is memory to make it: a run that
+    # ran out may have none left, not even for one more call of Python's.
+    no_memory = _out_of_memory_line(bibfiles)
+    no_memory_bytes = (no_memory + "\n").encode("utf-8", "replace")
     out_of_memory = False
     try:
         action()
@@ -213,13 +217,28 @@ def guarded(action: Callable[[], None], bibfiles: Sequence[str], debug: bool) ->
         return BROKEN_PIPE
     except KeyboardInterrupt:
         return 130
+    except MemoryError:
+        # Nothing called here: a MemoryError raised here would reach the
+        # user bare.
+        out_of_memory = True
     except Exception as error:  # noqa: BLE001 - no traceback reaches a user
         out_of_memory = is_out_of_memory(error)
         if not out_of_memory:
             _internal_error(error, debug)
             return 70
-    # Said here, once the frames holding the memory are let go.
-    _out_of_memory(bibfiles)
+    # Said here, once the frames holding the memory are let go, and what a
+    # one-run process keeps to its end with them, by methods of C alone.
+    kept = getattr(sys.modules.get("bib2pubs.pipeline"), "kept_to_the_end", None)
+    if kept is not None:
+        kept.clear()
+    try:
+        say(no_memory)
+    except MemoryError:
+        # Not contextlib.suppress: its calls are Python's, and need memory.
+        try:  # noqa: SIM105
+            os.write(2, no_memory_bytes)  # as it stands: a call of C's
+        except OSError:
+            pass
     return 1
 
 
@@ -234,25 +253,11 @@ def _internal_error(error: Exception, debug: bool) -> None:
     say(f"bib2pubs: error: internal error: {detail} (run with --debug for a traceback)")
 
 
-#: Said when even the message naming the files finds no memory.
-_NO_MEMORY_AT_ALL: Final = b"bib2pubs: error: out of memory; free some memory, or list fewer entries\n"
-
-
-def _out_of_memory(bibfiles: Sequence[str]) -> None:
-    """A run that ran out of memory ends with a message, not a traceback:
-    what the run kept to its end is let go first (the process ends now),
-    and where even the message finds no memory, a shorter one is written
-    as it stands."""
-    pipeline = sys.modules.get("bib2pubs.pipeline")  # not loaded: nothing kept, and no memory to load it
-    if pipeline is not None:
-        pipeline.let_go_of_what_is_kept()
-    try:
-        names = ["<stdin>" if name == "-" else name for name in bibfiles]
-        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        say(f"bib2pubs: error: out of memory listing {shown}; free some memory, or list fewer entries")
-    except MemoryError:
-        with contextlib.suppress(OSError):
-            os.write(2, _NO_MEMORY_AT_ALL)
+def _out_of_memory_line(bibfiles: Sequence[str]) -> str:
+    """What a run that ran out of memory says, rather than a traceback."""
+    names = ["<stdin>" if name == "-" else name for name in bibfiles]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"bib2pubs: error: out of memory listing {shown}; free some memory, or list fewer entries"
 
 
 def run_plainly(params: Mapping[str, Any]) -> int:
