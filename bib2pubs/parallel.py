@@ -15,13 +15,14 @@ entries' HTML in one process, 0.90 s in two.)
 Results are the same as from one process: a worker that fails (no fork, a
 crash, a result that cannot be read back) leaves its work to be redone
 here. Workers are used only where forking is safe and cheap: Linux, no
-other thread running. By default the command line has a second process share only a file of
-``DEFAULT_MIN_TEXT`` characters or more, and only where this process may
-run on two cores (a program calling the library gets a fork only when
-``BIB2PUBS_JOBS`` asks): it saves about a sixth of the wall time for about a
-sixth more CPU time (bench/RESULTS.md), which is worth it where a run
-takes seconds, not where it takes a fraction of one. ``BIB2PUBS_JOBS``
-says otherwise: 1 for one process always, 2 for two from ``MIN_TEXT``.
+other thread running. By default the command line has a second process
+share only a file of ``DEFAULT_MIN_TEXT`` characters or more, and only
+where this process may run on two cores (a program calling the library
+gets a fork only when ``BIB2PUBS_JOBS`` asks): it saves about a sixth of
+the wall time for about a sixth more CPU time (bench/RESULTS.md), which
+is worth it where a run takes seconds, not where it takes a fraction of
+one. ``BIB2PUBS_JOBS`` says otherwise: 1 for one process always, 2 for
+two from ``MIN_TEXT``.
 """
 
 from __future__ import annotations

@@ -39,9 +39,10 @@ away (| head), as for git or grep.
 
 Environment: BIB2PUBS_JOBS=2 reads a single file of a million characters
 or more in two processes at once, =1 in one (by default two from 32
-million characters, on two cores); BIB2PUBS_NO_CACHE=1 keeps nothing in the cache folder
-($XDG_CACHE_HOME/bib2pubs, else ~/.cache/bib2pubs); BIB2PUBS_MAX_SIZE and
-BIB2PUBS_MAX_ENTRIES set --max-size and --max-entries.
+million characters, on two cores); BIB2PUBS_NO_CACHE=1 keeps nothing in
+the cache folder ($XDG_CACHE_HOME/bib2pubs, else ~/.cache/bib2pubs);
+BIB2PUBS_MAX_SIZE and BIB2PUBS_MAX_ENTRIES set --max-size and
+--max-entries.
 """
 
 

@@ -138,9 +138,9 @@ _FIRST_SHARE: Final = 0.56
 #: How the entries are counted (``_middle``): in this many windows of the
 #: text, each this long, evenly spread.
 _WINDOWS: Final = 512
+_WINDOW: Final = 2048
 #: ``@string`` as files write it, which ``_middle`` leaves out of the count.
 _STRING_STARTS: Final = ("\n@string", "\n@String", "\n@STRING")
-_WINDOW: Final = 2048
 
 
 def _middle(text: str) -> int:
