@@ -46,6 +46,7 @@ COMPILED = (
     "bib2pubs/normalize.py",
     "bib2pubs/preprints.py",
     "bib2pubs/rendering/academicpages_list.py",
+    "bib2pubs/rendering/ahead.py",
     "bib2pubs/rendering/clean_bibtex.py",
     "bib2pubs/rendering/html_list.py",
     "bib2pubs/rendering/json_model.py",

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Final
 
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError, is_out_of_memory
 from bib2pubs.model import Diagnostic, Listing
-from bib2pubs.pipeline import Options, RenderSpec, cite, format_for, load, render
+from bib2pubs.pipeline import Options, RenderSpec, cite, format_for, load, render, writing_ahead
 from bib2pubs.rendering.formats import SUFFIXES, format_of
 from bib2pubs.rendering.words import localize, words_for
 from bib2pubs.write.files import check_file, same_file, write_file
 
 if TYPE_CHECKING:
+    from bib2pubs.rendering.ahead import WrittenAhead
     from bib2pubs.rendering.cited import Citations
     from bib2pubs.rendering.jinja import Template
     from bib2pubs.report.stats import Stats
@@ -88,8 +89,8 @@ class Outcome:
         return 0 if self.failure is None else self.failure.exit_code
 
 
-#: Formats that may show an entry's fields as BibTeX (the templates' filter).
-_SHOWS_FIELDS: Final = frozenset({"bibtex", "markdown", "html", "latex", "split"})
+#: What writes entries' fields as BibTeX: the format, and --split (cite.bib).
+_SHOWS_FIELDS: Final = frozenset({"bibtex", "split"})
 
 
 class _Lines(list[str]):
@@ -144,10 +145,28 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
             " --max-authors and --name-style apply to lists without a style"
         )
     chosen, template, to_file = _checked(bibfiles, options, request)
-    # A template of the user's own may show any entry as BibTeX (the bibtex filter).
-    if chosen in _SHOWS_FIELDS or request.template_dirs or (template is not None and not template.builtin):
+    # A template named (al-folio's, or the user's own) may show any entry as
+    # BibTeX (the bibtex filter); a format's own list (the built-in writers,
+    # or the templates they stand for) never does. Fields kept for nothing
+    # would cost a large file read in two processes a third of the time the
+    # worker takes to send its half back.
+    if chosen in _SHOWS_FIELDS or request.template_dirs or template is not None:
         options = replace(options, keep_fields=True)
-    listing = _listing(bibfiles, options, request, to_file, said)
+    spec = None
+    if chosen is not None and not request.stats and request.split is None:
+        spec = RenderSpec(
+            chosen,
+            template,
+            variables,
+            request.max_authors,
+            request.template_dirs,
+            request.bibtex_dropped,
+            request.style,
+            request.locale,
+            request.words,
+        )
+    ahead = writing_ahead(spec) if spec is not None else None
+    listing = _listing(bibfiles, options, request, to_file, said, ahead)
     if request.explain:
         from bib2pubs.report.explain import explain, format_reports  # only --explain reports
 
@@ -157,24 +176,13 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
     if request.split is not None:
         _split(bibfiles, localize(listing, words), request, variables, words, said)
         return Outcome(tuple(said))
-    if chosen is None:
+    if spec is None:
         preview = localize(listing, words)
         citations, cite_notes = cite(preview, request.style, request.locale)
         said.extend(map(str, cite_notes))
         return Outcome(tuple(said), preview=preview, citations=citations)
-    spec = RenderSpec(
-        chosen,
-        template,
-        variables,
-        request.max_authors,
-        request.template_dirs,
-        request.bibtex_dropped,
-        request.style,
-        request.locale,
-        request.words,
-    )
     notes: list[Diagnostic] = []
-    text = render(listing, spec, notes)
+    text = render(listing, spec, notes, ahead=ahead)
     said.extend(map(str, notes))
     if to_file is None:
         return Outcome(tuple(said), stdout=text)
@@ -218,13 +226,18 @@ def _checked(
 
 
 def _listing(
-    bibfiles: Sequence[str], options: Options, request: Request, to_file: str | None, said: list[str]
+    bibfiles: Sequence[str],
+    options: Options,
+    request: Request,
+    to_file: str | None,
+    said: list[str],
+    ahead: WrittenAhead | None = None,
 ) -> Listing:
-    """The listing read, its diagnostics said; a failure when nothing was
-    read, when ``--strict`` finds a problem, or when nothing is left to
-    write to a file or a folder."""
+    """The listing read (its entries written ``ahead``: see ``load``), its
+    diagnostics said; a failure when nothing was read, when ``--strict``
+    finds a problem, or when nothing is left to write to a file or a folder."""
     try:
-        listing = load(bibfiles, options)
+        listing = load(bibfiles, options, ahead=ahead)
     except NothingReadError as error:
         said.extend(map(str, error.diagnostics))
         error.message += _left_alone(to_file)

@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bib2pubs.errors import NothingReadError, UsageError
 from bib2pubs.model import Diagnostic, Highlight, Listing, Publication
@@ -26,6 +26,7 @@ from bib2pubs.preprints import merge_preprints
 from bib2pubs.read.bibtex import RawEntry, parse_sources
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.read.source import DEFAULT_LIMITS, Limits, Source, read_source
+from bib2pubs.rendering.ahead import EntryWriter, WrittenAhead
 from bib2pubs.rendering.formats import DEFAULT_TEMPLATES, FORMATS, user_template
 from bib2pubs.rendering.words import localize, words_for
 from bib2pubs.select import Selection, select
@@ -151,16 +152,19 @@ def _no_cycle_collection() -> Iterator[None]:
                 gc.enable()
 
 
-def build_listing(sources: Sequence[Source], options: Options = Options()) -> Listing:
-    """Parses and normalizes ``sources`` into the grouped listing."""
+def build_listing(
+    sources: Sequence[Source], options: Options = Options(), ahead: WrittenAhead | None = None
+) -> Listing:
+    """Parses and normalizes ``sources`` into the grouped listing; see
+    ``load`` for ``ahead``."""
     with _no_cycle_collection():
-        listing = _build_listing(sources, options)
+        listing = _build_listing(sources, options, ahead)
     if _one_run:
         kept_to_the_end.append(listing)
     return listing
 
 
-def _build_listing(sources: Sequence[Source], options: Options) -> Listing:
+def _build_listing(sources: Sequence[Source], options: Options, ahead: WrittenAhead | None) -> Listing:
     if options.name_style not in NAME_STYLES:
         raise UsageError(f"no name style '{options.name_style}': use one of {', '.join(NAME_STYLES)}")
     table = builtin_table()
@@ -168,7 +172,7 @@ def _build_listing(sources: Sequence[Source], options: Options) -> Listing:
         table = table.extended(load_user_venues(options.venues))
     highlights = requested(options)
     normalizer = Normalizer(patterns_of(highlights), options.name_style, table, keep_fields=options.keep_fields)
-    read = _read_in_halves(sources, normalizer, highlights) or _read_at_once(sources, normalizer, highlights)
+    read = _read_in_halves(sources, normalizer, highlights, ahead) or _read_at_once(sources, normalizer, highlights)
     publications = read.publications
     diagnostics = [*read.diagnostics, *unmatched(read.highlights, publications)]
     if options.strict:
@@ -219,12 +223,13 @@ def _read_at_once(sources: Sequence[Source], normalizer: Normalizer, highlights:
 
 
 def _read_in_halves(
-    sources: Sequence[Source], normalizer: Normalizer, highlights: tuple[Highlight, ...]
+    sources: Sequence[Source], normalizer: Normalizer, highlights: tuple[Highlight, ...], ahead: WrittenAhead | None
 ) -> _Read | None:
     """A single large file read and normalized in two halves at once
-    (``read.two_processes``), or None to read it at once. A highlight that
-    finds nobody as typed is read again family name first on a single
-    reading, so that both readings record the same highlights."""
+    (``read.two_processes``), its entries written ``ahead`` by each; or
+    None to read it at once. A highlight that finds nobody as typed is
+    read again family name first on a single reading, so that both
+    readings record the same highlights."""
     if len(sources) != 1 or allowed(len(sources[0].text), by_default=_one_run) < 2:
         return None
     from bib2pubs.read.two_processes import read_in_halves  # only for a large file
@@ -232,20 +237,29 @@ def _read_in_halves(
     def normalize(entries: Sequence[RawEntry], containers: frozenset[str]) -> Normalized:
         return replace(normalizer, containers=containers).all(entries)
 
-    read = read_in_halves(sources[0], normalize)
+    read = read_in_halves(sources[0], normalize, ahead.texts if ahead is not None else None)
     if read is None:
         return None
-    count, parts, (publications, problems) = read
+    count, parts, (publications, problems), written = read
     if read_family_first(highlights, publications)[1]:
         return None
+    if ahead is not None:
+        ahead.keep(written)
     diagnostics = [*(problem for part in parts for problem in part.diagnostics), *problems]
     return _Read(count, diagnostics, publications, highlights)
 
 
-def load(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], options: Options = Options()) -> Listing:
+def load(
+    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    options: Options = Options(),
+    *,
+    ahead: WrittenAhead | None = None,
+) -> Listing:
     """Reads ``paths``, a file or a list of files (``-`` is standard
     input), and builds the listing, with every problem found on the way in
-    its ``diagnostics``.
+    its ``diagnostics``. With ``ahead`` (``writing_ahead``), a large file
+    read in two processes has its entries written by each as it reads
+    them, for ``render`` given the same ``ahead``.
 
     Raises InputError for an input that cannot be read (or is larger than
     ``options.limits`` allow), UsageError for options that cannot work (a
@@ -256,7 +270,7 @@ def load(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], optio
     """
     names = [os.fspath(paths)] if isinstance(paths, str | os.PathLike) else [os.fspath(path) for path in paths]
     sources, read_problems = read_sources(names, options.encoding, options.limits)
-    listing = build_listing(sources, options)
+    listing = build_listing(sources, options, ahead)
     diagnostics = (*read_problems, *listing.diagnostics)
     if listing.entries_read == 0:
         raise NothingReadError(f"no entry could be read from {', '.join(names)}", diagnostics)
@@ -322,9 +336,16 @@ class RenderWarning(UserWarning):
         self.diagnostic = diagnostic
 
 
-def render(listing: Listing, spec: RenderSpec = RenderSpec(), notes: list[Diagnostic] | None = None) -> str:
+def render(
+    listing: Listing,
+    spec: RenderSpec = RenderSpec(),
+    notes: list[Diagnostic] | None = None,
+    *,
+    ahead: WrittenAhead | None = None,
+) -> str:
     """The listing as text: the JSON model, the entries as BibTeX, or a
-    template's page.
+    template's page; with the entries' texts ``load`` wrote ``ahead``,
+    where ``ahead`` is ``writing_ahead(spec)``'s (else it is not used).
 
     Notes about the rendering (a variable no template reads, a value that
     lost a brace in BibTeX) are added to ``notes`` when it is given, and
@@ -345,7 +366,9 @@ def render(listing: Listing, spec: RenderSpec = RenderSpec(), notes: list[Diagno
     if format_name != "bibtex":  # BibTeX writes the entries' own fields
         listing = localize(listing, words)
     citations, cite_notes = cite(listing, spec.style, spec.locale, format_name)
-    text, found = _rendered(listing, format_name, template, spec, words, citations)
+    if ahead is not None and (citations is not None or ahead.made_for != _made_for(format_name, template, spec, words)):
+        ahead = None  # written for another list: each entry is written now
+    text, found = _rendered(listing, format_name, template, spec, words, citations, ahead)
     found = [*cite_notes, *found]
     if notes is not None:
         notes.extend(found)
@@ -395,11 +418,12 @@ def _rendered(
     spec: RenderSpec,
     words: Mapping[str, str],
     citations: Citations | None = None,
+    ahead: WrittenAhead | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     # Like parsing, the built-in writers (and loading them) make many
     # objects and no cycle.
     with _no_cycle_collection():
-        writer = _builtin_writer(listing, format_name, template, spec, words, citations)
+        writer = _builtin_writer(listing, format_name, template, spec, words, citations, ahead)
         if writer is not None:
             return writer()
     from bib2pubs.rendering.jinja import render_template  # Jinja, the slowest import of a run, for templates only
@@ -420,6 +444,7 @@ def _builtin_writer(
     spec: RenderSpec,
     words: Mapping[str, str],
     citations: Citations | None,
+    ahead: WrittenAhead | None,
 ) -> _Writer | None:
     """The writer of a format written without Jinja, ready to run; None for
     a template's page."""
@@ -438,27 +463,86 @@ def _builtin_writer(
             # Else every entry would be written as nothing, and no one told.
             raise UsageError("BibTeX is written from the entries' fields: load with Options(keep_fields=True)")
         return lambda: to_bibtex(listing, dropped_or_default(spec.bibtex_dropped))
-    if format_name == "text" and _builtin_only(template, "text", spec.template_dirs):
-        from bib2pubs.rendering.plain_text import render_text  # as above
+    name = _list_writer(format_name, template, spec)
+    if name is None:
+        return None
+    render_list = _list_functions(name)[0]
+    entry = ahead.entry if ahead is not None else None
+    if name == "text":
+        return lambda: render_list(listing, spec.variables, spec.max_authors, words, citations, entry)
+    return lambda: (render_list(listing, spec.variables, spec.max_authors, words, citations, entry), [])
 
-        return lambda: render_text(listing, spec.variables, spec.max_authors, words, citations)
+
+def _list_writer(format_name: str, template: Template | None, spec: RenderSpec) -> str | None:
+    """Which format's own list writes ``spec`` without Jinja: "text",
+    "html", "academicpages" or "markdown"; None for a template's page."""
+    if format_name == "text" and _builtin_only(template, "text", spec.template_dirs):
+        return "text"
     if format_name == "html" and _builtin_only(template, "html", spec.template_dirs):
-        from bib2pubs.rendering.html_list import HTML_VARIABLES, render_html  # as above
+        from bib2pubs.rendering.html_list import HTML_VARIABLES  # each format loads only what it needs
 
         if set(spec.variables) <= HTML_VARIABLES:  # else the template says which it ignores
-            return lambda: (render_html(listing, spec.variables, spec.max_authors, words, citations), [])
+            return "html"
     if template is not None and template.builtin and template.asked == "academicpages":
         # Found among the built-ins: no academicpages.md.j2 of the user's.
-        from bib2pubs.rendering.academicpages_list import ACADEMICPAGES_VARIABLES, render_academicpages  # as above
+        from bib2pubs.rendering.academicpages_list import ACADEMICPAGES_VARIABLES  # as above
 
-        if set(spec.variables) <= ACADEMICPAGES_VARIABLES:  # as below
-            return lambda: (render_academicpages(listing, spec.variables, spec.max_authors, words, citations), [])
+        if set(spec.variables) <= ACADEMICPAGES_VARIABLES:  # as above
+            return "academicpages"
     if format_name == "markdown" and _builtin_only(template, "markdown", spec.template_dirs):
-        from bib2pubs.rendering.markdown_list import MARKDOWN_VARIABLES, render_markdown  # as above
+        from bib2pubs.rendering.markdown_list import MARKDOWN_VARIABLES  # as above
 
         if set(spec.variables) <= MARKDOWN_VARIABLES:  # as above
-            return lambda: (render_markdown(listing, spec.variables, spec.max_authors, words, citations), [])
+            return "markdown"
     return None
+
+
+def _list_functions(name: str) -> tuple[Callable[..., Any], Callable[..., EntryWriter]]:
+    """The writer of a format's own list (``_list_writer``), and what makes
+    the writer of its entries (``entry_writer``)."""
+    if name == "text":
+        from bib2pubs.rendering import plain_text  # each format loads only what it needs
+
+        return plain_text.render_text, plain_text.entry_writer
+    if name == "html":
+        from bib2pubs.rendering import html_list  # as above
+
+        return html_list.render_html, html_list.entry_writer
+    if name == "academicpages":
+        from bib2pubs.rendering import academicpages_list  # as above
+
+        return academicpages_list.render_academicpages, academicpages_list.entry_writer
+    from bib2pubs.rendering import markdown_list  # as above
+
+    return markdown_list.render_markdown, markdown_list.entry_writer
+
+
+def writing_ahead(spec: RenderSpec) -> WrittenAhead | None:
+    """What writes the entries ahead for ``render(listing, spec)`` (see
+    ``load``): for a format's own list (text, HTML, academicpages,
+    Markdown) without a style, which cites entries by the whole listing;
+    None for any other (a template given by name alone is not looked up:
+    loading Jinja here would cost every run)."""
+    template = spec.template
+    if spec.style is not None or isinstance(template, str):
+        return None
+    try:
+        format_name = format_for(spec.format, template) or "markdown"
+        name = _list_writer(format_name, template, spec)
+        if name is None:
+            return None
+        words = words_for(spec.locale, spec.words)
+        write = _list_functions(name)[1](spec.variables, spec.max_authors, words)
+    except UsageError:  # said by render, as without writing ahead
+        return None
+    return WrittenAhead(write, _made_for(format_name, template, spec, words))
+
+
+def _made_for(format_name: str, template: Template | None, spec: RenderSpec, words: Mapping[str, str]) -> object:
+    """What decides how an entry is written, as ``writing_ahead`` made its
+    writer: texts written for another list are not used."""
+    name = _list_writer(format_name, template, spec)
+    return (name, tuple(sorted(spec.variables.items())), spec.max_authors, tuple(sorted(words.items())))
 
 
 def _builtin_only(template: Template | None, name: str, template_dirs: Sequence[str]) -> bool:

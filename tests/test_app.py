@@ -195,7 +195,7 @@ def test_what_was_found_before_a_run_is_cut_short_is_still_said(
     bib = tmp_path / "refs.bib"
     bib.write_text(THREE + "@misc{broken, title = {Delta}\n", encoding="utf-8")
 
-    def render(*_: object) -> str:
+    def render(*_: object, **__: object) -> str:
         raise cut
 
     monkeypatch.setattr(app, "render", render)
@@ -219,9 +219,9 @@ def test_each_line_is_said_as_soon_as_it_is_found(tmp_path: Path, monkeypatch: p
     seen_when_rendering: list[str] = []
     real_render = app.render
 
-    def render(*args: Any) -> str:
+    def render(*args: Any, **kwargs: Any) -> str:
         seen_when_rendering.extend(seen)
-        return real_render(*args)
+        return real_render(*args, **kwargs)
 
     monkeypatch.setattr(app, "render", render)
     outcome = run(bib, format_name="text", output=str(tmp_path / "out.txt"), say=seen.append)

@@ -409,7 +409,10 @@ def test_entries_left_for_the_end_are_sent_back_without_the_text() -> None:
     text = "@misc{a, crossref = {b}, title = {A}}\n@misc{b, title = {B}}\n@misc{c, title = {C}}\n"
     entries = parse_text(text, "x.bib").entries
     runs = two_processes._runs(entries, _normalize, frozenset({"b"}))
-    assert [(later, [entry.key for entry in left]) for later, left, _, _ in runs] == [(True, ["a", "b"]), (False, [])]
+    assert [(later, [entry.key for entry in left]) for later, left, _, _, _ in runs] == [
+        (True, ["a", "b"]),
+        (False, []),
+    ]
     assert [entry.field_lines for entry in runs[0][1]] == [{"crossref": 1, "title": 1}, {"title": 2}]
     assert b"@misc" not in parallel.dumps(runs)
 
@@ -470,7 +473,9 @@ def test_entries_left_for_the_end_keep_their_runs_in_order() -> None:
         f"@misc{{{key}, title = {{T}}" + (", crossref = {p}" if key in left else "") + "}\n" for key in "abcdefg"
     )
     runs = two_processes._runs(parse_text(text, "x.bib").entries, _normalize, frozenset({"p"}))
-    shape = [(later, [entry.key for entry in entries], [pub.key for pub in pubs]) for later, entries, pubs, _ in runs]
+    shape = [
+        (later, [entry.key for entry in entries], [pub.key for pub in pubs]) for later, entries, pubs, _, _ in runs
+    ]
     assert shape == [(True, ["a", "b"], []), (False, [], ["c"]), (True, ["d", "e", "f"], []), (False, [], ["g"])]
 
 

@@ -61,20 +61,29 @@ _PART: Final = lazy(
 
 Normalized = tuple[list[Publication], list[Diagnostic]]
 #: A run of a half's entries, in order: normalized (False, no entries,
-#: its publications and problems), or left until every cross-reference in
-#: the file is known (True, its entries, nothing yet).
-Run = tuple[bool, tuple[RawEntry, ...], list[Publication], list[Diagnostic]]
+#: its publications and problems, and their texts written ahead, if any),
+#: or left until every cross-reference in the file is known (True, its
+#: entries, nothing yet).
+Run = tuple[bool, tuple[RawEntry, ...], list[Publication], list[Diagnostic], list[str]]
 #: Entries normalized, given the keys (lower case) the file's entries
 #: cross-reference: the normalizing stage, handed down by the pipeline.
 Normalize = Callable[[Sequence[RawEntry], frozenset[str]], Normalized]
+#: Publications written in the run's format (``rendering.ahead``).
+WriteAhead = Callable[[Sequence[Publication]], list[str]]
+#: Texts written ahead, each with its publication.
+Written = list[tuple[Publication, str]]
 
 
-def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part], Normalized] | None:
+def read_in_halves(
+    source: Source, normalize: Normalize, write: WriteAhead | None = None
+) -> tuple[int, list[Part], Normalized, Written] | None:
     """How many entries the file has, its two parts (without their entries,
-    which stay where they were read) and the entries normalized, the
-    problems cross-references raise first; or None when the file is better
-    read in one go (too small, a part that did not hold what was assumed
-    of it, a worker that failed)."""
+    which stay where they were read), the entries normalized, the
+    problems cross-references raise first, and the texts ``write`` wrote
+    of them in each process (those a cross-reference touches are left to
+    be written with the list); or None when the file is better read in one
+    go (too small, a part that did not hold what was assumed of it, a
+    worker that failed)."""
     text = source.text
     if len(text) < parallel.MIN_TEXT:
         return None
@@ -98,7 +107,7 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
         own = _referenced(part.entries)
         referenced = own | exchange.in_worker(own)
         # Sending the entries back would cost more than reading them.
-        return len(part.entries), replace(part, entries=()), _runs(part.entries, normalize, referenced)
+        return len(part.entries), replace(part, entries=()), _runs(part.entries, normalize, referenced, write)
 
     worker = None
     # The first half is read in the whole text, so that whatever it looks
@@ -116,7 +125,7 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
         if not heard:
             abandon(worker)
             return None
-        first_runs = _runs(first.entries, normalize, own | theirs)
+        first_runs = _runs(first.entries, normalize, own | theirs, write)
     except BaseException:
         abandon(worker)  # Ctrl-C, or memory run out: no worker is left behind
         exchange.close()
@@ -128,7 +137,8 @@ def read_in_halves(source: Source, normalize: Normalize) -> tuple[int, list[Part
     if not _consistent(first, second, macros, budget):
         return None
     count = len(first.entries) + second_count
-    return count, [first, second], _joined([*first_runs, *second_runs], normalize)
+    normalized, written = _joined([*first_runs, *second_runs], normalize)
+    return count, [first, second], normalized, written
 
 
 #: The share of the file's entries this process reads: the worker also
@@ -175,11 +185,19 @@ def _referenced(entries: Sequence[RawEntry]) -> frozenset[str]:
     return frozenset(entry.fields["crossref"].strip().lower() for entry in entries if "crossref" in entry.fields)
 
 
-def _runs(entries: Sequence[RawEntry], normalize: Normalize, referenced: frozenset[str]) -> list[Run]:
-    """``entries`` normalized in runs, but for those a cross-reference
-    touches (one that has one, or one the file's cross-references name):
-    they are left for ``_joined``. The others are normalized as one
-    reading does, by the file's ``containers`` or without: theirs is none."""
+def _runs(
+    entries: Sequence[RawEntry], normalize: Normalize, referenced: frozenset[str], write: WriteAhead | None = None
+) -> list[Run]:
+    """``entries`` normalized (and written, with ``write``) in runs, but
+    for those a cross-reference touches (one that has one, or one the
+    file's cross-references name): they are left for ``_joined``. The
+    others are normalized as one reading does, by the file's
+    ``containers`` or without: theirs is none."""
+
+    def normalized(run: Sequence[RawEntry]) -> Run:
+        publications, problems = normalize(run, frozenset())
+        return False, (), publications, problems, write(publications) if write is not None else []
+
     runs: list[Run] = []
     left: list[RawEntry] = []  # the entries of the run left for later, if one is under way
     start = 0
@@ -187,39 +205,41 @@ def _runs(entries: Sequence[RawEntry], normalize: Normalize, referenced: frozens
         if "crossref" in entry.fields or entry.key.lower() in referenced:
             if start < index:
                 if left:
-                    runs.append((True, tuple(left), [], []))
+                    runs.append((True, tuple(left), [], [], []))
                     left = []
-                publications, problems = normalize(entries[start:index], frozenset())
-                runs.append((False, (), publications, problems))
+                runs.append(normalized(entries[start:index]))
             # Its field lines counted now: counted when asked (FieldLines),
             # they would be sent back with the whole text they count in.
             left.append(replace(entry, field_lines=dict(entry.field_lines)))
             start = index + 1
     if left:
-        runs.append((True, tuple(left), [], []))
+        runs.append((True, tuple(left), [], [], []))
     if start < len(entries):
-        publications, problems = normalize(entries[start:], frozenset())
-        runs.append((False, (), publications, problems))
+        runs.append(normalized(entries[start:]))
     return runs
 
 
-def _joined(runs: list[Run], normalize: Normalize) -> Normalized:
+def _joined(runs: list[Run], normalize: Normalize) -> tuple[Normalized, Written]:
     """The runs of both halves as one list, the entries left in them
     normalized now, once their cross-references are resolved: those
     entries are all the file has that a cross-reference touches, so
-    resolving them alone finds what resolving all would, problems too."""
-    left = tuple(entry for later, entries, _, _ in runs if later for entry in entries)
+    resolving them alone finds what resolving all would, problems too.
+    And the texts written ahead, with their publications."""
+    left = tuple(entry for later, entries, _, _, _ in runs if later for entry in entries)
     resolved, containers, problems = resolve_crossrefs(left)
     publications: list[Publication] = []
     diagnostics = list(problems)
+    written: Written = []
     taken = 0
-    for later, entries, found, found_problems in runs:
+    for later, entries, found, found_problems, texts in runs:
         if later:
             found, found_problems = normalize(resolved[taken : taken + len(entries)], containers)
             taken += len(entries)
+        elif texts:
+            written.extend(zip(found, texts, strict=True))
         publications.extend(found)
         diagnostics.extend(found_problems)
-    return publications, diagnostics
+    return (publications, diagnostics), written
 
 
 def _consistent(first: Part, second: Part, assumed: dict[str, str], budget: int) -> bool:

@@ -9,7 +9,7 @@ templates share ``_markdown.md.j2``'s ``people``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Final
 
 from bib2pubs.lazyre import lazy
@@ -34,10 +34,14 @@ def render_academicpages(
     max_authors: int | None = None,
     words: Mapping[str, str] = ENGLISH,
     citations: Citations | None = None,
+    entry: Callable[[Publication], str] | None = None,
 ) -> str:
-    """The listing as the built-in ``academicpages`` template writes it."""
+    """The listing as the built-in ``academicpages`` template writes it;
+    each entry's text by ``entry`` when given (``entry_writer``'s, or
+    texts written ahead by it: ``rendering.ahead``)."""
     variables = dict(variables or {})
-    writer = _Writer(variables, max_authors, words, citations)
+    if entry is None:
+        entry = _Writer(variables, max_authors, words, citations).page_entry
     out = [
         "---\n",
         f"layout: {yaml_scalar(variables.get('layout', 'archive'))}\n",
@@ -50,12 +54,19 @@ def render_academicpages(
         if group.title and any(not pub.hidden for pub in group.entries):
             out.append(f"## {markdown_escape(group.title)}\n\n")
         for index, pub in enumerate(group.entries, 1):
-            text = writer.page_entry(pub).strip()
+            text = entry(pub).strip()
             # A hidden entry stays as a comment, its Markdown escaped already.
             out.append(f"<!-- {comment_safe(text)} -->\n" if pub.hidden else f"{text}\n")
             if not (index == len(group.entries) and number == len(listing.groups)):
                 out.append("\n")
     return "".join(out)
+
+
+def entry_writer(
+    variables: Mapping[str, str] | None, max_authors: int | None, words: Mapping[str, str]
+) -> Callable[[Publication], str]:
+    """An entry's text, as ``render_academicpages`` writes it without a style."""
+    return _Writer(dict(variables or {}), max_authors, words, None).page_entry
 
 
 def _title_case(text: str) -> str:

@@ -12,7 +12,7 @@ escape it (``html_braces``: HTML, and braces as character references).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Final
 
 from markupsafe import escape
@@ -43,10 +43,14 @@ def render_html(
     max_authors: int | None = None,
     words: Mapping[str, str] = ENGLISH,
     citations: Citations | None = None,
+    entry: Callable[[Publication], str] | None = None,
 ) -> str:
-    """The listing as the built-in ``html`` template writes it."""
+    """The listing as the built-in ``html`` template writes it; each
+    entry's text by ``entry`` when given (``entry_writer``'s, or texts
+    written ahead by it: ``rendering.ahead``)."""
     variables = dict(variables or {})
-    writer = _Writer(variables, max_authors, words, citations)
+    if entry is None:
+        entry = _Writer(variables, max_authors, words, citations).entry
     out = ['<div class="pubs">\n']
     title = variables.get("title")
     level = _level(variables.get("heading"))
@@ -60,10 +64,17 @@ def render_html(
         if group.title:
             out.append(f'<h{level} class="pub-group-title">{_e(group.title)}</h{level}>\n')
         out.append('<ul class="pub-list">\n')
-        out.extend(map(writer.entry, entries))
+        out.extend(map(entry, entries))
         out.append("</ul>\n</section>\n")
     out.append("</div>\n")
     return "".join(out)
+
+
+def entry_writer(
+    variables: Mapping[str, str] | None, max_authors: int | None, words: Mapping[str, str]
+) -> Callable[[Publication], str]:
+    """An entry's text, as ``render_html`` writes it without a style."""
+    return _Writer(dict(variables or {}), max_authors, words, None).entry
 
 
 # What ``html_braces`` rewrites: markupsafe's five characters, and braces.

@@ -9,7 +9,7 @@ name that starts a line must not start a list).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Final
 
 from bib2pubs.model import Listing, Person, Publication
@@ -39,10 +39,14 @@ def render_markdown(
     max_authors: int | None = None,
     words: Mapping[str, str] = ENGLISH,
     citations: Citations | None = None,
+    entry: Callable[[Publication], str] | None = None,
 ) -> str:
-    """The listing as the built-in ``markdown`` template writes it."""
+    """The listing as the built-in ``markdown`` template writes it; each
+    entry's text by ``entry`` when given (``entry_writer``'s, or texts
+    written ahead by it: ``rendering.ahead``)."""
     variables = dict(variables or {})
-    writer = MarkdownWriter(variables, max_authors, words, citations)
+    if entry is None:
+        entry = MarkdownWriter(variables, max_authors, words, citations).entry
     out = []
     title = variables.get("title")
     if title:
@@ -51,12 +55,19 @@ def render_markdown(
         if group.title and any(not pub.hidden for pub in group.entries):
             out.append(f"## {markdown_escape(group.title)}\n\n")
         for pub in group.entries:
-            text = writer.entry(pub).strip()
+            text = entry(pub).strip()
             # A hidden entry stays as a comment, its Markdown escaped already.
             out.append(f"<!-- {comment_safe('- ' + text)} -->\n" if pub.hidden else f"- {text}\n")
         if group.entries and number < len(listing.groups):
             out.append("\n")
     return "".join(out)
+
+
+def entry_writer(
+    variables: Mapping[str, str] | None, max_authors: int | None, words: Mapping[str, str]
+) -> Callable[[Publication], str]:
+    """An entry's text, as ``render_markdown`` writes it without a style."""
+    return MarkdownWriter(dict(variables or {}), max_authors, words, None).entry
 
 
 class MarkdownWriter(ListWriter):

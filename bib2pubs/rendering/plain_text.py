@@ -16,7 +16,7 @@ template fails only once it wraps a line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Final
 
 from bib2pubs.errors import UsageError
@@ -53,10 +53,13 @@ def render_text(
     max_authors: int | None = None,
     words: Mapping[str, str] = ENGLISH,
     citations: Citations | None = None,
+    entry: Callable[[Publication], str] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     """The listing as plain text, with the fixed words in ``words``
     (``rendering.words``) and each entry as ``citations`` (``--style``)
-    cites it, if it does; and notes about ``--set`` names it ignores."""
+    cites it, if it does; and notes about ``--set`` names it ignores.
+    Each entry's text by ``entry`` when given (``entry_writer``'s, or
+    texts written ahead by it: ``rendering.ahead``)."""
     variables = dict(variables or {})
     taken = sorted(RESERVED.intersection(variables))
     if taken:
@@ -84,9 +87,30 @@ def render_text(
         if group.title:
             out.append(f"{group.title}\n{'-' * display_width(group.title)}\n")
         for pub in entries:
+            if entry is not None:
+                out.append(entry(pub))
+                continue
             citation = citation_of(citations, pub) if citations else None  # most runs cite nothing
             _entry(out, pub, width, max_authors, words, citation, bases)
     return "".join(out), notes
+
+
+def entry_writer(
+    variables: Mapping[str, str] | None, max_authors: int | None, words: Mapping[str, str]
+) -> Callable[[Publication], str]:
+    """An entry's text, as ``render_text`` writes it without a style; a
+    UsageError for a width or links it refuses."""
+    variables = dict(variables or {})
+    width = _width(variables.get("width"))
+    check_base_url(variables.get("base_url"), variables.get("files_base"))
+    bases = (variables.get("files_base") or None, variables.get("base_url") or None)
+
+    def write(pub: Publication) -> str:
+        out: list[str] = []
+        _entry(out, pub, width, max_authors, words, None, bases)
+        return "".join(out)
+
+    return write
 
 
 def _entry(
