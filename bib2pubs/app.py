@@ -145,11 +145,12 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
             " --max-authors and --name-style apply to lists without a style"
         )
     chosen, template, to_file = _checked(bibfiles, options, request)
-    # A template named (al-folio's, or the user's own) may show any entry as
-    # BibTeX (the bibtex filter); a format's own list (the built-in writers,
-    # or the templates they stand for) never does. Fields kept for nothing
-    # would cost a large file read in two processes a third of the time the
-    # worker takes to send its half back.
+    # A template named may show any entry as BibTeX by its bibtex filter
+    # (al-folio's does; a user's own may), so its entries keep their fields;
+    # a format's list without a template (its built-in writer, or the
+    # default template it stands for) never shows them. Fields kept for
+    # nothing would cost a large file read in two processes a third of the
+    # time the worker takes to send its half back.
     if chosen in _SHOWS_FIELDS or request.template_dirs or template is not None:
         options = replace(options, keep_fields=True)
     spec = None

@@ -52,7 +52,9 @@ def allowed(size: int, by_default: bool = True) -> int:
     forking is unsafe."""
     wanted = os.environ.get("BIB2PUBS_JOBS", "").strip()
     if wanted.isascii() and wanted.isdigit():  # not "²", which int() refuses
-        limit = max(int(wanted), 1) if size >= MIN_TEXT else 1
+        digits = wanted.lstrip("0")
+        asked = int(digits) if len(digits) < 10 else 2  # as many as one could ask (int() refuses 4,300 digits)
+        limit = max(asked, 1) if size >= MIN_TEXT else 1
     else:
         limit = 2 if by_default and size >= DEFAULT_MIN_TEXT and _cores() >= 2 else 1
     return limit if limit > 1 and _can_fork() else 1

@@ -29,7 +29,7 @@ from bib2pubs.read.source import DEFAULT_LIMITS, Limits, Source, read_source
 from bib2pubs.rendering.ahead import EntryWriter, WrittenAhead
 from bib2pubs.rendering.formats import DEFAULT_TEMPLATES, FORMATS, user_template
 from bib2pubs.rendering.words import localize, words_for
-from bib2pubs.select import Selection, select
+from bib2pubs.select import Selection, listed_by, select
 from bib2pubs.venues.table import builtin_table, load_user_venues
 from bib2pubs.write.files import same_file
 
@@ -172,7 +172,9 @@ def _build_listing(sources: Sequence[Source], options: Options, ahead: WrittenAh
         table = table.extended(load_user_venues(options.venues))
     highlights = requested(options)
     normalizer = Normalizer(patterns_of(highlights), options.name_style, table, keep_fields=options.keep_fields)
-    read = _read_in_halves(sources, normalizer, highlights, ahead) or _read_at_once(sources, normalizer, highlights)
+    read = _read_in_halves(sources, normalizer, highlights, ahead, options.selection) or _read_at_once(
+        sources, normalizer, highlights
+    )
     publications = read.publications
     diagnostics = [*read.diagnostics, *unmatched(read.highlights, publications)]
     if options.strict:
@@ -223,10 +225,15 @@ def _read_at_once(sources: Sequence[Source], normalizer: Normalizer, highlights:
 
 
 def _read_in_halves(
-    sources: Sequence[Source], normalizer: Normalizer, highlights: tuple[Highlight, ...], ahead: WrittenAhead | None
+    sources: Sequence[Source],
+    normalizer: Normalizer,
+    highlights: tuple[Highlight, ...],
+    ahead: WrittenAhead | None,
+    selection: Selection,
 ) -> _Read | None:
     """A single large file read and normalized in two halves at once
-    (``read.two_processes``), its entries written ``ahead`` by each; or
+    (``read.two_processes``), its entries written ``ahead`` by each (those
+    the ``selection`` lists); or
     None to read it at once. A highlight that finds nobody as typed is
     read again family name first on a single reading, so that both
     readings record the same highlights."""
@@ -237,7 +244,14 @@ def _read_in_halves(
     def normalize(entries: Sequence[RawEntry], containers: frozenset[str]) -> Normalized:
         return replace(normalizer, containers=containers).all(entries)
 
-    read = read_in_halves(sources[0], normalize, ahead.texts if ahead is not None else None)
+    write = None
+    if ahead is not None:
+        listed = listed_by(selection)
+
+        def write(publications: Sequence[Publication]) -> list[str | None]:
+            return ahead.texts(publications, listed)
+
+    read = read_in_halves(sources[0], normalize, write)
     if read is None:
         return None
     count, parts, (publications, problems), written = read

@@ -78,6 +78,15 @@ def select(publications: Iterable[Publication], selection: Selection = Selection
     return group_by_year(chosen)
 
 
+def listed_by(selection: Selection) -> Callable[[Publication], bool] | None:
+    """Whether ``selection`` lists a publication as it is (``select``
+    may list one a later stage made of it); None when it lists all."""
+    tests = _tests(selection)
+    if not tests:
+        return None
+    return lambda pub: all(test(pub) for test in tests)
+
+
 def _tests(selection: Selection) -> list[Callable[[Publication], bool]]:
     """What an entry must pass to be listed: one test for each filter the
     selection sets, none when it lists all."""

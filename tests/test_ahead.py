@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from bib2pubs import Options, RenderSpec, parallel
-from bib2pubs.model import Listing
+from bib2pubs.model import Listing, Publication
 from bib2pubs.pipeline import build_listing, render, writing_ahead
 from bib2pubs.read.source import Source, decode
 from bib2pubs.rendering.ahead import WrittenAhead
+from bib2pubs.rendering.words import localize, words_for
 from bib2pubs.select import Selection
 from tests.conftest import CORPUS, REFS, invoke
 
@@ -58,12 +59,33 @@ def _both_ways(
     source: Source, spec: RenderSpec, monkeypatch: pytest.MonkeyPatch, options: Options = PLAIN
 ) -> tuple[str, str, WrittenAhead]:
     """The list written from texts written ahead in two processes, the list
-    of a single reading, and what was written ahead."""
+    of a single reading, and what was written ahead; and proof that the
+    list took every text written ahead for an entry it writes, and wrote
+    only the others."""
     ahead = writing_ahead(spec)
     assert ahead is not None
     shared_listing = build_listing([source], options, ahead)
+    asked = _asked(shared_listing, spec)
+    written_now: list[Publication] = []
+    write = ahead.write
+
+    def counted(pub: Publication) -> str:
+        written_now.append(pub)
+        return write(pub)
+
+    ahead.write = counted  # from here on, what the list writes itself
     written = render(shared_listing, spec, [], ahead=ahead)
+    assert [pub for pub in asked if not ahead.holds(pub)] == written_now
+    assert any(ahead.holds(pub) for pub in asked)
     return written, render(_alone(source, options, monkeypatch), spec, []), ahead
+
+
+def _asked(listing: Listing, spec: RenderSpec) -> list[Publication]:
+    """The entries the list writes, in order, as ``render`` hands them on:
+    the Markdown lists write hidden entries too (as comments)."""
+    localized = localize(listing, words_for(spec.locale, spec.words))
+    hidden_too = spec.format == "markdown" or spec.template is not None
+    return [pub for group in localized.groups for pub in group.entries if hidden_too or not pub.hidden]
 
 
 HOMEPAGES = sorted((CORPUS / "homepages").rglob("*.bib"))
@@ -144,6 +166,19 @@ def test_a_degree_said_in_another_language_is_written_with_the_list(
     assert written != english  # the degrees were said otherwise
 
 
+#: Entries whose text each setting changes: links (a site's base), three
+#: authors (--max-authors), a thesis (its degree, said in the locale).
+RICH = (
+    "@phdthesis{t, title = {A Thesis}, author = {Jin, Chao}, school = {PKU}, year = 2020, pdf = {/t.pdf}}\n"
+    + "".join(
+        f"@article{{r{n}, author = {{Jin, Chao and Lee, Ana and Wu, Bo}}, title = {{Paper {n}}}, journal = {{TPDS}},"
+        f" year = {2000 + n % 25}, pdf = {{/files/r{n}.pdf}}, doi = {{10.1/{n}}}}}\n"
+        for n in range(60)
+    )
+    + "@mastersthesis{m, title = {Another}, author = {Jin, Chao}, school = {PKU}, year = 2016}\n"
+)
+
+
 @pytest.mark.parametrize(
     "other",
     [
@@ -160,12 +195,16 @@ def test_a_degree_said_in_another_language_is_written_with_the_list(
 def test_texts_written_for_another_list_are_not_used(
     other: RenderSpec, shared: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = Source("x.bib", _entries(0, 60))
-    ahead = writing_ahead(RenderSpec(format="html"))
+    source = Source("x.bib", RICH)
+    html = RenderSpec(format="html")
+    ahead = writing_ahead(html)
     assert ahead is not None
     listing = build_listing([source], Options(), ahead)
-    assert len(ahead) == 60
-    assert render(listing, other, [], ahead=ahead) == render(listing, other, [])
+    assert len(ahead) == 62
+    written = render(listing, other, [], ahead=ahead)
+    assert written == render(listing, other, [])
+    if other.format == "html":  # the other list differs: texts written for the first would show
+        assert written != render(listing, html, [], ahead=ahead)
 
 
 def test_a_text_is_used_only_for_the_publication_it_was_written_for() -> None:
@@ -244,3 +283,44 @@ def test_a_list_of_the_format_s_own_keeps_no_fields_and_al_folio_does(
     assert invoke(str(REFS), "-f", "bibtex").exit_code == 0
     assert seen[4:] == [True, True]
     assert "@inproceedings&#123;" in invoke(str(REFS), "-t", "al-folio").stdout  # the entry as BibTeX
+
+
+def test_only_the_entries_the_selection_lists_are_written_ahead(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    options = Options(selection=Selection(since=2010))
+    written, alone, ahead = _both_ways(Source("x.bib", RICH), RenderSpec(format="html"), monkeypatch, options)
+    assert written == alone
+    listed = [pub for group in build_listing([Source("x.bib", RICH)], options).groups for pub in group.entries]
+    assert len(ahead) == len(listed) == 32  # of 62 read: the thesis of 2020 and 30 papers
+
+
+class _Refused(Exception):
+    pass
+
+
+@pytest.mark.parametrize("listed", [False, True])
+@pytest.mark.parametrize("key", ["t", "m"], ids=["in the first half", "in the second"])
+def test_an_entry_that_cannot_be_written_fails_only_where_the_list_writes_it(
+    key: str, listed: bool, shared: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = RenderSpec(format="html")
+    ahead = writing_ahead(spec)
+    assert ahead is not None
+    write = ahead.write
+
+    def refusing(pub: Publication) -> str:
+        if pub.key == key:
+            raise _Refused(pub.key)
+        return write(pub)
+
+    ahead.write = refusing
+    # The theses (2020, 2016) are listed, or not.
+    options = Options(selection=Selection(since=2000 if listed else 2021))
+    listing = build_listing([Source("x.bib", RICH)], options, ahead)  # reading never fails for it
+    assert len(ahead) > 0
+    if listed:
+        with pytest.raises(_Refused):
+            render(listing, spec, [], ahead=ahead)
+    else:
+        assert render(listing, spec, [], ahead=ahead) == render(
+            _alone(Source("x.bib", RICH), options, monkeypatch), spec, []
+        )

@@ -272,13 +272,22 @@ source = Source("x.bib", "".join(parts))
 assert len(source.text) > parallel.MIN_TEXT
 def normalize(entries, containers):
     return Normalizer((), "full", builtin_table(), containers=containers).all(entries)
-read = two_processes.read_in_halves(source, normalize)
+from bib2pubs.rendering.html_list import entry_writer
+from bib2pubs.rendering.words import ENGLISH
+write = entry_writer({}, None, ENGLISH)
+read = two_processes.read_in_halves(source, normalize, lambda pubs: [write(pub) for pub in pubs])
 assert read is not None, "the halves were not taken"
-count, parts_read, (publications, problems) = read
+count, parts_read, (publications, problems), written = read
 alone = _read_at_once([source], Normalizer((), "full", builtin_table()), ())
 assert count == alone.entries == 9000
 assert publications == alone.publications and len(publications) == 6000
 assert [d for part in parts_read for d in part.diagnostics] + problems == alone.diagnostics
+# Written ahead in each process: the articles; the papers a cross-reference
+# touches are left to be written with the list.
+assert len(written) == 3000 and all(text == write(pub) for pub, text in written)
+assert {pub.key[0] for pub, _ in written} == {"a"}
+listed = {id(pub) for pub in publications}
+assert all(id(pub) in listed for pub, _ in written)  # the very publications listed
 print("ok")
 """
 

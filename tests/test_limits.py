@@ -47,6 +47,41 @@ def test_sizes_are_read_with_their_units(text: str, size: int) -> None:
     assert parse_size(text) == size
 
 
+def test_a_size_past_any_number_is_no_limit() -> None:
+    huge = "9" * 5000  # a float's infinity, and past what int() reads
+    assert parse_size(huge) == parse_size(huge + "GB") == 2**62
+    result = invoke(str(REFS), "--max-size", huge, "-f", "text")
+    assert result.exit_code == 0 and "Ditto" in result.stdout
+
+
+#: A number in each place one is read, too long for int() (4,300 digits at most).
+_DIGITS = "9" * 5000
+NUMBERS_PAST_INT = {
+    "month": f"@article{{a, title = {{T}}, author = {{Li, Ana}}, year = 2020, month = {{{_DIGITS}}}}}\n",
+    "edition": f"@book{{b, title = {{B}}, author = {{Li, Ana}}, year = 2020, edition = {{{_DIGITS}}}}}\n",
+    "annotation": (
+        "@article{c, title = {C}, author = {Li, Ana and Wu, Bo}, year = 2020,"
+        f" author+an = {{{_DIGITS}=highlight}}}}\n"
+    ),
+    "mark field": f"@misc{{d, title = {{D}}, author = {{Li, Ana}}, year = 2020, equal = {{{_DIGITS}-{_DIGITS}}}}}\n",
+}
+
+
+@pytest.mark.parametrize("field", NUMBERS_PAST_INT)
+@pytest.mark.parametrize("format_name", ["html", "text", "markdown", "json"])
+def test_a_number_past_what_int_reads_is_read_as_text_not_a_crash(
+    field: str,
+    format_name: str,
+    write_bib,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setenv("BIB2PUBS_JOBS", _DIGITS)  # as many processes as one could ask for: two
+    result = invoke(str(write_bib(NUMBERS_PAST_INT[field])), "-f", format_name)
+    assert result.exit_code == 0, result.stderr
+    assert "internal error" not in result.stderr and "skipped" not in result.stderr
+    assert ("Li" in result.stdout) and (field != "edition" or _DIGITS in result.stdout)
+
+
 @pytest.mark.parametrize("text", ["12zz", "MB", "0", "-5MB", ""])
 def test_a_size_that_is_none_is_a_usage_error(text: str) -> None:
     with pytest.raises(ValueError, match="size"):

@@ -48,7 +48,7 @@ def parse_annotations(annotation: str) -> Marks:
         if not match:
             continue
         names = [word.strip().lower() for word in match.group(2).split(",") if word.strip()]
-        position = int(match.group(1))
+        position = _position(match.group(1))
         marks[position] = marks.get(position, ()) + tuple(_MARK_ALIASES.get(name, name) for name in names)
     return marks
 

@@ -45,7 +45,7 @@ def parse_month(value: str) -> int | None:
     text = value.strip().strip("{}").strip()
     # isdecimal, not isdigit: "²" is a digit to isdigit but not to int().
     if text.isdecimal():
-        number = int(text)
+        number = int(text) if len(text) < 10 else 0  # int() refuses 4,300 digits
         return number if 1 <= number <= 12 else None
     word = _MONTH_WORD.match(text)
     if word:

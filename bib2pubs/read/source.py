@@ -53,6 +53,10 @@ class Limits:
     entries: int = MAX_ENTRIES
 
 
+#: A size larger than any input: what a larger one given is read as.
+_NO_LIMIT: Final = 2**62
+
+
 def parse_size(text: str) -> int:
     """Bytes from ``64MB``, ``64M``, ``64MiB``, ``1.5GB``, ``500k`` or
     ``1000000`` (a kilobyte is 1,024 bytes). Raises ValueError."""
@@ -60,7 +64,8 @@ def parse_size(text: str) -> int:
     if found is None:
         raise ValueError(f"'{text}' is no size: write e.g. 64MB, 500KB or 1GB")
     number, unit = found.group(1), (found.group(2) or found.group(3) or "").lower()
-    size = int(float(number) * _UNITS[unit])
+    value = float(number) * _UNITS[unit]
+    size = int(value) if value < _NO_LIMIT else _NO_LIMIT  # int() refuses infinity ("9" * 400)
     if size < 1:
         raise ValueError(f"'{text}': a size must be at least 1 byte")
     return size

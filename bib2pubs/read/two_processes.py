@@ -64,12 +64,13 @@ Normalized = tuple[list[Publication], list[Diagnostic]]
 #: its publications and problems, and their texts written ahead, if any),
 #: or left until every cross-reference in the file is known (True, its
 #: entries, nothing yet).
-Run = tuple[bool, tuple[RawEntry, ...], list[Publication], list[Diagnostic], list[str]]
+Run = tuple[bool, tuple[RawEntry, ...], list[Publication], list[Diagnostic], list[str | None]]
 #: Entries normalized, given the keys (lower case) the file's entries
 #: cross-reference: the normalizing stage, handed down by the pipeline.
 Normalize = Callable[[Sequence[RawEntry], frozenset[str]], Normalized]
-#: Publications written in the run's format (``rendering.ahead``).
-WriteAhead = Callable[[Sequence[Publication]], list[str]]
+#: Publications written in the run's format, None for one left to be
+#: written with the list (``rendering.ahead``).
+WriteAhead = Callable[[Sequence[Publication]], list[str | None]]
 #: Texts written ahead, each with its publication.
 Written = list[tuple[Publication, str]]
 
@@ -236,7 +237,7 @@ def _joined(runs: list[Run], normalize: Normalize) -> tuple[Normalized, Written]
             found, found_problems = normalize(resolved[taken : taken + len(entries)], containers)
             taken += len(entries)
         elif texts:
-            written.extend(zip(found, texts, strict=True))
+            written.extend((pub, text) for pub, text in zip(found, texts, strict=True) if text is not None)
         publications.extend(found)
         diagnostics.extend(found_problems)
     return (publications, diagnostics), written

@@ -24,7 +24,9 @@ EntryWriter = Callable[[Publication], str]
 
 class WrittenAhead:
     """The entries' texts written so far, by the publication each was
-    written for, and the writer that writes the others."""
+    written for, and the writer that writes the others. One serves one
+    ``load`` and the ``render`` of its listing: it keeps what it holds
+    alive as long as it lives."""
 
     def __init__(self, write: EntryWriter, made_for: object) -> None:
         self.write = write
@@ -35,14 +37,36 @@ class WrittenAhead:
         # while it lives, and kept here it lives as long as its text.
         self._texts: dict[int, tuple[Publication, str]] = {}
 
-    def texts(self, publications: Sequence[Publication]) -> list[str]:
-        """``publications`` written, in order."""
-        return [self.write(pub) for pub in publications]
+    def texts(
+        self, publications: Sequence[Publication], listed: Callable[[Publication], bool] | None = None
+    ) -> list[str | None]:
+        """``publications`` written, in order; None for those left to be
+        written with the list, if it lists them: a hidden one, one
+        ``listed`` says the list leaves out (its selection), and one whose
+        writing fails, so that a failure is met, and said, only where the
+        list writes the entry."""
+        texts: list[str | None] = []
+        for pub in publications:
+            text = None
+            if not pub.hidden and (listed is None or listed(pub)):
+                try:
+                    text = self.write(pub)
+                except MemoryError:
+                    raise
+                except Exception:  # noqa: BLE001 - met again, and said, if the list writes it
+                    text = None
+            texts.append(text)
+        return texts
 
     def keep(self, written: Sequence[tuple[Publication, str]]) -> None:
         """Texts written ahead, each with the publication it was written for."""
         for pub, text in written:
             self._texts[id(pub)] = (pub, text)
+
+    def holds(self, pub: Publication) -> bool:
+        """Whether a text was written ahead for ``pub``."""
+        found = self._texts.get(id(pub))
+        return found is not None and found[0] is pub
 
     def entry(self, pub: Publication) -> str:
         """``pub``'s text: the one written ahead for it, else written now."""

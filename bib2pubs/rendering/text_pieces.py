@@ -183,7 +183,9 @@ def _filled_together(words: Mapping[str, str], key: str, value: str) -> str:
 def _edition(edition: str, words: Mapping[str, str]) -> str:
     """ "2" is "2nd ed." (in English; "2. Aufl." in German); an edition
     written out ("Second edition", "2nd ed.") stays as written."""
-    if edition.isdecimal():  # not isdigit: "²" is a digit that int() cannot read
+    # isdecimal, not isdigit: "²" is a digit that int() cannot read; and
+    # past nine digits no edition (int() refuses 4,300).
+    if edition.isdecimal() and len(edition) < 10:
         number = int(edition)
         if words["edition"] == ENGLISH["edition"]:
             suffix = "th" if 10 <= number % 100 <= 20 else _ORDINAL_SUFFIX.get(number % 10, "th")
