@@ -10,7 +10,8 @@ that way (normalizing the parsed entries in two chunks), both processes
 slowed so much that a second core gained nothing on the beebe set and lost
 9% on 31,000 entries; that path is gone. (Rendering the entries in two
 processes once the listing is built fares alike: 0.93 s for 100,000
-entries' HTML in one process, 0.90 s in two.)
+entries' HTML in one process, 0.90 s in two. Instead, each process
+writes the entries it normalized as it goes: ``rendering.ahead``.)
 
 Results are the same as from one process: a worker that fails (no fork, a
 crash, a result that cannot be read back) leaves its work to be redone
@@ -18,11 +19,11 @@ here. Workers are used only where forking is safe and cheap: Linux, no
 other thread running. By default the command line has a second process
 share only a file of ``DEFAULT_MIN_TEXT`` characters or more, and only
 where this process may run on two cores (a program calling the library
-gets a fork only when ``BIB2PUBS_JOBS`` asks): it saves about a sixth of
-the wall time for about a sixth more CPU time (bench/RESULTS.md), which
-is worth it where a run takes seconds, not where it takes a fraction of
-one. ``BIB2PUBS_JOBS`` says otherwise: 1 for one process always, 2 for
-two from ``MIN_TEXT``.
+gets a fork only when ``BIB2PUBS_JOBS`` asks): on 100,000 entries it
+saves more than a quarter of the wall time for a tenth more CPU time
+(bench/RESULTS.md), which is worth it where a run takes seconds, not
+where it takes a fraction of one. ``BIB2PUBS_JOBS`` says otherwise: 1
+for one process always, 2 for two from ``MIN_TEXT``.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def allowed(size: int, by_default: bool = True) -> int:
     forking is unsafe."""
     wanted = os.environ.get("BIB2PUBS_JOBS", "").strip()
     if wanted.isascii() and wanted.isdigit():  # not "²", which int() refuses
-        digits = wanted.lstrip("0")
+        digits = wanted.lstrip("0") or "0"
         asked = int(digits) if len(digits) < 10 else 2  # as many as one could ask (int() refuses 4,300 digits)
         limit = max(asked, 1) if size >= MIN_TEXT else 1
     else:

@@ -273,13 +273,17 @@ LARGE = parallel.DEFAULT_MIN_TEXT
         ("2", parallel.MIN_TEXT, 1, 2),
         ("2", parallel.MIN_TEXT - 1, 2, 1),
         ("8", LARGE, 2, 8),
+        # Past what int() reads (4,300 digits): as many as one could ask for.
+        ("9" * 5000, LARGE, 2, 2),
+        ("0" * 5000 + "1", LARGE, 2, 1),
     ],
+    ids=lambda value: value[:12] if isinstance(value, str) else None,
 )
 def test_work_is_shared_only_where_it_pays_or_as_asked(
     monkeypatch: pytest.MonkeyPatch, wanted: str | None, size: int, cores: int, processes: int
 ) -> None:
-    """A second process saves about a sixth of the wall time for a sixth
-    more CPU time: by default only where a run takes seconds."""
+    """A second process saves more than a quarter of the wall time for a
+    tenth more CPU time: by default only where a run takes seconds."""
     if wanted is None:
         monkeypatch.delenv("BIB2PUBS_JOBS", raising=False)
     else:
