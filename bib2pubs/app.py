@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final
 from bib2pubs.errors import Bib2PubsError, NothingReadError, UsageError, is_out_of_memory
 from bib2pubs.model import Diagnostic, Listing
 from bib2pubs.pipeline import Options, RenderSpec, cite, format_for, load, render, writing_ahead
-from bib2pubs.rendering.formats import SUFFIXES, format_of
+from bib2pubs.rendering.formats import SHOWS_BIBTEX, SUFFIXES, format_of
 from bib2pubs.rendering.words import localize, words_for
 from bib2pubs.write.files import check_file, same_file, write_file
 
@@ -145,13 +145,14 @@ def _run(bibfiles: Sequence[str], options: Options, request: Request, said: list
             " --max-authors and --name-style apply to lists without a style"
         )
     chosen, template, to_file = _checked(bibfiles, options, request)
-    # A template named may show any entry as BibTeX by its bibtex filter
-    # (al-folio's does; a user's own may), so its entries keep their fields;
-    # a format's list without a template (its built-in writer, or the
-    # default template it stands for) never shows them. Fields kept for
-    # nothing would cost a large file read in two processes a third of the
-    # time the worker takes to send its half back.
-    if chosen in _SHOWS_FIELDS or request.template_dirs or template is not None:
+    # A template of the user's may show any entry as BibTeX by its bibtex
+    # filter, and so does al-folio's (SHOWS_BIBTEX), so their entries keep
+    # their fields; a format's list (its built-in writer, or a built-in
+    # template) never shows them. Fields kept for nothing would cost a large
+    # file read in two processes a third of the time the worker takes to
+    # send its half back.
+    shows_bibtex = template is not None and (not template.builtin or template.asked in SHOWS_BIBTEX)
+    if chosen in _SHOWS_FIELDS or request.template_dirs or shows_bibtex:
         options = replace(options, keep_fields=True)
     spec = None
     if chosen is not None and not request.stats and request.split is None:

@@ -8,6 +8,7 @@ take the shared path; each check also proves texts were written ahead."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,9 +19,13 @@ from bib2pubs.model import Listing, Publication
 from bib2pubs.pipeline import build_listing, render, writing_ahead
 from bib2pubs.read.source import Source, decode
 from bib2pubs.rendering.ahead import WrittenAhead
+from bib2pubs.rendering.formats import SHOWS_BIBTEX
+from bib2pubs.rendering.jinja import builtin_templates
 from bib2pubs.rendering.words import localize, words_for
 from bib2pubs.select import Selection
-from tests.conftest import CORPUS, REFS, invoke
+from tests.conftest import CORPUS, REFS, ROOT, invoke
+
+BUILTIN_TEMPLATES = ROOT / "templates"
 
 pytestmark = pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
 
@@ -276,12 +281,15 @@ def test_a_list_of_the_format_s_own_keeps_no_fields_and_al_folio_does(
     from bib2pubs import pipeline
 
     monkeypatch.setattr(pipeline, "build_listing", spying)
-    for args in (["-f", "html"], ["-f", "markdown"], ["-f", "text"], ["-f", "latex"]):
+    plain = (["-f", "html"], ["-f", "markdown"], ["-f", "text"], ["-f", "latex"], ["-t", "academicpages"])
+    for args in (*plain, ["-t", "html"], ["-t", "latex-document"]):
         assert invoke(str(REFS), *args).exit_code == 0
-    assert seen == [False] * 4
-    assert invoke(str(REFS), "-t", "al-folio").exit_code == 0
-    assert invoke(str(REFS), "-f", "bibtex").exit_code == 0
-    assert seen[4:] == [True, True]
+    assert seen == [False] * 7
+    template = tmp_path / "mine.html.j2"
+    template.write_text("{% for group in groups %}{% for pub in group.entries %}{{ pub.key }}{% endfor %}{% endfor %}")
+    for args in (["-t", "al-folio"], ["-f", "bibtex"], ["-t", str(template)], ["--template-dir", str(tmp_path)]):
+        assert invoke(str(REFS), *args).exit_code == 0
+    assert seen[7:] == [True] * 4
     assert "@inproceedings&#123;" in invoke(str(REFS), "-t", "al-folio").stdout  # the entry as BibTeX
 
 
@@ -324,3 +332,22 @@ def test_an_entry_that_cannot_be_written_fails_only_where_the_list_writes_it(
         assert render(listing, spec, [], ahead=ahead) == render(
             _alone(Source("x.bib", RICH), options, monkeypatch), spec, []
         )
+
+
+_BIBTEX_FILTER = re.compile(r"\|\s*bibtex\b")
+_PIECE = re.compile(r"\{%-?\s*(?:from|import|include|extends)\s+\"(?:builtin/)?([^\"]+)\"")
+
+
+def _shows_bibtex(file_name: str, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a built-in template, or a piece it takes in, uses the bibtex filter."""
+    text = (BUILTIN_TEMPLATES / file_name).read_text(encoding="utf-8")
+    pieces = set(_PIECE.findall(text)) - seen - {file_name}  # a piece's own comment names it
+    return bool(_BIBTEX_FILTER.search(text)) or any(
+        _shows_bibtex(piece, seen | {file_name}) for piece in sorted(pieces)
+    )
+
+
+def test_the_built_in_templates_that_show_bibtex_are_those_that_keep_fields() -> None:
+    shown = {name for name, file_name in builtin_templates().items() if _shows_bibtex(file_name)}
+    assert shown == SHOWS_BIBTEX == {"al-folio"}
+    assert _shows_bibtex("html-page.html.j2") is False  # its pieces are read too: html.html.j2

@@ -29,6 +29,10 @@ SUFFIXES: Final = {
 DEFAULT_TEMPLATES: Final = {"markdown": "markdown", "html": "html", "text": "text", "latex": "latex"}
 
 
+#: The built-in templates of a whole list that show an entry as BibTeX
+#: (the bibtex filter): only their runs keep each entry's fields.
+SHOWS_BIBTEX: Final = frozenset({"al-folio"})
+
 #: Names every template receives; --set cannot replace them.
 RESERVED: Final = frozenset({"listing", "groups", "pub", "link_labels", "words", "max_authors", "bibtex_dropped"})
 
