@@ -102,4 +102,6 @@ def read_toml(path: str, what: str) -> dict[str, Any]:
         raise UsageError(f"{path}: {error}") from None
     except RecursionError:  # tomllib recurses into nested arrays and tables
         raise UsageError(f"{path}: values nested too deeply") from None
+    except ValueError as error:  # a number past the 4,300 digits int() reads
+        raise UsageError(f"{path}: a value tomllib cannot read: {error}") from None
     return document

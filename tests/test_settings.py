@@ -170,6 +170,9 @@ def test_a_bad_value_names_the_file_and_the_setting(repo: Path) -> None:
             b"set = " + b"{a=" * 5000 + b"1" + b"}" * 5000 + b"\n",
             "bib2pubs.toml: values nested too deeply",
         ),
+        # A number past the 4,300 digits int() reads: tomllib's ValueError.
+        ("bib2pubs.toml", b"since = " + b"9" * 5000 + b"\n", "bib2pubs.toml: a value tomllib cannot read"),
+        ("pyproject.toml", b"[tool.bib2pubs]\nmax-authors = " + b"9" * 5000 + b"\n", "a value tomllib cannot read"),
     ],
 )
 def test_a_settings_file_of_the_wrong_shape_is_a_usage_error(
