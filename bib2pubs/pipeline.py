@@ -232,11 +232,10 @@ def _read_in_halves(
     selection: Selection,
 ) -> _Read | None:
     """A single large file read and normalized in two halves at once
-    (``read.two_processes``), its entries written ``ahead`` by each (those
-    the ``selection`` lists); or
-    None to read it at once. A highlight that finds nobody as typed is
-    read again family name first on a single reading, so that both
-    readings record the same highlights."""
+    (``read.two_processes``), each writing ``ahead`` the entries of its
+    half that the ``selection`` lists; or None to read it at once. A
+    highlight that finds nobody as typed is read again family name first
+    on a single reading, so that both readings record the same highlights."""
     if len(sources) != 1 or allowed(len(sources[0].text), by_default=_one_run) < 2:
         return None
     from bib2pubs.read.two_processes import read_in_halves  # only for a large file
