@@ -1,6 +1,7 @@
 """Work forked off to a second process: a large file's second half, read
 and normalized by a worker while this process does the first half
-(``read.two_processes``), its result sent back pickled through a pipe.
+(``read.two_processes``), its result pickled into a file in memory both
+share, and unpickled here part by part as the worker writes it.
 
 The worker is forked before anything is parsed, so that it shares little
 more than the file's text: a worker forked once the entries are parsed
@@ -83,7 +84,9 @@ def _can_fork() -> bool:
     return signal.getsignal(signal.SIGCHLD) is not signal.SIG_IGN
 
 
-Worker = tuple[int, int]
+#: A worker: its pid, the pipe that tells how much of its result is
+#: written, and the shared file the result is written to.
+Worker = tuple[int, int, int]
 
 
 def start(task: Callable[[], Result]) -> Worker | None:
@@ -94,33 +97,95 @@ def start(task: Callable[[], Result]) -> Worker | None:
     # Ctrl-C is held back while forking: a worker must never unwind into
     # the caller's code, and one the signal reaches ends at once.
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    opened: list[int] = []
     try:
-        reader, writer = os.pipe()
-    except OSError:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        return None
-    try:
+        # The result goes to a file in memory that both processes share, so
+        # the worker writes it at its own pace, and this process reads each
+        # part as soon as it is written: a pipe would hold the worker back
+        # until this process, busy with its own half, read from it.
+        opened.append(os.memfd_create("bib2pubs-result", os.MFD_CLOEXEC))
+        opened.extend(os.pipe())
         pid = os.fork()
-    except OSError:
+    except (OSError, AttributeError):  # no pipe, no fork; no memfd (not Linux)
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        os.close(reader)
-        os.close(writer)
+        for end in opened:
+            os.close(end)
         return None
+    shared, reader, writer = opened
     if pid == 0:  # the worker: never returns
         status = 1
         try:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(reader)
-            data = dumps(task())
-            with os.fdopen(writer, "wb") as pipe:
-                pipe.write(data)
+            _pickler(_Written(shared, writer)).dump(task())
             status = 0
         finally:
             os._exit(status)  # no atexit handlers, no second flush of output
     signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(writer)
-    return pid, reader
+    return pid, reader, shared
+
+
+class _Written:
+    """Where a worker's pickler writes: to the shared file, each part's end
+    then told through the pipe (eight bytes, less than a pipe writes at
+    once), so the reader knows it may read up to there."""
+
+    def __init__(self, shared: int, told: int) -> None:
+        self.shared = shared
+        self.told = told
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.shared, view) :]
+        self.size += len(data)
+        os.write(self.told, self.size.to_bytes(8, "little"))
+        return len(data)
+
+
+class _Read:
+    """What this process's unpickler reads: the worker's result in the
+    shared file, each part read once the worker has told it is written;
+    EOFError when the worker ended first."""
+
+    def __init__(self, shared: int, told: int) -> None:
+        self.shared = shared
+        self.told = told
+        self.size = 0  # how much the worker has told
+        self.position = 0
+
+    def _wait_for(self, end: int) -> None:
+        while self.size < end:
+            note = b""
+            while len(note) < 8:
+                more = os.read(self.told, 8 - len(note))
+                if not more:
+                    raise EOFError("the worker ended before its result was written")
+                note += more
+            self.size = int.from_bytes(note, "little")
+
+    def read(self, count: int = -1) -> bytes:
+        if count < 0:
+            raise ValueError("a pickle reads what it knows the length of")
+        self._wait_for(self.position + count)
+        data = os.pread(self.shared, count, self.position)
+        self.position += len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readline(self) -> bytes:
+        line = b""
+        while not line.endswith(b"\n"):
+            more = self.read(1)
+            line += more
+        return line
 
 
 class Exchange:
@@ -218,25 +283,31 @@ def _receive(end: int) -> Any:
 
 
 def dumps(result: object) -> bytes:
-    """``result`` pickled, its frozen dataclasses without a ``__dict__``
+    """``result`` pickled as a worker pickles it (``_pickler``)."""
+    import io  # only a worker pickles
+
+    buffer = io.BytesIO()
+    _pickler(buffer).dump(result)
+    return buffer.getvalue()
+
+
+def _pickler(file: Any) -> Any:
+    """A pickler writing to ``file``: its frozen dataclasses without a ``__dict__``
     (slotted ones, and all of them where mypyc compiled the model) as
     their class and field values: unpickled, each is made again by its
     class, as pickle's default cannot do for compiled frozen classes (and
     does in Python, field by field, for slotted ones). Only classes that
     their fields make again exactly: every field given to ``__init__`` by
     position, and no ``__post_init__`` to change or refuse them."""
-    # Only a worker pickles: a run that forks none never loads these.
-    import io
-    import pickle
+    import pickle  # only a worker pickles: a run that forks none never loads it
 
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # Written to the file frame by frame (64 KB), as it is made.
+    pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
     # Looked up by the pickler in C, class by class: a reducer_override
     # would be called in Python for every object, and took four times as
     # long as all the rest of pickling a large file's half.
     pickler.dispatch_table = _Reducers()
-    pickler.dump(result)
-    return buffer.getvalue()
+    return pickler
 
 
 class _Reducers(dict[type, Callable[[Any], Any]]):
@@ -296,19 +367,18 @@ def collect(worker: Worker | None) -> Any:
         return None
     import pickle  # only a run that forked workers reads their results
 
-    pid, reader = worker
+    pid, reader, shared = worker
     try:
-        with os.fdopen(reader, "rb") as pipe:
-            data = pipe.read()
+        # Our own worker's output, read as it is written: whatever is left
+        # of this process's time waiting goes to reading it.
+        result = pickle.load(_Read(shared, reader))
+    except Exception:  # noqa: BLE001 - cut short (the worker failed), or unreadable: redone here instead
+        result = None
     finally:
+        os.close(reader)
+        os.close(shared)
         status = _wait(pid)
-    if status != 0 or not data:
-        return None
-    try:
-        result = pickle.loads(data)  # our own worker's output
-    except Exception:  # noqa: BLE001 - redone here instead
-        return None
-    return result
+    return result if status == 0 else None
 
 
 def abandon(worker: Worker | None) -> None:
@@ -317,8 +387,9 @@ def abandon(worker: Worker | None) -> None:
         return
     import signal  # only a run that forked workers stops them
 
-    pid, reader = worker
+    pid, reader, shared = worker
     os.close(reader)
+    os.close(shared)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     _wait(pid)

@@ -521,3 +521,46 @@ def test_a_worker_gone_before_it_hears_back_leaves_the_work_here() -> None:
 
     run = subprocess.run([sys.executable, "-c", _DIES_AFTER_TELLING], cwd=ROOT, capture_output=True, text=True)
     assert (run.returncode, run.stdout) == (0, "ok 200\n"), run.stderr
+
+
+_DIES_WHILE_WRITING = """
+import os, sys
+os.environ["BIB2PUBS_JOBS"] = "2"
+from bib2pubs import Options, parallel
+from bib2pubs.pipeline import build_listing
+from bib2pubs.read.source import Source
+parallel.MIN_TEXT = 0
+real_write = parallel._Written.write
+told = []
+
+def write(self, data):
+    if self.size:  # its first part told, the worker is gone (killed for memory, say)
+        os.write(int(sys.argv[1]), b"gone")
+        os._exit(3)
+    return real_write(self, data)
+
+parallel._Written.write = write
+reading, writing = os.pipe()
+sys.argv[1:] = [str(writing)]
+text = "".join(f"@misc{{k{n}, title = {{T{n} {'x' * 300}}}, year = 2020}}\\n" for n in range(2000))
+before = len(os.listdir("/proc/self/fd"))
+halves = build_listing([Source("x.bib", text)], Options())
+os.close(writing)
+assert os.read(reading, 10) == b"gone"  # the worker had begun writing its result
+assert len(os.listdir("/proc/self/fd")) == before - 1  # nothing of the worker's left open
+os.environ["BIB2PUBS_JOBS"] = "1"
+assert halves == build_listing([Source("x.bib", text)], Options())
+print("ok", halves.entries_read)
+"""
+
+
+def test_a_worker_gone_while_writing_its_result_leaves_the_work_here() -> None:
+    """Its result is read as it is written: a result cut short is not
+    taken, and the file's second half is read here."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    run = subprocess.run([sys.executable, "-c", _DIES_WHILE_WRITING], cwd=ROOT, capture_output=True, text=True)
+    assert (run.returncode, run.stdout) == (0, "ok 2000\n"), run.stderr
