@@ -90,7 +90,9 @@ Worker = tuple[int, int, int]
 
 
 def start(task: Callable[[], Result]) -> Worker | None:
-    """Forks a worker doing ``task``: (its pid, the pipe to read), or None."""
+    """Forks a worker doing ``task`` (a ``Worker``), or None: no fork, or
+    no memfd to share its result in (not Linux, or a sandbox that forbids
+    it), where the work is done in one process."""
     # Only a run that forks workers needs this; a small run never loads it.
     import signal
 
@@ -101,8 +103,9 @@ def start(task: Callable[[], Result]) -> Worker | None:
     try:
         # The result goes to a file in memory that both processes share, so
         # the worker writes it at its own pace, and this process reads each
-        # part as soon as it is written: a pipe would hold the worker back
-        # until this process, busy with its own half, read from it.
+        # part once it is written: a pipe would hold the worker back until
+        # this process, busy with its own half, read from it. The pipe only
+        # tells how far the worker has written.
         opened.append(os.memfd_create("bib2pubs-result", os.MFD_CLOEXEC))
         opened.extend(os.pipe())
         pid = os.fork()
@@ -118,7 +121,9 @@ def start(task: Callable[[], Result]) -> Worker | None:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(reader)
-            _pickler(_Written(shared, writer)).dump(task())
+            written = _Written(shared, writer)
+            _pickler(written).dump(task())
+            written.told_all()
             status = 0
         finally:
             os._exit(status)  # no atexit handlers, no second flush of output
@@ -129,21 +134,30 @@ def start(task: Callable[[], Result]) -> Worker | None:
 
 class _Written:
     """Where a worker's pickler writes: to the shared file, each part's end
-    then told through the pipe (eight bytes, less than a pipe writes at
-    once), so the reader knows it may read up to there."""
+    then told through the pipe (eight bytes, which a pipe writes whole), so
+    the reader knows it may read up to there. Each note tells all written
+    so far: where the pipe is full (the reader busy), a note is left out,
+    the next one telling it too, and the worker goes on; the last one
+    (``told_all``) waits for room."""
 
     def __init__(self, shared: int, told: int) -> None:
         self.shared = shared
         self.told = told
         self.size = 0
+        os.set_blocking(told, False)
 
     def write(self, data: bytes) -> int:
         view = memoryview(data)
         while view:
             view = view[os.write(self.shared, view) :]
         self.size += len(data)
-        os.write(self.told, self.size.to_bytes(8, "little"))
+        with contextlib.suppress(BlockingIOError):
+            os.write(self.told, self.size.to_bytes(8, "little"))
         return len(data)
+
+    def told_all(self) -> None:
+        os.set_blocking(self.told, True)
+        os.write(self.told, self.size.to_bytes(8, "little"))
 
 
 class _Read:
@@ -172,6 +186,8 @@ class _Read:
             raise ValueError("a pickle reads what it knows the length of")
         self._wait_for(self.position + count)
         data = os.pread(self.shared, count, self.position)
+        if len(data) < count:  # the worker told of more than it wrote
+            raise EOFError("the worker's result is cut short")
         self.position += len(data)
         return data
 
@@ -311,7 +327,7 @@ def _pickler(file: Any) -> Any:
 
 
 class _Reducers(dict[type, Callable[[Any], Any]]):
-    """Each class's reducer (see ``dumps``), made the first time the class
+    """Each class's reducer (see ``_pickler``), made the first time the class
     is met; a KeyError for a class pickle's default must pickle."""
 
     def __init__(self) -> None:
@@ -373,16 +389,20 @@ def collect(worker: Worker | None) -> Any:
         # of this process's time waiting goes to reading it.
         result = pickle.load(_Read(shared, reader))
     except Exception:  # noqa: BLE001 - cut short (the worker failed), or unreadable: redone here instead
-        result = None
-    finally:
-        os.close(reader)
-        os.close(shared)
-        status = _wait(pid)
-    return result if status == 0 else None
+        abandon(worker)  # stopped, not waited for: its result is not wanted
+        return None
+    except BaseException:  # Ctrl-C: no worker left behind
+        abandon(worker)
+        raise
+    os.close(reader)
+    os.close(shared)
+    return result if _wait(pid) == 0 else None
 
 
 def abandon(worker: Worker | None) -> None:
-    """Stops a worker whose result is no longer wanted, and reaps it."""
+    """Stops a worker whose result is no longer wanted, and reaps it; once
+    for each worker (its files are closed, and their numbers may be
+    another's afterwards)."""
     if worker is None:
         return
     import signal  # only a run that forked workers stops them

@@ -531,12 +531,11 @@ from bib2pubs.pipeline import build_listing
 from bib2pubs.read.source import Source
 parallel.MIN_TEXT = 0
 real_write = parallel._Written.write
-told = []
 
 def write(self, data):
-    if self.size:  # its first part told, the worker is gone (killed for memory, say)
+    if self.size:  # its first part told, the worker ends as if it were done
         os.write(int(sys.argv[1]), b"gone")
-        os._exit(3)
+        os._exit(0)  # success, as far as its status tells: only the result cut short gives it away
     return real_write(self, data)
 
 parallel._Written.write = write
@@ -548,6 +547,11 @@ halves = build_listing([Source("x.bib", text)], Options())
 os.close(writing)
 assert os.read(reading, 10) == b"gone"  # the worker had begun writing its result
 assert len(os.listdir("/proc/self/fd")) == before - 1  # nothing of the worker's left open
+try:
+    os.waitpid(-1, os.WNOHANG)
+    raise AssertionError("a worker is left behind")
+except ChildProcessError:
+    pass  # none: it was reaped
 os.environ["BIB2PUBS_JOBS"] = "1"
 assert halves == build_listing([Source("x.bib", text)], Options())
 print("ok", halves.entries_read)
@@ -556,7 +560,8 @@ print("ok", halves.entries_read)
 
 def test_a_worker_gone_while_writing_its_result_leaves_the_work_here() -> None:
     """Its result is read as it is written: a result cut short is not
-    taken, and the file's second half is read here."""
+    taken, even from a worker whose status says it succeeded, and the
+    file's second half is read here."""
     import subprocess
     import sys
 
@@ -564,3 +569,27 @@ def test_a_worker_gone_while_writing_its_result_leaves_the_work_here() -> None:
 
     run = subprocess.run([sys.executable, "-c", _DIES_WHILE_WRITING], cwd=ROOT, capture_output=True, text=True)
     assert (run.returncode, run.stdout) == (0, "ok 2000\n"), run.stderr
+
+
+def test_a_full_pipe_does_not_hold_the_worker_back() -> None:
+    """Each note tells all the worker has written so far: one the full pipe
+    has no room for is left out and the worker goes on (this process, busy
+    with its own half, reads no note yet); the last note waits for room."""
+    import fcntl
+
+    reader, writer = os.pipe()
+    shared = os.memfd_create("result")
+    try:
+        fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, 4096)  # room for 512 notes
+        written = parallel._Written(shared, writer)
+        for _ in range(2000):  # would block on the 513th note if notes waited for room
+            written.write(b"x" * 10)
+        os.set_blocking(reader, False)
+        told = os.read(reader, 1 << 16)
+        assert 0 < len(told) < 2000 * 8 and len(told) % 8 == 0  # notes were left out
+        written.told_all()
+        last = int.from_bytes(os.read(reader, 8), "little")
+        assert last == 20000 and os.pread(shared, last + 1, 0) == b"x" * 20000
+    finally:
+        for end in (reader, writer, shared):
+            os.close(end)

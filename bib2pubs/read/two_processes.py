@@ -124,7 +124,8 @@ def read_in_halves(
         own = _referenced(first.entries)
         heard, theirs = exchange.in_main(own)
         if not heard:
-            abandon(worker)
+            worker, stopped = None, worker  # stopped once, whatever comes (Ctrl-C) meanwhile
+            abandon(stopped)
             return None
         first_runs = _runs(first.entries, normalize, own | theirs, write)
     except BaseException:
