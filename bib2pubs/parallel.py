@@ -388,6 +388,11 @@ def collect(worker: Worker | None) -> Any:
         # Our own worker's output, read as it is written: whatever is left
         # of this process's time waiting goes to reading it.
         result = pickle.load(_Read(shared, reader))
+        # Its last notes read: the pipe is kept open until the worker ends,
+        # which a note written to a pipe closed here would keep it from
+        # doing (SIGPIPE), and a full pipe would hold it waiting.
+        while os.read(reader, 1 << 16):
+            pass
     except Exception:  # noqa: BLE001 - cut short (the worker failed), or unreadable: redone here instead
         abandon(worker)  # stopped, not waited for: its result is not wanted
         return None

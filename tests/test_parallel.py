@@ -593,3 +593,32 @@ def test_a_full_pipe_does_not_hold_the_worker_back() -> None:
     finally:
         for end in (reader, writer, shared):
             os.close(end)
+
+
+_TAKEN_UNDER_SIGPIPE = """
+import os, signal
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # as the command line sets it
+os.environ["BIB2PUBS_JOBS"] = "2"
+from bib2pubs import parallel
+from bib2pubs.read import two_processes
+from bib2pubs.read.source import Source
+from tests.test_parallel import _normalize, _entries
+parallel.MIN_TEXT = 0
+text = _entries(0, 60)
+taken = [two_processes.read_in_halves(Source("x.bib", text), _normalize) is not None for _ in range(60)]
+print(taken.count(True))
+"""
+
+
+def test_a_worker_is_never_lost_at_the_end_of_its_result() -> None:
+    """The last note of a worker's result comes after the part it tells
+    of: this process, with all it needs, still reads the pipe until the
+    worker ends, so that the note never meets a closed pipe (SIGPIPE, the
+    command line's default, would end the worker, and its result with it)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    run = subprocess.run([sys.executable, "-c", _TAKEN_UNDER_SIGPIPE], cwd=ROOT, capture_output=True, text=True)
+    assert (run.returncode, run.stdout) == (0, "60\n"), run.stderr

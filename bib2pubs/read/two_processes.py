@@ -34,7 +34,7 @@ from typing import Final
 from bib2pubs import parallel
 from bib2pubs.lazyre import lazy
 from bib2pubs.model import Diagnostic, Publication
-from bib2pubs.parallel import Exchange, abandon, collect, start
+from bib2pubs.parallel import Exchange, Worker, abandon, collect, start
 from bib2pubs.read.bibtex import Part, RawEntry, parse_part
 from bib2pubs.read.crossref import resolve_crossrefs
 from bib2pubs.read.scanner import TYPE
@@ -110,7 +110,7 @@ def read_in_halves(
         # Sending the entries back would cost more than reading them.
         return len(part.entries), replace(part, entries=()), _runs(part.entries, normalize, referenced, write)
 
-    worker = None
+    worker: Worker | None = None
     # The first half is read in the whole text, so that whatever it looks
     # ahead at (a value or a comment running on, where to resume after an
     # error) is what a single reading sees; it must stop at the cut.
@@ -124,7 +124,7 @@ def read_in_halves(
         own = _referenced(first.entries)
         heard, theirs = exchange.in_main(own)
         if not heard:
-            worker, stopped = None, worker  # stopped once, whatever comes (Ctrl-C) meanwhile
+            stopped, worker = worker, None  # stopped once, whatever comes (Ctrl-C) meanwhile
             abandon(stopped)
             return None
         first_runs = _runs(first.entries, normalize, own | theirs, write)
