@@ -379,7 +379,9 @@ def render(
     if format_name != "bibtex":  # BibTeX writes the entries' own fields
         listing = localize(listing, words)
     citations, cite_notes = cite(listing, spec.style, spec.locale, format_name)
-    if ahead is not None and (citations is not None or ahead.made_for != _made_for(format_name, template, spec, words)):
+    if ahead is not None and (
+        citations is not None or ahead.made_for != _made_for(_list_writer(format_name, template, spec), spec, words)
+    ):
         ahead = None  # written for another list: each entry is written now
     text, found = _rendered(listing, format_name, template, spec, words, citations, ahead)
     found = [*cite_notes, *found]
@@ -548,13 +550,13 @@ def writing_ahead(spec: RenderSpec) -> WrittenAhead | None:
         write = _list_functions(name)[1](spec.variables, spec.max_authors, words)
     except UsageError:  # said by render, as without writing ahead
         return None
-    return WrittenAhead(write, _made_for(format_name, template, spec, words))
+    return WrittenAhead(write, _made_for(name, spec, words))
 
 
-def _made_for(format_name: str, template: Template | None, spec: RenderSpec, words: Mapping[str, str]) -> object:
-    """What decides how an entry is written, as ``writing_ahead`` made its
-    writer: texts written for another list are not used."""
-    name = _list_writer(format_name, template, spec)
+def _made_for(name: str | None, spec: RenderSpec, words: Mapping[str, str]) -> object:
+    """What decides how an entry of list ``name`` (``_list_writer``) is
+    written, as ``writing_ahead`` made its writer: texts written for
+    another list are not used."""
     return (name, tuple(sorted(spec.variables.items())), spec.max_authors, tuple(sorted(words.items())))
 
 

@@ -64,9 +64,7 @@ def render_text(
     taken = sorted(RESERVED.intersection(variables))
     if taken:
         raise UsageError(f"--set {taken[0]}: the templates already use that name for the listing")
-    width = _width(variables.get("width"))
-    check_base_url(variables.get("base_url"), variables.get("files_base"))
-    bases = (variables.get("files_base") or None, variables.get("base_url") or None)
+    width, bases = _settings(variables)
     notes = [
         Diagnostic("", None, None, "warning", f"--set {name}: the template does not use '{name}'")
         for name in variables
@@ -100,10 +98,7 @@ def entry_writer(
 ) -> Callable[[Publication], str]:
     """An entry's text, as ``render_text`` writes it without a style; a
     UsageError for a width or links it refuses."""
-    variables = dict(variables or {})
-    width = _width(variables.get("width"))
-    check_base_url(variables.get("base_url"), variables.get("files_base"))
-    bases = (variables.get("files_base") or None, variables.get("base_url") or None)
+    width, bases = _settings(dict(variables or {}))
 
     def write(pub: Publication) -> str:
         out: list[str] = []
@@ -111,6 +106,15 @@ def entry_writer(
         return "".join(out)
 
     return write
+
+
+def _settings(variables: Mapping[str, str]) -> tuple[int, tuple[str | None, str | None]]:
+    """The width lines are wrapped at, and where bare file names and
+    site-relative links point (``files_base``, ``base_url``); a UsageError
+    for a width or links the list refuses."""
+    width = _width(variables.get("width"))
+    check_base_url(variables.get("base_url"), variables.get("files_base"))
+    return width, (variables.get("files_base") or None, variables.get("base_url") or None)
 
 
 def _entry(
