@@ -140,17 +140,83 @@ _UTF8_PIECES = st.sampled_from([*"a\n\r\t\x00\x08\x0b\x0c\x0e\x1b\x1f\x7f\x80\x8
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.lists(_UTF8_PIECES, max_size=24).map("".join))
-def test_utf8_with_controls_is_cleaned_on_its_bytes_as_on_its_text(text: str) -> None:
+@given(st.lists(_UTF8_PIECES, max_size=24).map("".join), st.sampled_from([0, 10_000]))
+def test_utf8_with_controls_is_cleaned_on_its_bytes_as_on_its_text(text: str, few_edits: int) -> None:
     """source._cleaned_utf8 (bytes) gives the text and the warning that
-    _cleaned gives on the decoded text."""
+    _cleaned gives on the decoded text: cut where each edit is found, and
+    in a pass for each kind of edit (past _FEW_EDITS)."""
+    from bib2pubs.read import source
     from bib2pubs.read.source import _cleaned, _cleaned_utf8, _holds_controls, _unusual
 
     data = text.encode("utf-8")
-    if not _holds_controls(_unusual(data)):  # decode takes the other path (and text the wide one, many \x00)
+    if not _holds_controls(_unusual(data)) and b"\r" not in data:  # decode takes the text as it is
+        assert _cleaned(text, "x.bib", []) == (text, [])
         return
     diagnostics: list[Diagnostic] = []
-    assert (_cleaned_utf8(data, _unusual(data), "x.bib", diagnostics), diagnostics) == _cleaned(text, "x.bib", [])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(source, "_FEW_EDITS", few_edits)
+        cleaned = _cleaned_utf8(data, _unusual(data), "x.bib", diagnostics)
+    assert (cleaned, diagnostics) == _cleaned(text, "x.bib", [])
+
+
+_BYTE_PIECES = st.sampled_from(
+    [
+        b"a",
+        b"\n",
+        b"\r",
+        b"\x01",
+        b"\xc2\x85",
+        b"\xc3\xa9",
+        "中".encode(),
+        "😀".encode(),
+        b"\xc3",
+        b"\xa9",
+        b"\xff",
+        b"\xed\xa0\x80",
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_BYTE_PIECES, max_size=16).map(b"".join), st.integers(1, 9))
+def test_utf8_is_checked_in_parts_as_the_whole_decodes(data: bytes, part: int) -> None:
+    """source._check_utf8 refuses what decoding the whole refuses, with the
+    same error, whatever the size of its parts; and a file is read as with
+    parts larger than the file."""
+    from bib2pubs.read import source
+
+    try:
+        data.decode("utf-8")
+        expected = None
+    except UnicodeDecodeError as error:
+        expected = (error.start, error.end, error.reason)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(source, "_CHECKED_PART", part)
+        try:
+            source._check_utf8(data)
+            found = None
+        except UnicodeDecodeError as error:
+            found = (error.start, error.end, error.reason)
+        in_parts = source.decode(data, "x.bib")
+    assert found == expected
+    assert in_parts == source.decode(data, "x.bib")
+
+
+def test_a_large_file_with_a_few_edits_is_read_as_with_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of CRLF lines, lone CRs and controls, read by cutting at each
+    edit and by passes, gives the text and the warning of a substitution."""
+    from bib2pubs.read import source
+
+    text = "".join(f"@misc{{k{n}, note = {{a\x01b\u0085c\r}}}}\r\n" for n in range(3000)) + "\r\x7f\r\n"
+    data = text.encode("utf-8")
+    read = [source.decode(data, "x.bib")]
+    monkeypatch.setattr(source, "_FEW_EDITS", 0)
+    read.append(source.decode(data, "x.bib"))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    expected = lines.replace("\x01", "").replace("\u0085", "").replace("\x7f", "")
+    message = "6001 control characters removed (the first here)"
+    assert read[0][0] == read[1][0] == expected
+    assert [(d.line, d.message) for d in read[0][1]] == [(d.line, d.message) for d in read[1][1]] == [(1, message)]
 
 
 _WRAP_CHARS = st.sampled_from([*"ab -\u00a0\t\n\r\x0b\x1c\u2028é", "word", "hyphen-ated", "  "])

@@ -121,3 +121,46 @@ def test_output_is_the_same_bytes_whatever_the_hash_seed(format_args: tuple[str,
         result = subprocess.run(command, capture_output=True, env=env, check=True, timeout=60)
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+# A page written and compared a few characters at a time, as a large page
+# is: the parts end inside multi-byte characters' neighbours, and a file
+# that differs only in its last part, or only by running on, is changed.
+_PAGES = ["", "ab", "abcdé", "é中😀" * 7, "x" * 20 + "é", "\udce9 caf\udce9"]
+
+
+@pytest.mark.parametrize("page", _PAGES)
+@pytest.mark.parametrize("existing", [None, *_PAGES, "abcdé!", "é中😀" * 7 + "x", "x" * 21])
+def test_a_page_written_in_parts_is_its_whole_encoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str, existing: str | None
+) -> None:
+    from bib2pubs.write import files
+
+    monkeypatch.setattr(files, "_ENCODED_PART", 3)
+    path = tmp_path / "p.md"
+    whole = page.encode("utf-8", "surrogateescape")
+    if existing is not None:
+        path.write_bytes(existing.encode("utf-8", "surrogateescape"))
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    changed = write_file(str(path), page)
+    assert path.read_bytes() == whole
+    assert changed is (existing != page)
+    if not changed:
+        assert path.stat().st_mtime == 1_000_000_000
+    assert os.listdir(tmp_path) == ["p.md"]
+
+
+def test_a_page_that_cannot_be_encoded_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A character UTF-8 has no bytes for, found part way through writing:
+    the temporary file goes, the existing page stays."""
+    from bib2pubs.write import files
+
+    monkeypatch.setattr(files, "_ENCODED_PART", 4)
+    path = tmp_path / "p.md"
+    path.write_text("the old page\n", encoding="utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        write_file(str(path), "a new page, then \ud800")
+    assert path.read_text(encoding="utf-8") == "the old page\n"
+    assert os.listdir(tmp_path) == ["p.md"]

@@ -136,6 +136,8 @@ def latex_to_text(value: str) -> str:
     >>> latex_to_text(r"Erd\\H{o}s--R\\'enyi graphs in $O(n \\log n)$")
     'Erdős–Rényi graphs in O(n log n)'
     """
+    if value.isdigit() and value.isascii():
+        return value  # a year, a volume, a page: its own text, without a look in the cache
     # Long values (abstracts) hardly ever repeat; keeping them out of the
     # cache bounds its memory.
     if len(value) > _CACHE_MAX_LEN:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
@@ -161,11 +162,11 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, li
         data = data[len(stray) :]
         message = "a UTF-16/UTF-32 byte order mark before text that is neither; the mark is left out"
         diagnostics.append(Diagnostic(name, 1, None, "warning", message))
+    unusual = _unusual(data)
     try:
-        text = data.decode("utf-8")
-        unusual = _unusual(data)
-        if not _holds_controls(unusual):
-            return _cleaned(text, name, diagnostics, controls=False)
+        if not _holds_controls(unusual) and b"\r" not in data:
+            return data.decode("utf-8"), diagnostics
+        _check_utf8(data)
         return _cleaned_utf8(data, unusual, name, diagnostics), diagnostics
     except UnicodeDecodeError as error:
         chinese = _looks_chinese(data)
@@ -274,6 +275,27 @@ def _narrow_tail(data: bytes, codec: str) -> tuple[bytes, bytes]:
     return data[:end], data[end:]
 
 
+#: Bytes checked at a time (``_check_utf8``).
+_CHECKED_PART = 1 << 20  # not Final: tests set it lower
+
+
+def _check_utf8(data: bytes) -> None:
+    """Raises UnicodeDecodeError, as ``data.decode("utf-8")`` does, unless
+    ``data`` is UTF-8; without making its text, which is made once it is
+    cleaned: a part at a time, the memory each part's text takes is taken
+    again by the next (fresh memory, for a whole 76 MB file's 152 MB of
+    text, cost more than the decoding)."""
+    view = memoryview(data)
+    at = 0
+    while at < len(data):
+        end = at + max(_CHECKED_PART, 4)  # a part holds a whole character at least
+        try:
+            at += codecs.utf_8_decode(view[at:end], "strict", end >= len(data))[1]
+        except UnicodeDecodeError:
+            data.decode("utf-8")  # the same error, placed in the whole file
+            raise
+
+
 def _unusual(utf8: bytes) -> bytes:
     """The bytes of valid UTF-8 that are not plain ASCII (tab, line ends and
     printable): those of its controls and of its other characters, each
@@ -292,16 +314,13 @@ def _holds_controls(unusual: bytes) -> bool:
     return _CONTROL_BYTES.search(unusual) is not None
 
 
-def _cleaned(
-    text: str, name: str, diagnostics: list[Diagnostic], controls: bool = True
-) -> tuple[str, list[Diagnostic]]:
-    """Line endings made ``\\n``; control characters removed, and reported
-    (unless the caller knows there are none)."""
+def _cleaned(text: str, name: str, diagnostics: list[Diagnostic]) -> tuple[str, list[Diagnostic]]:
+    """Line endings made ``\\n``; control characters removed, and reported."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
         if "\r" in text:  # a lone CR (old Mac files): one more pass, only then
             text = text.replace("\r", "\n")
-    control = _CONTROL.search(text) if controls else None
+    control = _CONTROL.search(text)
     if control is not None:
         line = text.count("\n", 0, control.start()) + 1
         text, count = _CONTROL.subn("", text)  # removed and counted in one pass
@@ -310,35 +329,91 @@ def _cleaned(
 
 
 def _cleaned_utf8(data: bytes, unusual: bytes, name: str, diagnostics: list[Diagnostic]) -> str:
-    """``_cleaned`` for valid UTF-8 holding control characters (its
-    ``_unusual`` bytes say which), done on its bytes, where each step is a
-    pass of C (bytes.replace, translate, find) rather than a pattern's test
-    of every character: the same text in a fraction of the time
-    (tests/test_fast_paths.py holds the two together). Line ends and
+    """``_cleaned`` for valid UTF-8 holding control characters or carriage
+    returns (its ``_unusual`` bytes say which controls), done on its bytes,
+    where each step is a pass of C (find, count, translate) rather than a
+    pattern's test of every character: the same text in a fraction of the
+    time (tests/test_fast_paths.py holds the two together). Line ends and
     controls are characters of their own in UTF-8, never part of another's,
     so removing their bytes removes the characters."""
     singles = set(unusual).intersection(_SINGLE_CONTROLS)
-    if b"\r" in data:
+    c1 = _c1_controls(data) if _C1_BYTES.search(unusual) else []
+    # Each one-byte edit found, unless there are many: then the passes.
+    found = {byte: _found(data, byte, _FEW_EDITS) for byte in (*singles, 0x0D)}
+    if sum(len(places) for places in found.values()) <= _FEW_EDITS:
+        cleaned = _cut(data, c1, found)
+        removed = sum(len(places) for byte, places in found.items() if byte != 0x0D)
+    else:
+        cleaned = _cut_in_passes(data, c1, singles)
+        removed = sum(data.count(single) for single in singles)
+    firsts = [places[0] for byte, places in found.items() if byte != 0x0D and places]
+    firsts.extend(c1[:1])
+    if firsts:
+        first = min(firsts)
+        # Lines as the cleaned text counts them: a lone CR ends one too.
+        crs = data.count(b"\r", 0, first) - data.count(b"\r\n", 0, first)
+        line = data.count(b"\n", 0, first) + crs + 1
+        diagnostics.append(_controls_removed(name, line, len(c1) + removed))
+    return cleaned.decode("utf-8")
+
+
+#: Up to this many one-byte edits (carriage returns, one-byte controls),
+#: a file is cut where each is found and joined in one copy: a large file
+#: merged from others holds a few, and each pass of ``_cut_in_passes``
+#: costs a tenth of a second on 76 MB (bytes.replace with two bytes, more).
+#: Past it, a Python step per edit would cost more than the passes.
+_FEW_EDITS = 10_000  # not Final: tests set it lower
+
+
+def _cut(data: bytes, c1: list[int], found: dict[int, list[int]]) -> bytes:
+    """``data`` without its C1 controls (at ``c1``) and the one-byte
+    controls ``found``, each CRLF made LF and each other CR (also found)
+    made LF, in one copy."""
+    edits = [(at, 2, b"") for at in c1]
+    for byte, places in found.items():
+        if byte == 0x0D:
+            edits.extend((at, 1, b"" if data[at + 1 : at + 2] == b"\n" else b"\n") for at in places)
+        else:
+            edits.extend((at, 1, b"") for at in places)
+    edits.sort()
+    view = memoryview(data)
+    pieces: list[bytes | memoryview] = []
+    at = 0
+    for start, size, instead in edits:
+        pieces.append(view[at:start])
+        if instead:
+            pieces.append(instead)
+        at = start + size
+    pieces.append(view[at:])
+    return b"".join(pieces)
+
+
+def _found(data: bytes, byte: int, most: int) -> list[int]:
+    """Where ``byte`` is in ``data``, each found by ``find`` (memchr); no
+    more than one past ``most``."""
+    found: list[int] = []
+    at = data.find(byte)
+    while at >= 0 and len(found) <= most:
+        found.append(at)
+        at = data.find(byte, at + 1)
+    return found
+
+
+def _cut_in_passes(data: bytes, c1: list[int], singles: set[int]) -> bytes:
+    """What ``_cut`` makes, in a pass of C for each kind of edit: for a
+    file with many (a Windows file's CRLF on every line)."""
+    if b"\r" in data:  # first: a CR before a control is no CRLF, as in the text
         data = data.replace(b"\r\n", b"\n")
         if b"\r" in data:
             data = data.replace(b"\r", b"\n")
-    firsts = [data.find(single) for single in singles]  # memchr each: quick
-    c1 = _c1_controls(data) if _C1_BYTES.search(unusual) else []
-    firsts.extend(c1[:1])
-    line = data.count(b"\n", 0, min(firsts, default=0)) + 1
-    count = len(c1)
+        c1 = _c1_controls(data) if c1 else []
     if c1:
-        # The text between them joined in one copy (a pattern's subn, and
-        # the slices around it, took three times as long on 76 MB).
         view = memoryview(data)
         starts, ends = [0, *(at + 2 for at in c1)], [*c1, len(data)]
         data = b"".join(view[start:end] for start, end in zip(starts, ends, strict=True))
     if singles:
-        size = len(data)
-        data = data.translate(None, _SINGLE_CONTROLS)
-        count += size - len(data)
-    diagnostics.append(_controls_removed(name, line, count))
-    return data.decode("utf-8")
+        data = data.translate(None, bytes(singles))
+    return data
 
 
 def _c1_controls(data: bytes) -> list[int]:

@@ -6,6 +6,7 @@ import contextlib
 import os
 import stat
 import sys
+from collections.abc import Iterator
 from typing import Final
 
 from bib2pubs.errors import Bib2PubsError, StaleOutputError
@@ -52,7 +53,6 @@ def write_file(path: str, text: str) -> bool:
     is followed, so the file it points to is the one updated; a device or
     pipe (``/dev/stdout``) is written to directly.
     """
-    data = _encode(text)
     try:
         info = os.stat(path)  # follows links: what the path really is
     except FileNotFoundError:
@@ -62,29 +62,47 @@ def write_file(path: str, text: str) -> bool:
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise Bib2PubsError("is a directory; give a file name", path)
     if info is not None and not stat.S_ISREG(info.st_mode):
-        _write_through(path, path, data)  # /dev/stdout, a pipe: no renaming
+        _write_through(path, path, text)  # /dev/stdout, a pipe: no renaming
         return True
     target = os.path.realpath(path)
     if info is not None:
-        if _same_content(path, target, data):
+        if _same_content(path, target, text, info.st_size):
             return False
         if not os.access(target, os.W_OK):
             raise Bib2PubsError("is read-only; left as it was", path)
-    _replace_atomically(path, target, data, None if info is None else stat.S_IMODE(info.st_mode))
+    _replace_atomically(path, target, text, None if info is None else stat.S_IMODE(info.st_mode))
     return True
 
 
-def _same_content(path: str, target: str, data: bytes) -> bool:
+#: Characters encoded at a time: a large page is encoded and written (or
+#: compared) a part at a time, so that its bytes are never all in memory
+#: at once; fresh memory, touched page by page, cost more than the
+#: encoding itself (an 86 MB page: 0.16 s in parts, 0.19 to 0.35 s whole).
+_ENCODED_PART = 1 << 20  # not Final: tests set it lower
+
+
+def _encoded(text: str) -> Iterator[bytes]:
+    """``text`` in UTF-8, a part at a time (each character's bytes come
+    from that character alone, so parts join to the whole's encoding)."""
+    for start in range(0, len(text), _ENCODED_PART):
+        yield _encode(text[start : start + _ENCODED_PART])
+
+
+def _same_content(path: str, target: str, text: str, size: int) -> bool:
+    if size < len(text):  # each character is one byte at least
+        return False
     try:
-        if os.path.getsize(target) != len(data):
-            return False
         with open(target, "rb") as handle:
-            return handle.read() == data
+            for part in _encoded(text):
+                if handle.read(len(part)) != part:
+                    return False
+            return not handle.read(1)
     except OSError as error:
         raise Bib2PubsError(f"cannot read the existing file: {error.strerror or error}", path) from None
 
 
-def _write_through(path: str, target: str, data: bytes) -> None:
+def _write_through(path: str, target: str, text: str) -> None:
+    data = _encode(text)  # whole: a device or pipe gets all of it or nothing
     try:
         with open(target, "wb") as handle:
             handle.write(data)
@@ -98,7 +116,7 @@ def temporary_name(name: str) -> str:
     return f".{name}.{os.urandom(6).hex()}.tmp"
 
 
-def _replace_atomically(path: str, target: str, data: bytes, mode: int | None) -> None:
+def _replace_atomically(path: str, target: str, text: str, mode: int | None) -> None:
     directory = os.path.dirname(target)
     temporary = os.path.join(directory, temporary_name(os.path.basename(target)))
     try:
@@ -108,7 +126,8 @@ def _replace_atomically(path: str, target: str, data: bytes, mode: int | None) -
         raise Bib2PubsError(f"cannot write here: {error.strerror or error}", path) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            for part in _encoded(text):
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:
