@@ -164,3 +164,48 @@ def test_a_page_that_cannot_be_encoded_leaves_the_file_as_it_was(
         write_file(str(path), "a new page, then \ud800")
     assert path.read_text(encoding="utf-8") == "the old page\n"
     assert os.listdir(tmp_path) == ["p.md"]
+
+
+@pytest.mark.parametrize(("existing", "replaced"), [("old page, longer\n", True), ("new page\n", False)])
+def test_a_file_that_cannot_be_read_is_replaced_when_its_size_differs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: str, replaced: bool
+) -> None:
+    """A write-only page (root reads any file, so reading is refused here
+    by hand) is replaced when its size says it differs; of the same size,
+    it cannot be compared, and is left as it was, with a message."""
+    from bib2pubs.write import files
+
+    path = tmp_path / "p.md"
+    path.write_text(existing, encoding="utf-8")
+
+    def refused(name: str, mode: str = "r") -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files, "open", refused, raising=False)
+    if replaced:
+        assert write_file(str(path), "new page\n") is True
+        assert path.read_text(encoding="utf-8") == "new page\n"
+    else:
+        with pytest.raises(Bib2PubsError, match="cannot read the existing file: Permission denied"):
+            write_file(str(path), "new page\n")
+        assert path.read_text(encoding="utf-8") == existing
+
+
+def test_a_pipe_gets_the_whole_page_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that cannot be encoded writes nothing to a pipe (a reader
+    there would take half a page for the page), however large the parts
+    a file is written in."""
+    from bib2pubs.write import files
+
+    monkeypatch.setattr(files, "_ENCODED_PART", 4)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        with pytest.raises(UnicodeEncodeError):
+            write_file(str(fifo), "a page, then \ud800")
+        assert os.read(reader, 100) == b""
+        assert write_file(str(fifo), "a page\n") is True
+        assert os.read(reader, 100) == b"a page\n"
+    finally:
+        os.close(reader)

@@ -98,6 +98,10 @@ def _same_content(path: str, target: str, text: str, size: int) -> bool:
                     return False
             return not handle.read(1)
     except OSError as error:
+        # A file that cannot be read (write-only) is replaced when its size
+        # tells it differs, as without reading it.
+        if sum(len(part) for part in _encoded(text)) != size:
+            return False
         raise Bib2PubsError(f"cannot read the existing file: {error.strerror or error}", path) from None
 
 
