@@ -21,7 +21,7 @@ other thread running. By default the command line has a second process
 share only a file of ``DEFAULT_MIN_TEXT`` characters or more, and only
 where this process may run on two cores (a program calling the library
 gets a fork only when ``BIB2PUBS_JOBS`` asks): on 100,000 entries it
-saves 31% of the wall time for 13% more CPU time (bench/RESULTS.md),
+saves 35% of the wall time for 5% more CPU time (bench/RESULTS.md),
 which is worth it where a run takes seconds, not where it takes a
 fraction of one. ``BIB2PUBS_JOBS`` says otherwise: 1 for one process
 always, 2 for two from ``MIN_TEXT``.
