@@ -388,12 +388,12 @@ def _cut(data: bytes, c1: list[int], found: dict[int, list[int]]) -> bytes:
     return b"".join(pieces)
 
 
-def _found(data: bytes, byte: int, most: int) -> list[int]:
+def _found(data: bytes, byte: int, most: int | None = None) -> list[int]:
     """Where ``byte`` is in ``data``, each found by ``find`` (memchr); no
-    more than one past ``most``."""
+    more than one past ``most``, when given."""
     found: list[int] = []
     at = data.find(byte)
-    while at >= 0 and len(found) <= most:
+    while at >= 0 and (most is None or len(found) <= most):
         found.append(at)
         at = data.find(byte, at + 1)
     return found
@@ -408,9 +408,7 @@ def _cut_in_passes(data: bytes, c1: list[int], singles: set[int]) -> bytes:
             data = data.replace(b"\r", b"\n")
         c1 = _c1_controls(data) if c1 else []
     if c1:
-        view = memoryview(data)
-        starts, ends = [0, *(at + 2 for at in c1)], [*c1, len(data)]
-        data = b"".join(view[start:end] for start, end in zip(starts, ends, strict=True))
+        data = _cut(data, c1, {})
     if singles:
         data = data.translate(None, bytes(singles))
     return data
@@ -420,13 +418,8 @@ def _c1_controls(data: bytes) -> list[int]:
     """Where the C1 controls (``\xc2`` and ``\x80``-``\x9f``) of valid
     UTF-8 start: each ``\xc2`` found by ``find`` (memchr), far quicker than
     a pattern's scan of every byte, and far rarer than other bytes."""
-    found = []
-    at = data.find(b"\xc2")
-    while at >= 0:
-        if 0x80 <= data[at + 1] <= 0x9F:  # valid UTF-8: a byte always follows \xc2
-            found.append(at)
-        at = data.find(b"\xc2", at + 2)
-    return found
+    # Valid UTF-8: a byte always follows \xc2.
+    return [at for at in _found(data, 0xC2) if 0x80 <= data[at + 1] <= 0x9F]
 
 
 def _controls_removed(name: str, line: int, count: int) -> Diagnostic:
